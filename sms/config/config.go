@@ -1,0 +1,278 @@
+// Package config loads, validates and saves the smsdash configuration file
+// (TOML, by default ~/.config/smsdash/config.toml).
+//
+// The file holds the SMS-Assistent credentials, so the package is careful
+// with them: Save writes the file with mode 0600, Load warns when the file is
+// readable by others, and no error or warning produced here ever contains a
+// password or token (parse errors on a secret line are reported by position
+// only). Use Redacted before printing a Config.
+//
+// A missing file is not fatal for the program: Load returns an error wrapping
+// fs.ErrNotExist and the caller switches to DEMO mode with Demo, which points
+// every endpoint at the built-in simulator.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Transports accepted in api.transport.
+const (
+	TransportPlain = "plain"
+	TransportXML   = "xml"
+	TransportJSON  = "json"
+	TransportSMPP  = "smpp"
+)
+
+// Transports lists the valid api.transport values in the order they are
+// reported in errors.
+var Transports = []string{TransportPlain, TransportXML, TransportJSON, TransportSMPP}
+
+// Langs lists the valid ui.lang values.
+var Langs = []string{"ru", "en"}
+
+// PasswordEnv names the environment variable that overrides account.password,
+// so the secret need not be stored on disk.
+const PasswordEnv = "SMSDASH_PASSWORD"
+
+// Defaults that are not derived from the environment.
+const (
+	DefaultSender      = "CMC"
+	DefaultTransport   = TransportJSON
+	DefaultBatchSize   = 500
+	MinBatchSize       = 1
+	MaxBatchSize       = 10000
+	DefaultSMPPAddress = "smpp.sms-assistent.by:2776"
+	DefaultBalanceWarn = 10
+
+	gatewayBase = "https://userarea.sms-assistent.by"
+
+	// API paths; shared by the real gateway and the simulator.
+	PathSendPlain    = "/api/v1/send_sms/plain"
+	PathStatusPlain  = "/api/v1/statuses/plain"
+	PathCreditsPlain = "/api/v1/credits/plain"
+	PathXML          = "/api/v1/xml"
+	PathJSON         = "/api/v1/json"
+)
+
+// Default and minimum durations.
+const (
+	DefaultTimeout      = 30 * time.Second
+	DefaultPollInterval = 30 * time.Second
+	MinPollInterval     = time.Second
+)
+
+// Config is the whole configuration file. Field tags give the TOML keys.
+type Config struct {
+	Account Account `toml:"account"`
+	API     API     `toml:"api"`
+	SMPP    SMPP    `toml:"smpp"`
+	Tracker Tracker `toml:"tracker"`
+	UI      UI      `toml:"ui"`
+	Store   Store   `toml:"store"`
+
+	// When Load applied SMSDASH_PASSWORD these remember the applied value and
+	// the one from the file, so that Save does not persist the environment's
+	// secret to disk (unless the caller has since changed Password).
+	envPassword  string
+	filePassword string
+}
+
+// Account is the [account] section: gateway credentials and sender names.
+type Account struct {
+	Login    string `toml:"login"`
+	Password string `toml:"password"`
+	// Token is the gateway's optional "requestAuthToken"; a secret like
+	// Password.
+	Token string `toml:"token"`
+	// Sender is the default sender name; it must be one of Senders.
+	Sender string `toml:"sender"`
+	// Senders are the (gateway-registered) sender names the agent may pick.
+	Senders []string `toml:"senders"`
+	// Agent is the operator's name recorded with every send.
+	Agent string `toml:"agent"`
+}
+
+// API is the [api] section: how to reach the HTTP gateway.
+type API struct {
+	Transport       string   `toml:"transport"`
+	SendPlainURL    string   `toml:"send_plain_url"`
+	StatusPlainURL  string   `toml:"status_plain_url"`
+	CreditsPlainURL string   `toml:"credits_plain_url"`
+	XMLURL          string   `toml:"xml_url"`
+	JSONURL         string   `toml:"json_url"`
+	Timeout         Duration `toml:"timeout"`
+	// BatchSize is the number of messages per gateway request.
+	BatchSize int `toml:"batch_size"`
+}
+
+// SMPP is the [smpp] section, used when api.transport = "smpp".
+type SMPP struct {
+	Address string `toml:"address"`
+	User    string `toml:"user"`
+	// Password is separate from account.password and is NOT overridden by
+	// SMSDASH_PASSWORD.
+	Password   string `toml:"password"`
+	SystemType string `toml:"system_type"`
+}
+
+// Tracker is the [tracker] section: delivery-status polling.
+type Tracker struct {
+	PollInterval Duration `toml:"poll_interval"`
+}
+
+// UI is the [ui] section.
+type UI struct {
+	Lang string `toml:"lang"`
+	// BalanceWarn: the balance (in credits) below which the UI warns; 0
+	// disables the warning.
+	BalanceWarn float64 `toml:"balance_warn"`
+}
+
+// Store is the [store] section: the local send history.
+type Store struct {
+	// Path of the history database; "" means the XDG default (see StorePath).
+	Path string `toml:"path"`
+}
+
+// Default returns a Config with every default applied. Agent and UI.Lang are
+// derived from the environment ($USER, $LC_ALL/$LC_MESSAGES/$LANG).
+func Default() *Config {
+	return &Config{
+		Account: Account{
+			Sender:  DefaultSender,
+			Senders: []string{DefaultSender},
+			Agent:   defaultAgent(),
+		},
+		API: API{
+			Transport:       DefaultTransport,
+			SendPlainURL:    gatewayBase + PathSendPlain,
+			StatusPlainURL:  gatewayBase + PathStatusPlain,
+			CreditsPlainURL: gatewayBase + PathCreditsPlain,
+			XMLURL:          gatewayBase + PathXML,
+			JSONURL:         gatewayBase + PathJSON,
+			Timeout:         Duration{DefaultTimeout},
+			BatchSize:       DefaultBatchSize,
+		},
+		SMPP:    SMPP{Address: DefaultSMPPAddress},
+		Tracker: Tracker{PollInterval: Duration{DefaultPollInterval}},
+		UI:      UI{Lang: defaultLang(), BalanceWarn: DefaultBalanceWarn},
+	}
+}
+
+// Demo returns the configuration used in DEMO mode: every HTTP endpoint on the
+// simulator at httpBase (e.g. "http://127.0.0.1:8080") and SMPP at smppAddr
+// (may be "" when the simulator has no SMPP listener).
+func Demo(httpBase, smppAddr string) *Config {
+	c := Default()
+	base := strings.TrimRight(httpBase, "/")
+	c.Account.Login = "demo"
+	c.Account.Password = "demo"
+	c.Account.Sender = DefaultSender
+	c.Account.Senders = []string{DefaultSender}
+	c.API.SendPlainURL = base + PathSendPlain
+	c.API.StatusPlainURL = base + PathStatusPlain
+	c.API.CreditsPlainURL = base + PathCreditsPlain
+	c.API.XMLURL = base + PathXML
+	c.API.JSONURL = base + PathJSON
+	c.SMPP = SMPP{Address: smppAddr, User: "demo", Password: "demo"}
+	return c
+}
+
+// Redacted returns a copy safe to print: secrets that are set are replaced
+// by "****" (an empty secret stays empty so "not configured" stays visible).
+func (c *Config) Redacted() Config {
+	r := *c
+	r.Account.Senders = append([]string(nil), c.Account.Senders...)
+	r.Account.Password = redact(r.Account.Password)
+	r.Account.Token = redact(r.Account.Token)
+	r.SMPP.Password = redact(r.SMPP.Password)
+	r.envPassword = redact(r.envPassword)
+	r.filePassword = redact(r.filePassword)
+	return r
+}
+
+func redact(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "****"
+}
+
+// DefaultPath returns $XDG_CONFIG_HOME/smsdash/config.toml, or
+// ~/.config/smsdash/config.toml when XDG_CONFIG_HOME is unset (or relative,
+// which the XDG spec says to ignore). ~/.config is used on every OS on
+// purpose: it is where a terminal user looks.
+func DefaultPath() (string, error) {
+	if dir := os.Getenv("XDG_CONFIG_HOME"); filepath.IsAbs(dir) {
+		return filepath.Join(dir, "smsdash", "config.toml"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("config: locating the config file: %w", err)
+	}
+	return filepath.Join(home, ".config", "smsdash", "config.toml"), nil
+}
+
+// StorePath returns the history database path: store.path if set (a leading
+// "~/" is expanded), else $XDG_DATA_HOME/smsdash/history.db, else
+// ~/.local/share/smsdash/history.db. If no home directory can be found it
+// falls back to "smsdash-history.db" in the working directory.
+func (c *Config) StorePath() string {
+	if p := c.Store.Path; p != "" {
+		if rest, ok := strings.CutPrefix(p, "~/"); ok {
+			if home, err := os.UserHomeDir(); err == nil {
+				return filepath.Join(home, rest)
+			}
+		}
+		return p
+	}
+	if dir := os.Getenv("XDG_DATA_HOME"); filepath.IsAbs(dir) {
+		return filepath.Join(dir, "smsdash", "history.db")
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "smsdash-history.db"
+	}
+	return filepath.Join(home, ".local", "share", "smsdash", "history.db")
+}
+
+func defaultAgent() string {
+	for _, k := range []string{"USER", "LOGNAME"} {
+		if v := os.Getenv(k); v != "" {
+			return v
+		}
+	}
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return ""
+}
+
+// defaultLang follows POSIX precedence (LC_ALL > LC_MESSAGES > LANG): the
+// first non-empty variable decides. Belarusian users get Russian, since the
+// UI has no Belarusian translation and Russian is what they read at work.
+func defaultLang() string {
+	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		v := strings.ToLower(os.Getenv(k))
+		if v == "" {
+			continue
+		}
+		if strings.HasPrefix(v, "ru") || strings.HasPrefix(v, "be") {
+			return "ru"
+		}
+		return "en"
+	}
+	return "en"
+}
+
+// errKey formats a validation problem as "section.key: message".
+func errKey(key, format string, args ...any) error {
+	return errors.New(key + ": " + fmt.Sprintf(format, args...))
+}

@@ -1,0 +1,130 @@
+package config
+
+import (
+	"errors"
+	"math"
+	"net"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Validate reports every problem at once (joined with errors.Join), one per
+// line, each starting with the offending key, so a user can fix the whole
+// file in one go. Secret values (passwords, token) are never quoted.
+func (c *Config) Validate() error {
+	var errs []error
+	add := func(err error) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+
+	// [account]
+	if c.Account.Sender == "" {
+		add(errKey("account.sender", "must not be empty"))
+	}
+	if len(c.Account.Senders) == 0 {
+		add(errKey("account.senders", "must list at least one sender"))
+	}
+	for i, s := range c.Account.Senders {
+		if strings.TrimSpace(s) == "" {
+			add(errKey("account.senders", "entry %d is empty", i+1))
+		}
+	}
+	if c.Account.Sender != "" && len(c.Account.Senders) > 0 && !slices.Contains(c.Account.Senders, c.Account.Sender) {
+		add(errKey("account.sender", "%q is not listed in account.senders", c.Account.Sender))
+	}
+
+	// [api]
+	if !slices.Contains(Transports, c.API.Transport) {
+		add(errKey("api.transport", "%q is not one of %s", c.API.Transport, strings.Join(Transports, ", ")))
+	}
+	add(checkURL("api.send_plain_url", c.API.SendPlainURL))
+	add(checkURL("api.status_plain_url", c.API.StatusPlainURL))
+	add(checkURL("api.credits_plain_url", c.API.CreditsPlainURL))
+	add(checkURL("api.xml_url", c.API.XMLURL))
+	add(checkURL("api.json_url", c.API.JSONURL))
+	if c.API.Timeout.Duration <= 0 {
+		add(errKey("api.timeout", "must be greater than 0 (got %s)", c.API.Timeout.Duration))
+	}
+	if c.API.BatchSize < MinBatchSize || c.API.BatchSize > MaxBatchSize {
+		add(errKey("api.batch_size", "%d is out of range %d..%d", c.API.BatchSize, MinBatchSize, MaxBatchSize))
+	}
+
+	// [smpp]: the address only matters for the smpp transport, but a
+	// malformed one is reported whenever it is set.
+	switch {
+	case c.SMPP.Address != "":
+		add(checkHostPort("smpp.address", c.SMPP.Address))
+	case c.API.Transport == TransportSMPP:
+		add(errKey("smpp.address", "must be set when api.transport is %q", TransportSMPP))
+	}
+
+	// [tracker]
+	if c.Tracker.PollInterval.Duration < MinPollInterval {
+		add(errKey("tracker.poll_interval", "%s is below the minimum of %s", c.Tracker.PollInterval.Duration, MinPollInterval))
+	}
+
+	// [ui]
+	if !slices.Contains(Langs, c.UI.Lang) {
+		add(errKey("ui.lang", "%q is not one of %s", c.UI.Lang, strings.Join(Langs, ", ")))
+	}
+	if math.IsNaN(c.UI.BalanceWarn) || math.IsInf(c.UI.BalanceWarn, 0) || c.UI.BalanceWarn < 0 {
+		add(errKey("ui.balance_warn", "must be a finite number >= 0 (0 disables the warning)"))
+	}
+
+	return errors.Join(errs...)
+}
+
+// checkURL requires an absolute http(s) URL with a host; plain http is only
+// allowed for loopback hosts, where the DEMO simulator runs, because the
+// requests carry the account password.
+func checkURL(key, raw string) error {
+	if raw == "" {
+		return errKey(key, "must not be empty")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		// url.Error would repeat the whole input (which may embed
+		// credentials); its inner error only names the bad fragment.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return errKey(key, "not a valid URL: %v", err)
+	}
+	shown := u.Redacted()
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return errKey(key, "%q must be an absolute http:// or https:// URL", shown)
+	case u.Host == "" || u.Hostname() == "":
+		return errKey(key, "%q has no host", shown)
+	case u.Scheme == "http" && !isLoopback(u.Hostname()):
+		return errKey(key, "%q must use https (plain http is only allowed for localhost)", shown)
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func checkHostPort(key, addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return errKey(key, "%q is not host:port", addr)
+	}
+	if host == "" {
+		return errKey(key, "%q has no host", addr)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return errKey(key, "%q: port must be a number 1..65535", addr)
+	}
+	return nil
+}
