@@ -80,3 +80,14 @@ type Gateway interface {
 	// Balance reads the account's credits.
 	Balance(ctx context.Context) (float64, error)
 }
+
+// UnmarshalText reads the English word back.
+func (o *Outcome) UnmarshalText(b []byte) error {
+	for i := range outcomeText {
+		if outcomeText[i][0] == string(b) {
+			*o = Outcome(i)
+			return nil
+		}
+	}
+	return errorf("unknown outcome "+quote(string(b)), "неизвестный результат "+quote(string(b)))
+}

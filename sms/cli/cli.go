@@ -1,0 +1,232 @@
+// Package cli is smsdash's command line: send, status, balance and sim.
+// It reads the config, falls back to DEMO mode on the built-in simulator
+// when there is no config file, and maps outcomes to exit codes that
+// scripts can rely on.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"strings"
+
+	"github.com/smsdash/smsdash/sms"
+	"github.com/smsdash/smsdash/sms/config"
+	"github.com/smsdash/smsdash/sms/httpapi"
+	"github.com/smsdash/smsdash/sms/sim"
+)
+
+// Exit codes.
+const (
+	ExitOK      = 0 // done
+	ExitRefused = 1 // the gateway refused (a code)
+	ExitUsage   = 2 // bad usage or config
+	ExitNetwork = 3 // network failure, or a send whose outcome is unknown
+)
+
+// exitError carries an exit code with its message.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func usageErr(format string, a ...any) error {
+	return &exitError{ExitUsage, fmt.Errorf(format, a...)}
+}
+
+// Env is what a command runs with; tests fill it.
+type Env struct {
+	Args   []string // after the program name
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+}
+
+type command struct {
+	name, summary string
+	run           func(ctx context.Context, e *Env, args []string) error
+}
+
+var commands []command
+
+func init() {
+	commands = []command{
+		{"send", "send an SMS to one or more numbers", runSend},
+		{"status", "ask the status of sent messages by id", runStatus},
+		{"balance", "read the account's credits", runBalance},
+		{"sim", "run the gateway simulator on loopback", runSim},
+	}
+}
+
+// Run runs the command line and returns the process exit code.
+func Run(ctx context.Context, e *Env) int {
+	err := dispatch(ctx, e)
+	if err == nil {
+		return ExitOK
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return ExitOK
+	}
+	fmt.Fprintln(e.Stderr, "smsdash:", err)
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	var code sms.Code
+	if errors.As(err, &code) {
+		return ExitRefused
+	}
+	return ExitNetwork
+}
+
+func dispatch(ctx context.Context, e *Env) error {
+	configPath, args, err := takeConfigFlag(e.Args)
+	if err != nil {
+		return err
+	}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		printUsage(e.Stdout)
+		return nil
+	}
+	for _, c := range commands {
+		if c.name == args[0] {
+			if configPath != "" {
+				args = append([]string{args[0], "--config", configPath}, args[1:]...)
+			}
+			return c.run(ctx, e, args[1:])
+		}
+	}
+	printUsage(e.Stderr)
+	return usageErr("unknown command %q", args[0])
+}
+
+// takeConfigFlag takes a --config given before the command, so that it
+// may stand before or after the command name.
+func takeConfigFlag(args []string) (string, []string, error) {
+	path := ""
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
+		a := strings.TrimLeft(args[0], "-")
+		switch {
+		case a == "config" && len(args) > 1:
+			path, args = args[1], args[2:]
+		case strings.HasPrefix(a, "config="):
+			path, args = strings.TrimPrefix(a, "config="), args[1:]
+		case a == "h" || a == "help":
+			return "", args, nil
+		default:
+			return "", nil, usageErr("unknown flag %s before the command (only --config goes there)", args[0])
+		}
+	}
+	return path, args, nil
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, `smsdash: send SMS through the SMS-Assistent gateway and watch them arrive.
+
+Usage:
+  smsdash [--config FILE] COMMAND [flags]
+
+Commands:`)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, `
+Without a config file smsdash runs in DEMO mode on its built-in simulator:
+nothing reaches a real phone. "smsdash COMMAND --help" tells more.
+
+Exit codes: 0 done, 1 refused by the gateway, 2 bad usage or config,
+3 network failure or a send whose outcome is unknown.`)
+}
+
+// newFlags makes a command's flag set with the flags every command shares.
+func newFlags(e *Env, name, usage string) (*flag.FlagSet, *string, *bool) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.Stderr)
+	cfg := fs.String("config", "", "config `file` (default $XDG_CONFIG_HOME/smsdash/config.toml)")
+	asJSON := fs.Bool("json", false, "print JSON for scripts")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: smsdash %s %s\n\nFlags:\n", name, usage)
+		fs.PrintDefaults()
+	}
+	return fs, cfg, asJSON
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return &exitError{ExitUsage, err}
+	}
+	return nil
+}
+
+// session is a loaded config, in DEMO mode with its simulator running.
+type session struct {
+	cfg  *config.Config
+	demo *sim.Running
+	lang sms.Lang
+}
+
+func (s *session) Close() {
+	if s.demo != nil {
+		s.demo.Close()
+	}
+}
+
+// open loads the config. With no --config and no file at the default
+// path it starts the built-in simulator and runs in DEMO mode.
+func open(e *Env, path string) (*session, error) {
+	explicit := path != ""
+	if !explicit {
+		p, err := config.DefaultPath()
+		if err != nil {
+			return nil, usageErr("%v", err)
+		}
+		path = p
+	}
+	cfg, warnings, err := config.Load(path)
+	for _, w := range warnings {
+		fmt.Fprintln(e.Stderr, "smsdash: warning:", w)
+	}
+	switch {
+	case err == nil:
+		return &session{cfg: cfg, lang: sms.Lang(cfg.UI.Lang)}, nil
+	case errors.Is(err, fs.ErrNotExist) && !explicit:
+		run, err := sim.Start("127.0.0.1:0", sim.Options{})
+		if err != nil {
+			return nil, fmt.Errorf("starting the demo simulator: %w", err)
+		}
+		cfg := config.Demo(run.URL(), "")
+		fmt.Fprintf(e.Stderr, "smsdash: DEMO mode: no config at %s; using the built-in simulator, nothing reaches a real phone\n", path)
+		return &session{cfg: cfg, demo: run, lang: sms.Lang(cfg.UI.Lang)}, nil
+	}
+	return nil, usageErr("%v", err)
+}
+
+// gateway builds the transport named by api, or by the config.
+func (s *session) gateway(api string) (sms.Gateway, error) {
+	if api == "" {
+		api = s.cfg.API.Transport
+	}
+	if api == "smpp" {
+		return nil, usageErr("the SMPP transport is not built yet: use --api plain, xml or json")
+	}
+	c := s.cfg
+	g, err := httpapi.New(api, httpapi.Config{
+		Login: c.Account.Login, Password: c.Account.Password, Token: c.Account.Token,
+		SendPlainURL: c.API.SendPlainURL, StatusPlainURL: c.API.StatusPlainURL, CreditsPlainURL: c.API.CreditsPlainURL,
+		XMLURL: c.API.XMLURL, JSONURL: c.API.JSONURL,
+		Timeout: c.API.Timeout.Duration, BatchSize: c.API.BatchSize,
+	})
+	if err != nil {
+		return nil, usageErr("--api: %v", err)
+	}
+	return g, nil
+}

@@ -1,0 +1,293 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/smsdash/smsdash/sms"
+)
+
+func runSend(ctx context.Context, e *Env, args []string) error {
+	fs, cfgPath, asJSON := newFlags(e, "send", "--to N[,N…] --text T|- [flags]")
+	to := fs.String("to", "", "recipient `numbers`, comma-separated, in any usual form (+375 29 …, 8(029)…)")
+	text := fs.String("text", "", "message `text`; - reads it from standard input")
+	sender := fs.String("sender", "", "sender name (default: the config's sender)")
+	api := fs.String("api", "", "transport: plain, xml or json (default: the config's)")
+	at := fs.String("at", "", `send later, Minsk time: "YYYY-MM-DD HH:MM" (at least 10 minutes ahead)`)
+	validity := fs.Int("validity", 0, "validity in `hours` (1-48; over 48 is 48)")
+	wait := fs.Duration("wait", 0, "wait up to this `duration` for final statuses and print them")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageErr("send: unexpected argument %q (quote the text: --text \"…\")", fs.Arg(0))
+	}
+	msgText, err := readText(*text, e.Stdin)
+	if err != nil {
+		return err
+	}
+	s, err := open(e, *cfgPath)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if *sender == "" {
+		*sender = s.cfg.Account.Sender
+	}
+	msgs, err := buildMessages(*to, msgText, *sender, *at, *validity, time.Now())
+	if err != nil {
+		return err
+	}
+	g, err := s.gateway(*api)
+	if err != nil {
+		return err
+	}
+	results := g.Send(ctx, msgs)
+	out := sendOutput{Results: make([]resultJSON, len(msgs))}
+	for i, r := range results {
+		out.Results[i] = newResultJSON(msgs[i].To, r, s.lang)
+	}
+	if *wait > 0 {
+		ids := acceptedIDs(results)
+		reports, werr := waitFinal(ctx, g, ids, *wait, min(s.cfg.Tracker.PollInterval.Duration, 2*time.Second))
+		for _, r := range reports {
+			out.Statuses = append(out.Statuses, newStatusJSON(r, s.lang))
+		}
+		if werr != nil {
+			fmt.Fprintln(e.Stderr, "smsdash: waiting for statuses:", werr)
+		}
+	}
+	if *asJSON {
+		err = writeJSON(e.Stdout, out)
+	} else {
+		printSend(e.Stdout, out, s.lang)
+	}
+	if err != nil {
+		return err
+	}
+	return sendExit(results)
+}
+
+func readText(text string, stdin io.Reader) (string, error) {
+	if text == "-" {
+		b, err := io.ReadAll(io.LimitReader(stdin, 1<<20))
+		if err != nil {
+			return "", usageErr("reading the text from standard input: %v", err)
+		}
+		text = strings.TrimRight(string(b), "\r\n")
+	}
+	if strings.TrimSpace(text) == "" {
+		return "", usageErr("send: no text (--text \"…\", or --text - to read it from standard input)")
+	}
+	return text, nil
+}
+
+// buildMessages checks everything the agent typed and reports every
+// problem at once, so that one run fixes them all.
+func buildMessages(to, text, sender, at string, validity int, now time.Time) ([]sms.Message, error) {
+	var problems []string
+	var when time.Time
+	if at != "" {
+		t, err := sms.ParseSchedule(at, now)
+		if err != nil {
+			problems = append(problems, "--at: "+err.Error())
+		}
+		when = t
+	}
+	if err := sms.ValidateSender(sender); err != nil {
+		problems = append(problems, "--sender: "+err.Error())
+	}
+	if validity < 0 {
+		problems = append(problems, "--validity: hours must be positive")
+	}
+	var msgs []sms.Message
+	for _, raw := range strings.Split(to, ",") {
+		if strings.TrimSpace(raw) == "" {
+			continue
+		}
+		n, err := sms.NormalizePhone(raw)
+		if err != nil {
+			problems = append(problems, "--to: "+err.Error())
+			continue
+		}
+		msgs = append(msgs, sms.Message{To: n, Text: text, Sender: sender, At: when, Validity: sms.ValidityFromHours(validity)})
+	}
+	if len(msgs) == 0 && len(problems) == 0 {
+		problems = append(problems, "--to: no recipient")
+	}
+	if len(problems) > 0 {
+		return nil, &exitError{ExitUsage, errors.New("nothing was sent:\n  " + strings.Join(problems, "\n  "))}
+	}
+	return msgs, nil
+}
+
+// sendExit: an unknown outcome or a network failure outranks a refusal.
+func sendExit(results []sms.Result) error {
+	var unknown, notSent, refused int
+	for _, r := range results {
+		switch r.Outcome {
+		case sms.OutcomeUnknown:
+			unknown++
+		case sms.NotSent:
+			notSent++
+		case sms.Refused:
+			refused++
+		}
+	}
+	switch {
+	case unknown > 0:
+		return &exitError{ExitNetwork, fmt.Errorf("%d message(s) with unknown outcome: they may have been sent; check before sending again", unknown)}
+	case notSent > 0:
+		return &exitError{ExitNetwork, fmt.Errorf("%d message(s) not sent", notSent)}
+	case refused > 0:
+		return &exitError{ExitRefused, fmt.Errorf("%d message(s) refused by the gateway", refused)}
+	}
+	return nil
+}
+
+func acceptedIDs(results []sms.Result) []int64 {
+	var ids []int64
+	for _, r := range results {
+		if r.Outcome == sms.Accepted {
+			ids = append(ids, r.ID)
+		}
+	}
+	return ids
+}
+
+// waitFinal polls until every id has a final status or the time is up.
+func waitFinal(ctx context.Context, g sms.Gateway, ids []int64, limit, every time.Duration) ([]sms.StatusReport, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	var last []sms.StatusReport
+	for {
+		reports, err := g.Statuses(ctx, ids)
+		if err == nil {
+			last = reports
+			if allFinal(reports) {
+				return last, nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			if err == nil {
+				err = fmt.Errorf("not every message is final after %s", limit)
+			}
+			return last, err
+		case <-time.After(every):
+		}
+	}
+}
+
+func allFinal(reports []sms.StatusReport) bool {
+	for _, r := range reports {
+		if !r.Status.Final() && r.Code == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+type sendOutput struct {
+	Results  []resultJSON `json:"results"`
+	Statuses []statusJSON `json:"statuses,omitempty"`
+}
+
+type resultJSON struct {
+	To      string      `json:"to"`
+	Outcome sms.Outcome `json:"outcome"`
+	ID      int64       `json:"id,omitempty"`
+	Parts   int         `json:"parts,omitempty"`
+	Code    int         `json:"code,omitempty"`
+	Text    string      `json:"text,omitempty"`
+	Hint    string      `json:"hint,omitempty"`
+}
+
+func newResultJSON(to string, r sms.Result, l sms.Lang) resultJSON {
+	out := resultJSON{To: to, Outcome: r.Outcome, ID: r.ID, Parts: r.Parts, Code: int(r.Code)}
+	switch {
+	case r.Code != 0:
+		out.Text, out.Hint = r.Code.Text(l), r.Code.Hint(l)
+	case r.Err != nil:
+		out.Text = r.Err.Error()
+	}
+	return out
+}
+
+type statusJSON struct {
+	ID     int64      `json:"id"`
+	Status sms.Status `json:"status,omitempty"`
+	Final  bool       `json:"final"`
+	Parts  int        `json:"parts,omitempty"`
+	Code   int        `json:"code,omitempty"`
+	Text   string     `json:"text"`
+}
+
+func newStatusJSON(r sms.StatusReport, l sms.Lang) statusJSON {
+	out := statusJSON{ID: r.ID, Status: r.Status, Final: r.Status.Final(), Parts: r.Parts, Code: int(r.Code), Text: r.Status.Text(l)}
+	if r.Code != 0 {
+		out.Text = r.Code.Text(l)
+	}
+	return out
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func printSend(w io.Writer, out sendOutput, l sms.Lang) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "RECIPIENT\tOUTCOME\tID\tPARTS\tDETAIL")
+	for _, r := range out.Results {
+		detail := r.Text
+		if r.Code != 0 {
+			detail = fmt.Sprintf("%d %s", r.Code, r.Text)
+		}
+		if r.Hint != "" {
+			detail += " (" + r.Hint + ")"
+		}
+		fmt.Fprintf(tw, "+%s\t%s\t%s\t%s\t%s\n", r.To, r.Outcome.Text(l), optInt(r.ID), optInt(int64(r.Parts)), detail)
+	}
+	tw.Flush()
+	if len(out.Statuses) > 0 {
+		fmt.Fprintln(w)
+		printStatuses(w, out.Statuses)
+	}
+}
+
+func printStatuses(w io.Writer, statuses []statusJSON) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSTATUS\tFINAL\tPARTS\tDETAIL")
+	for _, s := range statuses {
+		word := s.Status.String()
+		if s.Code != 0 {
+			word = fmt.Sprint(s.Code)
+		} else if word == "" {
+			word = "-"
+		}
+		final := "no"
+		if s.Final {
+			final = "yes"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", s.ID, word, final, optInt(int64(s.Parts)), s.Text)
+	}
+	tw.Flush()
+}
+
+func optInt(n int64) string {
+	if n == 0 {
+		return "-"
+	}
+	return fmt.Sprint(n)
+}

@@ -1,0 +1,58 @@
+package sim
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/smsdash/smsdash/sms/wire"
+)
+
+// jsonPackage builds a JSON send of n messages; each has its own text
+// unless sameText, when the text is the package default.
+func jsonPackage(n int, sameText bool) []byte {
+	req := wire.JSONRequest{Login: "demo", Password: "demo", Command: wire.CommandSend,
+		Message: &wire.JSONMessage{Default: &wire.JSONMsg{Sender: "CMC"}, Msg: make([]wire.JSONMsg, n)}}
+	if sameText {
+		req.Message.Default.Text = "Ваш заказ готов к выдаче. Спасибо!"
+	}
+	for i := range req.Message.Msg {
+		m := &req.Message.Msg[i]
+		m.Recipient = wire.Str(fmt.Sprintf("3752%d%07d", 5+4*(i%2), 5500000+i))
+		if !sameText {
+			m.Text = fmt.Sprintf("Order %d is ready for pickup, code %04d. Thank you!", i, i%10000)
+		}
+	}
+	b, err := json.Marshal(req)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+func benchJSONSend(b *testing.B, sameText bool) {
+	const n = 10000
+	body := jsonPackage(n, sameText)
+	s := New(Options{Balance: 1e15})
+	b.SetBytes(int64(len(body)))
+	b.ResetTimer()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodPost, PathJSON, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		s.ServeHTTP(rec, req)
+		if rec.Code != 200 || !bytes.HasPrefix(rec.Body.Bytes(), []byte(`{"message":{"msg":[{"sms_id":3`)) {
+			b.Fatalf("%d %.200s", rec.Code, rec.Body.String())
+		}
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "msgs/s")
+}
+
+// BenchmarkJSONSend10k: one 10,000-message JSON package through ServeHTTP.
+func BenchmarkJSONSend10k(b *testing.B) {
+	b.Run("own-texts", func(b *testing.B) { benchJSONSend(b, false) })
+	b.Run("default-text", func(b *testing.B) { benchJSONSend(b, true) })
+}
