@@ -26,7 +26,7 @@ func NormalizePhone(s string) (string, error) {
 // library's data; a test compares the two.
 func fastBelarus(s string) (string, bool) {
 	var d [12]byte
-	n := 0
+	n, plus := 0, false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
@@ -37,7 +37,8 @@ func fastBelarus(s string) (string, bool) {
 			d[n] = c
 			n++
 		case c == ' ' || c == '-' || c == '(' || c == ')' || c == '.' || c == '\t':
-		case c == '+' && n == 0:
+		case c == '+' && n == 0 && !plus:
+			plus = true
 		default:
 			return "", false
 		}
@@ -46,9 +47,9 @@ func fastBelarus(s string) (string, bool) {
 	switch {
 	case n == 12 && d[0] == '3' && d[1] == '7' && d[2] == '5':
 		local = d[3:12]
-	case n == 11 && d[0] == '8' && d[1] == '0':
+	case n == 11 && d[0] == '8' && d[1] == '0' && !plus:
 		local = d[2:11]
-	case n == 9:
+	case n == 9 && !plus:
 		local = d[:9]
 	default:
 		return "", false

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/smsdash/smsdash/sms"
@@ -129,7 +130,11 @@ func (j *JSON) Statuses(ctx context.Context, ids []int64) ([]sms.StatusReport, e
 			return sms.Code(*r.Error)
 		}
 		for _, m := range r.Status.Msg {
-			got[int64(m.ID)] = statusReport(int64(m.ID), int(m.Count), m.Word(), sms.Code(m.ErrorCode))
+			id, err := strconv.ParseInt(strings.TrimSpace(string(m.ID)), 10, 64)
+			if err != nil {
+				continue // not one we asked about
+			}
+			got[id] = statusReport(id, int(m.Count), m.Word(), sms.Code(m.ErrorCode))
 		}
 		return nil
 	})

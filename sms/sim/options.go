@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -53,7 +54,7 @@ type Faults struct {
 	Latency     time.Duration // added before answering each request; a client that gives up ends the wait
 	HTTP500     float64       // share answered HTTP 500 without processing
 	Unavailable float64       // share answered -10 (at its place in the precedence) without processing
-	Drop        float64       // share whose connection is closed after processing, before any reply
+	Drop        float64       // share whose connection is closed after processing, before any reply (a writer that cannot be hijacked, such as httptest.ResponseRecorder, gets panic(http.ErrAbortHandler))
 	Garbage     float64       // share answered 200 with a garbage body after processing
 }
 
@@ -79,6 +80,7 @@ func (o Options) withDefaults() Options {
 	if len(o.Senders) == 0 {
 		o.Senders = []string{sms.DefaultSender}
 	}
+	o.Senders = slices.Clone(o.Senders)
 	switch {
 	case o.QueuedFor == 0:
 		o.QueuedFor = DefaultQueuedFor
@@ -103,7 +105,9 @@ func (o Options) withDefaults() Options {
 func (o *Options) RegisterFlags(fs *flag.FlagSet) {
 	d := o.withDefaults()
 	fs.StringVar(&o.Login, "login", d.Login, "account `login`")
-	fs.StringVar(&o.Password, "password", d.Password, "account `password` (visible to other local users in the process list: use it for test accounts only)")
+	// The usage never shows a preset password as the default.
+	fs.StringVar(&o.Password, "password", "", "account `password` (default "+DefaultPassword+"; visible to other local users in the process list: for test accounts only)")
+	o.Password = d.Password
 	fs.StringVar(&o.Token, "token", o.Token, "requestAuthToken accepted instead of the password (empty: none)")
 	fs.Float64Var(&o.Balance, "balance", d.Balance, "starting balance in `credits`")
 	fs.Float64Var(&o.Price, "price", d.Price, "`credits` charged per SMS part")

@@ -576,7 +576,7 @@ func TestJSONReplyTypes(t *testing.T) {
 	// and wire reads them (all but the echo of a malformed id)
 	_, body = do(t, s, "POST", PathJSON, "application/json", `{"login":"demo","password":"demo","command":"statuses","status":{"msg":[{"sms_id":"3000000001"},{"sms_id":"3000000005"}]}}`)
 	r, err := wire.ParseJSONReply([]byte(body))
-	if err != nil || r.Status.Msg[0].ID != 3000000001 || r.Status.Msg[0].Count != 1 || r.Status.Msg[0].Word() != "Queued" {
+	if err != nil || r.Status.Msg[0].ID != "3000000001" || r.Status.Msg[0].Count != 1 || r.Status.Msg[0].Word() != "Queued" {
 		t.Errorf("wire reads %+v, %v", r, err)
 	}
 }

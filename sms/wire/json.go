@@ -76,7 +76,8 @@ type JSONStatuses struct {
 // JSONStatus is one status report. The documentation names the word
 // "sms_status" in its example and "status" in its text: both are read.
 type JSONStatus struct {
-	ID        Int `json:"sms_id"`
+	ID Str `json:"sms_id"` // text: one odd id must not spoil the rest
+
 	Count     Int `json:"sms_count"`
 	SMSStatus Str `json:"sms_status,omitempty"`
 	Status    Str `json:"status,omitempty"`

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"unicode/utf8"
 )
 
 // Int is an integer that real replies send either as a JSON number or as a
@@ -43,6 +44,10 @@ func (s *Str) UnmarshalJSON(b []byte) error {
 	case len(b) == 0 || string(b) == "null":
 		*s = ""
 	case b[0] == '"':
+		if len(b) >= 2 && b[len(b)-1] == '"' && bytes.IndexByte(b, '\\') < 0 && utf8.Valid(b) {
+			*s = Str(b[1 : len(b)-1]) // no escapes: the common case, without a second decode
+			return nil
+		}
 		return json.Unmarshal(b, (*string)(s))
 	case b[0] == '-' || (b[0] >= '0' && b[0] <= '9'):
 		*s = Str(b)

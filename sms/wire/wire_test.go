@@ -51,7 +51,7 @@ func TestDocumentedJSONReplies(t *testing.T) {
 		t.Errorf("send reply: %+v", m)
 	}
 	r, err = ParseJSONReply([]byte(docJSONStatusReply))
-	if err != nil || r.Status.Msg[0].Word() != "Delivered" || r.Status.Msg[0].ID != 12345678 {
+	if err != nil || r.Status.Msg[0].Word() != "Delivered" || r.Status.Msg[0].ID != "12345678" {
 		t.Errorf("status reply: %+v, %v", r, err)
 	}
 	r, err = ParseJSONReply([]byte(`{"error": -2}`))
@@ -67,7 +67,7 @@ func TestJSONLenient(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := r.Status.Msg[0]
-	if s.ID != 3000000001 || s.Count != 2 || s.Word() != "Sent" {
+	if s.ID != "3000000001" || s.Count != 2 || s.Word() != "Sent" {
 		t.Errorf("lenient status: %+v", s)
 	}
 	r, err = ParseJSONReply([]byte(`{"error":"-10"}`))
@@ -81,7 +81,7 @@ func TestJSONLenient(t *testing.T) {
 	if req.Message.Msg[0].Recipient != "375296717259" || req.Message.Msg[0].ValidityPeriod != 24 || req.Message.Msg[1].Recipient != "+375296717259" {
 		t.Errorf("lenient request: %+v", req.Message.Msg)
 	}
-	for _, bad := range []string{``, `[]`, `{}`, `{"message":`, `<package/>`, `{"error":"x"}`, `{"status":{"msg":[{"sms_id":1.5}]}}`} {
+	for _, bad := range []string{``, `[]`, `{}`, `{"message":`, `<package/>`, `{"error":"x"}`, `{"message":{"msg":[{"sms_id":1.5}]}}`} {
 		if _, err := ParseJSONReply([]byte(bad)); err == nil {
 			t.Errorf("ParseJSONReply(%q) accepted", bad)
 		}
