@@ -47,6 +47,7 @@ func TestNormalizePhoneOther(t *testing.T) {
 		{"hello", "", "letter"},
 		{"+375 29 671-72-59 доб. 5", "", "letter"},
 		{"123", "", ""},
+		{"+80296717259", "", ""},
 	}
 	for _, tt := range tests {
 		got, err := NormalizePhone(tt.in)

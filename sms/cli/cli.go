@@ -10,13 +10,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"strings"
 
 	"github.com/smsdash/smsdash/sms"
-	"github.com/smsdash/smsdash/sms/config"
-	"github.com/smsdash/smsdash/sms/httpapi"
-	"github.com/smsdash/smsdash/sms/sim"
+	"github.com/smsdash/smsdash/sms/app"
 )
 
 // Exit codes.
@@ -60,6 +57,8 @@ func init() {
 		{"send", "send an SMS to one or more numbers", runSend},
 		{"status", "ask the status of sent messages by id", runStatus},
 		{"balance", "read the account's credits", runBalance},
+		{"history", "list the messages sent, newest first", runHistory},
+		{"export", "write the history as CSV", runExport},
 		{"sim", "run the gateway simulator on loopback", runSim},
 	}
 }
@@ -167,66 +166,37 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// session is a loaded config, in DEMO mode with its simulator running.
-type session struct {
-	cfg  *config.Config
-	demo *sim.Running
-	lang sms.Lang
-}
-
-func (s *session) Close() {
-	if s.demo != nil {
-		s.demo.Close()
-	}
-}
-
-// open loads the config. With no --config and no file at the default
-// path it starts the built-in simulator and runs in DEMO mode.
-func open(e *Env, path string) (*session, error) {
-	explicit := path != ""
-	if !explicit {
-		p, err := config.DefaultPath()
-		if err != nil {
-			return nil, usageErr("%v", err)
+// open assembles the core from the config (DEMO mode on the built-in
+// simulator when there is no config file), reporting what a person
+// should know on stderr.
+func open(e *Env, path string) (*app.App, error) {
+	a, err := app.Open(path)
+	if err != nil {
+		if errors.Is(err, app.ErrUsage) {
+			return nil, &exitError{ExitUsage, err}
 		}
-		path = p
+		return nil, err
 	}
-	cfg, warnings, err := config.Load(path)
-	for _, w := range warnings {
+	for _, w := range a.Warnings {
 		fmt.Fprintln(e.Stderr, "smsdash: warning:", w)
 	}
-	switch {
-	case err == nil:
-		return &session{cfg: cfg, lang: sms.Lang(cfg.UI.Lang)}, nil
-	case errors.Is(err, fs.ErrNotExist) && !explicit:
-		run, err := sim.Start("127.0.0.1:0", sim.Options{})
-		if err != nil {
-			return nil, fmt.Errorf("starting the demo simulator: %w", err)
-		}
-		cfg := config.Demo(run.URL(), "")
-		fmt.Fprintf(e.Stderr, "smsdash: DEMO mode: no config at %s; using the built-in simulator, nothing reaches a real phone\n", path)
-		return &session{cfg: cfg, demo: run, lang: sms.Lang(cfg.UI.Lang)}, nil
+	if a.Demo {
+		fmt.Fprintf(e.Stderr, "smsdash: DEMO mode: no config at %s; using the built-in simulator, nothing reaches a real phone\n", a.ConfigPath)
 	}
-	return nil, usageErr("%v", err)
+	if a.NeverLeft > 0 {
+		fmt.Fprintf(e.Stderr, "smsdash: %d message(s) were waiting to be sent when smsdash last stopped: they were not sent (see smsdash history --status not_sent)\n", a.NeverLeft)
+	}
+	if a.Recovered > 0 {
+		fmt.Fprintf(e.Stderr, "smsdash: %d message(s) were being sent when smsdash last stopped: their outcome is unknown (see smsdash history --status unknown); check before sending again\n", a.Recovered)
+	}
+	return a, nil
 }
 
-// gateway builds the transport named by api, or by the config.
-func (s *session) gateway(api string) (sms.Gateway, error) {
-	if api == "" {
-		api = s.cfg.API.Transport
-	}
-	if api == "smpp" {
-		return nil, usageErr("the SMPP transport is not built yet: use --api plain, xml or json")
-	}
-	c := s.cfg
-	g, err := httpapi.New(api, httpapi.Config{
-		Login: c.Account.Login, Password: c.Account.Password, Token: c.Account.Token,
-		SendPlainURL: c.API.SendPlainURL, StatusPlainURL: c.API.StatusPlainURL, CreditsPlainURL: c.API.CreditsPlainURL,
-		XMLURL: c.API.XMLURL, JSONURL: c.API.JSONURL,
-		Timeout: c.API.Timeout.Duration, BatchSize: c.API.BatchSize,
-	})
+// gateway builds the transport named by api, or the config's.
+func gateway(a *app.App, api string) (sms.Gateway, error) {
+	g, err := app.Gateway(a.Config, api)
 	if err != nil {
-		return nil, usageErr("--api: %v", err)
+		return nil, &exitError{ExitUsage, fmt.Errorf("--api: %w", err)}
 	}
 	return g, nil
 }

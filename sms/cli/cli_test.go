@@ -3,7 +3,9 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -49,7 +51,9 @@ func simConfig(t *testing.T, o sim.Options) (*sim.Running, string) {
 	cfg := config.Demo(r.URL(), "")
 	cfg.Account.Login, cfg.Account.Password = o.Login, o.Password
 	cfg.API.Timeout = config.Duration{Duration: 2 * time.Second}
-	path := filepath.Join(t.TempDir(), "config.toml")
+	dir := t.TempDir()
+	cfg.Store.Path = filepath.Join(dir, "history.db")
+	path := filepath.Join(dir, "config.toml")
 	if err := config.Save(path, cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -158,3 +162,44 @@ func TestDemoMode(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestHistoryWatchExport(t *testing.T) {
+	_, cfg := simConfig(t, sim.Options{QueuedFor: 300 * time.Millisecond, SentFor: 300 * time.Millisecond})
+	if r := cli(t, "", "--config", cfg, "send", "--to", "296717259,291234500", "--text", "Счёт, \"оплачен\"\nспасибо"); r.code != ExitOK {
+		t.Fatalf("send: %d %s", r.code, r.stderr)
+	}
+	r := cli(t, "", "--config", cfg, "status", "--watch")
+	if r.code != ExitOK || !strings.Contains(r.stdout, "→ Delivered") || !strings.Contains(r.stdout, "→ Rejected") {
+		t.Errorf("status --watch: %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	r = cli(t, "", "--config", cfg, "history", "--json")
+	var h struct{ Messages []historyJSON }
+	if err := json.Unmarshal([]byte(r.stdout), &h); err != nil || len(h.Messages) != 2 {
+		t.Fatalf("history --json: %v %s", err, r.stdout)
+	}
+	if m := h.Messages[1]; m.To != "375296717259" || m.Status != "Delivered" || !m.Final || m.Outcome != "accepted" {
+		t.Errorf("history row: %+v", m)
+	}
+	r = cli(t, "", "--config", cfg, "history", "--status", "rejected", "--to", "291234500")
+	if r.code != ExitOK || !strings.Contains(r.stdout, "+375291234500") || strings.Contains(r.stdout, "+375296717259") {
+		t.Errorf("history filtered: %s %s", r.stdout, r.stderr)
+	}
+	if r := cli(t, "", "--config", cfg, "history", "--status", "lost"); r.code != ExitUsage {
+		t.Errorf("bad status filter: %d", r.code)
+	}
+	out := filepath.Join(t.TempDir(), "h.csv")
+	if r := cli(t, "", "--config", cfg, "export", "--csv", out); r.code != ExitOK {
+		t.Fatalf("export: %s", r.stderr)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil || len(recs) != 3 {
+		t.Fatalf("export CSV: %v\n%s", err, b)
+	}
+	if !strings.Contains(string(b), "\"Счёт, \"\"оплачен\"\"\nспасибо\"") {
+		t.Errorf("CSV quoting: %s", b)
+	}
+}

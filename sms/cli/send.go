@@ -32,32 +32,42 @@ func runSend(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := open(e, *cfgPath)
+	a, err := open(e, *cfgPath)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
+	defer a.Close()
+	lang := a.Lang()
 	if *sender == "" {
-		*sender = s.cfg.Account.Sender
+		*sender = a.Config.Account.Sender
 	}
 	msgs, err := buildMessages(*to, msgText, *sender, *at, *validity, time.Now())
 	if err != nil {
 		return err
 	}
-	g, err := s.gateway(*api)
-	if err != nil {
-		return err
+	ob := *a.Outbox
+	if *api != "" {
+		if ob.Gateway, err = gateway(a, *api); err != nil {
+			return err
+		}
+		ob.Transport = *api
 	}
-	results := g.Send(ctx, msgs)
+	ids, results, err := ob.Send(ctx, 0, msgs)
+	if err != nil {
+		return err // the store failed: what was recorded says the rest
+	}
 	out := sendOutput{Results: make([]resultJSON, len(msgs))}
 	for i, r := range results {
-		out.Results[i] = newResultJSON(msgs[i].To, r, s.lang)
+		out.Results[i] = newResultJSON(msgs[i].To, r, lang)
+		out.Results[i].Local = ids[i]
 	}
 	if *wait > 0 {
-		ids := acceptedIDs(results)
-		reports, werr := waitFinal(ctx, g, ids, *wait, min(s.cfg.Tracker.PollInterval.Duration, 2*time.Second))
+		reports, werr := waitFinal(ctx, ob.Gateway, acceptedIDs(results), *wait, a.PollEvery())
+		if _, err := a.Store.ApplyStatuses(ctx, "http", reports); err != nil {
+			fmt.Fprintln(e.Stderr, "smsdash: recording statuses:", err)
+		}
 		for _, r := range reports {
-			out.Statuses = append(out.Statuses, newStatusJSON(r, s.lang))
+			out.Statuses = append(out.Statuses, newStatusJSON(r, lang))
 		}
 		if werr != nil {
 			fmt.Fprintln(e.Stderr, "smsdash: waiting for statuses:", werr)
@@ -66,7 +76,7 @@ func runSend(ctx context.Context, e *Env, args []string) error {
 	if *asJSON {
 		err = writeJSON(e.Stdout, out)
 	} else {
-		printSend(e.Stdout, out, s.lang)
+		printSend(e.Stdout, out, lang)
 	}
 	if err != nil {
 		return err
@@ -203,6 +213,7 @@ type sendOutput struct {
 }
 
 type resultJSON struct {
+	Local   int64       `json:"local_id"` // the history's id (smsdash history)
 	To      string      `json:"to"`
 	Outcome sms.Outcome `json:"outcome"`
 	ID      int64       `json:"id,omitempty"`

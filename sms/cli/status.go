@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/smsdash/smsdash/sms"
 )
@@ -11,11 +12,12 @@ import (
 func runStatus(ctx context.Context, e *Env, args []string) error {
 	fs, cfgPath, asJSON := newFlags(e, "status", "[flags] ID…")
 	api := fs.String("api", "", "transport: plain, xml or json (default: the config's)")
+	watch := fs.Bool("watch", false, "follow the messages live until every one is final (all messages still followed when no ID is given)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() == 0 {
-		return usageErr("status: give one or more message ids")
+	if fs.NArg() == 0 && !*watch {
+		return usageErr("status: give one or more message ids, or --watch")
 	}
 	ids := make([]int64, fs.NArg())
 	for i, a := range fs.Args() {
@@ -25,22 +27,28 @@ func runStatus(ctx context.Context, e *Env, args []string) error {
 		}
 		ids[i] = id
 	}
-	s, err := open(e, *cfgPath)
+	a, err := open(e, *cfgPath)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	g, err := s.gateway(*api)
+	defer a.Close()
+	g, err := gateway(a, *api)
 	if err != nil {
 		return err
+	}
+	if *watch {
+		return watchStatuses(ctx, e, a, g, ids, *asJSON)
 	}
 	reports, err := g.Statuses(ctx, ids)
 	if err != nil {
 		return err
 	}
+	if _, err := a.Store.ApplyStatuses(ctx, "http", reports); err != nil {
+		fmt.Fprintln(e.Stderr, "smsdash: recording statuses:", err)
+	}
 	out := make([]statusJSON, len(reports))
 	for i, r := range reports {
-		out[i] = newStatusJSON(r, s.lang)
+		out[i] = newStatusJSON(r, a.Lang())
 	}
 	if *asJSON {
 		return writeJSON(e.Stdout, struct {
@@ -64,12 +72,12 @@ func runBalance(ctx context.Context, e *Env, args []string) error {
 	if fs.NArg() > 0 {
 		return usageErr("balance: unexpected argument %q", fs.Arg(0))
 	}
-	s, err := open(e, *cfgPath)
+	a, err := open(e, *cfgPath)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	g, err := s.gateway("plain") // every API reads credits from the PLAIN URL
+	defer a.Close()
+	g, err := gateway(a, "plain") // every API reads credits from the PLAIN URL
 	if err != nil {
 		return err
 	}
@@ -77,13 +85,16 @@ func runBalance(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := a.Store.RecordBalance(ctx, credits, time.Now()); err != nil {
+		fmt.Fprintln(e.Stderr, "smsdash: recording the balance:", err)
+	}
 	if *asJSON {
 		return writeJSON(e.Stdout, struct {
 			Credits float64 `json:"credits"`
 		}{credits})
 	}
 	label := "credits"
-	if s.lang == sms.RU {
+	if a.Lang() == sms.RU {
 		label = "кредитов"
 	}
 	fmt.Fprintf(e.Stdout, "%.2f %s\n", credits, label)

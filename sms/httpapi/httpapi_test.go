@@ -212,6 +212,11 @@ func TestDocumentedReplies(t *testing.T) {
 	if err != nil || rep[0].Status != sms.Delivered {
 		t.Errorf("XML statuses: %+v, %v", rep, err)
 	}
+	_, cfg = canned(t, `{"status":{"msg":[{"sms_id":"abc","error_code":-11},{"sms_id":"5","sms_count":"1","sms_status":"Sent"}]}}`)
+	rep, err = gateway(t, "json", cfg).Statuses(context.Background(), []int64{5})
+	if err != nil || rep[0].Status != sms.Sent {
+		t.Errorf("one odd id spoils the rest: %+v, %v", rep, err)
+	}
 	_, cfg = canned(t, " 12,50\n")
 	if c, err := gateway(t, "plain", cfg).Balance(context.Background()); err != nil || c != 12.5 {
 		t.Errorf("credits: %v, %v", c, err)

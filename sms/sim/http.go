@@ -127,8 +127,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.st.statusRequests.Add(1)
 		}
 	}
-	f := s.drawFault()
-	if d := s.o.Faults.Latency; d > 0 {
+	f, latency := s.drawFault()
+	if d := latency; d > 0 {
 		s.st.faultLatency.Add(1)
 		if !sleep(r.Context(), d) {
 			s.st.faultCancelled.Add(1)
@@ -163,15 +163,29 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Write(reply)
 }
 
-// drawFault decides this request's fault with the seeded generator.
-func (s *Server) drawFault() fault {
-	f := &s.o.Faults
+// drawFault decides this request's fault with the seeded generator, and
+// its added latency.
+func (s *Server) drawFault() (fault, time.Duration) {
+	s.rngMu.Lock()
+	f := s.o.Faults
+	x := s.rng.Float64()
+	s.rngMu.Unlock()
+	return f.pick(x), f.Latency
+}
+
+// SetFaults changes the faults injected from the next request on (a test
+// sends cleanly, then tracks under faults).
+func (s *Server) SetFaults(f Faults) {
+	s.rngMu.Lock()
+	s.o.Faults = f
+	s.rngMu.Unlock()
+}
+
+// pick maps a uniform draw in [0,1) to a fault by the configured shares.
+func (f *Faults) pick(x float64) fault {
 	if !f.any() {
 		return noFault
 	}
-	s.rngMu.Lock()
-	x := s.rng.Float64()
-	s.rngMu.Unlock()
 	switch {
 	case x < f.HTTP500:
 		return fault500

@@ -1,0 +1,165 @@
+// Package app assembles smsdash from its parts for the command line and
+// the dashboard alike: the config (or DEMO mode on the built-in
+// simulator), the history, the transport, the outbox and the tracker.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/smsdash/smsdash/sms"
+	"github.com/smsdash/smsdash/sms/config"
+	"github.com/smsdash/smsdash/sms/httpapi"
+	"github.com/smsdash/smsdash/sms/outbox"
+	"github.com/smsdash/smsdash/sms/sim"
+	"github.com/smsdash/smsdash/sms/store"
+	"github.com/smsdash/smsdash/sms/tracker"
+)
+
+// App is a running smsdash core.
+type App struct {
+	Config     *config.Config
+	ConfigPath string
+	Demo       bool         // on the built-in simulator: nothing reaches a phone
+	Sim        *sim.Running // in DEMO mode
+	Warnings   []string     // from loading the config
+	Recovered  int          // sends interrupted by a crash, now "outcome unknown"
+	NeverLeft  int          // queued when a crash came: recorded as not sent
+	Store      *store.Store
+	Gateway    sms.Gateway
+	Outbox     *outbox.Outbox
+	Hub        *tracker.Hub
+	Tracker    *tracker.Tracker
+	demoDir    string
+}
+
+// ErrUsage marks errors in the config or its path (exit code 2).
+var ErrUsage = errors.New("bad config")
+
+// Open loads the config at path, or at the default path when path is "".
+// With no file at the default path it starts DEMO mode: the built-in
+// simulator and a history that lasts as long as the program.
+func Open(path string) (*App, error) {
+	explicit := path != ""
+	if !explicit {
+		p, err := config.DefaultPath()
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrUsage, err)
+		}
+		path = p
+	}
+	a := &App{ConfigPath: path}
+	cfg, warnings, err := config.Load(path)
+	a.Warnings = warnings
+	switch {
+	case err == nil:
+		a.Config = cfg
+	case errors.Is(err, fs.ErrNotExist) && !explicit:
+		if err := a.startDemo(); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("%w: %v", ErrUsage, err)
+	}
+	storePath := a.Config.StorePath()
+	if a.Demo {
+		storePath = filepath.Join(a.demoDir, "history.db")
+	}
+	a.Store, err = store.Open(storePath)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.Recovered, a.NeverLeft, err = a.Store.RecoverPending(context.Background())
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	if err := a.SetTransport(a.Config.API.Transport); err != nil {
+		a.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) startDemo() error {
+	run, err := sim.Start("127.0.0.1:0", sim.Options{})
+	if err != nil {
+		return fmt.Errorf("starting the demo simulator: %w", err)
+	}
+	dir, err := os.MkdirTemp("", "smsdash-demo-")
+	if err != nil {
+		run.Close()
+		return err
+	}
+	a.Demo, a.Sim, a.demoDir = true, run, dir
+	a.Config = config.Demo(run.URL(), "")
+	return nil
+}
+
+// SetTransport switches the transport ("plain", "xml", "json") and
+// rebuilds the outbox and tracker on it.
+func (a *App) SetTransport(transport string) error {
+	g, err := Gateway(a.Config, transport)
+	if err != nil {
+		return err
+	}
+	c := a.Config
+	a.Gateway = g
+	a.Outbox = &outbox.Outbox{Store: a.Store, Gateway: g, Transport: transport, Agent: c.Account.Agent, Chunk: c.API.BatchSize}
+	if a.Hub == nil {
+		a.Hub = tracker.NewHub()
+	}
+	a.Tracker = tracker.New(a.Store, g, a.Hub, tracker.Options{
+		PollInterval: c.Tracker.PollInterval.Duration,
+		Chunk:        max(c.API.BatchSize, 1000),
+		OneByOne:     transport == config.TransportPlain,
+	})
+	return nil
+}
+
+// Gateway builds the HTTP transport named (or the config's, for "").
+func Gateway(c *config.Config, transport string) (sms.Gateway, error) {
+	if transport == "" {
+		transport = c.API.Transport
+	}
+	if transport == config.TransportSMPP {
+		return nil, fmt.Errorf("%w: the SMPP transport is not built yet: use plain, xml or json", ErrUsage)
+	}
+	g, err := httpapi.New(transport, httpapi.Config{
+		Login: c.Account.Login, Password: c.Account.Password, Token: c.Account.Token,
+		SendPlainURL: c.API.SendPlainURL, StatusPlainURL: c.API.StatusPlainURL, CreditsPlainURL: c.API.CreditsPlainURL,
+		XMLURL: c.API.XMLURL, JSONURL: c.API.JSONURL,
+		Timeout: c.API.Timeout.Duration, BatchSize: c.API.BatchSize,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrUsage, err)
+	}
+	return g, nil
+}
+
+// Lang is the language of texts for people.
+func (a *App) Lang() sms.Lang { return sms.Lang(a.Config.UI.Lang) }
+
+// PollEvery is how often a command that waits asks for statuses.
+func (a *App) PollEvery() time.Duration {
+	return min(a.Config.Tracker.PollInterval.Duration, 2*time.Second)
+}
+
+// Close stops the simulator and closes the history; DEMO's history goes.
+func (a *App) Close() {
+	if a.Store != nil {
+		a.Store.Close()
+	}
+	if a.Sim != nil {
+		a.Sim.Close()
+	}
+	if a.demoDir != "" {
+		os.RemoveAll(a.demoDir)
+	}
+}

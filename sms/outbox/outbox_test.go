@@ -1,0 +1,148 @@
+package outbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/smsdash/smsdash/sms"
+	"github.com/smsdash/smsdash/sms/store"
+)
+
+// gateway answers each Send with outcome(call) for every message.
+type gateway struct {
+	calls   int
+	sent    int
+	outcome func(call int) sms.Outcome
+	cancel  func() // called during the given call, if set
+	at      int
+}
+
+func (g *gateway) Send(ctx context.Context, msgs []sms.Message) []sms.Result {
+	g.calls++
+	g.sent += len(msgs)
+	if g.cancel != nil && g.calls == g.at {
+		g.cancel()
+	}
+	res := make([]sms.Result, len(msgs))
+	for i := range res {
+		switch o := g.outcome(g.calls); o {
+		case sms.Accepted:
+			res[i] = sms.Result{Outcome: o, ID: int64(g.calls*1000 + i), Parts: 1}
+		default:
+			res[i] = sms.Result{Outcome: o, Err: errors.New("boom")}
+		}
+	}
+	return res
+}
+
+func (g *gateway) Statuses(context.Context, []int64) ([]sms.StatusReport, error) { return nil, nil }
+func (g *gateway) Balance(context.Context) (float64, error)                      { return 0, nil }
+
+func messages(n int) []sms.Message {
+	msgs := make([]sms.Message, n)
+	for i := range msgs {
+		msgs[i] = sms.Message{To: fmt.Sprintf("3752912%05d", i), Text: "x", Sender: "CMC"}
+	}
+	return msgs
+}
+
+func setup(t *testing.T, g *gateway) (*Outbox, *store.Store) {
+	st, err := store.Open(filepath.Join(t.TempDir(), "h.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return &Outbox{Store: st, Gateway: g, Transport: "json", Agent: "t", Chunk: 3}, st
+}
+
+func counts(t *testing.T, st *store.Store) map[string]int {
+	c, err := st.Counts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range c {
+		if v == 0 {
+			delete(c, k)
+		}
+	}
+	return c
+}
+
+func TestSendAllAccepted(t *testing.T) {
+	g := &gateway{outcome: func(int) sms.Outcome { return sms.Accepted }}
+	ob, st := setup(t, g)
+	var progress []int
+	ob.Sent = func(done, total int) { progress = append(progress, done) }
+	ids, res, err := ob.Send(context.Background(), 0, messages(7))
+	if err != nil || len(ids) != 7 || len(res) != 7 || g.calls != 3 {
+		t.Fatalf("%d ids, %d results, %d calls, %v", len(ids), len(res), g.calls, err)
+	}
+	if fmt.Sprint(progress) != "[3 6 7]" {
+		t.Errorf("progress %v", progress)
+	}
+	if c := counts(t, st); c["accepted"] != 7 || len(c) != 1 {
+		t.Errorf("counts %v", c)
+	}
+}
+
+// After a chunk with an unknown outcome nothing more is sent; the rest is
+// recorded as not sent.
+func TestStopsAfterUnknown(t *testing.T) {
+	g := &gateway{outcome: func(call int) sms.Outcome {
+		if call == 2 {
+			return sms.OutcomeUnknown
+		}
+		return sms.Accepted
+	}}
+	ob, st := setup(t, g)
+	_, res, err := ob.Send(context.Background(), 0, messages(10))
+	if err != nil || g.calls != 2 || g.sent != 6 {
+		t.Fatalf("%d calls, %d sent, %v", g.calls, g.sent, err)
+	}
+	if res[9].Outcome != sms.NotSent || !errors.Is(res[9].Err, ErrStopped) {
+		t.Errorf("last result %+v", res[9])
+	}
+	if c := counts(t, st); c["accepted"] != 3 || c["unknown"] != 3 || c["not_sent"] != 4 {
+		t.Errorf("counts %v", c)
+	}
+}
+
+func TestCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	g := &gateway{outcome: func(int) sms.Outcome { return sms.Accepted }, cancel: cancel, at: 1}
+	ob, st := setup(t, g)
+	_, _, err := ob.Send(ctx, 0, messages(9))
+	if err != nil || g.calls != 1 {
+		t.Fatalf("%d calls after a cancel, %v", g.calls, err)
+	}
+	if c := counts(t, st); c["accepted"] != 3 || c["not_sent"] != 6 {
+		t.Errorf("counts %v", c)
+	}
+}
+
+// Rows another smsdash recovered are not sent by this one.
+func TestTaken(t *testing.T) {
+	g := &gateway{outcome: func(int) sms.Outcome { return sms.Accepted }}
+	ob, st := setup(t, g)
+	ob.Store = &recoverFirst{st}
+	_, res, err := ob.Send(context.Background(), 0, messages(2))
+	if err != nil || g.sent != 0 || !errors.Is(res[0].Err, ErrTaken) {
+		t.Fatalf("sent %d, %+v, %v", g.sent, res, err)
+	}
+	if c := counts(t, st); c["not_sent"] != 2 {
+		t.Errorf("counts %v", c)
+	}
+}
+
+// recoverFirst plays another process recovering the rows just queued.
+type recoverFirst struct{ *store.Store }
+
+func (r *recoverFirst) MarkPending(ctx context.Context, ids []int64) ([]bool, error) {
+	if _, _, err := r.Store.RecoverPending(ctx); err != nil {
+		return nil, err
+	}
+	return r.Store.MarkPending(ctx, ids)
+}

@@ -1,0 +1,323 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/smsdash/smsdash/sms"
+)
+
+// Filter selects messages for Latest, CountsFor and Export. Zero fields
+// select everything.
+type Filter struct {
+	// Status is a display bucket (see Bucket): a state ("pending",
+	// "unknown", "refused", "not_sent", "resent", "accepted" for
+	// accepted without a status yet) or a status word ("Delivered",
+	// "Unknown"). A state must be written exactly; a status word in any
+	// case. So "unknown" is the local outcome unknown, "Unknown" the
+	// gateway's status, and "delivered" means "Delivered".
+	Status string
+	// Recipient: a number that normalises (sms.NormalizePhone) matches
+	// that recipient exactly (fast, by index); anything else matches
+	// recipients containing its digits.
+	Recipient string
+	BatchID   int64
+	Since     time.Time // created at or after
+	// Search: messages whose text contains it (case is ignored for
+	// Latin letters only: SQLite's LIKE).
+	Search        string
+	Limit, Offset int // Limit <= 0: no limit
+}
+
+// Row is one message as stored.
+type Row struct {
+	ID          int64
+	BatchID     int64 // 0: not in a batch
+	Agent       string
+	Recipient   string
+	Text        string
+	Sender      string
+	Transport   string
+	ScheduledAt time.Time     // zero: sent at once
+	Validity    time.Duration // zero: the gateway's default
+	GatewayID   int64         // 0 until accepted
+	Parts       int
+	State       State
+	Code        sms.Code // the gateway's code when refused
+	Error       string
+	Status      sms.Status
+	Final       bool
+	Polled      bool  // still asked about (see ExpireStale)
+	ResendOf    int64 // the row this one sends again, 0 if none
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	StatusAt    time.Time // zero until a status came
+}
+
+// Bucket gives the row's display bucket.
+func (r Row) Bucket() string { return Bucket(r.State, r.Status) }
+
+// Change is one entry of a message's history.
+type Change struct {
+	At     time.Time
+	Source string // "send", "http", "smpp", "recovery", "resend", "expire"
+	State  State
+	Status sms.Status
+	Note   string // error text, code, resend target
+}
+
+// BalancePoint is one reading of the account's credits.
+type BalancePoint struct {
+	At      time.Time
+	Credits float64
+}
+
+const rowColumns = `id, batch_id, agent, recipient, text, sender, transport, scheduled_at, validity_s,
+	gateway_id, parts, state, code, error, status, final, polled, resend_of, created_at, updated_at, status_at`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanRow(sc scanner) (Row, error) {
+	var r Row
+	var batch, scheduled, gateway, resendOf, created, updated, statusAt sql.NullInt64
+	var validity, code int64
+	var state, status string
+	err := sc.Scan(&r.ID, &batch, &r.Agent, &r.Recipient, &r.Text, &r.Sender, &r.Transport, &scheduled, &validity,
+		&gateway, &r.Parts, &state, &code, &r.Error, &status, &r.Final, &r.Polled, &resendOf, &created, &updated, &statusAt)
+	if err != nil {
+		return Row{}, err
+	}
+	r.BatchID, r.GatewayID, r.ResendOf = batch.Int64, gateway.Int64, resendOf.Int64
+	r.ScheduledAt = fromSeconds(scheduled)
+	r.Validity = time.Duration(validity) * time.Second
+	r.State = State(state)
+	r.Code = sms.Code(code)
+	r.Status = parseStatus(status)
+	r.CreatedAt, r.UpdatedAt, r.StatusAt = fromMS(created), fromMS(updated), fromMS(statusAt)
+	return r, nil
+}
+
+// where turns the filter (without limit) into a WHERE clause.
+func (f Filter) where() (string, []any) {
+	var conds []string
+	var args []any
+	if f.Status != "" {
+		conds = append(conds, bucketSQL+` = ?`)
+		args = append(args, bucketWord(f.Status))
+	}
+	if f.Recipient != "" {
+		if n, err := sms.NormalizePhone(f.Recipient); err == nil {
+			conds = append(conds, `recipient = ?`)
+			args = append(args, n)
+		} else {
+			conds = append(conds, `instr(recipient, ?) > 0`)
+			args = append(args, digitsOr(f.Recipient))
+		}
+	}
+	if f.BatchID != 0 {
+		conds = append(conds, `batch_id = ?`)
+		args = append(args, f.BatchID)
+	}
+	if !f.Since.IsZero() {
+		conds = append(conds, `created_at >= ?`)
+		args = append(args, ms(f.Since))
+	}
+	if f.Search != "" {
+		conds = append(conds, `text LIKE ? ESCAPE '\'`)
+		args = append(args, "%"+likeEscaper.Replace(f.Search)+"%")
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// bucketWord reads a Filter.Status: a state as it is, a status word in
+// any case.
+func bucketWord(w string) string {
+	switch State(w) {
+	case StatePending, StateAccepted, StateRefused, StateUnknown, StateNotSent, StateResent:
+		return w
+	}
+	if st, ok := sms.ParseStatus(w); ok {
+		return st.String()
+	}
+	return w
+}
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// digitsOr keeps the digits of s, or all of s if it has none.
+func digitsOr(s string) string {
+	d := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
+	if d == "" {
+		return strings.TrimSpace(s)
+	}
+	return d
+}
+
+// query returns the filtered rows, newest first.
+func (f Filter) query() (string, []any) {
+	where, args := f.where()
+	limit := f.Limit
+	if limit <= 0 {
+		limit = -1
+	}
+	return `SELECT ` + rowColumns + ` FROM messages` + where + ` ORDER BY id DESC LIMIT ? OFFSET ?`,
+		append(args, limit, max(f.Offset, 0))
+}
+
+// Latest returns the messages that match f, newest first.
+func (s *Store) Latest(ctx context.Context, f Filter) ([]Row, error) {
+	q, args := f.query()
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, wrap("latest", err)
+	}
+	defer rows.Close()
+	out := make([]Row, 0, min(max(f.Limit, 0), 10000))
+	for rows.Next() {
+		r, err := scanRow(rows)
+		if err != nil {
+			return nil, wrap("latest", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap("latest", err)
+	}
+	return out, nil
+}
+
+// Message returns one message by local id, or ErrNotFound.
+func (s *Store) Message(ctx context.Context, id int64) (Row, error) {
+	r, err := scanRow(s.r.QueryRowContext(ctx, `SELECT `+rowColumns+` FROM messages WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Row{}, ErrNotFound
+	}
+	if err != nil {
+		return Row{}, wrap("message", err)
+	}
+	return r, nil
+}
+
+// Counts returns the number of messages in each display bucket (see
+// Bucket) over the whole history, from the table the triggers keep:
+// instant at any size. Empty buckets are left out.
+func (s *Store) Counts(ctx context.Context) (map[string]int, error) {
+	return s.counts(ctx, "counts", `SELECT status, n FROM status_counts WHERE n <> 0`)
+}
+
+// CountsFor counts the messages that match f by display bucket; f's
+// Limit and Offset are ignored. It reads every matching row: for the
+// whole history, Counts is instant.
+func (s *Store) CountsFor(ctx context.Context, f Filter) (map[string]int, error) {
+	f.Limit, f.Offset = 0, 0
+	if f == (Filter{}) {
+		return s.Counts(ctx)
+	}
+	where, args := f.where()
+	return s.counts(ctx, "counts for", `SELECT `+bucketSQL+`, count(*) FROM messages`+where+` GROUP BY 1`, args...)
+}
+
+func (s *Store) counts(ctx context.Context, op, q string, args ...any) (map[string]int, error) {
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, wrap(op, err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var bucket string
+		var n int
+		if err := rows.Scan(&bucket, &n); err != nil {
+			return nil, wrap(op, err)
+		}
+		out[bucket] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap(op, err)
+	}
+	return out, nil
+}
+
+// History returns a message's life in the order it was recorded. Its
+// first entry is the message being recorded (source "send", state
+// pending), at its creation. An orphan receipt (see ApplyStatuses) comes
+// after the send's reply it overtook, with its own earlier time.
+func (s *Store) History(ctx context.Context, id int64) ([]Change, error) {
+	var created int64
+	err := s.r.QueryRowContext(ctx, `SELECT created_at FROM messages WHERE id = ?`, id).Scan(&created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, wrap("history", err)
+	}
+	out := []Change{{At: time.UnixMilli(created), Source: "send", State: StatePending}}
+	rows, err := s.r.QueryContext(ctx, `SELECT at, source, state, status, note FROM status_history
+		WHERE message_id = ? ORDER BY id`, id)
+	if err != nil {
+		return nil, wrap("history", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c Change
+		var at int64
+		var state, status string
+		if err := rows.Scan(&at, &c.Source, &state, &status, &c.Note); err != nil {
+			return nil, wrap("history", err)
+		}
+		c.At, c.State, c.Status = time.UnixMilli(at), State(state), parseStatus(status)
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap("history", err)
+	}
+	return out, nil
+}
+
+// RecordBalance keeps one balance reading.
+func (s *Store) RecordBalance(ctx context.Context, credits float64, at time.Time) error {
+	return s.write(ctx, "record balance", func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO balance(at, credits) VALUES (?, ?)`, ms(at), credits)
+		return err
+	})
+}
+
+// Balances returns the latest limit readings at or after since, in time
+// order (oldest first, ready to draw). limit <= 0 means all.
+func (s *Store) Balances(ctx context.Context, since time.Time, limit int) ([]BalancePoint, error) {
+	if limit <= 0 {
+		limit = -1
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT at, credits FROM
+		(SELECT id, at, credits FROM balance WHERE at >= ? ORDER BY at DESC, id DESC LIMIT ?)
+		ORDER BY at, id`, ms(since), limit)
+	if err != nil {
+		return nil, wrap("balances", err)
+	}
+	defer rows.Close()
+	var out []BalancePoint
+	for rows.Next() {
+		var p BalancePoint
+		var at int64
+		if err := rows.Scan(&at, &p.Credits); err != nil {
+			return nil, wrap("balances", err)
+		}
+		p.At = time.UnixMilli(at)
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap("balances", err)
+	}
+	return out, nil
+}

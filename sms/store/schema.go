@@ -1,0 +1,187 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migrations are the schema's versions in order: migrations[i] takes a
+// file from PRAGMA user_version i to i+1. A step that has been released
+// must never change (files in the field were made by it); change the
+// schema by appending a step.
+var migrations = []string{schemaV1, schemaV2}
+
+// schemaV1 is the first schema. Times are unix milliseconds except
+// scheduled_at (unix seconds); validity_s is in seconds, 0 meaning the
+// gateway's default.
+const schemaV1 = `
+CREATE TABLE batches (
+	id         INTEGER PRIMARY KEY,
+	name       TEXT    NOT NULL DEFAULT '',
+	agent      TEXT    NOT NULL DEFAULT '',
+	created_at INTEGER NOT NULL,
+	total      INTEGER NOT NULL DEFAULT 0,
+	transport  TEXT    NOT NULL DEFAULT '',
+	note       TEXT    NOT NULL DEFAULT ''
+);
+
+CREATE TABLE messages (
+	id           INTEGER PRIMARY KEY,
+	batch_id     INTEGER REFERENCES batches(id),
+	agent        TEXT    NOT NULL DEFAULT '',
+	recipient    TEXT    NOT NULL,
+	text         TEXT    NOT NULL,
+	sender       TEXT    NOT NULL DEFAULT '',
+	transport    TEXT    NOT NULL DEFAULT '',
+	scheduled_at INTEGER,
+	validity_s   INTEGER NOT NULL DEFAULT 0,
+	gateway_id   INTEGER,
+	parts        INTEGER NOT NULL DEFAULT 0,
+	state        TEXT    NOT NULL DEFAULT 'pending'
+	             CHECK (state IN ('queued','pending','accepted','refused','unknown','not_sent','resent')),
+	code         INTEGER NOT NULL DEFAULT 0,
+	error        TEXT    NOT NULL DEFAULT '',
+	status       TEXT    NOT NULL DEFAULT '',
+	final        INTEGER NOT NULL DEFAULT 0,
+	resend_of    INTEGER REFERENCES messages(id),
+	created_at   INTEGER NOT NULL,
+	updated_at   INTEGER NOT NULL,
+	status_at    INTEGER
+);
+CREATE INDEX messages_status    ON messages(status);
+CREATE INDEX messages_recipient ON messages(recipient);
+CREATE INDEX messages_batch     ON messages(batch_id);
+CREATE INDEX messages_resend_of ON messages(resend_of) WHERE resend_of IS NOT NULL;
+CREATE INDEX messages_gateway   ON messages(gateway_id) WHERE gateway_id IS NOT NULL;
+CREATE INDEX messages_tracking  ON messages(gateway_id) WHERE state = 'accepted' AND final = 0;
+
+-- Every step of a message's life after it was recorded: the outcome of
+-- sending, each status change, recovery, resend.
+CREATE TABLE status_history (
+	id         INTEGER PRIMARY KEY,
+	message_id INTEGER NOT NULL REFERENCES messages(id),
+	state      TEXT    NOT NULL,
+	status     TEXT    NOT NULL DEFAULT '',
+	at         INTEGER NOT NULL,
+	source     TEXT    NOT NULL,
+	note       TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX status_history_message ON status_history(message_id);
+
+-- Reports for gateway ids no message has (yet): a receipt may overtake
+-- the recording of the send's reply.
+CREATE TABLE orphan_receipts (
+	gateway_id INTEGER NOT NULL,
+	status     TEXT    NOT NULL,
+	at         INTEGER NOT NULL,
+	source     TEXT    NOT NULL,
+	UNIQUE (gateway_id, status)
+);
+
+CREATE TABLE balance (
+	id      INTEGER PRIMARY KEY,
+	at      INTEGER NOT NULL,
+	credits REAL    NOT NULL
+);
+CREATE INDEX balance_at ON balance(at);
+`
+
+// schemaV2 adds:
+//   - status_counts, kept by triggers, so that the dashboard's counts over
+//     a long history cost nothing. It is keyed by the display bucket: the
+//     status word when there is one ("Delivered", capitalised as the API
+//     writes it), else the local state ("pending", lower case). bucketSQL
+//     is the same rule, and the index messages_bucket serves filters by it.
+//   - polled: 0 once ExpireStale gave up asking about a message whose
+//     validity has passed. Its status stays what it was (an Unknown stays
+//     visible as Unknown); it is only no longer asked about.
+const schemaV2 = `
+CREATE TABLE status_counts (
+	status TEXT PRIMARY KEY,
+	n      INTEGER NOT NULL
+);
+INSERT INTO status_counts(status, n)
+	SELECT (CASE WHEN status <> '' THEN status ELSE state END), count(*) FROM messages GROUP BY 1;
+
+CREATE TRIGGER messages_count_insert AFTER INSERT ON messages BEGIN
+	INSERT INTO status_counts(status, n)
+		VALUES ((CASE WHEN NEW.status <> '' THEN NEW.status ELSE NEW.state END), 1)
+		ON CONFLICT(status) DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER messages_count_update AFTER UPDATE OF state, status ON messages
+WHEN (CASE WHEN OLD.status <> '' THEN OLD.status ELSE OLD.state END)
+  IS NOT (CASE WHEN NEW.status <> '' THEN NEW.status ELSE NEW.state END)
+BEGIN
+	UPDATE status_counts SET n = n - 1
+		WHERE status = (CASE WHEN OLD.status <> '' THEN OLD.status ELSE OLD.state END);
+	INSERT INTO status_counts(status, n)
+		VALUES ((CASE WHEN NEW.status <> '' THEN NEW.status ELSE NEW.state END), 1)
+		ON CONFLICT(status) DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER messages_count_delete AFTER DELETE ON messages BEGIN
+	UPDATE status_counts SET n = n - 1
+		WHERE status = (CASE WHEN OLD.status <> '' THEN OLD.status ELSE OLD.state END);
+END;
+
+DROP INDEX messages_status;
+CREATE INDEX messages_bucket ON messages((CASE WHEN status <> '' THEN status ELSE state END));
+
+ALTER TABLE messages ADD COLUMN polled INTEGER NOT NULL DEFAULT 1;
+DROP INDEX messages_tracking;
+CREATE INDEX messages_tracked ON messages(id) WHERE state = 'accepted' AND final = 0 AND polled = 1;
+`
+
+// bucketSQL is a message's display bucket (see schemaV2). It must stay
+// the very text of the messages_bucket index for SQLite to use the index.
+const bucketSQL = `(CASE WHEN status <> '' THEN status ELSE state END)`
+
+// trackedSQL selects the messages the tracker asks about; it matches the
+// messages_tracked partial index.
+const trackedSQL = `state = 'accepted' AND final = 0 AND polled = 1`
+
+// migrate brings the file to the latest version, one step per
+// transaction. Two processes may start at once: each step re-reads the
+// version inside its write transaction, so a step is applied once.
+func migrate(ctx context.Context, db *sql.DB) error {
+	var v int
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return fmt.Errorf("store: read schema version: %w", err)
+	}
+	if v > len(migrations) {
+		return fmt.Errorf("store: the history file is schema version %d, newer than this program knows (%d): update smsdash", v, len(migrations))
+	}
+	for i, step := range migrations {
+		if err := migrateStep(ctx, db, i+1, step); err != nil {
+			return fmt.Errorf("store: migrate to schema version %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+func migrateStep(ctx context.Context, db *sql.DB, version int, step string) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var v int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return err
+	}
+	if v >= version {
+		return nil
+	}
+	if v != version-1 {
+		return fmt.Errorf("file is at version %d", v)
+	}
+	if _, err := tx.ExecContext(ctx, step); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", version)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,387 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/smsdash/smsdash/sms"
+)
+
+// State is where a message stands on this side of the gateway.
+type State string
+
+const (
+	StateQueued   State = "queued"   // recorded, waiting its turn: it has not left
+	StatePending  State = "pending"  // recorded, the request may be on its way
+	StateAccepted State = "accepted" // the gateway gave it an id; statuses follow
+	StateRefused  State = "refused"  // the gateway answered with an error code
+	StateUnknown  State = "unknown"  // it may have reached the gateway: never resent blindly
+	StateNotSent  State = "not_sent" // the request never left
+	StateResent   State = "resent"   // explicitly sent again as another row (Resend)
+)
+
+// Bucket is how a message is counted and filtered: its status word when
+// it has one ("Delivered"), else its state ("pending"). Gateway words are
+// capitalised and states lower case, so the gateway's "Unknown" status
+// and the local "unknown" outcome stay apart.
+func Bucket(state State, status sms.Status) string {
+	if status != sms.StatusNone {
+		return status.String()
+	}
+	return string(state)
+}
+
+// Interrupted is the error text RecoverPending gives a message that
+// was pending when the program stopped.
+const Interrupted = "interrupted: the program stopped before the gateway's reply was recorded; check before resending"
+
+// CreateBatch records a batch and returns its id.
+func (s *Store) CreateBatch(ctx context.Context, name, agent, transport string, total int) (int64, error) {
+	var id int64
+	err := s.write(ctx, "create batch", func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx,
+			`INSERT INTO batches(name, agent, created_at, total, transport) VALUES (?, ?, ?, ?, ?)`,
+			name, agent, ms(s.now()), total, transport)
+		if err != nil {
+			return err
+		}
+		id, err = res.LastInsertId()
+		return err
+	})
+	return id, err
+}
+
+// AddPending records msgs as pending, before their request leaves, and
+// returns their local ids in order. batchID 0 means no batch.
+func (s *Store) AddPending(ctx context.Context, batchID int64, agent, transport string, msgs []sms.Message) ([]int64, error) {
+	if len(msgs) == 0 {
+		return nil, nil
+	}
+	ids := make([]int64, len(msgs))
+	err := s.write(ctx, "add pending", func(tx *sql.Tx) error {
+		return insertPending(ctx, tx, s.now(), StatePending, batchID, agent, transport, msgs, nil, ids)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
+
+// AddQueued records msgs as queued: written down, not yet sent. A send
+// records all its messages first, so that a crash at any moment leaves
+// every one of them in the history; MarkPending moves each chunk on just
+// before its request leaves.
+func (s *Store) AddQueued(ctx context.Context, batchID int64, agent, transport string, msgs []sms.Message) ([]int64, error) {
+	if len(msgs) == 0 {
+		return nil, nil
+	}
+	ids := make([]int64, len(msgs))
+	err := s.write(ctx, "add queued", func(tx *sql.Tx) error {
+		return insertPending(ctx, tx, s.now(), StateQueued, batchID, agent, transport, msgs, nil, ids)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
+
+// MarkPending moves queued rows to pending: their request is about to
+// leave. It reports which rows moved: only those may be sent. A row in
+// another state (another smsdash recovered it as not sent) is left alone.
+func (s *Store) MarkPending(ctx context.Context, ids []int64) ([]bool, error) {
+	moved := make([]bool, len(ids))
+	err := s.write(ctx, "mark pending", func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, `UPDATE messages SET state = 'pending', updated_at = ? WHERE id = ? AND state = 'queued'`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		now := ms(s.now())
+		for i, id := range ids {
+			res, err := stmt.ExecContext(ctx, now, id)
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			moved[i] = n == 1
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return moved, nil
+}
+
+// insertPending inserts msgs as pending (or queued) rows and fills ids. resendOf, if
+// not nil, gives each row the id it resends.
+//
+// The ids are chosen here rather than read back: the transaction holds
+// the write lock, so max(id)+1… are free, and they come out in order.
+func insertPending(ctx context.Context, tx *sql.Tx, now time.Time, state State, batchID int64, agent, transport string, msgs []sms.Message, resendOf []int64, ids []int64) error {
+	var last int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM messages`).Scan(&last); err != nil {
+		return err
+	}
+	at := ms(now)
+	batch := nullID(batchID)
+	return insertRows(ctx, tx, `INSERT INTO messages
+		(id, batch_id, agent, recipient, text, sender, transport, scheduled_at, validity_s, resend_of, created_at, updated_at, state)`,
+		13, len(msgs), func(i int, args []any) []any {
+			ids[i] = last + 1 + int64(i)
+			m := msgs[i]
+			var of sql.NullInt64
+			if resendOf != nil {
+				of = nullID(resendOf[i])
+			}
+			return append(args, ids[i], batch, agent, m.To, m.Text, m.Sender, transport,
+				nullSeconds(m.At), max(int64(m.Validity/time.Second), 0), of, at, at, string(state))
+		})
+}
+
+// rowsPerInsert is how many rows one INSERT statement carries. A call
+// through database/sql costs more than SQLite's own work for a row, so
+// rows go in groups: this doubles the rate of AddPending.
+const rowsPerInsert = 50
+
+// insertRows runs head ("INSERT INTO t(a, b)") with a VALUES list for n
+// rows of ncols values each; row(i, args) appends row i's values.
+func insertRows(ctx context.Context, tx *sql.Tx, head string, ncols, n int, row func(i int, args []any) []any) error {
+	one := "(?" + strings.Repeat(", ?", ncols-1) + ")"
+	var stmt *sql.Stmt
+	stmtRows := 0
+	defer func() {
+		if stmt != nil {
+			stmt.Close()
+		}
+	}()
+	args := make([]any, 0, rowsPerInsert*ncols)
+	for start := 0; start < n; start += rowsPerInsert {
+		k := min(rowsPerInsert, n-start)
+		if k != stmtRows { // the full group, then once more for the tail
+			if stmt != nil {
+				stmt.Close()
+			}
+			var err error
+			stmt, err = tx.PrepareContext(ctx, head+" VALUES "+one+strings.Repeat(", "+one, k-1))
+			if err != nil {
+				return err
+			}
+			stmtRows = k
+		}
+		args = args[:0]
+		for i := start; i < start+k; i++ {
+			args = row(i, args)
+		}
+		if _, err := stmt.ExecContext(ctx, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RecordResults records the outcome of sending: results[i] is the
+// outcome of ids[i]. Accepted rows take their gateway id and parts and are
+// then tracked; Refused rows keep the gateway's code and are final (their
+// status stays empty); OutcomeUnknown and NotSent keep the error text.
+// An Accepted result without an id is recorded as unknown: it cannot be
+// tracked, and it may have been sent.
+//
+// Only pending rows are written, and rows RecoverPending marked as
+// interrupted: another process (the command line starting while the
+// dashboard sends) may have recovered them while their request was still
+// on its way, and the real reply is better than "interrupted". Other rows
+// are left as they are.
+//
+// Reports that arrived for an accepted id before its reply was recorded
+// (orphan receipts) are applied here.
+func (s *Store) RecordResults(ctx context.Context, ids []int64, results []sms.Result) error {
+	if len(ids) != len(results) {
+		return fmt.Errorf("store: record results: %d ids but %d results", len(ids), len(results))
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	return s.write(ctx, "record results", func(tx *sql.Tx) error {
+		now := ms(s.now())
+		upd, err := tx.PrepareContext(ctx, `UPDATE messages
+			SET state = ?, gateway_id = ?, parts = ?, code = ?, error = ?, final = ?, updated_at = ?
+			WHERE id = ? AND (state IN ('pending', 'queued') OR (state = 'unknown' AND error = ?))`)
+		if err != nil {
+			return err
+		}
+		defer upd.Close()
+		hist, err := tx.PrepareContext(ctx, `INSERT INTO status_history(message_id, state, at, source, note) VALUES (?, ?, ?, 'send', ?)`)
+		if err != nil {
+			return err
+		}
+		defer hist.Close()
+		orphans, err := newOrphanApplier(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer orphans.close()
+		for i, r := range results {
+			state, gatewayID, final, code, note := outcome(r)
+			res, err := upd.ExecContext(ctx, state, nullID(gatewayID), max(r.Parts, 0), code, note, final, now, ids[i], Interrupted)
+			if err != nil {
+				return fmt.Errorf("message %d: %w", ids[i], err)
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				continue
+			}
+			if _, err := hist.ExecContext(ctx, ids[i], state, now, note); err != nil {
+				return fmt.Errorf("message %d: %w", ids[i], err)
+			}
+			if gatewayID > 0 {
+				if err := orphans.apply(ctx, ids[i], gatewayID); err != nil {
+					return fmt.Errorf("message %d: %w", ids[i], err)
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// outcome maps a send result to the row's columns.
+func outcome(r sms.Result) (state State, gatewayID int64, final bool, code int64, errText string) {
+	if r.Err != nil {
+		errText = r.Err.Error()
+	}
+	switch r.Outcome {
+	case sms.Accepted:
+		if r.ID <= 0 {
+			return StateUnknown, 0, false, 0, "the gateway accepted the message but gave no id"
+		}
+		return StateAccepted, r.ID, false, 0, ""
+	case sms.Refused:
+		if errText == "" {
+			errText = r.Code.Error()
+		}
+		return StateRefused, 0, true, int64(r.Code), errText
+	case sms.NotSent:
+		if errText == "" {
+			errText = "not sent"
+		}
+		return StateNotSent, 0, false, 0, errText
+	default: // OutcomeUnknown, and any value this version does not know
+		if errText == "" {
+			errText = "no usable reply from the gateway"
+		}
+		return StateUnknown, 0, false, 0, errText
+	}
+}
+
+// NeverLeft is the error text RecoverPending gives a message that was
+// queued when the program stopped: it was not sent.
+const NeverLeft = "interrupted before sending: it never left; safe to send again"
+
+// RecoverPending is called at start. A pending row means the program
+// stopped between recording a message and recording the gateway's reply:
+// it becomes outcome unknown (Interrupted), since it may have been sent.
+// A queued row never left: it becomes not sent (NeverLeft). It returns
+// how many of each.
+func (s *Store) RecoverPending(ctx context.Context) (unknown, notSent int, err error) {
+	err = s.write(ctx, "recover pending", func(tx *sql.Tx) error {
+		now := ms(s.now())
+		for _, r := range []struct {
+			from, to State
+			note     string
+			n        *int
+		}{
+			{StatePending, StateUnknown, Interrupted, &unknown},
+			{StateQueued, StateNotSent, NeverLeft, &notSent},
+		} {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO status_history(message_id, state, at, source, note)
+				SELECT id, ?, ?, 'recovery', ? FROM messages WHERE `+bucketSQL+` = ?`,
+				string(r.to), now, r.note, string(r.from)); err != nil {
+				return err
+			}
+			res, err := tx.ExecContext(ctx, `UPDATE messages SET state = ?, error = ?, updated_at = ?
+				WHERE `+bucketSQL+` = ?`, string(r.to), r.note, now, string(r.from))
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			*r.n = int(n)
+		}
+		return nil
+	})
+	return unknown, notSent, err
+}
+
+// Resend sends messages again on the agent's explicit request, and
+// leaves a trace: in one transaction each row of ids that is unknown, not
+// sent or refused becomes "resent", and a new pending row with the same
+// message (same batch, its resend_of pointing at the old row) is added.
+// It returns the new rows' ids and their messages, in the order of ids;
+// other ids are skipped. The caller sends the messages and records the
+// outcome with RecordResults(newIDs, results), as after AddPending.
+//
+// Doing both in one transaction means a crash can neither lose the
+// resend (the new rows exist, pending, and become unknown at the next
+// start) nor leave an old row resendable twice.
+func (s *Store) Resend(ctx context.Context, agent, transport string, ids []int64) ([]int64, []sms.Message, error) {
+	var newIDs []int64
+	var msgs []sms.Message
+	err := s.write(ctx, "resend", func(tx *sql.Tx) error {
+		now := s.now()
+		var batches, olds []int64
+		for _, id := range ids {
+			var batch sql.NullInt64
+			var m sms.Message
+			var at sql.NullInt64
+			var validity int64
+			err := tx.QueryRowContext(ctx, `SELECT batch_id, recipient, text, sender, scheduled_at, validity_s
+				FROM messages WHERE id = ? AND state IN ('unknown', 'not_sent', 'refused')`, id).
+				Scan(&batch, &m.To, &m.Text, &m.Sender, &at, &validity)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			m.At = fromSeconds(at)
+			m.Validity = time.Duration(validity) * time.Second
+			// A row listed twice is resent once.
+			if _, err := tx.ExecContext(ctx, `UPDATE messages SET state = 'resent', updated_at = ? WHERE id = ?`, ms(now), id); err != nil {
+				return err
+			}
+			msgs, olds, batches = append(msgs, m), append(olds, id), append(batches, batch.Int64)
+		}
+		newIDs = make([]int64, len(msgs))
+		// Rows of one call may come from several batches: insert each
+		// with its own batch, one at a time (resends are few).
+		for i := range msgs {
+			if err := insertPending(ctx, tx, now, StatePending, batches[i], agent, transport, msgs[i:i+1], olds[i:i+1], newIDs[i:i+1]); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO status_history(message_id, state, at, source, note)
+				VALUES (?, 'resent', ?, 'resend', ?)`, olds[i], ms(now), resentNote(newIDs[i], agent)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return newIDs, msgs, nil
+}
+
+func resentNote(newID int64, agent string) string {
+	if agent == "" {
+		return fmt.Sprintf("resent as #%d", newID)
+	}
+	return fmt.Sprintf("resent as #%d by %s", newID, agent)
+}

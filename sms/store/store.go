@@ -1,0 +1,160 @@
+// Package store is smsdash's local history: every message sent, its
+// outcome and status changes, batches and balance readings, in one SQLite
+// file (modernc.org/sqlite, no cgo).
+//
+// It is built so that a crash never loses a message nor sends one twice:
+// messages are written as pending before the request leaves
+// (AddPending), their outcome right after (RecordResults), and a pending
+// row found at the next start becomes "outcome unknown" (RecoverPending),
+// which only an explicit Resend sends again.
+//
+// The dashboard and the command line may hold the same file at once (two
+// processes). The file is in WAL mode, so readers never wait for writers;
+// each Store has a single write connection whose transactions take the
+// write lock up front (BEGIN IMMEDIATE), and the other process's writer
+// waits up to 10 s for it (busy_timeout) instead of failing.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// Store is an open history file. It is safe for concurrent use.
+type Store struct {
+	w   *sql.DB // the one write connection
+	r   *sql.DB // a pool of read-only connections
+	now func() time.Time
+}
+
+// ErrNotFound is returned by Message and History for an unknown local id.
+var ErrNotFound = errors.New("store: no such message")
+
+// Open opens the history at path, creating its directory (0700) and the
+// file (0600) if needed, and brings its schema up to date.
+func Open(path string) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("store: open: empty path")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	// Created here so that its mode is 0600 (SQLite would use 0644); the
+	// -wal and -shm files take the same mode from it.
+	f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	f.Close()
+
+	w, err := sql.Open("sqlite", dsn(abs,
+		"_pragma=busy_timeout(10000)",
+		"_pragma=journal_mode(WAL)",
+		"_pragma=synchronous(NORMAL)",
+		"_pragma=foreign_keys(on)",
+		"_pragma=temp_store(memory)",
+		"_txlock=immediate"))
+	if err != nil {
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	// One writer: SQLite allows one at a time anyway, and with a single
+	// connection the writes of this process queue in Go instead of
+	// spinning on the file lock.
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	s := &Store{w: w, now: time.Now}
+	if err := migrate(context.Background(), w); err != nil {
+		w.Close()
+		return nil, err
+	}
+	// Readers open after migrating, when the file is surely in WAL mode.
+	r, err := sql.Open("sqlite", dsn(abs, "_pragma=busy_timeout(10000)", "_query_only=1"))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	r.SetMaxOpenConns(4)
+	r.SetMaxIdleConns(4)
+	if err := r.Ping(); err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	s.r = r
+	return s, nil
+}
+
+// dsn builds a file: URI, escaping the path so that '?', '#' or '%' in a
+// directory name cannot be taken for URI syntax.
+func dsn(abs string, params ...string) string {
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // Windows: file:///C:/…
+	}
+	u := url.URL{Scheme: "file", Path: p}
+	return u.String() + "?" + strings.Join(params, "&")
+}
+
+// Close closes the file.
+func (s *Store) Close() error {
+	return errors.Join(s.r.Close(), s.w.Close())
+}
+
+// write runs fn in one write transaction (BEGIN IMMEDIATE).
+func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: %s: %w", op, err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return fmt.Errorf("store: %s: %w", op, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: %s: %w", op, err)
+	}
+	return nil
+}
+
+func wrap(op string, err error) error { return fmt.Errorf("store: %s: %w", op, err) }
+
+// Times are stored as unix milliseconds (0 or NULL: none), scheduled
+// times as unix seconds, durations as seconds.
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMS(v sql.NullInt64) time.Time {
+	if !v.Valid || v.Int64 == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v.Int64)
+}
+
+func nullSeconds(t time.Time) sql.NullInt64 {
+	if t.IsZero() {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: t.Unix(), Valid: true}
+}
+
+func fromSeconds(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return time.Unix(v.Int64, 0)
+}
+
+func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id > 0} }

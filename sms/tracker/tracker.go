@@ -1,0 +1,182 @@
+// Package tracker keeps every message that is not final fresh: it asks the
+// gateway for statuses in chunks at the poll interval (or takes SMPP
+// receipts), writes each change to the store, and publishes it on one
+// stream that the dashboard and "smsdash status --watch" subscribe to. It
+// also reads the balance on its own interval.
+package tracker
+
+import (
+	"context"
+	"math/rand/v2"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/smsdash/smsdash/sms"
+	"github.com/smsdash/smsdash/sms/store"
+)
+
+// Store is what the tracker needs of the history.
+type Store interface {
+	Tracked(ctx context.Context, limit int) ([]store.Tracked, error)
+	ApplyStatuses(ctx context.Context, source string, reports []sms.StatusReport) ([]store.Update, error)
+	ExpireStale(ctx context.Context, now time.Time, margin time.Duration) (int, error)
+	RecordBalance(ctx context.Context, credits float64, at time.Time) error
+}
+
+// Options tune the tracker; zero values take the defaults.
+type Options struct {
+	PollInterval    time.Duration // default 30 s
+	BalanceInterval time.Duration // default 5 min
+	Chunk           int           // ids per status request; default 1000
+	// OneByOne: the transport asks one id per request (PLAIN), so the
+	// tracker paces its requests at PlainRate per second (default 2).
+	OneByOne  bool
+	PlainRate float64
+	// Margin after a message's validity during which it is still asked
+	// about; past it an Unknown stays Unknown, unpolled. Default 1 h.
+	Margin time.Duration
+	Now    func() time.Time
+}
+
+// Tracker is the one background service that keeps statuses fresh.
+type Tracker struct {
+	st    Store
+	gw    sms.Gateway
+	hub   *Hub
+	opt   Options
+	poke  chan struct{}
+	pacer *rate.Limiter
+}
+
+// New makes a tracker publishing on hub.
+func New(st Store, gw sms.Gateway, hub *Hub, o Options) *Tracker {
+	if o.PollInterval <= 0 {
+		o.PollInterval = 30 * time.Second
+	}
+	if o.BalanceInterval <= 0 {
+		o.BalanceInterval = 5 * time.Minute
+	}
+	if o.Chunk <= 0 {
+		o.Chunk = 1000
+	}
+	if o.PlainRate <= 0 {
+		o.PlainRate = 2
+	}
+	if o.Margin <= 0 {
+		o.Margin = time.Hour
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	t := &Tracker{st: st, gw: gw, hub: hub, opt: o, poke: make(chan struct{}, 1)}
+	if o.OneByOne {
+		t.pacer = rate.NewLimiter(rate.Limit(o.PlainRate), 1)
+		t.opt.Chunk = 1
+	}
+	return t
+}
+
+// Poke asks for a cycle now, e.g. right after a send.
+func (t *Tracker) Poke() {
+	select {
+	case t.poke <- struct{}{}:
+	default:
+	}
+}
+
+// Run polls until ctx ends. Failures back off (doubling, with jitter, up
+// to ten poll intervals) and are published so the UI can show them.
+func (t *Tracker) Run(ctx context.Context) {
+	delay := time.Duration(0)
+	nextBalance := time.Time{}
+	for {
+		if now := t.opt.Now(); !now.Before(nextBalance) {
+			t.readBalance(ctx)
+			nextBalance = now.Add(t.opt.BalanceInterval)
+		}
+		_, err := t.Cycle(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		t.hub.Publish(Event{Err: err, ErrSet: true})
+		switch {
+		case err == nil:
+			delay = t.opt.PollInterval
+		case delay <= t.opt.PollInterval:
+			delay = 2 * t.opt.PollInterval
+		default:
+			delay = min(2*delay, 10*t.opt.PollInterval)
+		}
+		wait := delay + time.Duration(rand.Int64N(int64(delay)/10+1))
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.poke:
+		case <-time.After(wait):
+		}
+	}
+}
+
+func (t *Tracker) readBalance(ctx context.Context) {
+	credits, err := t.gw.Balance(ctx)
+	if err != nil {
+		return // the next cycle's error, or the next reading, tells
+	}
+	at := t.opt.Now()
+	if t.st.RecordBalance(ctx, credits, at) == nil {
+		t.hub.Publish(Event{Balance: &Balance{Credits: credits, At: at}})
+	}
+}
+
+// ReadBalance reads and records the balance now (the UI's refresh key).
+func (t *Tracker) ReadBalance(ctx context.Context) (Balance, error) {
+	credits, err := t.gw.Balance(ctx)
+	if err != nil {
+		return Balance{}, err
+	}
+	b := Balance{Credits: credits, At: t.opt.Now()}
+	if err := t.st.RecordBalance(ctx, credits, b.At); err != nil {
+		return b, err
+	}
+	t.hub.Publish(Event{Balance: &b})
+	return b, nil
+}
+
+// Cycle asks once about every tracked message, writes the changes and
+// publishes them. It returns how many statuses changed.
+func (t *Tracker) Cycle(ctx context.Context) (int, error) {
+	if _, err := t.st.ExpireStale(ctx, t.opt.Now(), t.opt.Margin); err != nil {
+		return 0, err
+	}
+	tracked, err := t.st.Tracked(ctx, 0)
+	if err != nil {
+		return 0, err
+	}
+	changed := 0
+	ids := make([]int64, 0, t.opt.Chunk)
+	for start := 0; start < len(tracked); start += t.opt.Chunk {
+		ids = ids[:0]
+		for _, m := range tracked[start:min(start+t.opt.Chunk, len(tracked))] {
+			ids = append(ids, m.GatewayID)
+		}
+		if t.pacer != nil {
+			if err := t.pacer.Wait(ctx); err != nil {
+				return changed, err
+			}
+		}
+		reports, err := t.gw.Statuses(ctx, ids)
+		if err != nil {
+			return changed, err
+		}
+		updates, err := t.st.ApplyStatuses(ctx, "http", reports)
+		if err != nil {
+			return changed, err
+		}
+		changed += len(updates)
+		if len(updates) > 0 {
+			t.hub.Publish(Event{Updates: updates})
+		}
+	}
+	return changed, nil
+}
