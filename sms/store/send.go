@@ -94,13 +94,33 @@ func (s *Store) AddQueued(ctx context.Context, batchID int64, agent, transport s
 // another state (another smsdash recovered it as not sent) is left alone.
 func (s *Store) MarkPending(ctx context.Context, ids []int64) ([]bool, error) {
 	moved := make([]bool, len(ids))
+	if len(ids) == 0 {
+		return moved, nil
+	}
 	err := s.write(ctx, "mark pending", func(tx *sql.Tx) error {
+		now := ms(s.now())
+		// The ids of one send are consecutive: one range update does
+		// when every row in the range is still queued.
+		if lo, hi := ids[0], ids[len(ids)-1]; hi-lo == int64(len(ids)-1) {
+			var queued int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM messages WHERE id BETWEEN ? AND ? AND state = 'queued'`, lo, hi).Scan(&queued); err != nil {
+				return err
+			}
+			if queued == len(ids) {
+				if _, err := tx.ExecContext(ctx, `UPDATE messages SET state = 'pending', updated_at = ? WHERE id BETWEEN ? AND ?`, now, lo, hi); err != nil {
+					return err
+				}
+				for i := range moved {
+					moved[i] = true
+				}
+				return nil
+			}
+		}
 		stmt, err := tx.PrepareContext(ctx, `UPDATE messages SET state = 'pending', updated_at = ? WHERE id = ? AND state = 'queued'`)
 		if err != nil {
 			return err
 		}
 		defer stmt.Close()
-		now := ms(s.now())
 		for i, id := range ids {
 			res, err := stmt.ExecContext(ctx, now, id)
 			if err != nil {

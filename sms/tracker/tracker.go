@@ -144,7 +144,9 @@ func (t *Tracker) ReadBalance(ctx context.Context) (Balance, error) {
 }
 
 // Cycle asks once about every tracked message, writes the changes and
-// publishes them. It returns how many statuses changed.
+// publishes them. It returns how many statuses changed. Asking the
+// gateway and writing the history overlap: while one chunk's reports are
+// written, the next chunk is asked for.
 func (t *Tracker) Cycle(ctx context.Context) (int, error) {
 	if _, err := t.st.ExpireStale(ctx, t.opt.Now(), t.opt.Margin); err != nil {
 		return 0, err
@@ -153,23 +155,45 @@ func (t *Tracker) Cycle(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	changed := 0
-	ids := make([]int64, 0, t.opt.Chunk)
-	for start := 0; start < len(tracked); start += t.opt.Chunk {
-		ids = ids[:0]
-		for _, m := range tracked[start:min(start+t.opt.Chunk, len(tracked))] {
-			ids = append(ids, m.GatewayID)
-		}
-		if t.pacer != nil {
-			if err := t.pacer.Wait(ctx); err != nil {
-				return changed, err
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type answer struct {
+		reports []sms.StatusReport
+		err     error
+	}
+	answers := make(chan answer, 1)
+	go func() {
+		defer close(answers)
+		for start := 0; start < len(tracked); start += t.opt.Chunk {
+			chunk := tracked[start:min(start+t.opt.Chunk, len(tracked))]
+			ids := make([]int64, len(chunk))
+			for i, m := range chunk {
+				ids[i] = m.GatewayID
+			}
+			var a answer
+			if t.pacer != nil {
+				a.err = t.pacer.Wait(ctx)
+			}
+			if a.err == nil {
+				a.reports, a.err = t.gw.Statuses(ctx, ids)
+				a.reports = news(chunk, a.reports)
+			}
+			select {
+			case answers <- a:
+			case <-ctx.Done():
+				return
+			}
+			if a.err != nil {
+				return
 			}
 		}
-		reports, err := t.gw.Statuses(ctx, ids)
-		if err != nil {
-			return changed, err
+	}()
+	changed := 0
+	for a := range answers {
+		if a.err != nil {
+			return changed, a.err
 		}
-		updates, err := t.st.ApplyStatuses(ctx, "http", reports)
+		updates, err := t.st.ApplyStatuses(ctx, "http", a.reports)
 		if err != nil {
 			return changed, err
 		}
@@ -179,4 +203,18 @@ func (t *Tracker) Cycle(ctx context.Context) (int, error) {
 		}
 	}
 	return changed, nil
+}
+
+// news keeps the reports that differ from what the history already
+// knows, so a cycle without news writes nothing. Reports come in the
+// order of the ids asked (sms.Gateway's contract).
+func news(asked []store.Tracked, reports []sms.StatusReport) []sms.StatusReport {
+	out := reports[:0]
+	for i, r := range reports {
+		if i < len(asked) && asked[i].GatewayID == r.ID && asked[i].Status == r.Status && r.Code == 0 {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
 }
