@@ -6,7 +6,6 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/smsdash/smsdash/sms"
 	"github.com/smsdash/smsdash/sms/wire"
@@ -29,7 +28,6 @@ func (j *JSON) Send(ctx context.Context, msgs []sms.Message) []sms.Result {
 }
 
 func (j *JSON) sendPackage(ctx context.Context, msgs []sms.Message, idx []int, res []sms.Result) (stop bool) {
-	const endpoint = "JSON send"
 	req := j.request(wire.CommandSend)
 	req.DateSend = sms.DateSend(msgs[idx[0]].At)
 	req.Message = jsonMessages(msgs, idx)
@@ -38,64 +36,54 @@ func (j *JSON) sendPackage(ctx context.Context, msgs []sms.Message, idx []int, r
 		failed(idx, res, false, err)
 		return true
 	}
-	reply, sent, err := j.post(ctx, endpoint, j.cfg.JSONURL, jsonType, body)
-	if err != nil {
-		failed(idx, res, sent, err)
-		return true
-	}
+	return j.client.sendPackage(ctx, "JSON send", j.cfg.JSONURL, jsonType, body, idx, res, readJSONSend)
+}
+
+func readJSONSend(reply []byte) (sms.Code, []sms.Result, error) {
 	r, err := wire.ParseJSONReply(reply)
-	if err == nil && r.Error == nil && r.Message == nil {
-		err = errors.New("the reply has no results")
+	switch {
+	case err != nil:
+		return 0, nil, err
+	case r.Error != nil:
+		return sms.Code(*r.Error), nil, nil
+	case r.Message == nil:
+		return 0, nil, errors.New("the reply has no results")
 	}
-	if err != nil {
-		failed(idx, res, true, j.unparsable(endpoint, j.cfg.JSONURL, reply, err))
-		return true
+	each := make([]sms.Result, len(r.Message.Msg))
+	for k, m := range r.Message.Msg {
+		each[k] = result(int64(m.ID), int(m.Count), sms.Code(m.ErrorCode))
 	}
-	if r.Error != nil {
-		refused(idx, res, sms.Code(*r.Error))
-		return true
-	}
-	for k, i := range idx {
-		if k >= len(r.Message.Msg) {
-			res[i] = sms.Result{Outcome: sms.OutcomeUnknown, Err: errMissingResult}
-			continue
-		}
-		m := r.Message.Msg[k]
-		res[i] = result(int64(m.ID), int(m.Count), sms.Code(m.ErrorCode))
-	}
-	return false
+	return 0, each, nil
 }
 
 // jsonMessages builds the "message" object, hoisting what all messages
-// share into "default": a batch of one text to many numbers sends the text once.
+// share into "default".
 func jsonMessages(msgs []sms.Message, idx []int) *wire.JSONMessage {
 	out := &wire.JSONMessage{Msg: make([]wire.JSONMsg, len(idx))}
-	text, sameText := common(msgs, idx, func(m *sms.Message) string { return m.Text })
-	sender, sameSender := common(msgs, idx, func(m *sms.Message) string { return m.Sender })
-	valid, sameValid := common(msgs, idx, func(m *sms.Message) time.Duration { return m.Validity })
-	if sameText || sameSender || sameValid {
+	sh := hoist(msgs, idx)
+	if sh.any() {
 		out.Default = &wire.JSONMsg{}
-		if sameText {
-			out.Default.Text = text
+		if sh.sameText {
+			out.Default.Text = sh.text
 		}
-		if sameSender {
-			out.Default.Sender = sender
+		if sh.sameSender {
+			out.Default.Sender = sh.sender
 		}
-		if sameValid {
-			out.Default.ValidityPeriod = wire.Int(sms.ValidityHours(valid))
+		if sh.sameValid {
+			out.Default.ValidityPeriod = wire.Int(sms.ValidityHours(sh.validity))
 		}
 	}
 	for k, i := range idx {
 		m := &msgs[i]
 		w := &out.Msg[k]
 		w.Recipient = wire.Str(m.To)
-		if !sameText {
+		if !sh.sameText {
 			w.Text = m.Text
 		}
-		if !sameSender {
+		if !sh.sameSender {
 			w.Sender = m.Sender
 		}
-		if !sameValid {
+		if !sh.sameValid {
 			w.ValidityPeriod = wire.Int(sms.ValidityHours(m.Validity))
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/smsdash/smsdash/sms"
 )
@@ -97,17 +98,58 @@ func result(id int64, parts int, code sms.Code) sms.Result {
 	return sms.Result{Outcome: sms.OutcomeUnknown, Err: errors.New("the reply has neither an id nor an error code for this message")}
 }
 
-// common finds the value every message in a package shares, so that it
-// goes once into the package's default instead of into every message.
-func common[T comparable](msgs []sms.Message, idx []int, f func(*sms.Message) T) (T, bool) {
-	v := f(&msgs[idx[0]])
+// shared is what every message of a package has in common: it goes once
+// into the package's default instead of into every message, so a batch
+// of one text to many numbers carries the text once.
+type shared struct {
+	text, sender                    string
+	validity                        time.Duration
+	sameText, sameSender, sameValid bool
+}
+
+func (s shared) any() bool { return s.sameText || s.sameSender || s.sameValid }
+
+func hoist(msgs []sms.Message, idx []int) shared {
+	first := &msgs[idx[0]]
+	s := shared{text: first.Text, sender: first.Sender, validity: first.Validity, sameText: true, sameSender: true, sameValid: true}
 	for _, i := range idx[1:] {
-		if f(&msgs[i]) != v {
-			var zero T
-			return zero, false
-		}
+		m := &msgs[i]
+		s.sameText = s.sameText && m.Text == s.text
+		s.sameSender = s.sameSender && m.Sender == s.sender
+		s.sameValid = s.sameValid && m.Validity == s.validity
 	}
-	return v, true
+	return s
+}
+
+// readReply parses one package's reply into a whole-request code, or a
+// result per message in request order.
+type readReply func(reply []byte) (whole sms.Code, each []sms.Result, err error)
+
+// sendPackage posts one package and fills res for its messages; stop
+// says the packages after it must not be sent.
+func (c *client) sendPackage(ctx context.Context, endpoint, rawURL, ctype string, body []byte, idx []int, res []sms.Result, read readReply) (stop bool) {
+	reply, sent, err := c.post(ctx, endpoint, rawURL, ctype, body)
+	if err != nil {
+		failed(idx, res, sent, err)
+		return true
+	}
+	whole, each, err := read(reply)
+	if err != nil {
+		failed(idx, res, true, c.unparsable(endpoint, rawURL, reply, err))
+		return true
+	}
+	if whole != 0 {
+		refused(idx, res, whole)
+		return true
+	}
+	for k, i := range idx {
+		if k >= len(each) {
+			res[i] = sms.Result{Outcome: sms.OutcomeUnknown, Err: errMissingResult}
+			continue
+		}
+		res[i] = each[k]
+	}
+	return false
 }
 
 // statusChunks asks statuses in chunks and returns reports in ids order.

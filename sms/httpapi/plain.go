@@ -24,21 +24,22 @@ func (p *Plain) Send(ctx context.Context, msgs []sms.Message) []sms.Result {
 		}
 		form := p.form("recipient", m.To, "message", m.Text, "sender", m.Sender,
 			"date_send", sms.DateSend(m.At), "validity_period", validity)
-		reply, sent, err := p.post(ctx, endpoint, p.cfg.SendPlainURL, formType, form)
-		if err != nil {
-			failed(idx, res, sent, err)
+		if p.client.sendPackage(ctx, endpoint, p.cfg.SendPlainURL, formType, form, idx, res, readPlainSend) {
 			return true
 		}
-		id, code, err := wire.ParsePlainSend(reply)
-		if err != nil {
-			failed(idx, res, true, p.unparsable(endpoint, p.cfg.SendPlainURL, reply, err))
-			return true
-		}
-		res[idx[0]] = result(id, 0, sms.Code(code))
 		// a code about this message lets the next go; one about the
 		// account (login, funds, block) would only repeat
-		return code != 0 && !sms.Code(code).AboutMessage()
+		code := res[idx[0]].Code
+		return code != 0 && !code.AboutMessage()
 	})
+}
+
+func readPlainSend(reply []byte) (sms.Code, []sms.Result, error) {
+	id, code, err := wire.ParsePlainSend(reply)
+	if err != nil {
+		return 0, nil, err
+	}
+	return 0, []sms.Result{result(id, 0, sms.Code(code))}, nil
 }
 
 // Statuses implements sms.Gateway, one request per id.

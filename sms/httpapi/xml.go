@@ -28,7 +28,6 @@ func (x *XML) Send(ctx context.Context, msgs []sms.Message) []sms.Result {
 }
 
 func (x *XML) sendPackage(ctx context.Context, msgs []sms.Message, idx []int, res []sms.Result) (stop bool) {
-	const endpoint = "XML send"
 	p := x.pkg()
 	p.DateSend = sms.DateSend(msgs[idx[0]].At)
 	p.Message = xmlMessages(msgs, idx)
@@ -37,71 +36,60 @@ func (x *XML) sendPackage(ctx context.Context, msgs []sms.Message, idx []int, re
 		failed(idx, res, false, err)
 		return true
 	}
-	reply, sent, err := x.post(ctx, endpoint, x.cfg.XMLURL, xmlType, body)
-	if err != nil {
-		failed(idx, res, sent, err)
-		return true
-	}
+	return x.client.sendPackage(ctx, "XML send", x.cfg.XMLURL, xmlType, body, idx, res, readXMLSend)
+}
+
+func readXMLSend(reply []byte) (sms.Code, []sms.Result, error) {
 	r, err := wire.ParseXML(reply)
-	if err == nil && r.Error == nil && r.Message == nil {
-		err = errors.New("the reply has no results")
-	}
-	if err != nil {
-		failed(idx, res, true, x.unparsable(endpoint, x.cfg.XMLURL, reply, err))
-		return true
-	}
-	if r.Error != nil {
+	switch {
+	case err != nil:
+		return 0, nil, err
+	case r.Error != nil:
 		code, ok := negativeCode(r.Error.Code)
 		if !ok {
-			failed(idx, res, true, x.unparsable(endpoint, x.cfg.XMLURL, reply, errors.New("<error> holds no code")))
-			return true
+			return 0, nil, errors.New("<error> holds no code")
 		}
-		refused(idx, res, code)
-		return true
+		return code, nil, nil
+	case r.Message == nil:
+		return 0, nil, errors.New("the reply has no results")
 	}
-	for k, i := range idx {
-		if k >= len(r.Message.Msg) {
-			res[i] = sms.Result{Outcome: sms.OutcomeUnknown, Err: errMissingResult}
-			continue
-		}
-		m := r.Message.Msg[k]
+	each := make([]sms.Result, len(r.Message.Msg))
+	for k, m := range r.Message.Msg {
 		id, _ := strconv.ParseInt(strings.TrimSpace(m.ID), 10, 64)
 		parts, _ := strconv.Atoi(strings.TrimSpace(m.Count))
 		code, _ := negativeCode(m.Text)
-		res[i] = result(id, parts, code)
+		each[k] = result(id, parts, code)
 	}
-	return false
+	return 0, each, nil
 }
 
 // xmlMessages builds <message>, hoisting shared values into <default>.
 func xmlMessages(msgs []sms.Message, idx []int) *wire.XMLMsgs {
 	out := &wire.XMLMsgs{Msg: make([]wire.XMLMsg, len(idx))}
-	text, sameText := common(msgs, idx, func(m *sms.Message) string { return m.Text })
-	sender, sameSender := common(msgs, idx, func(m *sms.Message) string { return m.Sender })
-	valid, sameValid := common(msgs, idx, func(m *sms.Message) time.Duration { return m.Validity })
-	if sameText || sameSender || sameValid {
+	sh := hoist(msgs, idx)
+	if sh.any() {
 		out.Default = &wire.XMLMsg{}
-		if sameText {
-			out.Default.Text = text
+		if sh.sameText {
+			out.Default.Text = sh.text
 		}
-		if sameSender {
-			out.Default.Sender = sender
+		if sh.sameSender {
+			out.Default.Sender = sh.sender
 		}
-		if sameValid {
-			out.Default.ValidityPeriod = seconds(valid)
+		if sh.sameValid {
+			out.Default.ValidityPeriod = seconds(sh.validity)
 		}
 	}
 	for k, i := range idx {
 		m := &msgs[i]
 		w := &out.Msg[k]
 		w.Recipient = m.To
-		if !sameText {
+		if !sh.sameText {
 			w.Text = m.Text
 		}
-		if !sameSender {
+		if !sh.sameSender {
 			w.Sender = m.Sender
 		}
-		if !sameValid {
+		if !sh.sameValid {
 			w.ValidityPeriod = seconds(m.Validity)
 		}
 	}
