@@ -4,15 +4,19 @@ BIN     := bin/smsdash
 PKGS    := ./...
 FUZZTIME ?= 10s
 
-.PHONY: run build test race bench fuzz lint clean demo
+.PHONY: run demo-cli build test bench fuzz lint clean
 
 build:
 	$(GO) build -o $(BIN) .
 
-# run: the main job on the embedded default (no config needed). Until the
-# dashboard lands it shows a real send/status/balance round trip through
-# the command line against the simulator.
+# run: the main job, the dashboard; without a config file it opens in DEMO
+# mode on the built-in simulator.
 run: build
+	./$(BIN)
+
+# demo-cli: a real send/status/balance round trip through the command
+# line, against the simulator running as its own process.
+demo-cli: build
 	@set -e; dir=$$(mktemp -d); cfg=$$dir/config.toml; \
 	./$(BIN) sim --http 127.0.0.1:0 --write-config $$cfg --queued-for 1s --sent-for 2s > $$dir/sim.log 2>&1 & pid=$$!; \
 	trap 'kill $$pid 2>/dev/null; rm -rf $$dir' EXIT; \
@@ -27,6 +31,7 @@ run: build
 	sleep 4; echo "== smsdash status $$ids (4 s later)"; ./$(BIN) --config $$cfg status $$ids || true; \
 	echo "== smsdash send --wait 20s"; \
 	./$(BIN) --config $$cfg send --to 296717259 --text 'Ваш код: 4711' --wait 20s; \
+	echo "== smsdash history"; ./$(BIN) --config $$cfg history; \
 	echo "== smsdash balance"; ./$(BIN) --config $$cfg balance
 
 test:

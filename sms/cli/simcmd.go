@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 
 	"github.com/smsdash/smsdash/sms/config"
 	"github.com/smsdash/smsdash/sms/sim"
@@ -29,6 +30,8 @@ func runSim(ctx context.Context, e *Env, args []string) error {
 	if *writeConfig != "" {
 		cfg := config.Demo(run.URL(), "")
 		cfg.Account.Login, cfg.Account.Password = opts.Login, opts.Password
+		// Its own history beside it: simulated sends stay out of the real one.
+		cfg.Store.Path = filepath.Join(filepath.Dir(*writeConfig), "history.db")
 		if err := config.Save(*writeConfig, cfg); err != nil {
 			return usageErr("--write-config: %v", err)
 		}

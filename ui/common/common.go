@@ -1,0 +1,198 @@
+// Package common is what the dashboard's tabs share: the program context,
+// the Component interface, the messages that cross tabs, and a few
+// drawing helpers.
+package common
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/smsdash/smsdash/sms"
+	"github.com/smsdash/smsdash/sms/app"
+	"github.com/smsdash/smsdash/sms/config"
+	"github.com/smsdash/smsdash/sms/tracker"
+	"github.com/smsdash/smsdash/ui/i18n"
+	"github.com/smsdash/smsdash/ui/theme"
+)
+
+// Context is one program's shared state, passed to every tab instead of
+// globals (the same UI may run in several SSH sessions at once). It is
+// only changed from Update, on the program's goroutine.
+type Context struct {
+	App  *app.App
+	T    *i18n.Texts   // the texts in the configured language
+	S    *theme.Styles // built from this program's renderer
+	Now  func() time.Time
+	Base context.Context // ends when the program does
+}
+
+// Lang is the language of the texts.
+func (c *Context) Lang() sms.Lang { return sms.Lang(c.App.Config.UI.Lang) }
+
+// SetLang switches every text to lang.
+func (c *Context) SetLang(lang string) {
+	c.App.Config.UI.Lang = lang
+	c.T = i18n.For(sms.Lang(lang))
+}
+
+// Component is one tab. Components are pointers that change in place,
+// so Update returns only the command.
+type Component interface {
+	help.KeyMap
+	Init() tea.Cmd
+	Update(msg tea.Msg) tea.Cmd
+	View() string
+	SetSize(width, height int)
+	// Capturing reports that a text field has focus: plain keys (1-5, q,
+	// ?) are typed into it rather than switching tabs or quitting.
+	Capturing() bool
+}
+
+// Messages that cross tabs. Every message other than a key press reaches
+// every tab; each ignores what is not its own.
+type (
+	// Event is what the tracker published since the last one.
+	Event struct{ tracker.Event }
+	// Sent reports a send from Compose: the new messages' local ids.
+	Sent struct{ IDs []int64 }
+	// ConfigSaved reports a saved configuration.
+	ConfigSaved struct{ Config *config.Config }
+	// Copy asks the root to put text on the clipboard (OSC 52).
+	Copy struct{ Text string }
+)
+
+// NoFocus is a form's focus when no item has it (after esc): plain keys
+// work again.
+const NoFocus = -1
+
+// Step moves a form's focus by d (±1) over n items, round; from no focus
+// it starts at the first or the last.
+func Step(focus, d, n int) int {
+	switch {
+	case n == 0:
+		return NoFocus
+	case focus < 0 && d > 0:
+		return 0
+	case focus < 0:
+		return n - 1
+	}
+	return (focus + d + n) % n
+}
+
+// Cmd wraps a message as a command.
+func Cmd(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
+
+// ErrText says what went wrong in the agent's language: the core's
+// errors carry both languages, a gateway code gets its number, text and
+// hint.
+func ErrText(err error, l sms.Lang) string {
+	if err == nil {
+		return ""
+	}
+	var se *sms.Error
+	if errors.As(err, &se) && errors.Unwrap(err) == nil {
+		return se.Text(l)
+	}
+	var code sms.Code
+	if errors.As(err, &code) {
+		return CodeText(code, l)
+	}
+	return err.Error()
+}
+
+// CodeText is a gateway code with its text and, if any, its hint.
+func CodeText(c sms.Code, l sms.Lang) string {
+	s := strconv.Itoa(int(c)) + " " + c.Text(l)
+	if h := c.Hint(l); h != "" {
+		s += " (" + h + ")"
+	}
+	return s
+}
+
+// Fit cuts every line of s to width cells and pads or cuts s to exactly
+// height lines, so a tab never pushes the frame around.
+func Fit(s string, width, height int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > height {
+		lines = lines[:max(height, 0)]
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > width {
+			lines[i] = ansi.Truncate(l, width, "…")
+		}
+	}
+	for len(lines) < height {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Trunc cuts one line to width cells with an ellipsis.
+func Trunc(s string, width int) string {
+	if ansi.StringWidth(s) <= width {
+		return s
+	}
+	return ansi.Truncate(s, max(width, 0), "…")
+}
+
+// Pad pads s with spaces to width cells (cutting it if longer).
+func Pad(s string, width int) string {
+	w := ansi.StringWidth(s)
+	if w > width {
+		return ansi.Truncate(s, width, "…")
+	}
+	return s + strings.Repeat(" ", width-w)
+}
+
+// Minsk formats t in Minsk time, the zone agents and the gateway use.
+func Minsk(t time.Time, layout string) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(sms.Minsk).Format(layout)
+}
+
+// Ago says how long ago then was, roughly.
+func Ago(t *i18n.Texts, then, now time.Time) string {
+	d := now.Sub(then)
+	if d < 5*time.Second {
+		return t.JustNow
+	}
+	return fmt.Sprintf(t.Ago, Dur(t, d))
+}
+
+// Dur says a duration roughly, in its largest unit.
+func Dur(t *i18n.Texts, d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf(t.Seconds, int(d/time.Second))
+	case d < time.Hour:
+		return fmt.Sprintf(t.Minutes, int(d/time.Minute))
+	case d < 48*time.Hour:
+		return fmt.Sprintf(t.Hours, int(d/time.Hour))
+	}
+	return fmt.Sprintf(t.Days, int(d/(24*time.Hour)))
+}
+
+// Wrap breaks text into lines of at most width cells, at spaces where it
+// can.
+func Wrap(text string, width int) string { return ansi.Wrap(text, max(width, 1), "") }
+
+// Lines styles each line of text on its own (lipgloss would pad a block
+// to its widest line).
+func Lines(st lipgloss.Style, text string) string {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		lines[i] = st.Render(l)
+	}
+	return strings.Join(lines, "\n")
+}

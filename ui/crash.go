@@ -1,0 +1,97 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// guard wraps the root model for Run: a panic in Update, View or a
+// command writes a report file and panics on, so that Bubble Tea
+// restores the terminal as it does for any panic (Run then prints the
+// report's path).
+type guard struct {
+	m       *Model
+	secrets func() []string
+	report  string // the report's path, once written
+}
+
+func (g *guard) Init() tea.Cmd {
+	defer g.catch()
+	return g.wrap(g.m.Init())
+}
+
+func (g *guard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	defer g.catch()
+	_, cmd := g.m.Update(msg)
+	return g, g.wrap(cmd)
+}
+
+func (g *guard) View() string {
+	defer g.catch()
+	return g.m.View()
+}
+
+// wrap guards a command and, when it returns a batch, the commands in it.
+func (g *guard) wrap(cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		defer g.catch()
+		msg := cmd()
+		if b, ok := msg.(tea.BatchMsg); ok {
+			for i := range b {
+				b[i] = g.wrap(b[i])
+			}
+		}
+		return msg
+	}
+}
+
+// catch writes the report and panics on with the value's text, secrets
+// masked: Bubble Tea prints it after restoring the terminal.
+func (g *guard) catch() {
+	if r := recover(); r != nil {
+		secrets := g.secrets()
+		text := mask(fmt.Sprint(r), secrets)
+		if g.report == "" {
+			g.report, _ = writeReport(text, mask(string(debug.Stack()), secrets))
+		}
+		panic(text)
+	}
+}
+
+// mask hides every secret that appears in s.
+func mask(s string, secrets []string) string {
+	for _, x := range secrets {
+		if x != "" {
+			s = strings.ReplaceAll(s, x, "****")
+		}
+	}
+	return s
+}
+
+// writeReport writes what a developer needs to a file (0600) in the
+// user's cache directory.
+func writeReport(panicText, stack string) (string, error) {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		dir = os.TempDir()
+	}
+	dir = filepath.Join(dir, "smsdash")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	now := time.Now()
+	text := fmt.Sprintf("smsdash crashed at %s\n%s %s/%s\n\npanic: %s\n\n%s",
+		now.Format(time.RFC3339), runtime.Version(), runtime.GOOS, runtime.GOARCH, panicText, stack)
+	path := filepath.Join(dir, "panic-"+now.Format("20060102-150405.000")+".txt")
+	return path, os.WriteFile(path, []byte(text), 0o600)
+}

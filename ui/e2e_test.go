@@ -1,0 +1,80 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestEndToEndTmux types into the real binary: DEMO mode under tmux, a
+// Cyrillic message to a number from Compose, ctrl+s, then the Status tab
+// until it reads Delivered.
+func TestEndToEndTmux(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Fatal("tmux is not installed; .ci/run installs it (apt-get install -y tmux)")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "smsdash")
+	if out, err := exec.Command("go", "build", "-o", bin, "..").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	// A server of its own: the developer's tmux is never touched.
+	socket := fmt.Sprintf("smsdash-e2e-%d", os.Getpid())
+	tmux := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command("tmux", append([]string{"-u", "-L", socket, "-f", "/dev/null"}, args...)...)
+		cmd.Env = append(os.Environ(), "LANG=C.UTF-8")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	env := []string{"LANG=C.UTF-8", "LC_ALL=", "TERM=xterm-256color", "NO_COLOR="}
+	for _, k := range []string{"XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"} {
+		env = append(env, k+"="+filepath.Join(dir, k))
+	}
+	// If smsdash exits, the pane stays to show why.
+	run := "env " + strings.Join(quoteAll(env), " ") + " " + quote(bin) + "; echo smsdash exited: $?; sleep 600"
+	tmux("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", run)
+	t.Cleanup(func() { exec.Command("tmux", "-L", socket, "kill-server").Run() })
+
+	screen := ""
+	waitFor := func(want string) {
+		t.Helper()
+		for range 60 { // 15 s at most
+			screen = tmux("capture-pane", "-p", "-t", "e2e")
+			if strings.Contains(screen, want) {
+				return
+			}
+			time.Sleep(250 * time.Millisecond)
+		}
+		t.Fatalf("the screen never showed %q:\n%s", want, screen)
+	}
+	waitFor("[1 Compose]") // main.go opens the dashboard when no command is given
+	tmux("send-keys", "-t", "e2e", "-l", "8(029)671-72-59")
+	tmux("send-keys", "-t", "e2e", "Tab", "Tab")
+	tmux("send-keys", "-t", "e2e", "-l", "Привет из tmux! Это проверка.")
+	waitFor("Привет из tmux! Это проверка.")
+	tmux("send-keys", "-t", "e2e", "C-s")
+	waitFor("375296717259  accepted")
+	tmux("send-keys", "-t", "e2e", "M-3")
+	waitFor("Delivered")
+	if !strings.Contains(screen, "375296717259") || !strings.Contains(screen, "Привет из tmux") {
+		t.Errorf("the Status tab lacks the message:\n%s", screen)
+	}
+}
+
+func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = quote(s)
+	}
+	return out
+}

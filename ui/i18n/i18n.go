@@ -1,0 +1,269 @@
+// Package i18n holds every text of the dashboard in English and Russian.
+//
+// Texts are typed fields, not string keys: a misspelt name does not
+// compile, and each text is written as p(english, russian), so a missing
+// translation does not compile either. TestComplete catches a field left
+// out altogether.
+package i18n
+
+import "github.com/smsdash/smsdash/sms"
+
+// Texts are the texts in one language. Fields ending in a format verb's
+// subject ("%d", "%s") are fmt formats.
+type Texts struct {
+	// The frame.
+	TabCompose, TabBatch, TabStatus, TabBalance, TabSettings             string
+	DemoBadge, NoLogin, Connecting, Online, CreditsShort, NoBalanceShort string
+	Tabs, Quit, MoreKeys                                                 string
+	JustNow, Ago, Seconds, Minutes, Hours, Days, Loading                 string
+
+	// Compose.
+	To, From, Text, At, Validity                                     string
+	ToHint, Duplicate, MoreRejected, TextHint, Counter               string
+	AtHint, AtOK, ValidityHint, ValidityOK, ValidityRange            string
+	SendButton, Sending, NoRecipients, NoText, LastSend, MoreResults string
+	AcceptedDetail, Code                                             string
+	NextField, PrevField, Send, ChooseSender, StopTyping, NewMessage string
+
+	// Status.
+	Up, Down, Move, PageUp, PageDown, Newest, Oldest, FilterStatus, FilterNumber string
+	Search, Details, Back, CopyID, Reload, Done                                  string
+	FilterStatusLabel, FilterNumberLabel, SearchLabel, All                       string
+	Total, TotalLatest, NoMessages, NoMatch, RowOf, NoGatewayID, Copied          string
+	ColTime, ColTo, ColStatus, ColText                                           string
+	MessageN, GatewayID, Created, Agent, Error, History, PartsN                  string
+
+	// Balance.
+	Credits, ReadAt, NoBalance, LowBalance, Reading, ReadFailed string
+	BalanceHistory, NoHistory, BalanceSummary, Refresh          string
+
+	// Settings.
+	SettingsFile, DemoNotSaved, NotSet, TestConnection, Save, Choose, Press string
+	SaveKey, TestKey                                                        string
+	RealGateway, BackToDemo, Testing, TestOK, TestFailed, NotSaved, Saved   string
+	RestartToLeaveDemo, Problems, DemoURLs, RealGatewayNote                 string
+	BackToDemoAsk, MovedAside, NotMoved, BadDuration, BadInteger, BadNumber string
+
+	// Batch.
+	BatchTitle, BatchComing, BatchFile, BatchPreview, BatchSend, BatchMeanwhile string
+
+	buckets, sections, settings map[string]string
+}
+
+// Bucket is the word for a display bucket (store.Bucket): a gateway
+// status or a local state. Short: it fits the Status table's column.
+func (t *Texts) Bucket(b string) string {
+	if w, ok := t.buckets[b]; ok {
+		return w
+	}
+	return b
+}
+
+// Section says what a config file section is for.
+func (t *Texts) Section(s string) string { return t.sections[s] }
+
+// SettingHelp says what a config key is for.
+func (t *Texts) SettingHelp(key string) string { return t.settings[key] }
+
+var en, ru = build(sms.EN), build(sms.RU)
+
+// For returns the texts in l (English unless l is Russian).
+func For(l sms.Lang) *Texts {
+	if l == sms.RU {
+		return ru
+	}
+	return en
+}
+
+func build(l sms.Lang) *Texts {
+	p := func(en, ru string) string {
+		if l == sms.RU {
+			return ru
+		}
+		return en
+	}
+	return &Texts{
+		TabCompose:     p("Compose", "Написать"),
+		TabBatch:       p("Batch", "Рассылка"),
+		TabStatus:      p("Status", "Статусы"),
+		TabBalance:     p("Balance", "Баланс"),
+		TabSettings:    p("Settings", "Настройки"),
+		DemoBadge:      p("DEMO", "DEMO"),
+		NoLogin:        p("no login", "нет логина"),
+		Connecting:     p("connecting", "подключение"),
+		Online:         p("online", "на связи"),
+		CreditsShort:   p("%.2f credits", "%.2f кред."),
+		NoBalanceShort: p("balance not read yet", "баланс ещё не прочитан"),
+		Tabs:           p("tabs", "вкладки"),
+		Quit:           p("quit", "выход"),
+		MoreKeys:       p("more", "ещё"),
+		JustNow:        p("just now", "только что"),
+		Ago:            p("%s ago", "%s назад"),
+		Seconds:        p("%d s", "%d с"),
+		Minutes:        p("%d min", "%d мин"),
+		Hours:          p("%d h", "%d ч"),
+		Days:           p("%d d", "%d дн."),
+		Loading:        p("Loading…", "Загрузка…"),
+
+		To:             p("To", "Кому"),
+		From:           p("From", "От кого"),
+		Text:           p("Text", "Текст"),
+		At:             p("Send at", "Когда"),
+		Validity:       p("Valid for", "Срок"),
+		ToHint:         p("numbers separated by commas: 8(029)671-72-59, +375 33 …", "номера через запятую: 8(029)671-72-59, +375 33 …"),
+		Duplicate:      p("(twice: sent once)", "(дважды: отправим один раз)"),
+		MoreRejected:   p("✗ and %d more rejected", "✗ и ещё отклонено: %d"),
+		TextHint:       p("type the message; enter starts a new line", "введите текст; enter — новая строка"),
+		Counter:        p("%d chars · %s · parts: %d · %d left in the last", "%d симв. · %s · частей: %d · в последней осталось %d"),
+		AtHint:         p("optional: YYYY-MM-DD HH:MM, Minsk time, 10+ min ahead", "необязательно: ГГГГ-ММ-ДД ЧЧ:ММ по Минску, через 10+ мин"),
+		AtOK:           p("%s Minsk time, in %s", "%s по Минску, через %s"),
+		ValidityHint:   p("optional: hours, 1–48 (default 48)", "необязательно: часов, 1–48 (по умолчанию 48)"),
+		ValidityOK:     p("%d h", "%d ч"),
+		ValidityRange:  p("validity: a whole number of hours, 1–48", "срок: целое число часов, 1–48"),
+		SendButton:     p("Send  ctrl+s", "Отправить  ctrl+s"),
+		Sending:        p("Sending…", "Отправка…"),
+		NoRecipients:   p("no recipient: type at least one number", "нет получателя: введите хотя бы один номер"),
+		NoText:         p("the message text is empty", "текст сообщения пуст"),
+		LastSend:       p("Last send", "Последняя отправка"),
+		MoreResults:    p("… and %d more (see Status)", "… и ещё %d (см. «Статусы»)"),
+		AcceptedDetail: p("gateway id %d · parts: %d · #%d", "ID шлюза %d · частей: %d · №%d"),
+		Code:           p("code", "код"),
+		NextField:      p("next", "далее"),
+		PrevField:      p("previous field", "пред. поле"),
+		Send:           p("send", "отправить"),
+		ChooseSender:   p("sender", "отправитель"),
+		StopTyping:     p("leave field", "готово"),
+		NewMessage:     p("new message", "новое сообщение"),
+
+		Up:                p("up", "вверх"),
+		Down:              p("down", "вниз"),
+		Move:              p("move", "выбор"),
+		PageUp:            p("page up", "стр. вверх"),
+		PageDown:          p("page down", "стр. вниз"),
+		Newest:            p("newest", "новые"),
+		Oldest:            p("oldest", "старые"),
+		FilterStatus:      p("status", "статус"),
+		FilterNumber:      p("number", "номер"),
+		Search:            p("search", "поиск"),
+		Details:           p("details", "подробно"),
+		Back:              p("back/clear", "назад/сброс"),
+		CopyID:            p("copy id", "копир. ID"),
+		Reload:            p("reload", "обновить"),
+		Done:              p("done", "готово"),
+		FilterStatusLabel: p("Status:", "Статус:"),
+		FilterNumberLabel: p("Number:", "Номер:"),
+		SearchLabel:       p("Search:", "Поиск:"),
+		All:               p("all", "все"),
+		Total:             p("%d messages", "сообщений: %d"),
+		TotalLatest:       p("%d of the latest %d", "%d из последних %d"),
+		NoMessages:        p("No messages yet: send one from Compose (alt+1).", "Сообщений пока нет: отправьте из вкладки «Написать» (alt+1)."),
+		NoMatch:           p("No message matches the filter (esc clears it).", "Нет сообщений под фильтр (esc сбрасывает)."),
+		RowOf:             p("%d of %d", "%d из %d"),
+		NoGatewayID:       p("no gateway id yet: nothing to copy", "ID шлюза ещё нет: копировать нечего"),
+		Copied:            p("copied %s (OSC 52)", "скопировано %s (OSC 52)"),
+		ColTime:           p("time", "время"),
+		ColTo:             p("to", "кому"),
+		ColStatus:         p("status", "статус"),
+		ColText:           p("text", "текст"),
+		MessageN:          p("Message #%d", "Сообщение №%d"),
+		GatewayID:         p("gateway id", "ID шлюза"),
+		Created:           p("created", "создано"),
+		Agent:             p("agent", "агент"),
+		Error:             p("error", "ошибка"),
+		History:           p("History", "История"),
+		PartsN:            p("parts: %d", "частей: %d"),
+
+		Credits:        p("Balance: %.2f credits", "Баланс: %.2f"),
+		ReadAt:         p("read %s (%s)", "прочитан %s (%s)"),
+		NoBalance:      p("The balance has not been read yet: press r.", "Баланс ещё не прочитан: нажмите r."),
+		LowBalance:     p("below the warning threshold of %g (ui.balance_warn in Settings)", "ниже порога предупреждения %g (ui.balance_warn в настройках)"),
+		Reading:        p("Reading the balance…", "Читаем баланс…"),
+		ReadFailed:     p("could not read the balance", "не удалось прочитать баланс"),
+		BalanceHistory: p("History", "История"),
+		NoHistory:      p("A chart needs two readings: the tracker reads every 5 minutes, r reads now.", "Для графика нужно два замера: трекер читает раз в 5 минут, r — сейчас."),
+		BalanceSummary: p("%d readings · min %.2f · max %.2f", "замеров: %d · мин. %.2f · макс. %.2f"),
+		Refresh:        p("read now", "прочитать"),
+
+		SettingsFile:       p("File:", "Файл:"),
+		DemoNotSaved:       p("DEMO: no file yet", "DEMO: файла ещё нет"),
+		NotSet:             p("(not set)", "(не задан)"),
+		TestConnection:     p("Test connection", "Проверить связь"),
+		Save:               p("Save", "Сохранить"),
+		SaveKey:            p("save", "сохранить"),
+		TestKey:            p("test", "проверить"),
+		Choose:             p("choose", "выбрать"),
+		Press:              p("press", "нажать"),
+		RealGateway:        p("real gateway", "реальный шлюз"),
+		BackToDemo:         p("back to DEMO", "назад в DEMO"),
+		Testing:            p("Testing: reading the balance…", "Проверка: читаем баланс…"),
+		TestOK:             p("Connection works (%s): balance %.2f", "Связь есть (%s): баланс %.2f"),
+		TestFailed:         p("Connection failed (%s): %s", "Связи нет (%s): %s"),
+		NotSaved:           p("Not saved", "Не сохранено"),
+		Saved:              p("Saved to %s (mode 0600).", "Сохранено в %s (права 0600)."),
+		RestartToLeaveDemo: p("Restart smsdash to leave DEMO mode with these settings.", "Перезапустите smsdash, чтобы выйти из DEMO с этими настройками."),
+		Problems:           p("Not saved: %d key(s) need fixing: %s", "Не сохранено: исправьте ключи (%d): %s"),
+		DemoURLs:           p("Not saved: the URLs point at the DEMO simulator, which ends with this program; ctrl+r puts in the real gateway's.", "Не сохранено: адреса ведут на DEMO-симулятор, он исчезнет с программой; ctrl+r подставит адреса реального шлюза."),
+		RealGatewayNote:    p("The real gateway's URLs are in: type the login and password, test with ctrl+t, save with ctrl+s.", "Подставлены адреса реального шлюза: введите логин и пароль, проверьте ctrl+t, сохраните ctrl+s."),
+		BackToDemoAsk:      p("Press ctrl+d again to move %s aside; the next start runs DEMO.", "Нажмите ctrl+d ещё раз, чтобы отложить %s; следующий запуск будет в DEMO."),
+		MovedAside:         p("Moved to %s: restart smsdash for DEMO; rename it back to return.", "Перемещён в %s: перезапустите smsdash для DEMO; переименуйте обратно, чтобы вернуться."),
+		NotMoved:           p("Not moved", "Не перемещён"),
+		BadDuration:        p("%q is not a duration: use 30s, 1m30s or seconds", "%q — не длительность: пишите 30s, 1m30s или число секунд"),
+		BadInteger:         p("%q is not a whole number", "%q — не целое число"),
+		BadNumber:          p("%q is not a number", "%q — не число"),
+
+		BatchTitle:     p("Batch send", "Пакетная рассылка"),
+		BatchComing:    p("Importing a list arrives with the batch import feature. This tab will:", "Импорт списка появится вместе с пакетной рассылкой. Эта вкладка будет:"),
+		BatchFile:      p("choose a CSV or XLSX file: numbers and texts, or a template with fields", "выбирать файл CSV или XLSX: номера и тексты или шаблон с полями"),
+		BatchPreview:   p("preview every row: the number normalised, the reason for a rejected one, parts and cost", "показывать каждую строку: номер после проверки, причину отказа, части и стоимость"),
+		BatchSend:      p("send through XML or JSON in chunks with progress, every message kept in the history", "отправлять через XML или JSON частями с прогрессом, сохраняя каждое сообщение в истории"),
+		BatchMeanwhile: p("Meanwhile Compose takes many numbers separated by commas.", "Пока что во вкладке «Написать» можно указать много номеров через запятую."),
+
+		buckets: map[string]string{
+			"Queued":    p("Queued", "В очереди"),
+			"Sent":      p("Sent", "Отправлено"),
+			"Delivered": p("Delivered", "Доставлено"),
+			"Expired":   p("Expired", "Просрочено"),
+			"Rejected":  p("Rejected", "Отклонено"),
+			"Unknown":   p("Unknown", "Неизвестно"),
+			"Failed":    p("Failed", "Сбой"),
+			"pending":   p("pending", "ожидает"),
+			"accepted":  p("accepted", "принято"),
+			"refused":   p("refused", "отказ"),
+			"unknown":   p("outcome?", "исход?"),
+			"not_sent":  p("not sent", "не ушло"),
+			"resent":    p("resent", "повторено"),
+		},
+		sections: map[string]string{
+			"account": p("the gateway account", "учётная запись шлюза"),
+			"api":     p("the HTTP APIs", "HTTP API"),
+			"smpp":    p("SMPP, for transport smpp", "SMPP, для транспорта smpp"),
+			"tracker": p("status polling", "опрос статусов"),
+			"ui":      p("the dashboard", "интерфейс"),
+			"store":   p("the local history", "локальная история"),
+		},
+		settings: map[string]string{
+			"account.login":         p("login of the SMS-Assistent account", "логин учётной записи SMS-Assistent"),
+			"account.password":      p("the account password (SMSDASH_PASSWORD overrides it)", "пароль учётной записи (SMSDASH_PASSWORD его заменяет)"),
+			"account.token":         p("optional requestAuthToken, sent beside the password", "необязательный requestAuthToken, идёт вместе с паролем"),
+			"account.sender":        p("the default sender name; it must be one of senders", "отправитель по умолчанию; должен быть среди senders"),
+			"account.senders":       p("registered sender names, separated by commas", "зарегистрированные имена отправителя через запятую"),
+			"account.agent":         p("your name, recorded with every send", "ваше имя, записывается с каждой отправкой"),
+			"api.transport":         p("plain (single, priority), xml or json (batches), smpp", "plain (единичные, срочные), xml или json (пакеты), smpp"),
+			"api.send_plain_url":    p("PLAIN send URL", "адрес отправки PLAIN"),
+			"api.status_plain_url":  p("PLAIN status URL", "адрес статусов PLAIN"),
+			"api.credits_plain_url": p("balance URL, used by every API", "адрес баланса, им пользуются все API"),
+			"api.xml_url":           p("XML API URL", "адрес XML API"),
+			"api.json_url":          p("JSON API URL", "адрес JSON API"),
+			"api.timeout":           p("per request, e.g. 30s or 1m", "на запрос, например 30s или 1m"),
+			"api.batch_size":        p("messages per request, 1–10000", "сообщений в запросе, 1–10000"),
+			"smpp.address":          p("host:port of the SMPP server", "host:port SMPP-сервера"),
+			"smpp.user":             p("SMPP system_id", "system_id для SMPP"),
+			"smpp.password":         p("SMPP password (not the account's)", "пароль SMPP (не от учётной записи)"),
+			"smpp.system_type":      p("SMPP system_type, usually empty", "system_type для SMPP, обычно пусто"),
+			"tracker.poll_interval": p("how often statuses are asked for, at least 1s", "как часто спрашивать статусы, не чаще 1s"),
+			"ui.lang":               p("language of the dashboard: en or ru", "язык интерфейса: en или ru"),
+			"ui.balance_warn":       p("warn below this balance; 0 turns the warning off", "предупреждать при балансе ниже; 0 — не предупреждать"),
+			"store.path":            p("history database; empty means the XDG default", "база истории; пусто — путь по XDG"),
+		},
+	}
+}

@@ -1,0 +1,122 @@
+package ui
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/term"
+	"github.com/muesli/termenv"
+
+	"github.com/smsdash/smsdash/sms/app"
+	"github.com/smsdash/smsdash/sms/tracker"
+)
+
+// Run shows the dashboard on in/out until the agent quits or ctx ends.
+// It runs the tracker for the program's lifetime (a new one when Settings
+// changes the transport). After a panic the terminal is restored (by
+// Bubble Tea), a report is written and its path printed.
+func Run(ctx context.Context, a *app.App, in io.Reader, out io.Writer) error {
+	// termenv recognises only an *os.File as a terminal: the renderer
+	// looks at out itself, not at the locked writer.
+	r := lipgloss.NewRenderer(out)
+	if os.Getenv("NO_COLOR") != "" {
+		r.SetColorProfile(termenv.Ascii)
+	}
+	return RunWith(ctx, a, in, out, r)
+}
+
+// RunWith is Run with a renderer made by the caller: an SSH server makes
+// one per session from the session's terminal.
+func RunWith(ctx context.Context, a *app.App, in io.Reader, out io.Writer, r *lipgloss.Renderer) error {
+	m := New(a, r)
+	defer m.Close()
+	return m.run(ctx, in, out)
+}
+
+func (m *Model) run(ctx context.Context, in io.Reader, out io.Writer) error {
+	a := m.ctx.App
+	out = lockWriter(out)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	m.copy = func(text string) {
+		// OSC 52: the terminal (even at the far end of SSH) sets its
+		// clipboard. Written through the same lock as the frames, so it
+		// never lands inside one.
+		fmt.Fprintf(out, "\x1b]52;c;%s\x07", base64.StdEncoding.EncodeToString([]byte(text)))
+	}
+	m.tracker = &trackerRunner{ctx: ctx}
+	m.tracker.start(a.Tracker) // ends with ctx
+
+	g := &guard{m: m, secrets: func() []string {
+		c := a.Config
+		return []string{c.Account.Password, c.Account.Token, c.SMPP.Password}
+	}}
+	p := tea.NewProgram(g, tea.WithContext(ctx), tea.WithAltScreen(), tea.WithInput(in), tea.WithOutput(out))
+	_, err := p.Run()
+	switch {
+	case errors.Is(err, tea.ErrProgramPanic):
+		if g.report != "" {
+			fmt.Fprintf(out, "smsdash: a crash report is in %s\n", g.report)
+		}
+		return err
+	case ctx.Err() != nil && errors.Is(err, tea.ErrProgramKilled):
+		return nil // the caller ended it (a signal): not a failure
+	}
+	return err
+}
+
+// trackerRunner runs one tracker at a time for the program's lifetime.
+// Only Update touches it, so it needs no lock.
+type trackerRunner struct {
+	ctx    context.Context
+	cancel context.CancelFunc // of the running tracker
+}
+
+func (r *trackerRunner) start(t *tracker.Tracker) {
+	if r.cancel != nil {
+		r.cancel()
+	}
+	ctx, cancel := context.WithCancel(r.ctx)
+	r.cancel = cancel
+	go t.Run(ctx)
+}
+
+// lockWriter serialises writes, so that OSC 52 and the renderer's frames
+// never interleave. A terminal keeps its Fd, which Bubble Tea and termenv
+// need to see that it is one.
+func lockWriter(w io.Writer) io.Writer {
+	mu := &sync.Mutex{}
+	if f, ok := w.(term.File); ok {
+		return lockedTerm{f, mu}
+	}
+	return lockedWriter{w, mu}
+}
+
+type lockedTerm struct {
+	term.File
+	mu *sync.Mutex
+}
+
+func (l lockedTerm) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.File.Write(p)
+}
+
+type lockedWriter struct {
+	io.Writer
+	mu *sync.Mutex
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.Writer.Write(p)
+}

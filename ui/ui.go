@@ -1,0 +1,330 @@
+// Package ui is smsdash's dashboard: a Bubble Tea program with five tabs
+// (Compose, Batch, Status, Balance, Settings) over the core in sms/app.
+//
+// The root model owns the frame (header, tab bar, help bar), the global
+// keys, and the one subscription to the tracker's stream, whose events
+// it hands to every tab. Each tab is a common.Component in its own
+// package.
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/smsdash/smsdash/sms/app"
+	"github.com/smsdash/smsdash/sms/tracker"
+	"github.com/smsdash/smsdash/ui/balance"
+	"github.com/smsdash/smsdash/ui/batch"
+	"github.com/smsdash/smsdash/ui/common"
+	"github.com/smsdash/smsdash/ui/compose"
+	"github.com/smsdash/smsdash/ui/i18n"
+	"github.com/smsdash/smsdash/ui/settings"
+	"github.com/smsdash/smsdash/ui/status"
+	"github.com/smsdash/smsdash/ui/theme"
+)
+
+// Tab numbers, as the keys 1…5 choose them.
+const (
+	TabCompose = iota
+	TabBatch
+	TabStatus
+	TabBalance
+	TabSettings
+)
+
+// Model is the root model.
+type Model struct {
+	ctx     *common.Context
+	cancel  context.CancelFunc
+	tabs    []common.Component
+	balance *balance.Model
+	active  int
+	help    help.Model
+	w, h    int
+	sub     *tracker.Sub
+	conn    error // the tracker's last failure; nil when its last cycle worked
+	connSet bool  // the tracker has said something yet
+	// Set by Run; nil in tests, which drive the model directly.
+	copy    func(text string) // writes OSC 52 to the terminal
+	tracker *trackerRunner
+}
+
+// New builds the dashboard over a, drawing with r (one renderer per
+// program: over SSH each session has its own).
+func New(a *app.App, r *lipgloss.Renderer) *Model {
+	base, cancel := context.WithCancel(context.Background())
+	ctx := &common.Context{
+		App:  a,
+		T:    i18n.For(a.Lang()),
+		S:    theme.New(r),
+		Now:  time.Now,
+		Base: base,
+	}
+	m := &Model{ctx: ctx, cancel: cancel, balance: balance.New(ctx), help: help.New(), sub: a.Hub.Subscribe()}
+	m.help.Styles = ctx.S.Help // the defaults are package-level styles
+	m.tabs = []common.Component{compose.New(ctx), batch.New(ctx), status.New(ctx), m.balance, settings.New(ctx)}
+	// A terminal sends its size at once; 80x24 until then (or for good,
+	// when the output is not a terminal).
+	m.w, m.h = 80, 24
+	m.resize()
+	return m
+}
+
+// SetClock replaces the clock (tests: fixed times make stable views).
+func (m *Model) SetClock(now func() time.Time) { m.ctx.Now = now }
+
+// Close ends the model's background work: its commands' context and its
+// subscription to the tracker.
+func (m *Model) Close() {
+	m.cancel()
+	m.sub.Close()
+}
+
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{m.waitEvent(), clock()}
+	for _, t := range m.tabs {
+		cmds = append(cmds, t.Init())
+	}
+	return tea.Batch(cmds...)
+}
+
+// eventMsg carries what the tracker published; the wait re-arms after it.
+type eventMsg struct {
+	ev tracker.Event
+	ok bool
+}
+
+// waitEvent waits for the tracker's stream. Events merge while the UI is
+// busy, so a burst of receipts arrives as one message and one redraw.
+func (m *Model) waitEvent() tea.Cmd {
+	sub, done := m.sub, m.ctx.Base.Done()
+	return func() tea.Msg {
+		select {
+		case <-sub.C():
+			ev, ok := sub.Take()
+			return eventMsg{ev, ok}
+		case <-done:
+			return nil
+		}
+	}
+}
+
+// clockMsg redraws now and then, so that "20 s ago" and "in 10 min"
+// stay true while nothing else happens.
+type clockMsg struct{}
+
+func clock() tea.Cmd {
+	return tea.Tick(10*time.Second, func(time.Time) tea.Msg { return clockMsg{} })
+}
+
+// keys are the global keys.
+type keys struct {
+	tabs, tabsAlt, quit, quitQ, help key.Binding
+}
+
+func (m *Model) keys() keys {
+	t := m.ctx.T
+	return keys{
+		tabs:    key.NewBinding(key.WithKeys("1", "2", "3", "4", "5"), key.WithHelp("1…5", t.Tabs)),
+		tabsAlt: key.NewBinding(key.WithKeys("alt+1", "alt+2", "alt+3", "alt+4", "alt+5"), key.WithHelp("alt+1…5", t.Tabs)),
+		quit:    key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", t.Quit)),
+		quitQ:   key.NewBinding(key.WithKeys("q"), key.WithHelp("q", t.Quit)),
+		help:    key.NewBinding(key.WithKeys("?"), key.WithHelp("?", t.MoreKeys)),
+	}
+}
+
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.w, m.h = msg.Width, msg.Height
+		m.resize()
+		return m, nil
+	case tea.KeyMsg:
+		return m, m.key(msg)
+	case eventMsg:
+		cmd := m.waitEvent()
+		if !msg.ok {
+			return m, cmd
+		}
+		if msg.ev.ErrSet {
+			m.conn, m.connSet = msg.ev.Err, true
+		}
+		return m, tea.Batch(cmd, m.broadcast(common.Event{Event: msg.ev}))
+	case clockMsg:
+		return m, clock()
+	case common.Copy:
+		if m.copy != nil {
+			m.copy(msg.Text)
+		}
+		return m, nil
+	case common.ConfigSaved:
+		m.apply(msg)
+	}
+	return m, m.broadcast(msg)
+}
+
+func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
+	cmds := make([]tea.Cmd, len(m.tabs))
+	for i, t := range m.tabs {
+		cmds[i] = t.Update(msg)
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys()
+	free := !m.tabs[m.active].Capturing()
+	switch {
+	case key.Matches(msg, k.quit), free && key.Matches(msg, k.quitQ):
+		return tea.Quit
+	case key.Matches(msg, k.tabsAlt):
+		m.setTab(int(msg.Runes[0] - '1'))
+		return nil
+	case free && key.Matches(msg, k.tabs):
+		m.setTab(int(msg.Runes[0] - '1'))
+		return nil
+	case free && key.Matches(msg, k.help):
+		m.help.ShowAll = !m.help.ShowAll
+		m.resize()
+		return nil
+	}
+	cmd := m.tabs[m.active].Update(msg)
+	m.resize() // the help bar's height may have changed
+	return cmd
+}
+
+func (m *Model) setTab(i int) {
+	if i >= 0 && i < len(m.tabs) {
+		m.active = i
+		m.resize()
+	}
+}
+
+// Active is the tab shown.
+func (m *Model) Active() int { return m.active }
+
+// apply puts a saved configuration to work. In DEMO mode only the [ui]
+// keys apply at once: the rest points at the real gateway, and leaving
+// DEMO takes a restart, so the DEMO badge never lies.
+func (m *Model) apply(s common.ConfigSaved) {
+	a := m.ctx.App
+	if a.Demo {
+		a.Config.UI.BalanceWarn = s.Config.UI.BalanceWarn
+	} else {
+		a.Config = s.Config
+		if err := a.SetTransport(s.Config.API.Transport); err != nil {
+			m.conn, m.connSet = err, true
+		} else if m.tracker != nil {
+			m.tracker.start(a.Tracker)
+		}
+	}
+	m.ctx.SetLang(s.Config.UI.Lang)
+}
+
+// The frame: header and tab bar above, help below.
+const frameLines = 2
+
+func (m *Model) resize() {
+	m.help.Width = m.w
+	bodyH := m.h - frameLines - lipgloss.Height(m.helpView())
+	for _, t := range m.tabs {
+		t.SetSize(m.w, max(bodyH, 1))
+	}
+}
+
+func (m *Model) View() string {
+	body := m.tabs[m.active].View()
+	return m.header() + "\n" + m.tabBar() + "\n" + body + "\n" + m.helpView()
+}
+
+// header: the account, the transport, the connection and the balance,
+// and the DEMO badge, inverse and in words, when on the simulator.
+func (m *Model) header() string {
+	t, s, a := m.ctx.T, m.ctx.S, m.ctx.App
+	var b strings.Builder
+	b.WriteString(s.App.Render("smsdash"))
+	if a.Demo {
+		badge := " " + t.DemoBadge + " "
+		if s.Plain {
+			badge = "*** " + t.DemoBadge + " ***"
+		}
+		b.WriteString(" " + s.Demo.Render(badge))
+	}
+	login := a.Config.Account.Login
+	if login == "" {
+		login = t.NoLogin
+	}
+	b.WriteString("  " + login + " · " + a.Config.API.Transport + " · ")
+	switch {
+	case !m.connSet:
+		b.WriteString(s.Faint.Render("… " + t.Connecting))
+	case m.conn == nil:
+		b.WriteString(s.OK.Render("● " + t.Online))
+	default:
+		b.WriteString(s.Err.Render("✗ " + common.ErrText(m.conn, a.Lang())))
+	}
+	b.WriteString(" · ")
+	if p, ok := m.balance.Latest(); ok {
+		v := fmt.Sprintf(t.CreditsShort, p.Credits)
+		if m.balance.Low() {
+			v = s.Warn.Render("⚠ " + v)
+		}
+		b.WriteString(v + " " + s.Faint.Render(common.Ago(t, p.At, m.ctx.Now())))
+	} else {
+		b.WriteString(s.Faint.Render(t.NoBalanceShort))
+	}
+	return common.Trunc(b.String(), m.w)
+}
+
+func (m *Model) tabBar() string {
+	t, s := m.ctx.T, m.ctx.S
+	names := []string{t.TabCompose, t.TabBatch, t.TabStatus, t.TabBalance, t.TabSettings}
+	parts := make([]string, len(names))
+	for i, n := range names {
+		label := fmt.Sprintf("%d %s", i+1, n)
+		if i == m.active {
+			parts[i] = s.ActiveTab.Render("[" + label + "]")
+		} else {
+			parts[i] = s.Tab.Render(" " + label + " ")
+		}
+	}
+	return common.Trunc(strings.Join(parts, " "), m.w)
+}
+
+func (m *Model) helpView() string { return m.help.View(keyMap{m}) }
+
+// keyMap joins the active tab's keys and the global ones that work now.
+type keyMap struct{ m *Model }
+
+// global: while a field has focus only alt+N and ctrl+c work; plain
+// 1…5, q and ? are typed into the field. The short list leaves out what
+// the frame already shows (the tab bar numbers its tabs) to fit 80
+// columns.
+func (k keyMap) global(full bool) []key.Binding {
+	g := k.m.keys()
+	typing := k.m.tabs[k.m.active].Capturing()
+	switch {
+	case typing && full:
+		return []key.Binding{g.tabsAlt, g.quit}
+	case typing:
+		return []key.Binding{g.tabsAlt}
+	case full:
+		return []key.Binding{g.tabs, g.tabsAlt, g.quitQ, g.quit, g.help}
+	}
+	return []key.Binding{g.quitQ, g.help}
+}
+
+func (k keyMap) ShortHelp() []key.Binding {
+	return append(k.m.tabs[k.m.active].ShortHelp(), k.global(false)...)
+}
+
+func (k keyMap) FullHelp() [][]key.Binding {
+	return append(k.m.tabs[k.m.active].FullHelp(), k.global(true))
+}

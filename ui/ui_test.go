@@ -1,0 +1,446 @@
+package ui
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/smsdash/smsdash/sms/app"
+	"github.com/smsdash/smsdash/sms/config"
+	"github.com/smsdash/smsdash/sms/store"
+	"github.com/smsdash/smsdash/ui/common"
+)
+
+// helpLine is the frame's last line: the short help.
+func helpLine(m *Model) string {
+	lines := strings.Split(m.View(), "\n")
+	return lines[len(lines)-1]
+}
+
+func isQuit(cmd tea.Cmd) bool {
+	if cmd == nil {
+		return false
+	}
+	_, ok := cmd().(tea.QuitMsg)
+	return ok
+}
+
+func TestTabKeys(t *testing.T) {
+	m := newModel(t, "en")
+	press(t, m, "3") // Compose starts in the To field: typed, not a tab switch
+	if m.Active() != TabCompose || !strings.Contains(m.View(), "3▏") {
+		t.Fatalf("3 while typing: tab %d\n%s", m.Active(), m.View())
+	}
+	press(t, m, "alt+3") // alt+N works from anywhere
+	if m.Active() != TabStatus {
+		t.Fatalf("alt+3: tab %d", m.Active())
+	}
+	for _, tc := range []struct {
+		key  string
+		want int
+	}{{"4", TabBalance}, {"2", TabBatch}, {"5", TabSettings}, {"3", TabStatus}, {"1", TabCompose}} {
+		press(t, m, tc.key)
+		if m.Active() != tc.want {
+			t.Errorf("%s: tab %d, want %d", tc.key, m.Active(), tc.want)
+		}
+	}
+	press(t, m, "esc", "4") // out of the field, plain keys switch again
+	if m.Active() != TabBalance {
+		t.Errorf("esc, 4: tab %d", m.Active())
+	}
+}
+
+func TestQuitKeys(t *testing.T) {
+	m := newModel(t, "en")
+	_, cmd := m.Update(keyMsg("q"))
+	if isQuit(cmd) || !strings.Contains(m.View(), "q▏") {
+		t.Fatalf("q while typing must go into the field:\n%s", m.View())
+	}
+	if _, cmd := m.Update(keyMsg("ctrl+c")); !isQuit(cmd) {
+		t.Error("ctrl+c must quit while typing")
+	}
+	press(t, m, "esc")
+	if _, cmd := m.Update(keyMsg("q")); !isQuit(cmd) {
+		t.Error("q must quit when no field has focus")
+	}
+}
+
+func TestHelpShowsWorkingKeys(t *testing.T) {
+	m := newModel(t, "en")
+	h := helpLine(m)
+	for _, want := range []string{"ctrl+s send", "esc leave field", "alt+1…5 tabs"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("typing: help lacks %q: %s", want, h)
+		}
+	}
+	if strings.Contains(h, "q quit") || strings.Contains(h, "? more") {
+		t.Errorf("typing: help offers keys that type: %s", h)
+	}
+	press(t, m, "esc")
+	h = helpLine(m)
+	if !strings.Contains(h, "? more") || !strings.Contains(h, "q quit") || strings.Contains(h, "esc") || strings.Contains(h, "alt+") {
+		t.Errorf("not typing: %s", h)
+	}
+	press(t, m, "3")
+	if h := helpLine(m); !strings.Contains(h, "r reload") || strings.Contains(h, "details") || strings.Contains(h, "copy") {
+		t.Errorf("empty Status: %s", h)
+	}
+	press(t, m, "?")
+	if v := m.View(); !strings.Contains(v, "alt+1…5") || !strings.Contains(v, "ctrl+c") {
+		t.Errorf("? shows the full list:\n%s", v)
+	}
+}
+
+func TestComposeSend(t *testing.T) {
+	m := newModel(t, "en")
+	settle(t, m, m.Init())
+	press(t, m, "8(029)671-72-59", "tab", "tab", "Привет из теста", "enter") // enter: a new line, not a send
+	if rows, _ := m.ctx.App.Store.Latest(m.ctx.Base, store.Filter{}); len(rows) != 0 {
+		t.Fatal("enter sent the message")
+	}
+	press(t, m, "ctrl+s")
+	v := m.View()
+	if !strings.Contains(v, "375296717259  accepted  gateway id 3000000001") {
+		t.Fatalf("no result:\n%s", v)
+	}
+	if !strings.Contains(v, "numbers separated by commas") {
+		t.Errorf("the draft stays after a send that every number accepted:\n%s", v)
+	}
+	press(t, m, "alt+3")
+	if v := m.View(); !strings.Contains(v, "375296717259") || !strings.Contains(v, "Привет из теста") {
+		t.Errorf("Status lacks the message:\n%s", v)
+	}
+}
+
+func TestComposeRefusedKeepsDraft(t *testing.T) {
+	m := newModel(t, "en")
+	m.ctx.App.Config.Account.Senders = []string{"CMC", "Shop"} // the simulator knows only CMC
+	press(t, m, "8(029)671-72-59", "tab", "right", "tab", "Hello", "ctrl+s")
+	v := m.View()
+	if !strings.Contains(v, "refused  code -5 bad sender name") {
+		t.Fatalf("no refusal:\n%s", v)
+	}
+	if !strings.Contains(v, "8(029)671-72-59") || !strings.Contains(v, "Hello") {
+		t.Errorf("the draft is lost:\n%s", v)
+	}
+}
+
+func TestComposeRejectedNumber(t *testing.T) {
+	m := newModel(t, "en")
+	press(t, m, "29671725, 8(029)671-72-59")
+	v := m.View()
+	if !strings.Contains(v, "✓ 375296717259") || !strings.Contains(v, `✗ phone "29671725": has 8 digits after 375`) {
+		t.Fatalf("no reason:\n%s", v)
+	}
+	press(t, m, "tab", "tab", "Hello", "ctrl+s")
+	if rows, _ := m.ctx.App.Store.Latest(m.ctx.Base, store.Filter{}); len(rows) != 0 {
+		t.Error("sent with a rejected number")
+	}
+	if !strings.Contains(m.View(), `[ Send  ctrl+s ]  phone "29671725"`) {
+		t.Errorf("no reason beside the button:\n%s", m.View())
+	}
+}
+
+func TestComposeScheduleRule(t *testing.T) {
+	m := newModel(t, "en") // 15:00 in Minsk
+	press(t, m, "tab", "tab", "tab", "2026-11-24 15:09")
+	if v := m.View(); !strings.Contains(v, "less than 10 minutes from now: the") || !strings.Contains(v, "earliest is 2026-11-24 15:10 Minsk time") {
+		t.Errorf("9 minutes ahead:\n%s", v)
+	}
+	press(t, m, "ctrl+u", "2026-11-24 15:10")
+	if v := m.View(); !strings.Contains(v, "✓ 2026-11-24 15:10 Minsk time, in 10 min") {
+		t.Errorf("10 minutes ahead:\n%s", v)
+	}
+	press(t, m, "ctrl+u", "24.11.2026 15:30")
+	if v := m.View(); !strings.Contains(v, "expected YYYY-MM-DD HH:MM") {
+		t.Errorf("bad form:\n%s", v)
+	}
+}
+
+func TestComposeCounter(t *testing.T) {
+	m := newModel(t, "ru")
+	press(t, m, "tab", "tab", strings.Repeat("я", 71))
+	if v := m.View(); !strings.Contains(v, "71 симв. · UCS-2 · частей: 2 · в последней осталось 63") {
+		t.Errorf("counter:\n%s", v)
+	}
+}
+
+// focusSetting moves the Settings focus to the key named.
+func focusSetting(t *testing.T, m *Model, key string) {
+	t.Helper()
+	for range 30 {
+		if strings.Contains(m.View(), "✓ "+key) || strings.Contains(m.View(), "✗ "+key+":") {
+			return
+		}
+		press(t, m, "tab")
+	}
+	t.Fatalf("no field %s", key)
+}
+
+func TestSettingsValidation(t *testing.T) {
+	m := newModel(t, "en")
+	press(t, m, "alt+5")
+	focusSetting(t, m, "tracker.poll_interval")
+	press(t, m, "ctrl+u", "0s")
+	if v := m.View(); !strings.Contains(v, "✗ tracker.poll_interval: 0s is below the minimum of 1s") {
+		t.Errorf("poll interval:\n%s", v)
+	}
+	press(t, m, "ctrl+u", "soon")
+	if v := m.View(); !strings.Contains(v, `✗ tracker.poll_interval: "soon" is not a duration`) {
+		t.Errorf("not a duration:\n%s", v)
+	}
+	press(t, m, "ctrl+s")
+	if v := m.View(); !strings.Contains(v, "Not saved: 1 key(s) need fixing: tracker.poll_interval") {
+		t.Errorf("saved an invalid config:\n%s", v)
+	}
+	if _, err := os.Stat(m.ctx.App.ConfigPath); err == nil {
+		t.Error("a file was written")
+	}
+}
+
+func TestSettingsTestConnection(t *testing.T) {
+	m := newModel(t, "en")
+	press(t, m, "alt+5", "ctrl+t")
+	if v := m.View(); !strings.Contains(v, "✓ Connection works (json, demo): balance 100.00") {
+		t.Fatalf("test:\n%s", v)
+	}
+	focusSetting(t, m, "account.password")
+	press(t, m, "ctrl+u", "hunter22", "ctrl+t")
+	v := m.View()
+	if !strings.Contains(v, "✗ Connection failed (json, demo): -2 wrong login or password") {
+		t.Errorf("a wrong password:\n%s", v)
+	}
+	if strings.Contains(v, "hunter22") {
+		t.Error("the password is on the screen")
+	}
+}
+
+func TestSettingsSaveLeavesDemo(t *testing.T) {
+	m := newModel(t, "en")
+	press(t, m, "alt+5", "ctrl+s")
+	if v := m.View(); !strings.Contains(v, "the URLs point at the DEMO simulator") {
+		t.Fatalf("saved the simulator's URLs:\n%s", v)
+	}
+	press(t, m, "ctrl+r", "acme", "tab", "s3cret-pass")
+	focusSetting(t, m, "ui.lang")
+	press(t, m, "right", "ctrl+s")
+	v := m.View()
+	if !strings.Contains(v, "Сохранено в") || !strings.Contains(v, "Перезапустите smsdash") || !strings.Contains(v, "[5 Настройки]") {
+		t.Fatalf("not saved, or the language did not switch:\n%s", v)
+	}
+	st, err := os.Stat(m.ctx.App.ConfigPath)
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("config file: %v, %v", st, err)
+	}
+	data, _ := os.ReadFile(m.ctx.App.ConfigPath)
+	for _, want := range []string{`login = "acme"`, `json_url = "https://userarea.sms-assistent.by/api/v1/json"`, `lang = "ru"`} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("the file lacks %s:\n%s", want, data)
+		}
+	}
+	if a := m.ctx.App; !a.Demo || a.Config.Account.Login != "demo" {
+		t.Error("DEMO must go on until a restart")
+	}
+}
+
+func TestFitsIn80x24(t *testing.T) {
+	for _, lang := range []string{"en", "ru"} {
+		m := newModel(t, lang)
+		settle(t, m, m.Init())
+		press(t, m, "8(029)671-72-59, 29671725, 33 12", "tab", "tab", strings.Repeat("Длинный текст сообщения ", 20), "tab", "2026-11-24 15:01", "ctrl+s")
+		for _, full := range []bool{false, true} {
+			for tab := range 5 {
+				m.setTab(tab)
+				m.help.ShowAll = full
+				m.resize()
+				lines := strings.Split(m.View(), "\n")
+				if len(lines) != 24 {
+					t.Errorf("%s tab %d full help %v: %d lines", lang, tab+1, full, len(lines))
+				}
+				for _, l := range lines {
+					if w := ansi.StringWidth(l); w > 80 {
+						t.Errorf("%s tab %d: a line of %d cells: %q", lang, tab+1, w, l)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestResize(t *testing.T) {
+	m := newModel(t, "en")
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	if lines := strings.Split(m.View(), "\n"); len(lines) != 40 {
+		t.Errorf("%d lines at 120x40", len(lines))
+	}
+}
+
+func TestPanicReport(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	g := &guard{secrets: func() []string { return []string{"hunter22"} }}
+	func() {
+		defer func() {
+			if r := recover(); r != "boom with ****" {
+				t.Errorf("the panic must go on to Bubble Tea, which restores the terminal, without secrets: %v", r)
+			}
+		}()
+		g.wrap(func() tea.Msg { panic("boom with hunter22") })()
+	}()
+	data, err := os.ReadFile(g.report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := string(data); !strings.Contains(s, "panic: boom with ****") || strings.Contains(s, "hunter22") || !strings.Contains(s, "TestPanicReport") {
+		t.Errorf("report:\n%s", s)
+	}
+	if st, _ := os.Stat(g.report); st.Mode().Perm() != 0o600 {
+		t.Errorf("report mode %v", st.Mode())
+	}
+}
+
+// TestRunNoColor runs the whole program on pipes: NO_COLOR gives no
+// colour, ctrl+c ends it cleanly.
+func TestRunNoColor(t *testing.T) {
+	a := newApp(t, "en")
+	t.Setenv("NO_COLOR", "1")
+	in, keys := io.Pipe()
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- Run(t.Context(), a, in, out) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(out.String(), "DEMO") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	keys.Write([]byte{3}) // ctrl+c
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("ctrl+c did not end the program")
+	}
+	s := out.String()
+	if !strings.Contains(s, "*** DEMO ***") {
+		t.Errorf("no DEMO badge in:\n%q", s)
+	}
+	if strings.Contains(s, "\x1b[3") || strings.Contains(s, "\x1b[7m") {
+		t.Errorf("colour or inverse under NO_COLOR:\n%q", s)
+	}
+}
+
+func TestBalanceRefreshAndWarning(t *testing.T) {
+	m := newModel(t, "en")
+	m.ctx.App.Config.UI.BalanceWarn = 200 // the simulator's account holds 100
+	settle(t, m, m.Init())
+	press(t, m, "alt+4", "r")
+	v := m.View()
+	for _, want := range []string{"Balance: 100.00 credits", "⚠ below the warning threshold of 200", "⚠ 100.00 credits just now"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("lacks %q:\n%s", want, v)
+		}
+	}
+}
+
+// realApp opens a config file (on the DEMO simulator of another app, so
+// nothing leaves the machine): not DEMO mode.
+func realApp(t *testing.T) *Model {
+	t.Helper()
+	demo := newApp(t, "en")
+	path := filepath.Join(t.TempDir(), "config.toml")
+	cfg := config.Demo(demo.Sim.URL(), "")
+	cfg.UI.Lang = "en"
+	if err := config.Save(path, cfg); err != nil {
+		t.Fatal(err)
+	}
+	a, err := app.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.Close)
+	m := New(a, asciiRenderer())
+	t.Cleanup(m.Close)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	return m
+}
+
+func TestSettingsApplyInPlace(t *testing.T) {
+	m := realApp(t)
+	if m.ctx.App.Demo || strings.Contains(m.View(), "DEMO") {
+		t.Fatal("a config file must not be DEMO")
+	}
+	press(t, m, "alt+5")
+	focusSetting(t, m, "api.transport")
+	press(t, m, "right", "ctrl+s") // json → smpp, which needs smpp.address
+	if !strings.Contains(m.View(), "Not saved: 1 key(s) need fixing: smpp.address") {
+		t.Errorf("smpp:\n%s", m.View())
+	}
+	press(t, m, "right", "right", "ctrl+s") // → plain → xml
+	if a := m.ctx.App; a.Config.API.Transport != "xml" || a.Outbox.Transport != "xml" {
+		t.Errorf("transport %s, outbox %s", a.Config.API.Transport, a.Outbox.Transport)
+	}
+	if !strings.Contains(m.View(), "demo · xml ·") {
+		t.Errorf("header:\n%s", m.View())
+	}
+}
+
+func TestBackToDemo(t *testing.T) {
+	m := realApp(t)
+	path := m.ctx.App.ConfigPath
+	press(t, m, "alt+5", "ctrl+d")
+	if _, err := os.Stat(path); err != nil || !strings.Contains(m.View(), "Press ctrl+d again") {
+		t.Fatalf("one ctrl+d must only ask:\n%s", m.View())
+	}
+	press(t, m, "ctrl+d")
+	if _, err := os.Stat(path); err == nil {
+		t.Fatal("the file is still there")
+	}
+	aside, _ := filepath.Glob(path + ".bak-*")
+	if len(aside) != 1 || !strings.Contains(m.View(), "restart smsdash for DEMO") {
+		t.Errorf("moved to %v:\n%s", aside, m.View())
+	}
+}
+
+// panicky is a tab whose View panics.
+type panicky struct{ common.Component }
+
+func (panicky) View() string { panic("drawing went wrong") }
+
+// TestRunPanic: a panic restores the terminal (the alternate screen is
+// left) and writes a report whose path is printed.
+func TestRunPanic(t *testing.T) {
+	a := newApp(t, "en")
+	m := New(a, asciiRenderer())
+	t.Cleanup(m.Close)
+	m.tabs[TabBatch] = panicky{m.tabs[TabBatch]}
+	in, keys := io.Pipe()
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- m.run(t.Context(), in, out) }()
+	keys.Write([]byte("\x1b2")) // alt+2
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the program did not end")
+	}
+	if !errors.Is(err, tea.ErrProgramPanic) {
+		t.Errorf("Run: %v", err)
+	}
+	s := out.String()
+	i, j := strings.LastIndex(s, "\x1b[?1049l"), strings.Index(s, "smsdash: a crash report is in ")
+	if i < 0 || j < i {
+		t.Fatalf("the terminal was not restored before the report's path:\n%q", s)
+	}
+	path := strings.TrimSpace(s[j+len("smsdash: a crash report is in "):])
+	if data, err := os.ReadFile(path); err != nil || !strings.Contains(string(data), "panic: drawing went wrong") {
+		t.Errorf("report %s: %v\n%s", path, err, data)
+	}
+}
