@@ -131,8 +131,8 @@ func belarusReason(in, nsn string) *Error {
 	n := itoa(int64(len(nsn)))
 	switch {
 	case len(nsn) != 9:
-		return phoneErr(in, "has "+n+" digits after 375; a mobile number has 9: operator code and 7 digits",
-			"после 375 идут "+n+" цифр, а у мобильного номера их 9: код оператора и 7 цифр")
+		return phoneErr(in, n+" digits where a mobile number has 9 after 375 or 80: operator code and 7 digits",
+			"цифр "+n+", а у мобильного номера их 9 после 375 или 80: код оператора и 7 цифр")
 	case !belarusMobile([]byte(nsn)) && (nsn[:2] == "25" || nsn[:2] == "29"):
 		return phoneErr(in, "no such number at operator "+nsn[:2], "у оператора "+nsn[:2]+" нет такого номера")
 	}

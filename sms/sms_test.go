@@ -36,7 +36,7 @@ func TestNormalizePhoneOther(t *testing.T) {
 		{"44 765 43 21", "375447654321", ""},
 		{"", "", "empty"},
 		{"   ", "", "empty"},
-		{"29671725", "", "has 8 digits after 375"},
+		{"29671725", "", "8 digits where a mobile number has 9"},
 		{"+375 29 071-72-59", "", "no such number at operator 29"},
 		{"2967172590000", "", ""},
 		{"+375 17 123-45-67", "", "landline"},

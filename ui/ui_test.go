@@ -136,7 +136,7 @@ func TestComposeRejectedNumber(t *testing.T) {
 	m := newModel(t, "en")
 	press(t, m, "29671725, 8(029)671-72-59")
 	v := m.View()
-	if !strings.Contains(v, "✓ 375296717259") || !strings.Contains(v, `✗ phone "29671725": has 8 digits after 375`) {
+	if !strings.Contains(v, "✓ 375296717259") || !strings.Contains(v, `✗ phone "29671725": 8 digits where a mobile number has 9`) {
 		t.Fatalf("no reason:\n%s", v)
 	}
 	press(t, m, "tab", "tab", "Hello", "ctrl+s")

@@ -77,7 +77,8 @@ func New(st Store, gw sms.Gateway, hub *Hub, o Options) *Tracker {
 	return t
 }
 
-// Poke asks for a cycle now, e.g. right after a send.
+// Poke asks for a cycle and a balance reading now, e.g. right after a
+// send: the credits just changed.
 func (t *Tracker) Poke() {
 	select {
 	case t.poke <- struct{}{}:
@@ -113,6 +114,7 @@ func (t *Tracker) Run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.poke:
+			nextBalance = time.Time{}
 		case <-time.After(wait):
 		}
 	}
