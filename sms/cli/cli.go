@@ -57,6 +57,7 @@ func init() {
 		{"send", "send an SMS to one or more numbers", runSend},
 		{"status", "ask the status of sent messages by id", runStatus},
 		{"balance", "read the account's credits", runBalance},
+		{"import", "check a CSV or XLSX list and send it as a batch", runImport},
 		{"history", "list the messages sent, newest first", runHistory},
 		{"export", "write the history as CSV", runExport},
 		{"sim", "run the gateway simulator on loopback", runSim},

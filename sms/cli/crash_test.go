@@ -95,6 +95,18 @@ func checkExactlyOnce(t *testing.T, path string, srv *sim.Server, numbers []stri
 	for _, r := range rows {
 		byNumber[r.Recipient] = append(byNumber[r.Recipient], r)
 	}
+	// All of a send's messages are recorded in one transaction before any
+	// leaves: either every number of this run is in the history, or none
+	// (a kill before that transaction) and none reached the gateway.
+	recorded := 0
+	for _, n := range numbers {
+		if len(byNumber[n]) > 0 {
+			recorded++
+		}
+	}
+	if recorded != 0 && recorded != len(numbers) {
+		t.Fatalf("run %d: %d of %d messages in the history", run, recorded, len(numbers))
+	}
 	states := map[store.State]int{}
 	for _, n := range numbers {
 		got := srv.Received(n)
@@ -106,8 +118,7 @@ func checkExactlyOnce(t *testing.T, path string, srv *sim.Server, numbers []stri
 			t.Fatalf("run %d: %s recorded %d times", run, n, len(rs))
 		}
 		if len(rs) == 0 {
-			// Only before the whole send was recorded (a kill at start).
-			if got != 0 || len(byNumber) > 0 {
+			if got != 0 {
 				t.Fatalf("run %d: %s is not in the history (received %d times)", run, n, got)
 			}
 			states["never recorded"]++

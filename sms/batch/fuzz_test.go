@@ -1,0 +1,98 @@
+package batch
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// FuzzReadCSV: whatever the bytes, Parse gives a table or an error,
+// never a panic, and a table keeps its promises.
+func FuzzReadCSV(f *testing.F) {
+	for _, s := range []string{
+		csvText(list, ";"), csvText(list, ","), csvText(list, "\t"),
+		"\xEF\xBB\xBFТелефон;Имя\n375296717259;Иван\n",
+		"sep=;\na;b\n1;2", "\"unclosed\n;x", "a;\"b\"\"c\";d\r\n", ";;;\n\n", "\xFF\xFEa\x00;\x00b\x00",
+		"\xcf\xf0\xe8\xe2\xe5\xf2;375296717259\n", "PK\x03\x04", "\x00\x01\x02",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tb, err := Parse(data, ReadOptions{MaxColumns: 50})
+		if err != nil {
+			if err.Error() == "" {
+				t.Fatal("empty error")
+			}
+			return
+		}
+		if len(tb.Rows) == 0 && !tb.Header {
+			t.Fatal("a table without rows nor header")
+		}
+		last := 0
+		for _, r := range tb.Rows {
+			if len(r.Cells) == 0 || len(r.Cells) > len(tb.Columns) || len(r.Cells) > 50 {
+				t.Fatalf("row %+v with %d columns", r, len(tb.Columns))
+			}
+			if r.Line <= last {
+				t.Fatalf("line %d after %d", r.Line, last)
+			}
+			last = r.Line
+			if strings.TrimSpace(r.Cells[len(r.Cells)-1]) == "" {
+				t.Fatalf("trailing blank cell in %q", r.Cells)
+			}
+		}
+		for _, c := range tb.Columns {
+			if c == "" {
+				t.Fatal("a column without a name")
+			}
+		}
+		if tb.Format == "csv" {
+			for _, r := range tb.Rows {
+				for _, c := range r.Cells {
+					if !utf8.ValidString(c) {
+						t.Fatalf("invalid UTF-8 cell %q", c)
+					}
+				}
+			}
+		}
+		// The rest of the pipeline takes any table.
+		if p := GuessPhoneColumn(tb); p >= 0 {
+			if _, err := Check(tb, Plan{PhoneCol: p, TextCol: p, Sender: "CMC"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
+
+// FuzzTemplate: ParseTemplate never panics; a parsed template fills any
+// row; a text without braces is itself; an escaped text comes back as
+// it was.
+func FuzzTemplate(f *testing.F) {
+	for _, s := range []string{"Здравствуйте, {Имя}!", "{{}}", "{", "}", "{A}{b}{3}", "{ Сумма }", "{{Имя}}", "a}}b{{c", "{}", "{Имя"} {
+		f.Add(s, "Иван")
+	}
+	cols := []string{"Телефон", "Имя", "Сумма"}
+	f.Fuzz(func(t *testing.T, text, cell string) {
+		tpl, err := ParseTemplate(text, cols)
+		if err == nil {
+			out := tpl.Fill([]string{cell, cell})
+			if !strings.ContainsAny(text, "{}") && out != text {
+				t.Fatalf("%q filled as %q", text, out)
+			}
+			for _, c := range tpl.Columns() {
+				if c < 0 || c >= len(cols) {
+					t.Fatalf("column %d", c)
+				}
+			}
+		} else if err.Error() == "" {
+			t.Fatal("empty error")
+		}
+		esc, err := ParseTemplate(Escape(text), cols)
+		if err != nil {
+			t.Fatalf("escaped %q: %v", text, err)
+		}
+		if got := esc.Fill(nil); got != text || !esc.Static() {
+			t.Fatalf("escaped %q came back as %q", text, got)
+		}
+	})
+}

@@ -1,0 +1,304 @@
+package batch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/smsdash/smsdash/sms"
+	"github.com/smsdash/smsdash/sms/app"
+	"github.com/smsdash/smsdash/sms/config"
+	"github.com/smsdash/smsdash/sms/outbox"
+	"github.com/smsdash/smsdash/sms/store"
+)
+
+// Progress is how far a send is.
+type Progress struct {
+	Done, Total int // messages whose outcome is recorded, of all
+	Rate        float64
+	Elapsed     time.Duration
+}
+
+// Left estimates the time still needed, 0 when unknown.
+func (p Progress) Left() time.Duration {
+	if p.Rate <= 0 || p.Done >= p.Total {
+		return 0
+	}
+	return time.Duration(float64(p.Total-p.Done) / p.Rate * float64(time.Second))
+}
+
+// SendOptions tune Send and Resume.
+type SendOptions struct {
+	Name string // the batch's name in the history (the file's name)
+	// Transport is "json" or "xml"; "" takes the app's when it is one of
+	// them, else json. "plain" is refused: the gateway blocks accounts
+	// that send lists one PLAIN request per number.
+	Transport string
+	// Progress, if set, is called in the sending goroutine at the start
+	// and after each package's outcome is recorded.
+	Progress func(Progress)
+}
+
+// Summary is the outcome of a send.
+type Summary struct {
+	BatchID   int64
+	Transport string
+	Total     int
+	Accepted  int
+	Refused   int // refused by the gateway (a code): final
+	NotSent   int // never left: Resume sends them
+	Unknown   int // may have reached the gateway: the agent decides
+	Parts     int // parts the gateway counted for the accepted
+	// Codes counts the refusals by gateway code.
+	Codes map[sms.Code]int
+	// Err is the first reason a message was not sent or its outcome is
+	// unknown (a network failure, a cancel).
+	Err       error
+	Cancelled bool
+	Elapsed   time.Duration
+}
+
+// ErrPlain refuses a batch over the PLAIN API.
+var ErrPlain = &sms.Error{
+	EN: "batches go through the XML or JSON API, in packages, never one PLAIN request per number: the gateway blocks accounts that do that (-13)",
+	RU: "пакетная рассылка идёт через XML или JSON API пакетами, а не через PLAIN по запросу на номер: за это шлюз блокирует аккаунт (-13)",
+}
+
+// ErrNothing: there is no message to send.
+var ErrNothing = &sms.Error{EN: "nothing to send: no row gave a message", RU: "нечего отправлять: ни одна строка не дала сообщения"}
+
+// Send records the report's messages as a new batch and sends them in
+// packages of the config's batch_size through the JSON or XML API. Each
+// package is marked in the history before its request leaves and takes
+// its outcome right after (package outbox), so a crash loses nothing and
+// sends nothing twice. Cancelling ctx stops before the next package: the
+// packages sent stay recorded, the rest are recorded as not sent, and
+// Resume sends them later. The error is for a refused transport or a
+// failing history; the messages' outcomes are in the Summary.
+func Send(ctx context.Context, a *app.App, r *Report, opt SendOptions) (*Summary, error) {
+	if len(r.Messages) == 0 {
+		return nil, ErrNothing
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err // nothing recorded, nothing sent
+	}
+	tr, g, err := transport(a, opt.Transport)
+	if err != nil {
+		return nil, err
+	}
+	if at := r.Messages[0].At; !at.IsZero() {
+		if err := sms.CheckSchedule(at, time.Now()); err != nil {
+			return nil, err
+		}
+	}
+	msgs := r.SMS()
+	id, err := a.Store.CreateBatch(context.WithoutCancel(ctx), opt.Name, a.Config.Account.Agent, tr, len(msgs))
+	if err != nil {
+		return nil, err
+	}
+	return send(ctx, a, g, tr, id, msgs, history{Store: a.Store}, opt.Progress)
+}
+
+// ResumeOptions tune Resume. SendOptions.Name is not used (the batch
+// keeps its name); an empty Transport takes the batch's own.
+type ResumeOptions struct {
+	SendOptions
+	// Reschedule gives the resumed messages the time At (zero: at once)
+	// instead of the batch's own, which may have passed.
+	Reschedule bool
+	At         time.Time
+}
+
+// Resume sends again the messages of a batch that never left (recorded
+// as not sent: a cancel, a failure that stopped the send, or a crash
+// before their package's turn), through store.ResumeBatch: each becomes
+// "resent" and a new row of the same batch is sent in its place. Messages
+// whose outcome is unknown are not touched: see State. A batch with
+// nothing left to send gives a Summary with Total 0.
+func Resume(ctx context.Context, a *app.App, batchID int64, opt ResumeOptions) (*Summary, error) {
+	b, err := a.Store.Batch(ctx, batchID)
+	if err != nil {
+		if errors.Is(err, store.ErrNoBatch) {
+			return nil, &sms.Error{EN: fmt.Sprintf("no batch %d in the history", batchID), RU: fmt.Sprintf("в истории нет пакета %d", batchID)}
+		}
+		return nil, err
+	}
+	want := opt.Transport
+	if want == "" && (b.Transport == config.TransportJSON || b.Transport == config.TransportXML) {
+		want = b.Transport
+	}
+	tr, g, err := transport(a, want)
+	if err != nil {
+		return nil, err
+	}
+	var at *time.Time
+	if opt.Reschedule {
+		if !opt.At.IsZero() {
+			if err := sms.CheckSchedule(opt.At, time.Now()); err != nil {
+				return nil, err
+			}
+		}
+		at = &opt.At
+	} else if err := checkResumeTime(ctx, a.Store, batchID); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	ids, msgs, err := a.Store.ResumeBatch(context.WithoutCancel(ctx), batchID, a.Config.Account.Agent, tr, at)
+	if err != nil {
+		return nil, err
+	}
+	if len(msgs) == 0 {
+		return &Summary{BatchID: batchID, Transport: tr, Codes: map[sms.Code]int{}}, nil
+	}
+	return send(ctx, a, g, tr, batchID, msgs, history{a.Store, ids}, opt.Progress)
+}
+
+// checkResumeTime refuses to resume a scheduled batch whose time is now
+// too close or past: the gateway would refuse it (-15).
+func checkResumeTime(ctx context.Context, st *store.Store, batchID int64) error {
+	rows, err := st.Latest(ctx, store.Filter{BatchID: batchID, Status: string(store.StateNotSent), Limit: 1})
+	if err != nil || len(rows) == 0 || rows[0].ScheduledAt.IsZero() {
+		return err
+	}
+	at := rows[0].ScheduledAt
+	if err := sms.CheckSchedule(at, time.Now()); err != nil {
+		when := at.In(sms.Minsk).Format(sms.TypedLayout)
+		return &sms.Error{
+			EN: "the batch was scheduled for " + when + " Minsk time, which is past or less than 10 minutes away: resume it with a new time, or to send at once",
+			RU: "пакет был запланирован на " + when + " по Минску, а это время прошло или до него меньше 10 минут: возобновите его с новым временем или с отправкой сразу",
+		}
+	}
+	return nil
+}
+
+// history is the outbox's view of the store: a package's outcomes are
+// recorded set-wise (store.RecordOutcomes, same contract as
+// RecordResults), and a resume hands over the rows ResumeBatch recorded
+// as queued instead of recording new ones.
+type history struct {
+	*store.Store
+	queued []int64 // nil for a new batch
+}
+
+func (h history) AddQueued(ctx context.Context, batchID int64, agent, transport string, msgs []sms.Message) ([]int64, error) {
+	if h.queued == nil {
+		return h.Store.AddQueued(ctx, batchID, agent, transport, msgs)
+	}
+	if len(msgs) != len(h.queued) {
+		return nil, fmt.Errorf("resume: %d messages for %d recorded rows", len(msgs), len(h.queued))
+	}
+	return h.queued, nil
+}
+
+func (h history) RecordResults(ctx context.Context, ids []int64, results []sms.Result) error {
+	return h.Store.RecordOutcomes(ctx, ids, results)
+}
+
+// transport picks the batch transport and its gateway.
+func transport(a *app.App, want string) (string, sms.Gateway, error) {
+	tr := want
+	if tr == "" {
+		tr = a.Config.API.Transport
+		if tr != config.TransportJSON && tr != config.TransportXML {
+			tr = config.TransportJSON
+		}
+	}
+	if tr != config.TransportJSON && tr != config.TransportXML {
+		return "", nil, ErrPlain
+	}
+	if a.Outbox != nil && a.Outbox.Transport == tr && a.Outbox.Gateway != nil {
+		return tr, a.Outbox.Gateway, nil
+	}
+	g, err := app.Gateway(a.Config, tr)
+	if err != nil {
+		return "", nil, err
+	}
+	return tr, g, nil
+}
+
+func send(ctx context.Context, a *app.App, g sms.Gateway, tr string, batchID int64, msgs []sms.Message, st outbox.Store, progress func(Progress)) (*Summary, error) {
+	start := time.Now()
+	report := func(done int) {
+		if progress == nil {
+			return
+		}
+		el := time.Since(start)
+		p := Progress{Done: done, Total: len(msgs), Elapsed: el}
+		if el > 0 {
+			p.Rate = float64(done) / el.Seconds()
+		}
+		progress(p)
+	}
+	ob := outbox.Outbox{
+		Store: st, Gateway: g, Transport: tr, Agent: a.Config.Account.Agent, Chunk: a.Config.API.BatchSize,
+		Sent: func(done, _ int) { report(done) },
+	}
+	report(0)
+	_, results, err := ob.Send(ctx, batchID, msgs)
+	sum := summarize(results)
+	sum.BatchID, sum.Transport, sum.Total, sum.Elapsed = batchID, tr, len(msgs), time.Since(start)
+	sum.Cancelled = ctx.Err() != nil && sum.NotSent > 0
+	if a.Tracker != nil && sum.Accepted > 0 {
+		a.Tracker.Poke()
+	}
+	return sum, err
+}
+
+func summarize(results []sms.Result) *Summary {
+	s := &Summary{Codes: map[sms.Code]int{}}
+	for _, r := range results {
+		switch r.Outcome {
+		case sms.Accepted:
+			s.Accepted++
+			s.Parts += r.Parts
+		case sms.Refused:
+			s.Refused++
+			s.Codes[r.Code]++
+		case sms.NotSent:
+			s.NotSent++
+		default:
+			s.Unknown++
+		}
+		if s.Err == nil && r.Err != nil && r.Outcome != sms.Refused {
+			s.Err = r.Err
+		}
+	}
+	return s
+}
+
+// State is where a batch stands, for the agent's decision on resuming.
+type State struct {
+	store.Batch
+	Counts  map[string]int // by display bucket (store.Bucket)
+	NotSent int            // Resume sends these
+	Unknown []store.Row    // outcome unknown: may have reached the gateway; only an explicit resend sends them
+}
+
+// BatchState reads a batch's counts and its messages of unknown outcome.
+func BatchState(ctx context.Context, st *store.Store, batchID int64) (*State, error) {
+	b, err := st.Batch(ctx, batchID)
+	if err != nil {
+		if errors.Is(err, store.ErrNoBatch) {
+			return nil, &sms.Error{EN: fmt.Sprintf("no batch %d in the history", batchID), RU: fmt.Sprintf("в истории нет пакета %d", batchID)}
+		}
+		return nil, err
+	}
+	counts, err := st.CountsFor(ctx, store.Filter{BatchID: batchID})
+	if err != nil {
+		return nil, err
+	}
+	unknown, err := st.Latest(ctx, store.Filter{BatchID: batchID, Status: string(store.StateUnknown)})
+	if err != nil {
+		return nil, err
+	}
+	return &State{Batch: b, Counts: counts, NotSent: counts[string(store.StateNotSent)], Unknown: unknown}, nil
+}
+
+// Unfinished lists the batches that have messages not sent, newest
+// first: what Resume can finish (after a crash, a cancel or a failure).
+func Unfinished(ctx context.Context, st *store.Store) ([]store.Unfinished, error) {
+	return st.UnfinishedBatches(ctx)
+}

@@ -1,0 +1,774 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+	"unicode/utf8"
+
+	"github.com/mattn/go-isatty"
+
+	"github.com/smsdash/smsdash/sms"
+	"github.com/smsdash/smsdash/sms/app"
+	"github.com/smsdash/smsdash/sms/batch"
+	"github.com/smsdash/smsdash/sms/config"
+)
+
+// isTerminal reports whether a standard stream is a terminal; tests
+// replace it.
+var isTerminal = func(v any) bool {
+	f, ok := v.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+type importFlags struct {
+	phoneCol, template, textCol, sender, api, at, sheet, header, delim, name *string
+	validity, preview, show                                                  *int
+	price                                                                    *float64
+	dry, yes, force, now, unfinished                                         *bool
+	resume                                                                   *int64
+}
+
+func runImport(ctx context.Context, e *Env, args []string) error {
+	fs, cfgPath, asJSON := newFlags(e, "import", "FILE [flags]  |  import --resume BATCH_ID [flags]")
+	f := importFlags{
+		phoneCol:   fs.String("phone-column", "", "the `column` of phone numbers: its header, letter (A, B, …) or number (default: guessed)"),
+		template:   fs.String("template", "", "message `text` with {column} placeholders filled per row ({{ and }} write braces); - reads it from standard input"),
+		textCol:    fs.String("text-column", "", "the `column` that holds each row's own text, instead of --template"),
+		sender:     fs.String("sender", "", "sender name (default: the config's sender)"),
+		api:        fs.String("api", "", "transport: json or xml (default: the config's; json when it is plain)"),
+		at:         fs.String("at", "", `send later, Minsk time: "YYYY-MM-DD HH:MM" (at least 10 minutes ahead); with --resume, a new time`),
+		validity:   fs.Int("validity", 0, "validity in `hours` (1-48; over 48 is 48)"),
+		sheet:      fs.String("sheet", "", "XLSX: the `sheet` to read (default: the first)"),
+		header:     fs.String("header", "auto", "whether the first row names the columns: yes, no or auto"),
+		delim:      fs.String("delimiter", "", "CSV delimiter: , ; or tab (default: detected)"),
+		name:       fs.String("name", "", "the batch's name in the history (default: the file's name)"),
+		price:      fs.Float64("price", 1, "credits one SMS part costs, for the estimate"),
+		preview:    fs.Int("preview", batch.DefaultPreview, "how many messages to preview"),
+		show:       fs.Int("show-invalid", 20, "how many invalid rows to list (0: all; --json lists all)"),
+		dry:        fs.Bool("dry-run", false, "check and report only: send nothing"),
+		yes:        fs.Bool("yes", false, "send without asking (needed when standard input is not a terminal)"),
+		force:      fs.Bool("force", false, "send even when the balance does not cover the cost"),
+		resume:     fs.Int64("resume", 0, "send what the interrupted batch `BATCH_ID` left unsent (never what may have been sent)"),
+		now:        fs.Bool("now", false, "with --resume: send at once a batch whose scheduled time has passed"),
+		unfinished: fs.Bool("unfinished", false, "list the batches with messages not sent, to --resume"),
+	}
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if *f.unfinished {
+		if len(pos) > 0 || *f.resume != 0 {
+			return usageErr("import: --unfinished takes no file and no --resume")
+		}
+		return listUnfinished(ctx, e, *cfgPath, *asJSON)
+	}
+	if *f.resume != 0 {
+		if len(pos) > 0 {
+			return usageErr("import: --resume takes no file (the batch's messages are in the history)")
+		}
+		if *f.resume < 0 {
+			return usageErr("import: --resume: %d is not a batch id", *f.resume)
+		}
+		if *f.now && *f.at != "" {
+			return usageErr("import: give --now or --at, not both")
+		}
+		return resumeImport(ctx, e, *cfgPath, *asJSON, f)
+	}
+	switch {
+	case len(pos) == 0:
+		return usageErr("import: give the FILE to import (CSV or XLSX), or --resume BATCH_ID")
+	case len(pos) > 1:
+		return usageErr("import: one FILE at a time (got %q)", pos)
+	case *f.template != "" && *f.textCol != "":
+		return usageErr("import: give --template or --text-column, not both")
+	case *f.now:
+		return usageErr("import: --now goes with --resume")
+	case *f.validity < 0:
+		return usageErr("import: --validity: hours must be positive")
+	case *f.price < 0:
+		return usageErr("import: --price cannot be negative")
+	}
+	ropt, err := readOptions(f)
+	if err != nil {
+		return err
+	}
+	tmplText := *f.template
+	if tmplText == "-" {
+		if tmplText, err = readText("-", e.Stdin); err != nil {
+			return err
+		}
+	}
+	path := pos[0]
+	a, err := open(e, *cfgPath)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	lang := a.Lang()
+	tr, err := batchTransport(a, *f.api)
+	if err != nil {
+		return err
+	}
+
+	t, err := batch.Read(path, ropt)
+	if err != nil {
+		return usageErr("%s", langText(err, lang))
+	}
+	if len(t.Rows) == 0 {
+		return usageErr("%s: nothing to send: the list has a header row (%s) and no rows under it", filepath.Base(path), strings.Join(t.Columns, ", "))
+	}
+	plan, err := makePlan(t, f, tmplText, a, time.Now())
+	if err != nil {
+		return err
+	}
+	bctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	credits, berr := a.Gateway.Balance(bctx)
+	cancel()
+	if berr != nil {
+		fmt.Fprintln(e.Stderr, "smsdash: reading the balance:", langText(berr, lang))
+	} else {
+		plan.Balance, plan.BalanceKnown = credits, true
+		if err := a.Store.RecordBalance(ctx, credits, time.Now()); err != nil {
+			fmt.Fprintln(e.Stderr, "smsdash: recording the balance:", err)
+		}
+	}
+	rep, err := batch.Check(t, plan)
+	if err != nil {
+		return usageErr("%s", langText(err, lang))
+	}
+	out := newImportJSON(path, t, plan, tmplText, rep, lang)
+	if !*asJSON {
+		printImport(e.Stdout, out, *f.show)
+	}
+	finish := func(err error) error {
+		if *asJSON {
+			if werr := writeJSON(e.Stdout, out); werr != nil {
+				return werr
+			}
+		}
+		return err
+	}
+	switch {
+	case *f.dry:
+		return finish(nil)
+	case len(rep.Messages) == 0:
+		return finish(usageErr("import: nothing to send: no row gave a message"))
+	case rep.BalanceKnown && !rep.Enough && !*f.force:
+		return finish(&exitError{ExitRefused, fmt.Errorf("import: nothing was sent: the balance %s does not cover the cost %s; top up, or add --force to send anyway (the gateway refuses what the balance does not cover)",
+			money(rep.Balance), money(rep.Cost))})
+	}
+	question := fmt.Sprintf("send %d messages, %d parts, cost %s, through %s?", len(rep.Messages), rep.Parts, money(rep.Cost), strings.ToUpper(tr))
+	if ok, err := confirm(ctx, e, *f.yes, question); !ok || err != nil {
+		return finish(err)
+	}
+	name := *f.name
+	if name == "" {
+		name = filepath.Base(path)
+	}
+	bar := newProgressBar(e.Stderr, isTerminal(e.Stderr))
+	sum, err := batch.Send(ctx, a, rep, batch.SendOptions{Name: name, Transport: tr, Progress: bar.update})
+	bar.done()
+	if sum != nil {
+		out.Sent = newSentJSON(sum, lang)
+		if !*asJSON {
+			printSent(e.Stdout, out.Sent)
+		}
+	}
+	if err != nil {
+		return finish(sendErr(err, lang))
+	}
+	return finish(summaryExit(sum))
+}
+
+// parseInterspersed parses flags that may stand before and after the
+// positional arguments ("import FILE --dry-run") and returns those.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := parse(fs, args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if i := len(args) - len(rest); i > 0 && args[i-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos, args = append(pos, rest[0]), rest[1:]
+	}
+}
+
+func readOptions(f importFlags) (batch.ReadOptions, error) {
+	o := batch.ReadOptions{Sheet: *f.sheet}
+	switch strings.ToLower(*f.header) {
+	case "auto", "":
+	case "yes", "true", "1", "да":
+		o.Header = new(true)
+	case "no", "false", "0", "нет":
+		o.Header = new(false)
+	default:
+		return o, usageErr("import: --header: %q is not yes, no or auto", *f.header)
+	}
+	switch d := *f.delim; d {
+	case "":
+	case "tab", `\t`, "\t":
+		o.Delimiter = '\t'
+	default:
+		r, size := utf8.DecodeRuneInString(d)
+		if size != len(d) || r == '"' || r == '\n' || r == '\r' {
+			return o, usageErr("import: --delimiter: %q is not one character (use , ; or tab)", d)
+		}
+		o.Delimiter = r
+	}
+	return o, nil
+}
+
+// batchTransport checks --api: batches go as packages, never PLAIN.
+func batchTransport(a *app.App, api string) (string, error) {
+	switch api {
+	case "":
+		if t := a.Config.API.Transport; t == config.TransportJSON || t == config.TransportXML {
+			return t, nil
+		}
+		return config.TransportJSON, nil
+	case config.TransportJSON, config.TransportXML:
+		return api, nil
+	case config.TransportPlain:
+		return "", usageErr("import: --api plain: %s", langText(batch.ErrPlain, a.Lang()))
+	}
+	return "", usageErr("import: --api: %q is not json or xml", api)
+}
+
+// makePlan resolves the columns, the template and the schedule.
+func makePlan(t *batch.Table, f importFlags, tmplText string, a *app.App, now time.Time) (batch.Plan, error) {
+	lang := a.Lang()
+	p := batch.Plan{PhoneCol: -1, TextCol: -1, Sender: *f.sender, Price: *f.price, Preview: *f.preview, Now: now,
+		Validity: sms.ValidityFromHours(*f.validity)}
+	if p.Sender == "" {
+		p.Sender = a.Config.Account.Sender
+	}
+	if p.Price == 0 {
+		p.Price = 1
+	}
+	var err error
+	if *f.phoneCol != "" {
+		if p.PhoneCol, err = t.Column(*f.phoneCol); err != nil {
+			return p, usageErr("import: --phone-column: %s", langText(err, lang))
+		}
+	} else if p.PhoneCol = batch.GuessPhoneColumn(t); p.PhoneCol < 0 {
+		return p, usageErr("import: no column looks like phone numbers: choose one with --phone-column (the columns: %s)", strings.Join(t.Columns, ", "))
+	}
+	switch {
+	case tmplText != "":
+		if p.Template, err = batch.ParseTemplate(tmplText, t.Columns); err != nil {
+			return p, usageErr("import: --template: %s", langText(err, lang))
+		}
+	case *f.textCol != "":
+		if p.TextCol, err = t.Column(*f.textCol); err != nil {
+			return p, usageErr("import: --text-column: %s", langText(err, lang))
+		}
+	default:
+		if p.TextCol = batch.GuessTextColumn(t); p.TextCol < 0 || p.TextCol == p.PhoneCol {
+			return p, usageErr("import: give the text: --template \"Здравствуйте, {%s}!\" with {column} placeholders, or --text-column (the columns: %s)",
+				t.Columns[min(1, len(t.Columns)-1)], strings.Join(t.Columns, ", "))
+		}
+	}
+	if *f.at != "" {
+		if p.At, err = sms.ParseSchedule(*f.at, now); err != nil {
+			return p, usageErr("import: --at: %s", langText(err, lang))
+		}
+	}
+	return p, nil
+}
+
+// confirm asks on a terminal; elsewhere --yes is required. A cancel
+// (Ctrl-C) while it waits is a no.
+func confirm(ctx context.Context, e *Env, yes bool, question string) (bool, error) {
+	if yes {
+		if ctx.Err() != nil {
+			fmt.Fprintln(e.Stderr, "smsdash: cancelled: nothing was sent")
+			return false, nil
+		}
+		return true, nil
+	}
+	if !isTerminal(e.Stdin) {
+		return false, usageErr("import: nothing was sent: standard input is not a terminal, so nobody can confirm; add --yes to send")
+	}
+	fmt.Fprintf(e.Stderr, "%s [y/N] ", question)
+	answer := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(e.Stdin).ReadString('\n')
+		answer <- line
+	}()
+	var line string
+	select {
+	case line = <-answer:
+	case <-ctx.Done():
+		fmt.Fprintln(e.Stderr)
+	}
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "y", "yes", "д", "да":
+		if ctx.Err() == nil {
+			return true, nil
+		}
+	}
+	fmt.Fprintln(e.Stderr, "smsdash: not confirmed: nothing was sent")
+	return false, nil
+}
+
+func resumeImport(ctx context.Context, e *Env, cfgPath string, asJSON bool, f importFlags) error {
+	a, err := open(e, cfgPath)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	lang := a.Lang()
+	tr := ""
+	if *f.api != "" {
+		if tr, err = batchTransport(a, *f.api); err != nil {
+			return err
+		}
+	}
+	id := *f.resume
+	st, err := batch.BatchState(ctx, a.Store, id)
+	if err != nil {
+		return usageErr("import: --resume: %s", langText(err, lang))
+	}
+	out := newResumeJSON(st, lang)
+	if !asJSON {
+		printResume(e.Stdout, out, *f.show)
+	}
+	finish := func(err error) error {
+		if asJSON {
+			if werr := writeJSON(e.Stdout, out); werr != nil {
+				return werr
+			}
+		}
+		return err
+	}
+	if *f.dry || st.NotSent == 0 {
+		if st.NotSent == 0 && !asJSON {
+			fmt.Fprintln(e.Stdout, "nothing to resume: no message of this batch is waiting to be sent")
+		}
+		return finish(nil)
+	}
+	opt := batch.ResumeOptions{SendOptions: batch.SendOptions{Transport: tr}}
+	if *f.now || *f.at != "" {
+		opt.Reschedule = true
+		if *f.at != "" {
+			if opt.At, err = sms.ParseSchedule(*f.at, time.Now()); err != nil {
+				return finish(usageErr("import: --at: %s", langText(err, lang)))
+			}
+		}
+	}
+	if ok, err := confirm(ctx, e, *f.yes, fmt.Sprintf("resume batch %d: send the %d messages that were not sent?", id, st.NotSent)); !ok || err != nil {
+		return finish(err)
+	}
+	bar := newProgressBar(e.Stderr, isTerminal(e.Stderr))
+	opt.Progress = bar.update
+	sum, err := batch.Resume(ctx, a, id, opt)
+	bar.done()
+	if sum != nil {
+		out.Sent = newSentJSON(sum, lang)
+		if !asJSON {
+			printSent(e.Stdout, out.Sent)
+		}
+	}
+	if err != nil {
+		return finish(sendErr(err, lang))
+	}
+	return finish(summaryExit(sum))
+}
+
+func listUnfinished(ctx context.Context, e *Env, cfgPath string, asJSON bool) error {
+	a, err := open(e, cfgPath)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	list, err := batch.Unfinished(ctx, a.Store)
+	if err != nil {
+		return err
+	}
+	type item struct {
+		ID        int64     `json:"batch_id"`
+		Name      string    `json:"name"`
+		Created   time.Time `json:"created"`
+		Agent     string    `json:"agent"`
+		Transport string    `json:"transport"`
+		Total     int       `json:"total"`
+		NotSent   int       `json:"not_sent"`
+		Unknown   int       `json:"unknown"`
+	}
+	out := make([]item, len(list))
+	for i, b := range list {
+		out[i] = item{b.ID, b.Name, b.CreatedAt.In(sms.Minsk), b.Agent, b.Transport, b.Total, b.NotSent, b.Unknown}
+	}
+	if asJSON {
+		return writeJSON(e.Stdout, struct {
+			Batches []item `json:"batches"`
+		}{out})
+	}
+	if len(out) == 0 {
+		fmt.Fprintln(e.Stdout, "(no batch has messages waiting to be sent)")
+		return nil
+	}
+	tw := tabwriter.NewWriter(e.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "BATCH\tCREATED (MINSK)\tNAME\tMESSAGES\tNOT SENT\tUNKNOWN")
+	for _, b := range out {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%d\t%d\n", b.ID, b.Created.Format(sms.TypedLayout), clip(b.Name, 30), b.Total, b.NotSent, b.Unknown)
+	}
+	tw.Flush()
+	fmt.Fprintln(e.Stdout, "smsdash import --resume BATCH sends what was not sent; unknown ones may have reached the gateway and are left to you")
+	return nil
+}
+
+// sendErr maps an error of batch.Send or Resume to an exit code: a
+// domain error (a refused transport, a schedule) is usage; the history
+// failing is 3.
+func sendErr(err error, lang sms.Lang) error {
+	var se *sms.Error
+	if errors.As(err, &se) {
+		return usageErr("import: %s", se.Text(lang))
+	}
+	return err
+}
+
+// summaryExit: an unknown outcome or a message not sent outranks a
+// refusal, as for send.
+func summaryExit(s *batch.Summary) error {
+	resume := fmt.Sprintf("smsdash import --resume %d", s.BatchID)
+	switch {
+	case s.Unknown > 0:
+		return &exitError{ExitNetwork, fmt.Errorf("%d message(s) with unknown outcome: they may have been sent; check them (smsdash history --status unknown) before sending again; %d not sent (%s sends those)", s.Unknown, s.NotSent, resume)}
+	case s.Cancelled:
+		return &exitError{ExitNetwork, fmt.Errorf("cancelled: %d message(s) not sent; %s sends them", s.NotSent, resume)}
+	case s.NotSent > 0:
+		return &exitError{ExitNetwork, fmt.Errorf("%d message(s) not sent (%v); %s sends them", s.NotSent, s.Err, resume)}
+	case s.Refused > 0:
+		return &exitError{ExitRefused, fmt.Errorf("%d message(s) refused by the gateway", s.Refused)}
+	}
+	return nil
+}
+
+// text gives a domain error in the agent's language.
+func langText(err error, lang sms.Lang) string {
+	var se *sms.Error
+	if errors.As(err, &se) {
+		return se.Text(lang)
+	}
+	return err.Error()
+}
+
+func money(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
+
+// The JSON report (--json), also what the text report prints.
+type importJSON struct {
+	File          string          `json:"file"`
+	Format        string          `json:"format"`
+	Encoding      string          `json:"encoding,omitempty"`
+	Delimiter     string          `json:"delimiter,omitempty"`
+	Sheet         string          `json:"sheet,omitempty"`
+	Header        bool            `json:"header"`
+	Columns       []string        `json:"columns"`
+	PhoneColumn   string          `json:"phone_column"`
+	TextColumn    string          `json:"text_column,omitempty"`
+	Template      string          `json:"template,omitempty"`
+	Sender        string          `json:"sender"`
+	At            string          `json:"at,omitempty"` // Minsk time
+	ValidityHours int             `json:"validity_hours,omitempty"`
+	Rows          int             `json:"rows"`
+	Messages      int             `json:"messages"`
+	Parts         int             `json:"parts"`
+	MaxParts      int             `json:"max_parts"`
+	UCS2          int             `json:"ucs2_messages"`
+	Price         float64         `json:"price"`
+	Cost          float64         `json:"cost"`
+	Balance       *float64        `json:"balance,omitempty"`
+	Enough        bool            `json:"enough"`
+	Duplicates    int             `json:"duplicates"`
+	DupLines      []dupJSON       `json:"duplicate_lines,omitempty"`
+	SharedNumbers int             `json:"shared_numbers"`
+	Invalid       []problemJSON   `json:"invalid"`
+	Warnings      []problemJSON   `json:"warnings,omitempty"`
+	Preview       []previewJSON   `json:"preview"`
+	Sent          *sentJSON       `json:"sent,omitempty"`
+	Batch         *batchStateJSON `json:"batch,omitempty"`
+}
+
+type dupJSON struct {
+	Line int    `json:"line"`
+	Of   int    `json:"of"`
+	To   string `json:"to"`
+}
+
+type problemJSON struct {
+	Line   int    `json:"line"`
+	Column string `json:"column,omitempty"`
+	Value  string `json:"value,omitempty"`
+	Reason string `json:"reason"`
+}
+
+type previewJSON struct {
+	Line  int    `json:"line"`
+	To    string `json:"to"`
+	Parts int    `json:"parts"`
+	Text  string `json:"text"`
+}
+
+type sentJSON struct {
+	BatchID   int64          `json:"batch_id"`
+	Transport string         `json:"transport"`
+	Total     int            `json:"total"`
+	Accepted  int            `json:"accepted"`
+	Refused   int            `json:"refused"`
+	NotSent   int            `json:"not_sent"`
+	Unknown   int            `json:"unknown"`
+	Parts     int            `json:"parts"`
+	Codes     map[string]int `json:"codes,omitempty"` // refusals by gateway code
+	Error     string         `json:"error,omitempty"`
+	Cancelled bool           `json:"cancelled"`
+	Seconds   float64        `json:"seconds"`
+	Rate      float64        `json:"messages_per_second"`
+}
+
+type batchStateJSON struct {
+	ID        int64          `json:"id"`
+	Name      string         `json:"name"`
+	Created   time.Time      `json:"created"`
+	Transport string         `json:"transport"`
+	Total     int            `json:"total"`
+	Counts    map[string]int `json:"counts"`
+	NotSent   int            `json:"not_sent"`
+	Unknown   []historyJSON  `json:"unknown"`
+}
+
+func newImportJSON(path string, t *batch.Table, p batch.Plan, tmpl string, r *batch.Report, lang sms.Lang) *importJSON {
+	out := &importJSON{
+		File: path, Format: t.Format, Encoding: t.Encoding, Delimiter: t.Delimiter, Sheet: t.Sheet, Header: t.Header,
+		Columns: t.Columns, PhoneColumn: t.Columns[p.PhoneCol], Template: tmpl, Sender: p.Sender,
+		ValidityHours: sms.ValidityHours(p.Validity),
+		Rows:          r.Rows, Messages: len(r.Messages), Parts: r.Parts, MaxParts: r.MaxParts, UCS2: r.UCS2,
+		Price: r.Price, Cost: r.Cost, Enough: r.Enough, Duplicates: r.Duplicates, SharedNumbers: r.SharedNumbers,
+		Invalid: make([]problemJSON, len(r.Invalid)), Preview: make([]previewJSON, len(r.Preview)),
+	}
+	if p.TextCol >= 0 {
+		out.TextColumn = t.Columns[p.TextCol]
+	}
+	if !p.At.IsZero() {
+		out.At = p.At.In(sms.Minsk).Format(sms.TypedLayout)
+	}
+	if r.BalanceKnown {
+		b := r.Balance
+		out.Balance = &b
+	}
+	for _, d := range r.DuplicateLines {
+		out.DupLines = append(out.DupLines, dupJSON{d.Line, d.Of, d.To})
+	}
+	for i, pr := range r.Invalid {
+		out.Invalid[i] = problemJSON{Line: pr.Line, Column: pr.Column, Value: pr.Value, Reason: pr.Err.Text(lang)}
+	}
+	for _, pr := range r.Warnings {
+		out.Warnings = append(out.Warnings, problemJSON{Line: pr.Line, Column: pr.Column, Reason: pr.Err.Text(lang)})
+	}
+	for i, m := range r.Preview {
+		out.Preview[i] = previewJSON{Line: m.Line, To: m.To, Parts: m.Parts, Text: m.Text}
+	}
+	return out
+}
+
+func newSentJSON(s *batch.Summary, lang sms.Lang) *sentJSON {
+	out := &sentJSON{BatchID: s.BatchID, Transport: s.Transport, Total: s.Total, Accepted: s.Accepted, Refused: s.Refused,
+		NotSent: s.NotSent, Unknown: s.Unknown, Parts: s.Parts, Cancelled: s.Cancelled, Seconds: s.Elapsed.Seconds()}
+	if s.Elapsed > 0 {
+		out.Rate = float64(s.Total) / s.Elapsed.Seconds()
+	}
+	for c, n := range s.Codes {
+		if out.Codes == nil {
+			out.Codes = map[string]int{}
+		}
+		out.Codes[strconv.Itoa(int(c))+" "+c.Text(lang)] = n
+	}
+	if s.Err != nil {
+		out.Error = langText(s.Err, lang)
+	}
+	return out
+}
+
+func newResumeJSON(st *batch.State, lang sms.Lang) *importJSON {
+	b := &batchStateJSON{ID: st.ID, Name: st.Name, Created: st.CreatedAt.In(sms.Minsk), Transport: st.Transport,
+		Total: st.Total, Counts: st.Counts, NotSent: st.NotSent, Unknown: make([]historyJSON, len(st.Unknown))}
+	for i, r := range st.Unknown {
+		b.Unknown[i] = newHistoryJSON(r)
+	}
+	return &importJSON{Batch: b, Invalid: []problemJSON{}, Preview: []previewJSON{}}
+}
+
+func printImport(w io.Writer, r *importJSON, show int) {
+	src := strings.ToUpper(r.Format)
+	if r.Format == "csv" {
+		d := r.Delimiter
+		if d != "tab" {
+			d = strconv.Quote(d)
+		}
+		src += ", " + r.Encoding + ", delimiter " + d
+	} else {
+		src += ", sheet " + strconv.Quote(r.Sheet)
+	}
+	head := "no header row"
+	if r.Header {
+		head = "header row"
+	}
+	fmt.Fprintf(w, "%s: %s, %s; columns: %s\n", r.File, src, head, strings.Join(r.Columns, ", "))
+	textSrc := "text from column " + strconv.Quote(r.TextColumn)
+	if r.Template != "" {
+		textSrc = "template " + strconv.Quote(clip(r.Template, 60))
+	}
+	fmt.Fprintf(w, "phone column %q; %s; sender %s", r.PhoneColumn, textSrc, r.Sender)
+	if r.At != "" {
+		fmt.Fprintf(w, "; scheduled %s Minsk time", r.At)
+	}
+	if r.ValidityHours > 0 {
+		fmt.Fprintf(w, "; validity %d h", r.ValidityHours)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "%d rows: %d messages to send, %d invalid, %d duplicates merged", r.Rows, r.Messages, len(r.Invalid), r.Duplicates)
+	if r.SharedNumbers > 0 {
+		fmt.Fprintf(w, ", %d numbers get more than one text", r.SharedNumbers)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "%d parts (longest message %d; %d messages in UCS-2), cost %s at %s a part", r.Parts, r.MaxParts, r.UCS2, money(r.Cost), money(r.Price))
+	switch {
+	case r.Balance == nil:
+		fmt.Fprintln(w, "; balance unknown")
+	case r.Enough:
+		fmt.Fprintf(w, "; balance %s: enough\n", money(*r.Balance))
+	default:
+		fmt.Fprintf(w, "; balance %s: NOT ENOUGH, %s short\n", money(*r.Balance), money(r.Cost-*r.Balance))
+	}
+	printProblems(w, "invalid rows (not sent)", r.Invalid, show)
+	printProblems(w, "warnings (sent)", r.Warnings, show)
+	if len(r.Preview) > 0 {
+		fmt.Fprintln(w, "\npreview:")
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "  LINE\tTO\tPARTS\tTEXT")
+		for _, p := range r.Preview {
+			fmt.Fprintf(tw, "  %d\t+%s\t%d\t%s\n", p.Line, p.To, p.Parts, clip(p.Text, 70))
+		}
+		tw.Flush()
+	}
+}
+
+func printProblems(w io.Writer, title string, list []problemJSON, show int) {
+	if len(list) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n%s: %d\n", title, len(list))
+	n := len(list)
+	if show > 0 {
+		n = min(n, show)
+	}
+	for _, p := range list[:n] {
+		fmt.Fprintf(w, "  line %d: %s\n", p.Line, p.Reason)
+	}
+	if n < len(list) {
+		fmt.Fprintf(w, "  … and %d more (--show-invalid 0 lists all; --json gives all)\n", len(list)-n)
+	}
+}
+
+func printSent(w io.Writer, s *sentJSON) {
+	fmt.Fprintf(w, "\nbatch %d through %s: %d accepted, %d refused, %d not sent, %d outcome unknown; %d parts; %.1f s, %.0f messages/s\n",
+		s.BatchID, strings.ToUpper(s.Transport), s.Accepted, s.Refused, s.NotSent, s.Unknown, s.Parts, s.Seconds, s.Rate)
+	for c, n := range s.Codes {
+		fmt.Fprintf(w, "  refused %s: %d\n", c, n)
+	}
+	if s.Accepted > 0 {
+		fmt.Fprintln(w, "their statuses: smsdash status --watch, or the dashboard's Status tab")
+	}
+}
+
+func printResume(w io.Writer, r *importJSON, show int) {
+	b := r.Batch
+	fmt.Fprintf(w, "batch %d %q, created %s (Minsk) through %s, %d messages\n", b.ID, b.Name, b.Created.Format(sms.TypedLayout), strings.ToUpper(b.Transport), b.Total)
+	keys := make([]string, 0, len(b.Counts))
+	for k, n := range b.Counts {
+		if n > 0 {
+			keys = append(keys, fmt.Sprintf("%s %d", k, n))
+		}
+	}
+	slices.Sort(keys)
+	fmt.Fprintf(w, "now: %s\n", strings.Join(keys, ", "))
+	fmt.Fprintf(w, "not sent (resume sends them): %d\n", b.NotSent)
+	if len(b.Unknown) > 0 {
+		fmt.Fprintf(w, "\noutcome unknown: %d: they may have reached the gateway, so resume leaves them alone; check them before sending again\n", len(b.Unknown))
+		n := len(b.Unknown)
+		if show > 0 {
+			n = min(n, show)
+		}
+		for _, u := range b.Unknown[:n] {
+			fmt.Fprintf(w, "  #%d +%s %s\n", u.Local, u.To, clip(u.Text, 50))
+		}
+		if n < len(b.Unknown) {
+			fmt.Fprintf(w, "  … and %d more (smsdash history --status unknown)\n", len(b.Unknown)-n)
+		}
+	}
+}
+
+// progressBar draws the send's progress on stderr: a bar redrawn in
+// place on a terminal, a line every tenth otherwise.
+type progressBar struct {
+	w     io.Writer
+	tty   bool
+	last  time.Time
+	tenth int
+	drawn bool
+}
+
+func newProgressBar(w io.Writer, tty bool) *progressBar { return &progressBar{w: w, tty: tty} }
+
+func (b *progressBar) update(p batch.Progress) {
+	if p.Total == 0 {
+		return
+	}
+	pct := p.Done * 100 / p.Total
+	if !b.tty {
+		if t := pct / 10; t > b.tenth || p.Done == p.Total {
+			b.tenth = t
+			fmt.Fprintf(b.w, "smsdash: sent %d of %d (%d%%), %.0f messages/s\n", p.Done, p.Total, pct, p.Rate)
+			if p.Done == p.Total {
+				b.tenth = 11
+			}
+		}
+		return
+	}
+	if time.Since(b.last) < 100*time.Millisecond && p.Done < p.Total {
+		return
+	}
+	b.last = time.Now()
+	const width = 30
+	fill := p.Done * width / p.Total
+	left := ""
+	if l := p.Left(); l > 0 {
+		left = ", " + l.Round(time.Second).String() + " left"
+	}
+	fmt.Fprintf(b.w, "\r[%s%s] %3d%% %d/%d, %.0f msg/s%s\x1b[K", strings.Repeat("#", fill), strings.Repeat(".", width-fill), pct, p.Done, p.Total, p.Rate, left)
+	b.drawn = true
+}
+
+func (b *progressBar) done() {
+	if b.tty && b.drawn {
+		fmt.Fprintln(b.w)
+	}
+}

@@ -1,0 +1,247 @@
+package store
+
+import (
+	"errors"
+	"path/filepath"
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/smsdash/smsdash/sms"
+)
+
+func TestBatch(t *testing.T) {
+	s := openTest(t)
+	id, err := s.CreateBatch(ctx, "list.csv", "ann", "json", 12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.Batch(ctx, id)
+	if err != nil || b != (Batch{ID: id, Name: "list.csv", Agent: "ann", Transport: "json", CreatedAt: time.UnixMilli(t0.UnixMilli()), Total: 12}) {
+		t.Fatalf("%v %+v", err, b)
+	}
+	if _, err := s.Batch(ctx, id+1); !errors.Is(err, ErrNoBatch) {
+		t.Fatal(err)
+	}
+}
+
+func TestResumeBatch(t *testing.T) {
+	s := openTest(t)
+	batch, _ := s.CreateBatch(ctx, "list", "ann", "json", 6)
+	m := msgs(6)
+	m[2].At, m[2].Validity = t0.Add(time.Hour).Truncate(time.Second), 2*time.Hour
+	ids, err := s.AddQueued(ctx, batch, "ann", "json", m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 0 accepted, 1 refused, 2-3 not sent, 4 pending at a crash, 5 queued at a crash
+	s.MarkPending(ctx, ids[:2])
+	s.RecordResults(ctx, ids[:4], []sms.Result{
+		{Outcome: sms.Accepted, ID: 77, Parts: 1}, {Outcome: sms.Refused, Code: sms.CodeBadRecipient},
+		{Outcome: sms.NotSent, Err: errors.New("stopped")}, {Outcome: sms.NotSent, Err: errors.New("stopped")},
+	})
+	s.MarkPending(ctx, ids[4:5])
+	if u, n, err := s.RecoverPending(ctx); err != nil || u != 1 || n != 1 {
+		t.Fatalf("%v %d %d", err, u, n)
+	}
+	other, _ := s.CreateBatch(ctx, "other", "ann", "json", 1)
+	otherIDs, _ := s.AddQueued(ctx, other, "ann", "json", msgs(1))
+	s.RecordResults(ctx, otherIDs, []sms.Result{{Outcome: sms.NotSent}})
+
+	newIDs, got, err := s.ResumeBatch(ctx, batch, "bob", "xml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []sms.Message{m[2], m[3], m[5]}
+	if len(newIDs) != 3 || newIDs[1] != newIDs[0]+1 || newIDs[2] != newIDs[0]+2 || len(got) != 3 {
+		t.Fatalf("ids %v messages %+v", newIDs, got)
+	}
+	for i := range want {
+		g, w := got[i], want[i]
+		if g.To != w.To || g.Text != w.Text || g.Sender != w.Sender || g.Validity != w.Validity || !g.At.Equal(w.At) {
+			t.Errorf("message %d: %+v, want %+v", i, g, w)
+		}
+	}
+	for i, old := range []int64{ids[2], ids[3], ids[5]} {
+		o, _ := s.Message(ctx, old)
+		n, _ := s.Message(ctx, newIDs[i])
+		if o.State != StateResent || n.State != StateQueued || n.ResendOf != old || n.BatchID != batch || n.Agent != "bob" || n.Transport != "xml" {
+			t.Errorf("old %+v new %+v", o, n)
+		}
+		h, _ := s.History(ctx, old)
+		if last := h[len(h)-1]; last.State != StateResent || last.Source != "resend" || last.Note != "resent as #"+itoa(int(newIDs[i]))+" by bob" {
+			t.Errorf("history %+v", h)
+		}
+	}
+	for _, id := range []int64{ids[0], ids[1], ids[4], otherIDs[0]} {
+		if r, _ := s.Message(ctx, id); r.State == StateResent {
+			t.Errorf("message %d taken: %+v", id, r)
+		}
+	}
+	// Nothing left; and a crash now leaves the new rows queued: not sent at
+	// the next start, to be resumed again.
+	if ids, _, err := s.ResumeBatch(ctx, batch, "bob", "xml", nil); err != nil || len(ids) != 0 {
+		t.Fatalf("%v %v", err, ids)
+	}
+	if _, n, _ := s.RecoverPending(ctx); n != 3 {
+		t.Fatalf("recovered %d", n)
+	}
+	at := time.Time{}
+	again, got, err := s.ResumeBatch(ctx, batch, "bob", "xml", &at)
+	if err != nil || len(again) != 3 || !got[0].At.IsZero() {
+		t.Fatalf("%v %v %+v", err, again, got)
+	}
+	if r, _ := s.Message(ctx, again[0]); r.ResendOf != newIDs[0] || !r.ScheduledAt.IsZero() {
+		t.Errorf("%+v", r)
+	}
+	if _, _, err := s.ResumeBatch(ctx, 999, "bob", "xml", nil); !errors.Is(err, ErrNoBatch) {
+		t.Fatal(err)
+	}
+}
+
+// Two smsdash on one history resuming one batch at once take disjoint
+// rows: no message is sent twice.
+func TestResumeBatchConcurrent(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "history.db")
+	var stores [2]*Store
+	for i := range stores {
+		s, err := Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		stores[i] = s
+	}
+	batch, _ := stores[0].CreateBatch(ctx, "list", "ann", "json", 2000)
+	if _, err := stores[0].AddQueued(ctx, batch, "ann", "json", msgs(2000)); err != nil {
+		t.Fatal(err)
+	}
+	stores[0].RecoverPending(ctx)
+	var wg sync.WaitGroup
+	var taken [2][]int64
+	for i := range stores {
+		wg.Go(func() {
+			for range 5 {
+				ids, _, err := stores[i].ResumeBatch(ctx, batch, "ann", "json", nil)
+				if err != nil {
+					t.Error(err)
+				}
+				taken[i] = append(taken[i], ids...)
+			}
+		})
+	}
+	wg.Wait()
+	if len(taken[0])+len(taken[1]) != 2000 {
+		t.Fatalf("%d + %d rows taken", len(taken[0]), len(taken[1]))
+	}
+}
+
+// RecordOutcomes leaves the history exactly as RecordResults does.
+func TestRecordOutcomesLikeRecordResults(t *testing.T) {
+	var stores [2]*Store
+	var ids [2][]int64
+	for k := range stores {
+		s := openTest(t)
+		stores[k] = s
+		a, _ := s.AddQueued(ctx, 0, "ann", "json", msgs(4))
+		s.MarkPending(ctx, a[:2])
+		s.RecoverPending(ctx) // a0, a1 unknown (interrupted); a2, a3 not sent
+		// A receipt that overtakes its send's reply.
+		if _, err := s.ApplyStatuses(ctx, "http", []sms.StatusReport{{ID: 5001, Status: sms.Sent}, {ID: 5001, Status: sms.Delivered}}); err != nil {
+			t.Fatal(err)
+		}
+		b, _ := s.AddQueued(ctx, 0, "ann", "json", msgs(8))
+		s.MarkPending(ctx, b[:6])
+		u, _ := s.AddQueued(ctx, 0, "ann", "json", msgs(1))
+		s.MarkPending(ctx, u)
+		s.RecordResults(ctx, u, []sms.Result{{Outcome: sms.Accepted, ID: 4000}}) // already recorded: left alone
+		ids[k] = append(append(append([]int64{a[0], a[2]}, b...), u...), b[1])
+	}
+	results := []sms.Result{
+		{Outcome: sms.Accepted, ID: 5000, Parts: 1},                        // interrupted: the real reply wins
+		{Outcome: sms.Accepted, ID: 5009, Parts: 1},                        // not sent: left alone
+		{Outcome: sms.Accepted, ID: 5001, Parts: 2},                        // the orphan applies
+		{Outcome: sms.Refused, Code: sms.CodeBadRecipient},                 //
+		{Outcome: sms.NotSent, Err: errors.New("connection refused")},      //
+		{Outcome: sms.OutcomeUnknown, Err: errors.New("reply lost")},       //
+		{Outcome: sms.Accepted},                                            // no id: unknown
+		{Outcome: sms.Accepted, ID: 5002, Parts: 3},                        //
+		{Outcome: sms.NotSent, Err: errors.New("stopped")},                 // queued
+		{Outcome: sms.Refused, Code: sms.CodeNoFunds},                      // queued
+		{Outcome: sms.Accepted, ID: 4001},                                  // already accepted: left alone
+		{Outcome: sms.OutcomeUnknown, Err: errors.New("listed twice: no")}, // second result for b[1]
+	}
+	if err := stores[0].RecordResults(ctx, ids[0], results); err != nil {
+		t.Fatal(err)
+	}
+	if err := stores[1].RecordOutcomes(ctx, ids[1], results); err != nil {
+		t.Fatal(err)
+	}
+	// A second call on the same connection works (the table is reused).
+	if err := stores[1].RecordOutcomes(ctx, ids[1][:1], results[:1]); err != nil {
+		t.Fatal(err)
+	}
+	if err := stores[0].RecordResults(ctx, ids[0][:1], results[:1]); err != nil {
+		t.Fatal(err)
+	}
+	var rows [2][]Row
+	for k, s := range stores {
+		var err error
+		if rows[k], err = s.Latest(ctx, Filter{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !reflect.DeepEqual(rows[0], rows[1]) {
+		t.Fatalf("rows differ:\n%+v\n%+v", rows[0], rows[1])
+	}
+	for _, r := range rows[0] {
+		h0, _ := stores[0].History(ctx, r.ID)
+		h1, _ := stores[1].History(ctx, r.ID)
+		if !reflect.DeepEqual(h0, h1) {
+			t.Errorf("history of %d differs:\n%+v\n%+v", r.ID, h0, h1)
+		}
+	}
+	c0, _ := stores[0].Counts(ctx)
+	c1, _ := stores[1].Counts(ctx)
+	if !reflect.DeepEqual(c0, c1) {
+		t.Errorf("counts %v %v", c0, c1)
+	}
+	if r, _ := stores[1].Message(ctx, ids[1][2]); r.Status != sms.Delivered || r.GatewayID != 5001 {
+		t.Errorf("orphan not applied: %+v", r)
+	}
+	if err := stores[1].RecordOutcomes(ctx, ids[1][:2], results[:1]); err == nil {
+		t.Error("mismatched lengths accepted")
+	}
+}
+
+func TestUnfinishedBatches(t *testing.T) {
+	s := openTest(t)
+	done, _ := s.CreateBatch(ctx, "done", "ann", "json", 2)
+	ids, _ := s.AddQueued(ctx, done, "ann", "json", msgs(2))
+	s.MarkPending(ctx, ids)
+	s.RecordResults(ctx, ids, []sms.Result{{Outcome: sms.Accepted, ID: 1}, {Outcome: sms.Accepted, ID: 2}})
+	cut, _ := s.CreateBatch(ctx, "cut", "ann", "xml", 5)
+	ids, _ = s.AddQueued(ctx, cut, "ann", "xml", msgs(5))
+	s.MarkPending(ctx, ids[:2])
+	s.AddQueued(ctx, 0, "ann", "json", msgs(3)) // no batch
+	s.RecoverPending(ctx)
+	got, err := s.UnfinishedBatches(ctx)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("%v %+v", err, got)
+	}
+	if b := got[0]; b.ID != cut || b.Name != "cut" || b.Transport != "xml" || b.Total != 5 || b.NotSent != 3 || b.Unknown != 2 {
+		t.Fatalf("%+v", b)
+	}
+	if _, _, err := s.ResumeBatch(ctx, cut, "ann", "xml", nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.UnfinishedBatches(ctx); len(got) != 0 {
+		t.Fatalf("resumed, still listed: %+v", got)
+	}
+	// A crash before the resumed rows left: not sent again, listed again.
+	s.RecoverPending(ctx)
+	if got, _ := s.UnfinishedBatches(ctx); len(got) != 1 || got[0].NotSent != 3 {
+		t.Fatalf("%+v", got)
+	}
+}
