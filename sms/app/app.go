@@ -17,6 +17,8 @@ import (
 	"github.com/smsdash/smsdash/sms/httpapi"
 	"github.com/smsdash/smsdash/sms/outbox"
 	"github.com/smsdash/smsdash/sms/sim"
+	"github.com/smsdash/smsdash/sms/smpp"
+	"github.com/smsdash/smsdash/sms/smppsim"
 	"github.com/smsdash/smsdash/sms/store"
 	"github.com/smsdash/smsdash/sms/tracker"
 )
@@ -35,6 +37,8 @@ type App struct {
 	Outbox     *outbox.Outbox
 	Hub        *tracker.Hub
 	Tracker    *tracker.Tracker
+	SMSC       *smppsim.Running // DEMO mode's SMPP side
+	smpp       *smpp.Client     // started when the transport is smpp
 	demoDir    string
 }
 
@@ -92,20 +96,27 @@ func (a *App) startDemo() error {
 	if err != nil {
 		return fmt.Errorf("starting the demo simulator: %w", err)
 	}
+	// One account on both sides: SMPP sends spend the balance HTTP reads.
+	smsc, err := smppsim.Start("127.0.0.1:0", smppsim.Options{Ledger: run.Server()})
+	if err != nil {
+		run.Close()
+		return fmt.Errorf("starting the demo simulator: %w", err)
+	}
 	dir, err := os.MkdirTemp("", "smsdash-demo-")
 	if err != nil {
 		run.Close()
+		smsc.Close()
 		return err
 	}
-	a.Demo, a.Sim, a.demoDir = true, run, dir
-	a.Config = config.Demo(run.URL(), "")
+	a.Demo, a.Sim, a.SMSC, a.demoDir = true, run, smsc, dir
+	a.Config = config.Demo(run.URL(), smsc.Addr())
 	return nil
 }
 
-// SetTransport switches the transport ("plain", "xml", "json") and
-// rebuilds the outbox and tracker on it.
+// SetTransport switches the transport ("plain", "xml", "json", "smpp")
+// and rebuilds the outbox and tracker on it.
 func (a *App) SetTransport(transport string) error {
-	g, err := Gateway(a.Config, transport)
+	g, err := a.Transport(transport)
 	if err != nil {
 		return err
 	}
@@ -119,17 +130,81 @@ func (a *App) SetTransport(transport string) error {
 		PollInterval: c.Tracker.PollInterval.Duration,
 		Chunk:        max(c.API.BatchSize, 1000),
 		OneByOne:     transport == config.TransportPlain,
+		Receipts:     transport == config.TransportSMPP,
 	})
 	return nil
 }
 
-// Gateway builds the HTTP transport named (or the config's, for "").
+// Transport gives the transport named (the config's for ""). SMPP is one
+// connection for the whole program, bound on first use; its receipts go
+// to the history and the stream of updates as they arrive.
+func (a *App) Transport(name string) (sms.Gateway, error) {
+	if name == "" {
+		name = a.Config.API.Transport
+	}
+	if name != config.TransportSMPP {
+		return Gateway(a.Config, name)
+	}
+	if a.smpp != nil {
+		return a.smpp, nil
+	}
+	balance, err := Gateway(a.Config, config.TransportPlain)
+	if err != nil {
+		return nil, err
+	}
+	if a.Hub == nil {
+		a.Hub = tracker.NewHub()
+	}
+	c := a.Config.SMPP
+	if c.Address == "" {
+		return nil, fmt.Errorf("%w: smpp.address is not set", ErrUsage)
+	}
+	cl := smpp.New(smpp.Config{
+		Addr: c.Address, User: c.User, Password: c.Password, SystemType: c.SystemType,
+		Window: c.Window, Rate: c.Rate, Latin1Limit: c.Latin1Limit,
+		Balance:    balance.Balance,
+		OnReceipts: a.receipts,
+		OnState:    a.smppState,
+	})
+	if err := cl.Start(context.Background()); err != nil {
+		return nil, err
+	}
+	a.smpp = cl
+	return cl, nil
+}
+
+// receipts writes a burst of delivery receipts and publishes the changes.
+func (a *App) receipts(reports []sms.StatusReport) {
+	ups, err := a.Store.ApplyStatuses(context.Background(), "smpp", reports)
+	if err != nil {
+		a.Hub.Publish(tracker.Event{Err: err, ErrSet: true})
+		return
+	}
+	if len(ups) > 0 {
+		a.Hub.Publish(tracker.Event{Updates: ups})
+	}
+}
+
+// smppState shows the link's state where the tracker's errors show.
+func (a *App) smppState(s smpp.ConnState) {
+	var err error
+	if s.Kind != smpp.Bound {
+		err = errors.New(s.Text(a.Lang()))
+	}
+	a.Hub.Publish(tracker.Event{Err: err, ErrSet: true})
+}
+
+// Gateway builds the HTTP transport named (or the config's, for ""); for
+// "smpp" it gives PLAIN, enough to read the balance (see App.Transport).
 func Gateway(c *config.Config, transport string) (sms.Gateway, error) {
 	if transport == "" {
 		transport = c.API.Transport
 	}
 	if transport == config.TransportSMPP {
-		return nil, fmt.Errorf("%w: the SMPP transport is not built yet: use plain, xml or json", ErrUsage)
+		// SMPP is a connection, not a request: App.Transport holds it.
+		// What a bare config can do over SMPP's account is read the
+		// balance, which every transport reads over PLAIN.
+		transport = config.TransportPlain
 	}
 	g, err := httpapi.New(transport, httpapi.Config{
 		Login: c.Account.Login, Password: c.Account.Password, Token: c.Account.Token,
@@ -153,6 +228,12 @@ func (a *App) PollEvery() time.Duration {
 
 // Close stops the simulator and closes the history; DEMO's history goes.
 func (a *App) Close() {
+	if a.smpp != nil {
+		a.smpp.Close() // drains the receipts taken so far into the store
+	}
+	if a.SMSC != nil {
+		a.SMSC.Close()
+	}
 	if a.Store != nil {
 		a.Store.Close()
 	}

@@ -195,9 +195,12 @@ func open(e *Env, path string) (*app.App, error) {
 
 // gateway builds the transport named by api, or the config's.
 func gateway(a *app.App, api string) (sms.Gateway, error) {
-	g, err := app.Gateway(a.Config, api)
-	if err != nil {
+	g, err := a.Transport(api)
+	switch {
+	case errors.Is(err, app.ErrUsage):
 		return nil, &exitError{ExitUsage, fmt.Errorf("--api: %w", err)}
+	case err != nil:
+		return nil, err
 	}
 	return g, nil
 }

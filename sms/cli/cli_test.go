@@ -15,6 +15,7 @@ import (
 	"github.com/smsdash/smsdash/sms"
 	"github.com/smsdash/smsdash/sms/config"
 	"github.com/smsdash/smsdash/sms/sim"
+	"github.com/smsdash/smsdash/sms/smppsim"
 )
 
 const secret = "pa55-w0rd-x"
@@ -120,7 +121,7 @@ func TestExitCodes(t *testing.T) {
 		{"refused", []string{"--config", cfg, "send", "--to", "296717259", "--text", "x", "--sender", "Unregist"}, ExitRefused, "-5"},
 		{"bad id", []string{"--config", cfg, "status", "12x"}, ExitUsage, "not a message id"},
 		{"unknown outcome", []string{"--config", down, "send", "--to", "296717259", "--text", "x"}, ExitNetwork, "outcome unknown"},
-		{"smpp not yet", []string{"--config", cfg, "send", "--to", "296717259", "--text", "x", "--api", "smpp"}, ExitUsage, "SMPP"},
+		{"smpp without an address", []string{"--config", cfg, "send", "--to", "296717259", "--text", "x", "--api", "smpp"}, ExitUsage, "smpp.address"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -201,5 +202,32 @@ func TestHistoryWatchExport(t *testing.T) {
 	}
 	if !strings.Contains(string(b), "\"Счёт, \"\"оплачен\"\"\nспасибо\"") {
 		t.Errorf("CSV quoting: %s", b)
+	}
+}
+
+func TestSendSMPP(t *testing.T) {
+	srv, cfgPath := simConfig(t, sim.Options{})
+	smsc, err := smppsim.Start("127.0.0.1:0", smppsim.Options{Account: sim.Options{Login: "agent", Password: secret, QueuedFor: 20 * time.Millisecond, SentFor: 20 * time.Millisecond}, Ledger: srv.Server()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer smsc.Close()
+	c, _, err := config.Load(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.SMPP.Address, c.SMPP.User, c.SMPP.Password = smsc.Addr(), "agent", secret
+	if err := config.Save(cfgPath, c); err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("Длинное сообщение с €, {} и 😀. ", 6)
+	r := cli(t, "", "--config", cfgPath, "send", "--api", "smpp", "--to", "296717259,291234500", "--text", long, "--wait", "15s")
+	if r.code != ExitOK || !strings.Contains(r.stdout, "Delivered") || !strings.Contains(r.stdout, "Rejected") {
+		t.Fatalf("send --api smpp --wait: %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	r = cli(t, "", "--config", cfgPath, "history", "--json")
+	var h struct{ Messages []historyJSON }
+	if err := json.Unmarshal([]byte(r.stdout), &h); err != nil || len(h.Messages) != 2 || h.Messages[1].Transport != "smpp" || h.Messages[1].Status != "Delivered" {
+		t.Errorf("history after SMPP: %v %s", err, r.stdout)
 	}
 }

@@ -63,7 +63,7 @@ func runSend(ctx context.Context, e *Env, args []string) error {
 	}
 	if *wait > 0 {
 		reports, werr := waitFinal(ctx, ob.Gateway, acceptedIDs(results), *wait, a.PollEvery())
-		if _, err := a.Store.ApplyStatuses(ctx, "http", reports); err != nil {
+		if _, err := a.Store.ApplyStatuses(ctx, source(ob.Transport), reports); err != nil {
 			fmt.Fprintln(e.Stderr, "smsdash: recording statuses:", err)
 		}
 		for _, r := range reports {
@@ -301,4 +301,12 @@ func optInt(n int64) string {
 		return "-"
 	}
 	return fmt.Sprint(n)
+}
+
+// source names where status reports came from, for the history.
+func source(transport string) string {
+	if transport == "smpp" {
+		return "smpp"
+	}
+	return "http"
 }

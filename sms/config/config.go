@@ -49,6 +49,8 @@ const (
 	MinBatchSize       = 1
 	MaxBatchSize       = 10000
 	DefaultSMPPAddress = "smpp.sms-assistent.by:2776"
+	DefaultSMPPWindow  = 10
+	DefaultLatin1Limit = 140
 	DefaultBalanceWarn = 10
 
 	gatewayBase = "https://userarea.sms-assistent.by"
@@ -120,6 +122,13 @@ type SMPP struct {
 	// SMSDASH_PASSWORD.
 	Password   string `toml:"password"`
 	SystemType string `toml:"system_type"`
+	// Window is the most submit_sm in flight at once.
+	Window int `toml:"window"`
+	// Rate paces submit_sm to this many a second; 0 means no limit.
+	Rate float64 `toml:"rate"`
+	// Latin1Limit is the single-part limit of a Latin-1 text in octets:
+	// whether the gateway takes 160 is not documented, 140 is safe.
+	Latin1Limit int `toml:"latin1_limit"`
 }
 
 // Tracker is the [tracker] section: delivery-status polling.
@@ -160,7 +169,7 @@ func Default() *Config {
 			Timeout:         Duration{DefaultTimeout},
 			BatchSize:       DefaultBatchSize,
 		},
-		SMPP:    SMPP{Address: DefaultSMPPAddress},
+		SMPP:    SMPP{Address: DefaultSMPPAddress, Window: DefaultSMPPWindow, Latin1Limit: DefaultLatin1Limit},
 		Tracker: Tracker{PollInterval: Duration{DefaultPollInterval}},
 		UI:      UI{Lang: defaultLang(), BalanceWarn: DefaultBalanceWarn},
 	}
@@ -181,7 +190,7 @@ func Demo(httpBase, smppAddr string) *Config {
 	c.API.CreditsPlainURL = base + PathCreditsPlain
 	c.API.XMLURL = base + PathXML
 	c.API.JSONURL = base + PathJSON
-	c.SMPP = SMPP{Address: smppAddr, User: "demo", Password: "demo"}
+	c.SMPP = SMPP{Address: smppAddr, User: "demo", Password: "demo", Window: DefaultSMPPWindow, Latin1Limit: DefaultLatin1Limit}
 	return c
 }
 

@@ -374,7 +374,7 @@ func nonDefault() *Config {
 		Timeout:         Duration{1500 * time.Millisecond},
 		BatchSize:       10000,
 	}
-	c.SMPP = SMPP{Address: "[::1]:2775", User: "su", Password: "sp", SystemType: "st"}
+	c.SMPP = SMPP{Address: "[::1]:2775", User: "su", Password: "sp", SystemType: "st", Window: 3, Rate: 50, Latin1Limit: 160}
 	c.Tracker.PollInterval = Duration{time.Hour + time.Second}
 	c.UI = UI{Lang: "ru", BalanceWarn: 0.25}
 	c.Store.Path = "/var/lib/smsdash/h.db"

@@ -61,6 +61,15 @@ func (c *Config) Validate() error {
 	case c.API.Transport == TransportSMPP:
 		add(errKey("smpp.address", "must be set when api.transport is %q", TransportSMPP))
 	}
+	if c.SMPP.Window < 1 || c.SMPP.Window > 1000 {
+		add(errKey("smpp.window", "%d is out of range 1..1000", c.SMPP.Window))
+	}
+	if c.SMPP.Rate < 0 || math.IsNaN(c.SMPP.Rate) || math.IsInf(c.SMPP.Rate, 0) {
+		add(errKey("smpp.rate", "must be 0 (no limit) or a positive number of messages a second"))
+	}
+	if c.SMPP.Latin1Limit < 70 || c.SMPP.Latin1Limit > 160 {
+		add(errKey("smpp.latin1_limit", "%d is out of range 70..160 octets", c.SMPP.Latin1Limit))
+	}
 
 	// [tracker]
 	if c.Tracker.PollInterval.Duration < MinPollInterval {

@@ -147,6 +147,20 @@ func (s *Server) Balance() float64 {
 	return s.balance
 }
 
+// Charge takes the price of parts from the balance, or nothing when it is
+// not enough. The SMPP side of the simulator charges through it, so both
+// sides spend one balance.
+func (s *Server) Charge(parts int) bool {
+	cost := float64(parts) * s.o.Price
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.balance < cost {
+		return false
+	}
+	s.balance -= cost
+	return true
+}
+
 // Received counts the accepted messages to a normalised number ("375296717259").
 func (s *Server) Received(recipient string) int {
 	phone, ok := phoneNumber(recipient)

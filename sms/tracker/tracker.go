@@ -33,6 +33,9 @@ type Options struct {
 	// tracker paces its requests at PlainRate per second (default 2).
 	OneByOne  bool
 	PlainRate float64
+	// Receipts: statuses arrive by themselves (SMPP delivery receipts), so
+	// a cycle asks nothing and only retires messages past their validity.
+	Receipts bool
 	// Margin after a message's validity during which it is still asked
 	// about; past it an Unknown stays Unknown, unpolled. Default 1 h.
 	Margin time.Duration
@@ -100,7 +103,9 @@ func (t *Tracker) Run(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
-		t.hub.Publish(Event{Err: err, ErrSet: true})
+		if !t.opt.Receipts { // with receipts, the link's state speaks instead
+			t.hub.Publish(Event{Err: err, ErrSet: true})
+		}
 		switch {
 		case err == nil:
 			delay = t.opt.PollInterval
@@ -152,6 +157,9 @@ func (t *Tracker) ReadBalance(ctx context.Context) (Balance, error) {
 func (t *Tracker) Cycle(ctx context.Context) (int, error) {
 	if _, err := t.st.ExpireStale(ctx, t.opt.Now(), t.opt.Margin); err != nil {
 		return 0, err
+	}
+	if t.opt.Receipts {
+		return 0, nil
 	}
 	tracked, err := t.st.Tracked(ctx, 0)
 	if err != nil {
