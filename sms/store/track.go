@@ -33,11 +33,17 @@ const maxValidity = 48 * time.Hour
 // Tracked returns the messages to ask about: accepted, not final, and
 // not given up by ExpireStale; oldest first. limit <= 0 means all.
 func (s *Store) Tracked(ctx context.Context, limit int) ([]Tracked, error) {
+	return s.TrackedAfter(ctx, 0, limit)
+}
+
+// TrackedAfter is Tracked from local id after on, a page at a time: the
+// tracker asks about one page while it reads the next.
+func (s *Store) TrackedAfter(ctx context.Context, after int64, limit int) ([]Tracked, error) {
 	if limit <= 0 {
 		limit = -1
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT id, gateway_id, status, created_at, scheduled_at, validity_s
-		FROM messages WHERE `+trackedSQL+` ORDER BY id LIMIT ?`, limit)
+		FROM messages WHERE `+trackedSQL+` AND id > ? ORDER BY id LIMIT ?`, after, limit)
 	if err != nil {
 		return nil, wrap("tracked", err)
 	}

@@ -18,7 +18,7 @@ import (
 
 // Store is what the tracker needs of the history.
 type Store interface {
-	Tracked(ctx context.Context, limit int) ([]store.Tracked, error)
+	TrackedAfter(ctx context.Context, after int64, limit int) ([]store.Tracked, error)
 	ApplyStatuses(ctx context.Context, source string, reports []sms.StatusReport) ([]store.Update, error)
 	ExpireStale(ctx context.Context, now time.Time, margin time.Duration) (int, error)
 	RecordBalance(ctx context.Context, credits float64, at time.Time) error
@@ -161,10 +161,6 @@ func (t *Tracker) Cycle(ctx context.Context) (int, error) {
 	if t.opt.Receipts {
 		return 0, nil
 	}
-	tracked, err := t.st.Tracked(ctx, 0)
-	if err != nil {
-		return 0, err
-	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type answer struct {
@@ -172,21 +168,31 @@ func (t *Tracker) Cycle(ctx context.Context) (int, error) {
 		err     error
 	}
 	answers := make(chan answer, 1)
+	// Pages of tracked messages are read, asked about and written in a
+	// pipeline: reading the next page and asking about it overlap with
+	// writing the last one.
 	go func() {
 		defer close(answers)
-		for start := 0; start < len(tracked); start += t.opt.Chunk {
-			chunk := tracked[start:min(start+t.opt.Chunk, len(tracked))]
-			ids := make([]int64, len(chunk))
-			for i, m := range chunk {
-				ids[i] = m.GatewayID
+		var after int64
+		for {
+			chunk, err := t.st.TrackedAfter(ctx, after, t.opt.Chunk)
+			if err == nil && len(chunk) == 0 {
+				return
 			}
-			var a answer
-			if t.pacer != nil {
-				a.err = t.pacer.Wait(ctx)
-			}
-			if a.err == nil {
-				a.reports, a.err = t.gw.Statuses(ctx, ids)
-				a.reports = news(chunk, a.reports)
+			a := answer{err: err}
+			if err == nil {
+				after = chunk[len(chunk)-1].ID
+				ids := make([]int64, len(chunk))
+				for i, m := range chunk {
+					ids[i] = m.GatewayID
+				}
+				if t.pacer != nil {
+					a.err = t.pacer.Wait(ctx)
+				}
+				if a.err == nil {
+					a.reports, a.err = t.gw.Statuses(ctx, ids)
+					a.reports = news(chunk, a.reports)
+				}
 			}
 			select {
 			case answers <- a:
