@@ -1,44 +1,903 @@
-// Package batch is the Batch tab's frame. Importing a list (CSV, XLSX),
-// previewing it and sending it in chunks arrive with the batch import
-// issue; until then the tab says what it will do and what to use now.
+// Package batch is the Batch tab: a list (CSV or XLSX) read from a typed
+// path, its columns mapped, a template typed, the check report and the
+// preview live as the mapping changes, a confirmation with the cost, and
+// the send with progress, cancel and resume.
 package batch
 
 import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/smsdash/smsdash/sms"
+	sbatch "github.com/smsdash/smsdash/sms/batch"
+	"github.com/smsdash/smsdash/sms/store"
 	"github.com/smsdash/smsdash/ui/common"
+	"github.com/smsdash/smsdash/ui/field"
+)
+
+// The focusable parts of the form, in tab order.
+const (
+	fPath = iota
+	fPhone
+	fSource
+	fTpl
+	fSender
+	fAt
+	fValid
+	fSend
+	nFocus
+)
+
+const labelW = 11
+
+// The tab's stages.
+const (
+	stForm = iota
+	stConfirm
+	stSending
+	stDone
 )
 
 // Model is the Batch tab.
 type Model struct {
 	ctx  *common.Context
 	w, h int
+
+	path, phone, source, tpl, at, valid field.Input
+	focus                               int
+	stage                               int
+
+	loading  bool
+	loadErr  error
+	table    *sbatch.Table
+	loaded   string // the path the table came from
+	phoneCol int
+	textCol  int // -1: the template
+	colErr   error
+	template *sbatch.Template
+	tplErr   error
+	atTime   time.Time
+	atErr    error
+	validity time.Duration
+	validErr error
+	report   *sbatch.Report
+	planErr  error
+	problem  string
+	scroll   int // first invalid row shown
+
+	senders     []string
+	lastSenders []string
+	sender      int
+
+	balance      float64
+	balanceKnown bool
+	balanceAt    time.Time
+
+	unfinished []store.Unfinished
+	resumeID   int64 // the batch the confirmation is for; 0 for a new one
+
+	run      *run
+	progress sbatch.Progress
+	summary  *sbatch.Summary
+	sendErr  error
 }
 
-// New makes the tab.
-func New(ctx *common.Context) *Model { return &Model{ctx: ctx} }
+// run is a send under way.
+type run struct {
+	cancel    context.CancelFunc
+	progress  chan sbatch.Progress
+	done      chan doneMsg
+	cancelled bool
+}
 
-func (m *Model) Init() tea.Cmd             { return nil }
-func (m *Model) Update(tea.Msg) tea.Cmd    { return nil }
-func (m *Model) SetSize(w, h int)          { m.w, m.h = w, h }
-func (m *Model) Capturing() bool           { return false }
-func (m *Model) ShortHelp() []key.Binding  { return nil }
-func (m *Model) FullHelp() [][]key.Binding { return nil }
+type (
+	loadedMsg struct {
+		path  string
+		table *sbatch.Table
+		err   error
+	}
+	balanceMsg struct {
+		p  []store.BalancePoint
+		at time.Time
+	}
+	unfinishedMsg struct{ list []store.Unfinished }
+	progressMsg   struct {
+		r *run
+		p sbatch.Progress
+	}
+	doneMsg struct {
+		r   *run
+		sum *sbatch.Summary
+		err error
+	}
+)
+
+// New makes the tab.
+func New(ctx *common.Context) *Model {
+	// No field has focus at first, so that plain 1…5 still switch tabs
+	// on the way through; tab or enter goes to the path.
+	m := &Model{ctx: ctx, phoneCol: -1, textCol: -1, focus: common.NoFocus}
+	m.refreshSenders()
+	return m
+}
+
+func (m *Model) Init() tea.Cmd {
+	st, base := m.ctx.App.Store, m.ctx.Base
+	return tea.Batch(func() tea.Msg {
+		p, _ := st.Balances(base, time.Time{}, 1)
+		return balanceMsg{p: p}
+	}, m.loadUnfinished())
+}
+
+func (m *Model) loadUnfinished() tea.Cmd {
+	st, base := m.ctx.App.Store, m.ctx.Base
+	return func() tea.Msg {
+		list, _ := sbatch.Unfinished(base, st)
+		return unfinishedMsg{list}
+	}
+}
+
+func (m *Model) SetSize(w, h int) { m.w, m.h = w, h }
+
+// Capturing: typing goes into a field, or the confirmation waits for y/n.
+func (m *Model) Capturing() bool {
+	return (m.stage == stForm && m.input() != nil) || m.stage == stConfirm
+}
+
+func (m *Model) input() *field.Input {
+	switch m.focus {
+	case fPath:
+		return &m.path
+	case fPhone:
+		return &m.phone
+	case fSource:
+		return &m.source
+	case fTpl:
+		return &m.tpl
+	case fAt:
+		return &m.at
+	case fValid:
+		return &m.valid
+	}
+	return nil
+}
+
+func (m *Model) inputs() []*field.Input {
+	return []*field.Input{&m.path, &m.phone, &m.source, &m.tpl, &m.at, &m.valid}
+}
+
+func (m *Model) setFocus(f int) {
+	for _, in := range m.inputs() {
+		in.Blur()
+	}
+	m.focus = f
+	if in := m.input(); in != nil {
+		in.Focus()
+	}
+}
+
+type keys struct {
+	next, prev, load, send, choose, esc, scroll, resume, yes, no, cancel key.Binding
+}
+
+func (m *Model) keys() keys {
+	t := m.ctx.T
+	return keys{
+		next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", t.NextField)),
+		prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", t.PrevField)),
+		load:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", t.BatchLoadKey)),
+		send:   key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", t.Send)),
+		choose: key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", t.BatchChooseCol)),
+		esc:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", t.StopTyping)),
+		scroll: key.NewBinding(key.WithKeys("pgdown", "pgup"), key.WithHelp("pgup/pgdn", t.BatchScroll)),
+		resume: key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", t.BatchResume)),
+		yes:    key.NewBinding(key.WithKeys("y", "enter"), key.WithHelp("y/enter", t.BatchConfirmKey)),
+		no:     key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", t.BatchDeny)),
+		cancel: key.NewBinding(key.WithKeys("esc", "ctrl+x"), key.WithHelp("esc/ctrl+x", t.BatchCancel)),
+	}
+}
+
+// ShortHelp lists only the keys that work now.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.keys()
+	switch m.stage {
+	case stConfirm:
+		return []key.Binding{k.yes, k.no}
+	case stSending:
+		if m.run != nil && !m.run.cancelled {
+			return []key.Binding{k.cancel}
+		}
+		return nil
+	}
+	var out []key.Binding
+	if m.table != nil || m.focus != fPath {
+		out = append(out, k.next)
+	}
+	if m.focus == fPath {
+		out = append(out, k.load)
+	}
+	if m.report != nil && len(m.report.Messages) > 0 {
+		out = append(out, k.send)
+	}
+	if m.focus == fPhone || m.focus == fSource || (m.focus == fSender && len(m.senders) > 1) {
+		out = append(out, k.choose)
+	}
+	if len(m.unfinished) > 0 {
+		out = append(out, k.resume)
+	}
+	if m.Capturing() {
+		out = append(out, k.esc)
+	}
+	return out
+}
+
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.keys()
+	out := [][]key.Binding{m.ShortHelp()}
+	if m.stage == stForm || m.stage == stDone {
+		col := []key.Binding{}
+		if m.table != nil {
+			col = append(col, k.prev)
+		}
+		if m.report != nil && len(m.report.Invalid) > 0 {
+			col = append(col, k.scroll)
+		}
+		if len(col) > 0 {
+			out = append(out, col)
+		}
+	}
+	return out
+}
+
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		return m.key(msg)
+	case loadedMsg:
+		m.loaded2(msg)
+	case balanceMsg:
+		if n := len(msg.p); n > 0 && !msg.p[n-1].At.Before(m.balanceAt) {
+			m.balance, m.balanceKnown, m.balanceAt = msg.p[n-1].Credits, true, msg.p[n-1].At
+			m.check()
+		}
+	case common.Event:
+		if b := msg.Balance; b != nil && !b.At.Before(m.balanceAt) {
+			m.balance, m.balanceKnown, m.balanceAt = b.Credits, true, b.At
+			m.check()
+		}
+	case unfinishedMsg:
+		m.unfinished = msg.list
+	case progressMsg:
+		if msg.r == m.run {
+			m.progress = msg.p
+			return m.wait(msg.r)
+		}
+	case doneMsg:
+		if msg.r == m.run {
+			return m.done(msg)
+		}
+	case common.ConfigSaved:
+		m.refreshSenders()
+		m.check()
+	}
+	return nil
+}
+
+func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys()
+	switch m.stage {
+	case stConfirm:
+		switch {
+		case key.Matches(msg, k.yes):
+			return m.start()
+		case key.Matches(msg, k.no):
+			m.stage, m.resumeID = stForm, 0
+		}
+		return nil
+	case stSending:
+		if key.Matches(msg, k.cancel) && m.run != nil && !m.run.cancelled {
+			m.run.cancelled = true
+			m.run.cancel()
+		}
+		return nil
+	}
+	in := m.input()
+	switch {
+	case key.Matches(msg, k.send):
+		m.ask()
+		return nil
+	case key.Matches(msg, k.resume) && len(m.unfinished) > 0:
+		m.resumeID = m.unfinished[0].ID
+		m.stage = stConfirm
+		return nil
+	case key.Matches(msg, k.esc):
+		m.setFocus(common.NoFocus)
+		return nil
+	case key.Matches(msg, k.scroll):
+		m.scrollBy(msg.Type == tea.KeyPgDown)
+		return nil
+	case m.focus == fPath && msg.Type == tea.KeyEnter:
+		return m.load()
+	case m.focus == common.NoFocus && m.table == nil && msg.Type == tea.KeyEnter:
+		m.setFocus(fPath)
+		return nil
+	case (m.focus == fPhone || m.focus == fSource) && key.Matches(msg, k.choose):
+		m.cycle(msg.Type == tea.KeyRight)
+		return nil
+	case m.focus == fSender && key.Matches(msg, k.choose):
+		d := 1
+		if msg.Type == tea.KeyLeft {
+			d = -1
+		}
+		m.sender = common.Step(m.sender, d, len(m.senders))
+		m.check()
+		return nil
+	case m.focus == fSend && msg.Type == tea.KeyEnter:
+		m.ask()
+		return nil
+	case key.Matches(msg, k.next), in != nil && msg.Type == tea.KeyEnter:
+		return m.move(1)
+	case key.Matches(msg, k.prev):
+		return m.move(-1)
+	case in != nil:
+		if in.Update(msg) {
+			m.problem = ""
+			if m.focus != fPath {
+				m.remap()
+			}
+		}
+	}
+	return nil
+}
+
+// move goes to the next field; before a list is loaded only the path is
+// there, and leaving it with a new path loads it.
+func (m *Model) move(d int) tea.Cmd {
+	var cmd tea.Cmd
+	if m.focus == common.NoFocus && m.table == nil {
+		m.setFocus(fPath)
+		return nil
+	}
+	if m.focus == fPath && m.pathChanged() {
+		cmd = m.load()
+	}
+	if m.table == nil {
+		m.setFocus(fPath)
+		return cmd
+	}
+	m.setFocus(common.Step(m.focus, d, nFocus))
+	return cmd
+}
+
+func (m *Model) pathChanged() bool {
+	return strings.TrimSpace(m.path.Value()) != "" && expand(m.path.Value()) != m.loaded
+}
+
+// expand puts the home directory in place of a leading ~.
+func expand(p string) string {
+	p = strings.TrimSpace(p)
+	if p == "~" || strings.HasPrefix(p, "~/") {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, p[1:])
+		}
+	}
+	return p
+}
+
+// load reads the file in a command: Update never waits for the disk.
+func (m *Model) load() tea.Cmd {
+	p := expand(m.path.Value())
+	if p == "" || m.loading {
+		return nil
+	}
+	m.loading, m.loadErr = true, nil
+	return func() tea.Msg {
+		t, err := sbatch.Read(p, sbatch.ReadOptions{})
+		return loadedMsg{path: p, table: t, err: err}
+	}
+}
+
+func (m *Model) loaded2(msg loadedMsg) {
+	m.loading = false
+	if msg.err != nil {
+		m.loadErr = msg.err
+		return
+	}
+	m.table, m.loaded, m.scroll, m.problem = msg.table, msg.path, 0, ""
+	m.phoneCol = sbatch.GuessPhoneColumn(m.table)
+	m.textCol = sbatch.GuessTextColumn(m.table)
+	m.phone.SetValue(m.colName(m.phoneCol))
+	m.source.SetValue(m.colName(m.textCol))
+	if m.focus == fPath {
+		m.setFocus(fPhone)
+		if m.phoneCol >= 0 {
+			m.setFocus(fTpl)
+			if m.textCol >= 0 {
+				m.setFocus(fSender)
+			}
+		}
+	}
+	m.remap()
+}
+
+func (m *Model) colName(i int) string {
+	if m.table == nil || i < 0 || i >= len(m.table.Columns) {
+		return ""
+	}
+	return m.table.Columns[i]
+}
+
+// cycle steps the focused column field through the columns; the text
+// source has "the template" before the first column.
+func (m *Model) cycle(right bool) {
+	if m.table == nil {
+		return
+	}
+	n := len(m.table.Columns)
+	d := 1
+	if !right {
+		d = -1
+	}
+	if m.focus == fPhone {
+		m.phoneCol = common.Step(m.phoneCol, d, n)
+		m.phone.SetValue(m.colName(m.phoneCol))
+	} else {
+		i := common.Step(m.textCol+1, d, n+1) - 1 // -1 is the template
+		m.textCol = i
+		m.source.SetValue(m.colName(i))
+	}
+	m.remap()
+}
+
+// remap reads the typed fields and checks the list again.
+func (m *Model) remap() {
+	if m.table == nil {
+		return
+	}
+	m.colErr = nil
+	if v := strings.TrimSpace(m.phone.Value()); v != "" {
+		i, err := m.table.Column(v)
+		m.phoneCol = i
+		if err != nil {
+			m.colErr = err
+		}
+	} else {
+		m.phoneCol = -1
+	}
+	m.textCol = -1
+	if v := strings.TrimSpace(m.source.Value()); v != "" {
+		i, err := m.table.Column(v)
+		m.textCol = i
+		if err != nil && m.colErr == nil {
+			m.colErr = err
+		}
+	}
+	m.template, m.tplErr = nil, nil
+	if m.textCol < 0 && strings.TrimSpace(m.tpl.Value()) != "" {
+		m.template, m.tplErr = sbatch.ParseTemplate(m.tpl.Value(), m.table.Columns)
+	}
+	m.atTime, m.atErr = time.Time{}, nil
+	if s := strings.TrimSpace(m.at.Value()); s != "" {
+		m.atTime, m.atErr = sms.ParseSchedule(s, m.ctx.Now())
+	}
+	m.validity, m.validErr = 0, nil
+	if s := strings.TrimSpace(m.valid.Value()); s != "" {
+		h, err := strconv.Atoi(s)
+		if err != nil || h < 1 || h > 48 {
+			m.validErr = fmt.Errorf("%s", m.ctx.T.ValidityRange)
+		} else {
+			m.validity = sms.ValidityFromHours(h)
+		}
+	}
+	m.check()
+}
+
+// check runs batch.Check on the current mapping (fast: about 1.4 µs a row).
+func (m *Model) check() {
+	m.report, m.planErr = nil, nil
+	if m.table == nil || m.stage == stSending {
+		return
+	}
+	if m.colErr != nil || m.tplErr != nil || m.atErr != nil || m.validErr != nil {
+		return
+	}
+	plan := sbatch.Plan{
+		PhoneCol: m.phoneCol, TextCol: m.textCol, Template: m.template,
+		Sender: m.senders[m.sender], At: m.atTime, Validity: m.validity,
+		Balance: m.balance, BalanceKnown: m.balanceKnown,
+		Preview: 10, Now: m.ctx.Now(),
+	}
+	if m.textCol >= 0 {
+		plan.Template = nil
+	}
+	m.report, m.planErr = sbatch.Check(m.table, plan)
+	if m.report != nil {
+		m.scroll = min(m.scroll, max(len(m.report.Invalid)-1, 0))
+	}
+}
+
+func (m *Model) refreshSenders() {
+	acc := m.ctx.App.Config.Account
+	if slices.Equal(acc.Senders, m.lastSenders) && m.senders != nil {
+		return
+	}
+	m.lastSenders = slices.Clone(acc.Senders)
+	m.senders = m.lastSenders
+	if len(m.senders) == 0 {
+		m.senders = []string{sms.DefaultSender}
+	}
+	m.sender = max(slices.Index(m.senders, acc.Sender), 0)
+}
+
+func (m *Model) scrollBy(down bool) {
+	if m.report == nil {
+		return
+	}
+	if down {
+		m.scroll = min(m.scroll+3, max(len(m.report.Invalid)-1, 0))
+	} else {
+		m.scroll = max(m.scroll-3, 0)
+	}
+}
+
+// ask shows the confirmation, or says what stops the send.
+func (m *Model) ask() {
+	m.remap()
+	switch {
+	case m.table == nil:
+		m.problem = m.ctx.T.BatchNoFile
+	case m.report == nil:
+		m.problem = m.blocker()
+	case len(m.report.Messages) == 0:
+		m.problem = m.ctx.T.BatchNothing
+	default:
+		m.problem, m.resumeID, m.stage = "", 0, stConfirm
+	}
+}
+
+// blocker is why there is no report.
+func (m *Model) blocker() string {
+	l := m.ctx.Lang()
+	for _, err := range []error{m.colErr, m.tplErr, m.atErr, m.planErr} {
+		if err != nil {
+			return common.ErrText(err, l)
+		}
+	}
+	if m.validErr != nil {
+		return m.validErr.Error()
+	}
+	return ""
+}
+
+// start sends (or resumes) in a command; the progress arrives through a
+// channel read by a command that re-arms itself.
+func (m *Model) start() tea.Cmd {
+	a, rep, name, id := m.ctx.App, m.report, m.loaded, m.resumeID
+	if id == 0 && (rep == nil || len(rep.Messages) == 0) {
+		m.stage = stForm
+		return nil
+	}
+	ctx, cancel := context.WithCancel(m.ctx.Base)
+	r := &run{cancel: cancel, progress: make(chan sbatch.Progress, 1), done: make(chan doneMsg, 1)}
+	m.run, m.stage, m.summary, m.sendErr, m.progress = r, stSending, nil, nil, sbatch.Progress{}
+	if rep != nil && id == 0 {
+		m.progress.Total = len(rep.Messages)
+	}
+	progress := func(p sbatch.Progress) {
+		for {
+			select {
+			case r.progress <- p:
+				return
+			default:
+				select { // keep only the newest
+				case <-r.progress:
+				default:
+				}
+			}
+		}
+	}
+	go func() {
+		defer cancel()
+		opt := sbatch.SendOptions{Name: filepath.Base(name), Progress: progress}
+		var sum *sbatch.Summary
+		var err error
+		if id != 0 {
+			sum, err = sbatch.Resume(ctx, a, id, sbatch.ResumeOptions{SendOptions: opt})
+		} else {
+			sum, err = sbatch.Send(ctx, a, rep, opt)
+		}
+		r.done <- doneMsg{r: r, sum: sum, err: err}
+	}()
+	return m.wait(r)
+}
+
+func (m *Model) wait(r *run) tea.Cmd {
+	return func() tea.Msg {
+		select {
+		case p := <-r.progress:
+			return progressMsg{r, p}
+		case d := <-r.done:
+			return d
+		}
+	}
+}
+
+func (m *Model) done(d doneMsg) tea.Cmd {
+	m.run, m.stage, m.summary, m.sendErr, m.resumeID = nil, stDone, d.sum, d.err, 0
+	if d.sum != nil {
+		m.progress.Done, m.progress.Total = d.sum.Total-d.sum.NotSent, d.sum.Total
+	}
+	m.check()
+	cmds := []tea.Cmd{m.loadUnfinished()}
+	if d.sum != nil && d.sum.Accepted > 0 {
+		cmds = append(cmds, common.Cmd(common.Sent{}))
+	}
+	return tea.Batch(cmds...)
+}
+
+// Summary is the last send's outcome, nil before one ends.
+func (m *Model) Summary() *sbatch.Summary { return m.summary }
 
 func (m *Model) View() string {
 	t, s := m.ctx.T, m.ctx.S
-	out := []string{
-		s.Title.Render(t.BatchTitle),
-		s.Faint.Render(common.Wrap(t.BatchComing, m.w)),
-		"",
+	var out []string
+	add := func(lines ...string) { out = append(out, lines...) }
+	fw := max(m.w-labelW, 10)
+	indent := strings.Repeat(" ", labelW)
+
+	add(s.Title.Render(t.BatchTitle))
+	add(m.label(t.BatchPath, fPath) + m.path.View(fw, 1, s))
+	switch {
+	case m.loading:
+		add(indent + s.Faint.Render(fmt.Sprintf(t.BatchLoading, filepath.Base(expand(m.path.Value())))))
+	case m.loadErr != nil:
+		add(common.Lines(s.Err, common.Wrap("✗ "+common.ErrText(m.loadErr, m.ctx.Lang()), m.w)))
+	case m.table != nil:
+		add(indent + s.Faint.Render(m.fileInfo()))
+	default:
+		add(indent + s.Faint.Render(t.BatchPathHint))
 	}
-	for i, step := range []string{t.BatchFile, t.BatchPreview, t.BatchSend} {
-		item := common.Wrap(step, m.w-5)
-		out = append(out, "  "+string(rune('1'+i))+". "+strings.ReplaceAll(item, "\n", "\n     "))
+	if m.table == nil {
+		add("", common.Lines(s.Faint, common.Wrap(t.BatchNoFile, m.w)))
+		if line := m.unfinishedLine(); line != "" {
+			add("", line)
+		}
+		return common.Fit(strings.Join(out, "\n"), m.w, m.h)
 	}
-	out = append(out, "", s.Faint.Render(common.Wrap(t.BatchMeanwhile, m.w)))
+	add(m.label(t.BatchPhone, fPhone) + m.choice(&m.phone, fPhone, m.colNote(m.phoneCol)))
+	src := &m.source
+	if m.textCol < 0 && strings.TrimSpace(m.source.Value()) == "" && m.focus != fSource {
+		add(m.label(t.BatchSource, fSource) + s.Faint.Render(t.BatchTemplateCol))
+	} else {
+		add(m.label(t.BatchSource, fSource) + m.choice(src, fSource, m.colNote(m.textCol)))
+	}
+	tplLine := m.label(t.BatchTemplate, fTpl)
+	if m.textCol >= 0 {
+		tplLine += s.Faint.Render("—")
+	} else {
+		m.tpl.Placeholder = fmt.Sprintf(t.BatchTplHint, m.colName(max(m.firstNonPhone(), 0)))
+		tplLine += m.tpl.View(fw, 1, s)
+	}
+	add(tplLine)
+	from := m.senders[m.sender]
+	if m.focus == fSender && len(m.senders) > 1 {
+		from = "‹ " + from + " ›"
+	}
+	add(m.label(t.From, fSender) + common.Pad(from, 14) + m.label(t.At, fAt) + common.Pad(m.at.View(16, 1, s), 17) +
+		m.label(t.Validity, fValid) + m.valid.View(3, 1, s))
+	label := t.BatchSendButton
+	btn := indent[1:] + s.ButtonView(label, m.focus == fSend)
+	if m.problem != "" {
+		btn += "  " + s.Err.Render(m.problem)
+	}
+	add(btn)
+
+	rest := m.h - len(out)
+	switch m.stage {
+	case stConfirm:
+		add(m.confirmLines()...)
+	case stSending:
+		add(m.sendingLines()...)
+	case stDone:
+		add(m.doneLines()...)
+		add(m.reportLines(rest - len(m.doneLines()))...)
+	default:
+		add(m.reportLines(rest)...)
+	}
 	return common.Fit(strings.Join(out, "\n"), m.w, m.h)
+}
+
+func (m *Model) firstNonPhone() int {
+	if m.table == nil {
+		return -1
+	}
+	for i := range m.table.Columns {
+		if i != m.phoneCol {
+			return i
+		}
+	}
+	return -1
+}
+
+func (m *Model) fileInfo() string {
+	t, tb := m.ctx.T, m.table
+	if tb.Format == "xlsx" {
+		return fmt.Sprintf(t.BatchSheet, "XLSX", tb.Sheet, len(tb.Rows))
+	}
+	return fmt.Sprintf(t.BatchFileInfo, strings.ToUpper(tb.Format), tb.Encoding, tb.Delimiter, len(tb.Rows))
+}
+
+// colNote names a column by letter: "(B)".
+func (m *Model) colNote(i int) string {
+	if i < 0 {
+		return ""
+	}
+	n := ""
+	for i++; i > 0; i = (i - 1) / 26 {
+		n = string(rune('A'+(i-1)%26)) + n
+	}
+	return "(" + n + ")"
+}
+
+// choice draws a column field: "‹ name › (B)" while focused.
+func (m *Model) choice(in *field.Input, f int, note string) string {
+	s := m.ctx.S
+	v := in.View(24, 1, s)
+	if m.focus == f {
+		v = "‹ " + v + " ›"
+	}
+	return v + " " + s.Faint.Render(note)
+}
+
+func (m *Model) label(text string, f int) string {
+	if m.focus == f {
+		return m.ctx.S.Focused.Render(common.Pad("› "+text, labelW))
+	}
+	return m.ctx.S.Label.Render(common.Pad("  "+text, labelW))
+}
+
+func (m *Model) unfinishedLine() string {
+	if len(m.unfinished) == 0 || m.stage == stSending {
+		return ""
+	}
+	u := m.unfinished[0]
+	return common.Lines(m.ctx.S.Warn, common.Wrap(fmt.Sprintf(m.ctx.T.BatchUnfinished, u.ID, u.Name, u.NotSent), m.w))
+}
+
+// reportLines: the check's counts, cost, invalid rows, warnings and the
+// preview, in height lines.
+func (m *Model) reportLines(height int) []string {
+	if height <= 0 {
+		return nil
+	}
+	t, s, l := m.ctx.T, m.ctx.S, m.ctx.Lang()
+	var out []string
+	if u := m.unfinishedLine(); u != "" {
+		out = append(out, strings.Split(u, "\n")...)
+	}
+	r := m.report
+	if r == nil {
+		if b := m.blocker(); b != "" {
+			out = append(out, common.Lines(s.Err, common.Wrap("✗ "+b, m.w)))
+		}
+		return out
+	}
+	out = append(out, s.Title.Render(t.BatchReport)+"  "+fmt.Sprintf(t.BatchRowsMsgs, r.Rows, len(r.Messages), r.Parts))
+	var cost string
+	switch {
+	case !r.BalanceKnown:
+		cost = fmt.Sprintf(t.BatchNoBalance, r.Cost)
+	case r.Enough:
+		cost = s.OK.Render("✓ " + fmt.Sprintf(t.BatchCost, r.Cost, r.Balance))
+	default:
+		cost = s.Warn.Render("⚠ " + fmt.Sprintf(t.BatchCost, r.Cost, r.Balance) + " — " + t.BatchNotEnough)
+	}
+	out = append(out, "  "+cost)
+	out = append(out, "  "+fmt.Sprintf(t.BatchDupInvalid, r.Duplicates, len(r.Invalid), len(r.Warnings)))
+	left := height - len(out)
+	// Invalid rows get up to a third of what is left, at least 2.
+	if n := len(r.Invalid); n > 0 && left > 2 {
+		room := min(n-m.scroll, max(left/3, 2))
+		out = append(out, s.Err.Render(t.BatchInvalid))
+		for i := m.scroll; i < m.scroll+room && i < n; i++ {
+			if i == m.scroll+room-1 && i < n-1 {
+				out = append(out, s.Faint.Render("  "+fmt.Sprintf(t.BatchMore, n-i)+"  (pgdn)"))
+				break
+			}
+			out = append(out, "  "+s.Err.Render("✗ ")+r.Invalid[i].Text(l))
+		}
+		left = height - len(out)
+	}
+	if n := len(r.Warnings); n > 0 && left > 3 {
+		out = append(out, s.Warn.Render(t.BatchWarnings)+" "+r.Warnings[0].Text(l))
+		if n > 1 {
+			out[len(out)-1] += " " + s.Faint.Render(fmt.Sprintf(t.BatchMore, n-1))
+		}
+		left = height - len(out)
+	}
+	if len(r.Preview) > 0 && left > 1 {
+		out = append(out, s.Title.Render(t.BatchPreviewT))
+		for _, msg := range r.Preview[:min(len(r.Preview), left-1)] {
+			line := fmt.Sprintf("  %-12s %d× ", msg.To, msg.Parts)
+			out = append(out, line+strings.ReplaceAll(msg.Text, "\n", " "))
+		}
+	}
+	return out
+}
+
+func (m *Model) confirmLines() []string {
+	t, s := m.ctx.T, m.ctx.S
+	var q string
+	if m.resumeID != 0 {
+		u := m.unfinished[0]
+		q = fmt.Sprintf(t.BatchConfirmResume, u.ID, u.Name, u.NotSent)
+	} else {
+		r := m.report
+		q = fmt.Sprintf(t.BatchConfirm, len(r.Messages), r.Parts, r.Cost)
+		if r.BalanceKnown && !r.Enough {
+			q += "\n" + s.Warn.Render("⚠ "+fmt.Sprintf(t.BatchCost, r.Cost, r.Balance)+" — "+t.BatchNotEnough)
+		}
+	}
+	return []string{"", common.Lines(s.Title, common.Wrap(q, m.w)), s.Faint.Render(t.BatchConfirmKeys)}
+}
+
+func (m *Model) sendingLines() []string {
+	t, s := m.ctx.T, m.ctx.S
+	p := m.progress
+	out := []string{"", s.Title.Render(fmt.Sprintf(t.BatchSendingT, p.Done, p.Total)), m.bar(p)}
+	info := fmt.Sprintf(t.BatchRate, p.Rate)
+	if left := p.Left(); left > 0 {
+		info += " · " + fmt.Sprintf(t.BatchETA, common.Dur(t, left))
+	}
+	out = append(out, s.Faint.Render(info))
+	if m.run != nil && m.run.cancelled {
+		out = append(out, s.Warn.Render(t.BatchCancelling))
+	}
+	return out
+}
+
+// bar is a hand-drawn progress bar.
+func (m *Model) bar(p sbatch.Progress) string {
+	w := max(m.w-8, 10)
+	frac := 0.0
+	if p.Total > 0 {
+		frac = float64(p.Done) / float64(p.Total)
+	}
+	fill := int(frac * float64(w))
+	return "[" + strings.Repeat("#", fill) + strings.Repeat(".", w-fill) + "] " + fmt.Sprintf("%3d%%", int(frac*100))
+}
+
+func (m *Model) doneLines() []string {
+	t, s, l := m.ctx.T, m.ctx.S, m.ctx.Lang()
+	sum := m.summary
+	if sum == nil {
+		if m.sendErr != nil {
+			return []string{s.Err.Render(common.Trunc(fmt.Sprintf(t.BatchStopped, common.ErrText(m.sendErr, l)), m.w))}
+		}
+		return nil
+	}
+	head := fmt.Sprintf(t.BatchDone, sum.BatchID, common.Dur(t, sum.Elapsed))
+	st := s.OK
+	if sum.Cancelled {
+		head, st = fmt.Sprintf(t.BatchCancelled, sum.BatchID, common.Dur(t, sum.Elapsed)), s.Warn
+	}
+	out := []string{st.Render(head) + "  " + fmt.Sprintf(t.BatchSummary, sum.Accepted, sum.Parts, sum.Refused, sum.NotSent, sum.Unknown)}
+	err := sum.Err
+	if err == nil {
+		err = m.sendErr
+	}
+	if err != nil && !sum.Cancelled {
+		out = append(out, s.Err.Render(common.Trunc("✗ "+common.ErrText(err, l), m.w)))
+	}
+	out = append(out, s.Faint.Render(t.BatchSeeStatus))
+	return out
 }

@@ -45,7 +45,14 @@ type Texts struct {
 	BackToDemoAsk, MovedAside, NotMoved, BadDuration, BadInteger, BadNumber string
 
 	// Batch.
-	BatchTitle, BatchComing, BatchFile, BatchPreview, BatchSend, BatchMeanwhile string
+	BatchTitle, BatchPath, BatchPathHint, BatchLoad, BatchLoading, BatchFileInfo, BatchSheet string
+	BatchPhone, BatchSource, BatchTemplate, BatchTemplateCol, BatchTplHint, BatchChooseCol   string
+	BatchReport, BatchRowsMsgs, BatchCost, BatchNotEnough, BatchNoBalance, BatchDupInvalid   string
+	BatchInvalid, BatchWarnings, BatchPreviewT, BatchScroll, BatchSendButton, BatchNoFile    string
+	BatchConfirm, BatchConfirmKeys, BatchConfirmResume, BatchSendingT, BatchRate, BatchETA   string
+	BatchCancelling, BatchCancel, BatchDone, BatchCancelled, BatchSummary, BatchSeeStatus    string
+	BatchUnfinished, BatchResume, BatchConfirmKey, BatchDeny, BatchMore, BatchLoadKey        string
+	BatchNothing, BatchStopped                                                               string
 
 	buckets, sections, settings map[string]string
 }
@@ -211,12 +218,51 @@ func build(l sms.Lang) *Texts {
 		BadInteger:         p("%q is not a whole number", "%q — не целое число"),
 		BadNumber:          p("%q is not a number", "%q — не число"),
 
-		BatchTitle:     p("Batch send", "Пакетная рассылка"),
-		BatchComing:    p("Importing a list arrives with the batch import feature. This tab will:", "Импорт списка появится вместе с пакетной рассылкой. Эта вкладка будет:"),
-		BatchFile:      p("choose a CSV or XLSX file: numbers and texts, or a template with fields", "выбирать файл CSV или XLSX: номера и тексты или шаблон с полями"),
-		BatchPreview:   p("preview every row: the number normalised, the reason for a rejected one, parts and cost", "показывать каждую строку: номер после проверки, причину отказа, части и стоимость"),
-		BatchSend:      p("send through XML or JSON in chunks with progress, every message kept in the history", "отправлять через XML или JSON частями с прогрессом, сохраняя каждое сообщение в истории"),
-		BatchMeanwhile: p("Meanwhile Compose takes many numbers separated by commas.", "Пока что во вкладке «Написать» можно указать много номеров через запятую."),
+		BatchTitle:         p("Batch send", "Пакетная рассылка"),
+		BatchPath:          p("File", "Файл"),
+		BatchPathHint:      p("path to a CSV or XLSX file, enter loads it", "путь к файлу CSV или XLSX, enter загружает"),
+		BatchLoad:          p("load", "загрузить"),
+		BatchLoading:       p("Reading %s…", "Читаю %s…"),
+		BatchFileInfo:      p("%s · %s · delimiter %s · %d rows", "%s · %s · разделитель %s · строк %d"),
+		BatchSheet:         p("%s · sheet %s · %d rows", "%s · лист %s · строк %d"),
+		BatchPhone:         p("Phone", "Телефон"),
+		BatchSource:        p("Text", "Текст"),
+		BatchTemplate:      p("Template", "Шаблон"),
+		BatchTemplateCol:   p("template below", "шаблон ниже"),
+		BatchTplHint:       p("e.g. Hello, {%s}! — a column in braces", "например: Здравствуйте, {%s}! — столбец в фигурных скобках"),
+		BatchChooseCol:     p("choose column", "выбрать столбец"),
+		BatchReport:        p("Check", "Проверка"),
+		BatchRowsMsgs:      p("%d rows → %d messages, %d parts", "строк %d → сообщений %d, частей %d"),
+		BatchCost:          p("cost %.2f of %.2f credits", "стоимость %.2f из %.2f кред."),
+		BatchNotEnough:     p("not enough credits", "не хватает кредитов"),
+		BatchNoBalance:     p("cost %.2f credits (balance unknown)", "стоимость %.2f кред. (баланс неизвестен)"),
+		BatchDupInvalid:    p("duplicates merged %d · invalid %d · warnings %d", "повторов объединено %d · с ошибками %d · предупреждений %d"),
+		BatchInvalid:       p("Invalid rows (not sent):", "Строки с ошибками (не отправляются):"),
+		BatchWarnings:      p("Warnings:", "Предупреждения:"),
+		BatchPreviewT:      p("Preview, as sent:", "Так уйдут сообщения:"),
+		BatchScroll:        p("scroll invalid", "листать ошибки"),
+		BatchSendButton:    p("Send…", "Отправить…"),
+		BatchNoFile:        p("Type the path of a list: a CSV (UTF-8 or Windows-1251; comma, semicolon or tab) or an XLSX file with a column of phone numbers.", "Укажите путь к списку: CSV (UTF-8 или Windows-1251; запятая, точка с запятой или табуляция) или XLSX со столбцом номеров телефонов."),
+		BatchConfirm:       p("Send %d messages (%d parts) for %.2f credits?", "Отправить %d сообщений (%d частей) за %.2f кред.?"),
+		BatchConfirmKeys:   p("y or enter: send · n or esc: back", "y или enter: отправить · n или esc: назад"),
+		BatchConfirmResume: p("Resume batch %d %q: send its %d messages not sent?", "Возобновить пакет %d %q: отправить %d неотправленных сообщений?"),
+		BatchSendingT:      p("Sending %d of %d", "Отправлено %d из %d"),
+		BatchRate:          p("%.1f msg/s", "%.1f сообщ./с"),
+		BatchETA:           p("about %s left", "осталось около %s"),
+		BatchCancelling:    p("Cancelling: the package in flight finishes…", "Отмена: текущий пакет завершается…"),
+		BatchCancel:        p("cancel", "отменить"),
+		BatchDone:          p("Batch %d done in %s", "Пакет %d отправлен за %s"),
+		BatchCancelled:     p("Batch %d cancelled after %s", "Пакет %d отменён через %s"),
+		BatchSummary:       p("accepted %d (%d parts) · refused %d · not sent %d · unknown %d", "принято %d (частей %d) · отказано %d · не отправлено %d · неизвестно %d"),
+		BatchSeeStatus:     p("The messages are on the Status tab (3).", "Сообщения — во вкладке «Статусы» (3)."),
+		BatchUnfinished:    p("Batch %d %q has %d messages not sent: ctrl+r resumes it.", "В пакете %d %q не отправлено %d сообщений: ctrl+r возобновит его."),
+		BatchResume:        p("resume", "возобновить"),
+		BatchConfirmKey:    p("send", "отправить"),
+		BatchDeny:          p("back", "назад"),
+		BatchMore:          p("… and %d more", "… и ещё %d"),
+		BatchLoadKey:       p("load file", "загрузить файл"),
+		BatchNothing:       p("Nothing to send: fix the mapping or the file.", "Нечего отправлять: исправьте столбцы или файл."),
+		BatchStopped:       p("Stopped: %s", "Остановлено: %s"),
 
 		buckets: map[string]string{
 			"Queued":    p("Queued", "В очереди"),
@@ -260,6 +306,9 @@ func build(l sms.Lang) *Texts {
 			"smpp.user":             p("SMPP system_id", "system_id для SMPP"),
 			"smpp.password":         p("SMPP password (not the account's)", "пароль SMPP (не от учётной записи)"),
 			"smpp.system_type":      p("SMPP system_type, usually empty", "system_type для SMPP, обычно пусто"),
+			"smpp.window":           p("most submit_sm in flight at once, 1..1000", "сколько submit_sm одновременно в пути, 1..1000"),
+			"smpp.rate":             p("messages a second at most; 0 means no limit", "не больше сообщений в секунду; 0 — без ограничения"),
+			"smpp.latin1_limit":     p("one-part Latin-1 limit in octets, 70..160 (140 is safe)", "предел одной части Latin-1 в октетах, 70..160 (140 надёжно)"),
 			"tracker.poll_interval": p("how often statuses are asked for, at least 1s", "как часто спрашивать статусы, не чаще 1s"),
 			"ui.lang":               p("language of the dashboard: en or ru", "язык интерфейса: en или ru"),
 			"ui.balance_warn":       p("warn below this balance; 0 turns the warning off", "предупреждать при балансе ниже; 0 — не предупреждать"),

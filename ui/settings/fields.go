@@ -67,6 +67,36 @@ func durationDef(key string, p func(c *config.Config) *config.Duration) def {
 	return def{key: key, get: get, set: set}
 }
 
+func intDef(key string, p func(c *config.Config) *int) def {
+	return def{
+		key: key,
+		get: func(c *config.Config) string { return strconv.Itoa(*p(c)) },
+		set: func(c *config.Config, v string, t *i18n.Texts) error {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil {
+				return fmt.Errorf(t.BadInteger, v)
+			}
+			*p(c) = n
+			return nil
+		},
+	}
+}
+
+func floatDef(key string, p func(c *config.Config) *float64) def {
+	return def{
+		key: key,
+		get: func(c *config.Config) string { return strconv.FormatFloat(*p(c), 'f', -1, 64) },
+		set: func(c *config.Config, v string, t *i18n.Texts) error {
+			f, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(v), ",", "."), 64)
+			if err != nil {
+				return fmt.Errorf(t.BadNumber, v)
+			}
+			*p(c) = f
+			return nil
+		},
+	}
+}
+
 // defs is every key of the config file, in the file's order.
 var defs = []def{
 	textDef("account.login", func(c *config.Config) *string { return &c.Account.Login }),
@@ -94,36 +124,17 @@ var defs = []def{
 	textDef("api.xml_url", func(c *config.Config) *string { return &c.API.XMLURL }),
 	textDef("api.json_url", func(c *config.Config) *string { return &c.API.JSONURL }),
 	durationDef("api.timeout", func(c *config.Config) *config.Duration { return &c.API.Timeout }),
-	{
-		key: "api.batch_size",
-		get: func(c *config.Config) string { return strconv.Itoa(c.API.BatchSize) },
-		set: func(c *config.Config, v string, t *i18n.Texts) error {
-			n, err := strconv.Atoi(strings.TrimSpace(v))
-			if err != nil {
-				return fmt.Errorf(t.BadInteger, v)
-			}
-			c.API.BatchSize = n
-			return nil
-		},
-	},
+	intDef("api.batch_size", func(c *config.Config) *int { return &c.API.BatchSize }),
 	textDef("smpp.address", func(c *config.Config) *string { return &c.SMPP.Address }),
 	textDef("smpp.user", func(c *config.Config) *string { return &c.SMPP.User }),
 	secretDef("smpp.password", func(c *config.Config) *string { return &c.SMPP.Password }),
 	textDef("smpp.system_type", func(c *config.Config) *string { return &c.SMPP.SystemType }),
+	intDef("smpp.window", func(c *config.Config) *int { return &c.SMPP.Window }),
+	floatDef("smpp.rate", func(c *config.Config) *float64 { return &c.SMPP.Rate }),
+	intDef("smpp.latin1_limit", func(c *config.Config) *int { return &c.SMPP.Latin1Limit }),
 	durationDef("tracker.poll_interval", func(c *config.Config) *config.Duration { return &c.Tracker.PollInterval }),
 	choiceDef("ui.lang", config.Langs, func(c *config.Config) *string { return &c.UI.Lang }),
-	{
-		key: "ui.balance_warn",
-		get: func(c *config.Config) string { return strconv.FormatFloat(c.UI.BalanceWarn, 'f', -1, 64) },
-		set: func(c *config.Config, v string, t *i18n.Texts) error {
-			f, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(v), ",", "."), 64)
-			if err != nil {
-				return fmt.Errorf(t.BadNumber, v)
-			}
-			c.UI.BalanceWarn = f
-			return nil
-		},
-	},
+	floatDef("ui.balance_warn", func(c *config.Config) *float64 { return &c.UI.BalanceWarn }),
 	textDef("store.path", func(c *config.Config) *string { return &c.Store.Path }),
 }
 
