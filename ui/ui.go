@@ -54,6 +54,9 @@ type Model struct {
 	// Set by Run; nil in tests, which drive the model directly.
 	copy    func(text string) // writes OSC 52 to the terminal
 	tracker *trackerRunner
+	// notice is what the agent must see at start (sends a crash
+	// interrupted, config warnings), until the first key.
+	notice string
 }
 
 // New builds the dashboard over a, drawing with r (one renderer per
@@ -73,8 +76,23 @@ func New(a *app.App, r *lipgloss.Renderer) *Model {
 	// A terminal sends its size at once; 80x24 until then (or for good,
 	// when the output is not a terminal).
 	m.w, m.h = 80, 24
+	m.notice = startNotice(a, ctx.T)
 	m.resize()
 	return m
+}
+
+// startNotice tells what the last run left: sends whose outcome is
+// unknown must be checked before anything is sent again.
+func startNotice(a *app.App, t *i18n.Texts) string {
+	var parts []string
+	if a.Recovered > 0 {
+		parts = append(parts, fmt.Sprintf(t.NoticeRecovered, a.Recovered))
+	}
+	if a.NeverLeft > 0 {
+		parts = append(parts, fmt.Sprintf(t.NoticeNeverLeft, a.NeverLeft))
+	}
+	parts = append(parts, a.Warnings...)
+	return strings.Join(parts, " · ")
 }
 
 // SetClock replaces the clock (tests: fixed times make stable views).
@@ -147,6 +165,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.resize()
 		return m, nil
 	case tea.KeyMsg:
+		if m.notice != "" {
+			m.notice = ""
+			m.resize()
+		}
 		return m, m.key(msg)
 	case eventMsg:
 		cmd := m.waitEvent()
@@ -234,6 +256,9 @@ const frameLines = 2
 func (m *Model) resize() {
 	m.help.Width = m.w
 	bodyH := m.h - frameLines - lipgloss.Height(m.helpView())
+	if m.notice != "" {
+		bodyH -= lipgloss.Height(m.noticeView())
+	}
 	for _, t := range m.tabs {
 		t.SetSize(m.w, max(bodyH, 1))
 	}
@@ -241,7 +266,14 @@ func (m *Model) resize() {
 
 func (m *Model) View() string {
 	body := m.tabs[m.active].View()
+	if m.notice != "" {
+		body = m.noticeView() + "\n" + body
+	}
 	return m.header() + "\n" + m.tabBar() + "\n" + body + "\n" + m.helpView()
+}
+
+func (m *Model) noticeView() string {
+	return m.ctx.S.Warn.Width(m.w).Render("⚠ " + m.notice)
 }
 
 // header: the account, the transport, the connection and the balance,

@@ -444,3 +444,22 @@ func TestRunPanic(t *testing.T) {
 		t.Errorf("report %s: %v\n%s", path, err, data)
 	}
 }
+
+// What a crash left is shown at start, until the first key.
+func TestStartNotice(t *testing.T) {
+	a := newApp(t, "en")
+	a.Recovered, a.NeverLeft = 2, 3
+	m := New(a, asciiRenderer())
+	defer m.Close()
+	v := m.View()
+	if !strings.Contains(v, "2 message(s) were being sent") || !strings.Contains(v, "3 message(s) waiting") {
+		t.Fatalf("no notice:\n%s", v)
+	}
+	if h := strings.Count(v, "\n") + 1; h > 24 {
+		t.Errorf("view is %d lines with the notice", h)
+	}
+	press(t, m, "alt+3")
+	if strings.Contains(m.View(), "were being sent") {
+		t.Error("the notice stays after a key")
+	}
+}

@@ -14,6 +14,7 @@ type Texts struct {
 	// The frame.
 	TabCompose, TabBatch, TabStatus, TabBalance, TabSettings             string
 	DemoBadge, NoLogin, Connecting, Online, CreditsShort, NoBalanceShort string
+	NoticeRecovered, NoticeNeverLeft                                     string
 	Tabs, Quit, MoreKeys                                                 string
 	JustNow, Ago, Seconds, Minutes, Hours, Days, Loading                 string
 
@@ -90,15 +91,19 @@ func build(l sms.Lang) *Texts {
 		return en
 	}
 	return &Texts{
-		TabCompose:     p("Compose", "Написать"),
-		TabBatch:       p("Batch", "Рассылка"),
-		TabStatus:      p("Status", "Статусы"),
-		TabBalance:     p("Balance", "Баланс"),
-		TabSettings:    p("Settings", "Настройки"),
-		DemoBadge:      p("DEMO", "DEMO"),
-		NoLogin:        p("no login", "нет логина"),
-		Connecting:     p("connecting", "подключение"),
-		Online:         p("online", "на связи"),
+		TabCompose:  p("Compose", "Написать"),
+		TabBatch:    p("Batch", "Рассылка"),
+		TabStatus:   p("Status", "Статусы"),
+		TabBalance:  p("Balance", "Баланс"),
+		TabSettings: p("Settings", "Настройки"),
+		DemoBadge:   p("DEMO", "DEMO"),
+		NoLogin:     p("no login", "нет логина"),
+		Connecting:  p("connecting", "подключение"),
+		Online:      p("online", "на связи"),
+		NoticeRecovered: p("%d message(s) were being sent when smsdash stopped: outcome unknown, check them on the Status tab (filter: unknown) before sending again",
+			"%d сообщ. отправлялись, когда smsdash остановился: результат неизвестен — проверьте на вкладке «Статусы» (фильтр unknown), прежде чем отправлять снова"),
+		NoticeNeverLeft: p("%d message(s) waiting to be sent were not sent (Status tab, filter: not_sent)",
+			"%d сообщ. в очереди не были отправлены (вкладка «Статусы», фильтр not_sent)"),
 		CreditsShort:   p("%.2f credits", "%.2f кред."),
 		NoBalanceShort: p("balance not read yet", "баланс ещё не прочитан"),
 		Tabs:           p("tabs", "вкладки"),
