@@ -17,6 +17,27 @@ import (
 	"github.com/smsdash/smsdash/sms/store"
 )
 
+// processRig starts a simulator for a test that runs smsdash as a
+// process, and writes its config (packages of 250, history beside it).
+func processRig(t *testing.T, faults sim.Faults) (srv *sim.Running, cfgPath, dir, storePath string) {
+	t.Helper()
+	srv, err := sim.Start("127.0.0.1:0", sim.Options{Login: "agent", Password: secret, Balance: 1e9, Faults: faults})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	dir = t.TempDir()
+	cfg := config.Demo(srv.URL(), "")
+	cfg.Account.Login, cfg.Account.Password = "agent", secret
+	cfg.API.BatchSize = 250
+	cfg.Store.Path = filepath.Join(dir, "history.db")
+	cfgPath = filepath.Join(dir, "config.toml")
+	if err := config.Save(cfgPath, cfg); err != nil {
+		t.Fatal(err)
+	}
+	return srv, cfgPath, dir, cfg.Store.Path
+}
+
 // buildBinary builds smsdash once for the tests that run it as a process.
 func buildBinary(t *testing.T) string {
 	t.Helper()
@@ -35,20 +56,7 @@ func TestKillDuringSend(t *testing.T) {
 		t.Skip("builds and kills a real process")
 	}
 	bin := buildBinary(t)
-	srv, err := sim.Start("127.0.0.1:0", sim.Options{Login: "agent", Password: secret, Balance: 1e9})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	dir := t.TempDir()
-	cfg := config.Demo(srv.URL(), "")
-	cfg.Account.Login, cfg.Account.Password = "agent", secret
-	cfg.API.BatchSize = 250
-	cfg.Store.Path = filepath.Join(dir, "history.db")
-	cfgPath := filepath.Join(dir, "config.toml")
-	if err := config.Save(cfgPath, cfg); err != nil {
-		t.Fatal(err)
-	}
+	srv, cfgPath, dir, storePath := processRig(t, sim.Faults{})
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
 	const runs, perRun = 4, 10000
 	for run := range runs {
@@ -71,7 +79,7 @@ func TestKillDuringSend(t *testing.T) {
 			cmd.Process.Signal(syscall.SIGKILL)
 			<-done
 		}
-		checkExactlyOnce(t, cfg.Store.Path, srv.Server(), numbers, run)
+		checkExactlyOnce(t, storePath, srv.Server(), numbers, run)
 	}
 }
 

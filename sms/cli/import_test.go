@@ -298,20 +298,7 @@ func TestImportKillResume(t *testing.T) {
 	}
 	bin := buildBinary(t)
 	smsdash := func(args ...string) *exec.Cmd { return exec.Command(bin, args...) }
-	srv, err := sim.Start("127.0.0.1:0", sim.Options{Login: "agent", Password: secret, Balance: 1e9, Faults: sim.Faults{Latency: 10 * time.Millisecond}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	dir := t.TempDir()
-	cfg := config.Demo(srv.URL(), "")
-	cfg.Account.Login, cfg.Account.Password = "agent", secret
-	cfg.API.BatchSize = 250
-	cfg.Store.Path = filepath.Join(dir, "history.db")
-	cfgPath := filepath.Join(dir, "config.toml")
-	if err := config.Save(cfgPath, cfg); err != nil {
-		t.Fatal(err)
-	}
+	srv, cfgPath, dir, storePath := processRig(t, sim.Faults{Latency: 10 * time.Millisecond})
 	const n = 20_000
 	numbers := make([]string, n)
 	var list strings.Builder
@@ -362,7 +349,7 @@ func TestImportKillResume(t *testing.T) {
 	cmd.Wait()
 	before := srv.Server().Stats().Accepted
 
-	st, err := store.Open(cfg.Store.Path)
+	st, err := store.Open(storePath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -403,7 +390,7 @@ func TestImportKillResume(t *testing.T) {
 		}
 		got[rec.Recipient]++
 	}
-	st, err = store.Open(cfg.Store.Path)
+	st, err = store.Open(storePath)
 	if err != nil {
 		t.Fatal(err)
 	}
