@@ -3,6 +3,8 @@ package batch
 import (
 	"context"
 	"testing"
+
+	"github.com/smsdash/smsdash/sms/config"
 )
 
 const benchRows = 100_000
@@ -52,7 +54,7 @@ func BenchmarkSend100k(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		b.StopTimer()
-		a, _ := testApp(b, simOptions(), 500)
+		a, _ := testApp(b, simOptions(), config.DefaultBatchSize)
 		b.StartTimer()
 		sum, err := Send(context.Background(), a, r, SendOptions{Name: "bench"})
 		if err != nil {

@@ -45,7 +45,7 @@ const PasswordEnv = "SMSDASH_PASSWORD"
 const (
 	DefaultSender      = "CMC"
 	DefaultTransport   = TransportJSON
-	DefaultBatchSize   = 500
+	DefaultBatchSize   = 1000 // fewer round trips; the gateway documents no limit
 	MinBatchSize       = 1
 	MaxBatchSize       = 10000
 	DefaultSMPPAddress = "smpp.sms-assistent.by:2776"

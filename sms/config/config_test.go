@@ -63,7 +63,7 @@ func TestDefault(t *testing.T) {
 		{"api.xml_url", c.API.XMLURL, "https://userarea.sms-assistent.by/api/v1/xml"},
 		{"api.json_url", c.API.JSONURL, "https://userarea.sms-assistent.by/api/v1/json"},
 		{"api.timeout", c.API.Timeout.Duration, 30 * time.Second},
-		{"api.batch_size", c.API.BatchSize, 500},
+		{"api.batch_size", c.API.BatchSize, 1000},
 		{"smpp.address", c.SMPP.Address, "smpp.sms-assistent.by:2776"},
 		{"tracker.poll_interval", c.Tracker.PollInterval.Duration, 30 * time.Second},
 		{"ui.lang", c.UI.Lang, "en"},

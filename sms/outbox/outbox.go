@@ -45,6 +45,10 @@ var ErrTaken = errors.New("not sent: another smsdash marked it as interrupted")
 // local id and result. After a chunk the transport gave up on, or a
 // cancel, the rest are recorded as not sent. On a store error it stops at
 // once: what was recorded tells the rest.
+//
+// Recording a chunk's outcome overlaps with the next chunk's request:
+// the next chunk is marked in flight first, so a crash at any moment
+// leaves both in the history (in flight: outcome unknown).
 func (o *Outbox) Send(ctx context.Context, batchID int64, msgs []sms.Message) ([]int64, []sms.Result, error) {
 	// The store is written even after a cancel: outcomes must be kept.
 	bg := context.WithoutCancel(ctx)
@@ -56,35 +60,59 @@ func (o *Outbox) Send(ctx context.Context, batchID int64, msgs []sms.Message) ([
 	if chunk <= 0 {
 		chunk = 500
 	}
+	span := func(k int) (int, int) { return k * chunk, min((k+1)*chunk, len(msgs)) }
+	packages := (len(msgs) + chunk - 1) / chunk
 	results := make([]sms.Result, len(msgs))
-	stop := false
-	for start := 0; start < len(msgs); start += chunk {
-		end := min(start+chunk, len(msgs))
-		stop = stop || ctx.Err() != nil
-		if stop {
-			for i := start; i < end; i++ {
+	stop := ctx.Err() != nil
+	var moved []bool // which rows of the current chunk may leave; nil: none
+	if !stop && packages > 0 {
+		lo, hi := span(0)
+		if moved, err = o.Store.MarkPending(bg, ids[lo:hi]); err != nil {
+			return ids, nil, fmt.Errorf("recording before sending: %w", err)
+		}
+	}
+	recorded := make(chan error, 1) // the previous chunk's recording
+	recorded <- nil
+	for k := range packages {
+		lo, hi := span(k)
+		if moved != nil {
+			o.sendChunk(ctx, moved, msgs[lo:hi], results[lo:hi])
+		} else {
+			for i := lo; i < hi; i++ {
 				results[i] = sms.Result{Outcome: sms.NotSent, Err: ErrStopped}
 			}
-		} else if err := o.sendChunk(ctx, ids[start:end], msgs[start:end], results[start:end]); err != nil {
-			return ids, results[:start], err
 		}
-		if err := o.Store.RecordResults(bg, ids[start:end], results[start:end]); err != nil {
-			return ids, results[:start], fmt.Errorf("recording the gateway's reply (these messages stay pending and will show as outcome unknown): %w", err)
+		stop = stop || ctx.Err() != nil || stopped(results[lo:hi])
+		if err := <-recorded; err != nil {
+			return ids, results[:max(lo-chunk, 0)], recordErr(err)
 		}
+		moved = nil
+		if k+1 < packages && !stop {
+			nlo, nhi := span(k + 1)
+			if moved, err = o.Store.MarkPending(bg, ids[nlo:nhi]); err != nil {
+				rerr := o.Store.RecordResults(bg, ids[lo:hi], results[lo:hi])
+				return ids, results[:lo], errors.Join(fmt.Errorf("recording before sending: %w", err), rerr)
+			}
+		}
+		go func() { recorded <- o.Store.RecordResults(bg, ids[lo:hi], results[lo:hi]) }()
 		if o.Sent != nil {
-			o.Sent(end, len(msgs))
+			o.Sent(hi, len(msgs))
 		}
-		stop = stop || stopped(results[start:end])
+	}
+	if err := <-recorded; err != nil {
+		_, lo := span(packages - 2)
+		return ids, results[:max(lo, 0)], recordErr(err)
 	}
 	return ids, results, nil
 }
 
-// sendChunk marks a chunk pending and sends the rows that moved.
-func (o *Outbox) sendChunk(ctx context.Context, ids []int64, msgs []sms.Message, res []sms.Result) error {
-	moved, err := o.Store.MarkPending(context.WithoutCancel(ctx), ids)
-	if err != nil {
-		return fmt.Errorf("recording before sending: %w", err)
-	}
+func recordErr(err error) error {
+	return fmt.Errorf("recording the gateway's reply (these messages will show as outcome unknown): %w", err)
+}
+
+// sendChunk sends the rows that moved to pending; the others another
+// smsdash took over.
+func (o *Outbox) sendChunk(ctx context.Context, moved []bool, msgs []sms.Message, res []sms.Result) {
 	send := make([]sms.Message, 0, len(msgs))
 	for i, ok := range moved {
 		if ok {
@@ -101,7 +129,6 @@ func (o *Outbox) sendChunk(ctx context.Context, ids []int64, msgs []sms.Message,
 			k++
 		}
 	}
-	return nil
 }
 
 // stopped: the transport gave up on part of the chunk (see httpapi), so

@@ -133,6 +133,9 @@ func (s *Store) RecordOutcomes(ctx context.Context, ids []int64, results []sms.R
 		return nil
 	}
 	return s.write(ctx, "record outcomes", func(tx *sql.Tx) error {
+		if err := doneInFlight(ctx, tx, ids); err != nil {
+			return err
+		}
 		now := ms(s.now())
 		// The table stays on the write connection between calls (making
 		// and dropping it would change the schema, and SQLite would then

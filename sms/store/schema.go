@@ -10,7 +10,7 @@ import (
 // file from PRAGMA user_version i to i+1. A step that has been released
 // must never change (files in the field were made by it); change the
 // schema by appending a step.
-var migrations = []string{schemaV1, schemaV2}
+var migrations = []string{schemaV1, schemaV2, schemaV3}
 
 // schemaV1 is the first schema. Times are unix milliseconds except
 // scheduled_at (unix seconds); validity_s is in seconds, 0 meaning the
@@ -132,6 +132,17 @@ CREATE INDEX messages_bucket ON messages((CASE WHEN status <> '' THEN status ELS
 ALTER TABLE messages ADD COLUMN polled INTEGER NOT NULL DEFAULT 1;
 DROP INDEX messages_tracking;
 CREATE INDEX messages_tracked ON messages(id) WHERE state = 'accepted' AND final = 0 AND polled = 1;
+`
+
+// schemaV3 adds inflight: the id ranges of packages whose request may be
+// on its way. Marking a package costs one row instead of a state change
+// for each of its messages; at the next start the queued rows inside a
+// range are "outcome unknown", the others "not sent" (RecoverPending).
+const schemaV3 = `
+CREATE TABLE inflight (
+	lo INTEGER NOT NULL,
+	hi INTEGER NOT NULL
+);
 `
 
 // bucketSQL is a message's display bucket (see schemaV2). It must stay

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -99,15 +100,16 @@ func (s *Store) MarkPending(ctx context.Context, ids []int64) ([]bool, error) {
 	}
 	err := s.write(ctx, "mark pending", func(tx *sql.Tx) error {
 		now := ms(s.now())
-		// The ids of one send are consecutive: one range update does
-		// when every row in the range is still queued.
+		// The ids of one send are consecutive: when every row in the
+		// range is still queued, one inflight row marks them all (they
+		// stay queued, the range says they may be on their way).
 		if lo, hi := ids[0], ids[len(ids)-1]; hi-lo == int64(len(ids)-1) {
 			var queued int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM messages WHERE id BETWEEN ? AND ? AND state = 'queued'`, lo, hi).Scan(&queued); err != nil {
 				return err
 			}
 			if queued == len(ids) {
-				if _, err := tx.ExecContext(ctx, `UPDATE messages SET state = 'pending', updated_at = ? WHERE id BETWEEN ? AND ?`, now, lo, hi); err != nil {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO inflight(lo, hi) VALUES (?, ?)`, lo, hi); err != nil {
 					return err
 				}
 				for i := range moved {
@@ -230,6 +232,9 @@ func (s *Store) RecordResults(ctx context.Context, ids []int64, results []sms.Re
 		return nil
 	}
 	return s.write(ctx, "record results", func(tx *sql.Tx) error {
+		if err := doneInFlight(ctx, tx, ids); err != nil {
+			return err
+		}
 		now := ms(s.now())
 		upd, err := tx.PrepareContext(ctx, `UPDATE messages
 			SET state = ?, gateway_id = ?, parts = ?, code = ?, error = ?, final = ?, updated_at = ?
@@ -311,21 +316,20 @@ const NeverLeft = "interrupted before sending: it never left; safe to send again
 func (s *Store) RecoverPending(ctx context.Context) (unknown, notSent int, err error) {
 	err = s.write(ctx, "recover pending", func(tx *sql.Tx) error {
 		now := ms(s.now())
+		inFlight := `id IN (SELECT m.id FROM inflight f JOIN messages m ON m.id BETWEEN f.lo AND f.hi AND m.state = 'queued')`
 		for _, r := range []struct {
-			from, to State
-			note     string
-			n        *int
+			where, to, note string
+			n               *int
 		}{
-			{StatePending, StateUnknown, Interrupted, &unknown},
-			{StateQueued, StateNotSent, NeverLeft, &notSent},
+			{bucketSQL + ` = 'pending' OR ` + inFlight, string(StateUnknown), Interrupted, &unknown},
+			{bucketSQL + ` = 'queued'`, string(StateNotSent), NeverLeft, &notSent},
 		} {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO status_history(message_id, state, at, source, note)
-				SELECT id, ?, ?, 'recovery', ? FROM messages WHERE `+bucketSQL+` = ?`,
-				string(r.to), now, r.note, string(r.from)); err != nil {
+				SELECT id, ?, ?, 'recovery', ? FROM messages WHERE `+r.where,
+				r.to, now, r.note); err != nil {
 				return err
 			}
-			res, err := tx.ExecContext(ctx, `UPDATE messages SET state = ?, error = ?, updated_at = ?
-				WHERE `+bucketSQL+` = ?`, string(r.to), r.note, now, string(r.from))
+			res, err := tx.ExecContext(ctx, `UPDATE messages SET state = ?, error = ?, updated_at = ? WHERE `+r.where, r.to, r.note, now)
 			if err != nil {
 				return err
 			}
@@ -335,7 +339,8 @@ func (s *Store) RecoverPending(ctx context.Context) (unknown, notSent int, err e
 			}
 			*r.n = int(n)
 		}
-		return nil
+		_, err := tx.ExecContext(ctx, `DELETE FROM inflight`)
+		return err
 	})
 	return unknown, notSent, err
 }
@@ -404,4 +409,15 @@ func resentNote(newID int64, agent string) string {
 		return fmt.Sprintf("resent as #%d", newID)
 	}
 	return fmt.Sprintf("resent as #%d by %s", newID, agent)
+}
+
+// doneInFlight forgets the in-flight ranges within ids: their outcome is
+// being recorded in the same transaction.
+func doneInFlight(ctx context.Context, tx *sql.Tx, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	lo, hi := slices.Min(ids), slices.Max(ids)
+	_, err := tx.ExecContext(ctx, `DELETE FROM inflight WHERE lo >= ? AND hi <= ?`, lo, hi)
+	return err
 }

@@ -295,8 +295,8 @@ func TestMigrateFromV1(t *testing.T) {
 	}
 	defer s.Close()
 	s.now = func() time.Time { return t0.Add(time.Minute) }
-	if v := userVersion(t, s.w); v != 2 {
-		t.Fatalf("user_version = %d, want 2", v)
+	if v := userVersion(t, s.w); v != len(migrations) {
+		t.Fatalf("user_version = %d, want %d", v, len(migrations))
 	}
 
 	// The data survived.
@@ -815,4 +815,33 @@ func TestQueued(t *testing.T) {
 		t.Errorf("recovered rows moved to pending again: %v", moved)
 	}
 	checkCounts(t, s, map[string]int{"unknown": 1, "not_sent": 2})
+}
+
+// A package marked in flight and then recorded leaves nothing for
+// recovery; one marked and not recorded is outcome unknown.
+func TestInFlight(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	msgs := []sms.Message{{To: "375296717259", Text: "a", Sender: "CMC"}, {To: "375296717258", Text: "b", Sender: "CMC"}, {To: "375296717257", Text: "c", Sender: "CMC"}, {To: "375296717256", Text: "d", Sender: "CMC"}}
+	ids, err := s.AddQueued(ctx, 0, "agent", "json", msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if moved, err := s.MarkPending(ctx, ids[:2]); err != nil || !moved[0] || !moved[1] {
+		t.Fatalf("MarkPending = %v, %v", moved, err)
+	}
+	if err := s.RecordResults(ctx, ids[:2], []sms.Result{{Outcome: sms.Accepted, ID: 11}, {Outcome: sms.Accepted, ID: 12}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.MarkPending(ctx, ids[2:3]); err != nil {
+		t.Fatal(err)
+	}
+	unknown, notSent, err := s.RecoverPending(ctx)
+	if err != nil || unknown != 1 || notSent != 1 {
+		t.Fatalf("RecoverPending = %d unknown, %d not sent, %v", unknown, notSent, err)
+	}
+	checkCounts(t, s, map[string]int{"accepted": 2, "unknown": 1, "not_sent": 1})
+	if r, _ := s.Message(ctx, ids[2]); r.Error != Interrupted {
+		t.Errorf("in-flight row: %+v", r)
+	}
 }
