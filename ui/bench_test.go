@@ -40,7 +40,7 @@ func BenchmarkFrameCursorMove(b *testing.B) {
 		msgs[i] = sms.Message{To: "375296717259", Text: "Ваш код подтверждения: 4711. Никому его не сообщайте.", Sender: "CMC"}
 	}
 	for range 10 {
-		if _, err := a.Store.AddPending(b.Context(), 0, "agent", "json", msgs); err != nil {
+		if _, err := a.Store.AddQueued(b.Context(), 0, "agent", "json", msgs); err != nil {
 			b.Fatal(err)
 		}
 	}

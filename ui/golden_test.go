@@ -25,7 +25,7 @@ func seed(tb testing.TB, a *app.App) {
 		{To: "375255551234", Text: "Hello from smsdash", Sender: "CMC"},
 		{To: "375291112233", Text: "Напоминание о записи на завтра", Sender: "CMC"},
 	}
-	ids, err := a.Store.AddPending(ctx, 0, "agent", "json", msgs)
+	ids, err := a.Store.AddQueued(ctx, 0, "agent", "json", msgs)
 	if err != nil {
 		tb.Fatal(err)
 	}

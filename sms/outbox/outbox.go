@@ -1,10 +1,10 @@
 // Package outbox sends through the history so that a crash or a lost
 // network never loses a message nor sends one twice. Every message is
-// written down as queued before anything leaves; each chunk becomes
-// pending just before its request leaves, and takes its outcome right
-// after. At the next start (store.RecoverPending) a queued row becomes
-// "not sent" and a pending one "outcome unknown": nothing is ever resent
-// silently.
+// written down as queued before anything leaves; each chunk is marked in
+// flight (store.MarkPending) just before its request leaves, and takes
+// its outcome right after. At the next start (store.RecoverPending) a row
+// that never left becomes "not sent" and one in flight "outcome unknown":
+// nothing is ever resent silently.
 package outbox
 
 import (
@@ -110,8 +110,8 @@ func recordErr(err error) error {
 	return fmt.Errorf("recording the gateway's reply (these messages will show as outcome unknown): %w", err)
 }
 
-// sendChunk sends the rows that moved to pending; the others another
-// smsdash took over.
+// sendChunk sends the rows marked in flight; the others another smsdash
+// took over.
 func (o *Outbox) sendChunk(ctx context.Context, moved []bool, msgs []sms.Message, res []sms.Result) {
 	send := make([]sms.Message, 0, len(msgs))
 	for i, ok := range moved {

@@ -67,7 +67,7 @@ func TestTwoHandlesOneFile(t *testing.T) {
 	go func() { // the command line sends
 		defer wg.Done()
 		for i := range rounds {
-			ids, err := cli.AddPending(ctx, 0, "cli", "json", msgs(perRound))
+			ids, err := addPending(cli, ctx, 0, "cli", "json", msgs(perRound))
 			report(err)
 			res := make([]sms.Result, len(ids))
 			for j := range res {

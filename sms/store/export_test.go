@@ -27,7 +27,7 @@ func TestExportCSV(t *testing.T) {
 	for i, text := range texts {
 		m[i] = sms.Message{To: "375291234567", Text: text, Sender: "=CMC", At: t0.Add(time.Hour)}
 	}
-	ids, err := s.AddPending(ctx, 0, "Анна", "json", m)
+	ids, err := addPending(s, ctx, 0, "Анна", "json", m)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -56,22 +56,6 @@ func (s *Store) CreateBatch(ctx context.Context, name, agent, transport string, 
 	return id, err
 }
 
-// AddPending records msgs as pending, before their request leaves, and
-// returns their local ids in order. batchID 0 means no batch.
-func (s *Store) AddPending(ctx context.Context, batchID int64, agent, transport string, msgs []sms.Message) ([]int64, error) {
-	if len(msgs) == 0 {
-		return nil, nil
-	}
-	ids := make([]int64, len(msgs))
-	err := s.write(ctx, "add pending", func(tx *sql.Tx) error {
-		return insertPending(ctx, tx, s.now(), StatePending, batchID, agent, transport, msgs, nil, ids)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return ids, nil
-}
-
 // AddQueued records msgs as queued: written down, not yet sent. A send
 // records all its messages first, so that a crash at any moment leaves
 // every one of them in the history; MarkPending moves each chunk on just
@@ -170,7 +154,7 @@ func insertPending(ctx context.Context, tx *sql.Tx, now time.Time, state State, 
 
 // rowsPerInsert is how many rows one INSERT statement carries. A call
 // through database/sql costs more than SQLite's own work for a row, so
-// rows go in groups: this doubles the rate of AddPending.
+// rows go in groups: this doubles the rate of AddQueued.
 const rowsPerInsert = 50
 
 // insertRows runs head ("INSERT INTO t(a, b)") with a VALUES list for n
@@ -351,7 +335,7 @@ func (s *Store) RecoverPending(ctx context.Context) (unknown, notSent int, err e
 // message (same batch, its resend_of pointing at the old row) is added.
 // It returns the new rows' ids and their messages, in the order of ids;
 // other ids are skipped. The caller sends the messages and records the
-// outcome with RecordResults(newIDs, results), as after AddPending.
+// outcome with RecordResults(newIDs, results), as after AddQueued.
 //
 // Doing both in one transaction means a crash can neither lose the
 // resend (the new rows exist, pending, and become unknown at the next

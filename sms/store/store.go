@@ -3,10 +3,12 @@
 // file (modernc.org/sqlite, no cgo).
 //
 // It is built so that a crash never loses a message nor sends one twice:
-// messages are written as pending before the request leaves
-// (AddPending), their outcome right after (RecordResults), and a pending
-// row found at the next start becomes "outcome unknown" (RecoverPending),
-// which only an explicit Resend sends again.
+// messages are written as queued before anything leaves (AddQueued),
+// each package is marked in flight right before its request leaves
+// (MarkPending), its outcome is written right after (RecordResults), and
+// at the next start what was in flight becomes "outcome unknown" and what
+// never left "not sent" (RecoverPending); only an explicit Resend sends
+// again.
 //
 // The dashboard and the command line may hold the same file at once (two
 // processes). The file is in WAL mode, so readers never wait for writers;

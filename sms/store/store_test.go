@@ -96,7 +96,7 @@ func TestOpenCreatesPrivateFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if _, err := s.AddPending(ctx, 0, "ann", "json", msgs(1)); err != nil {
+	if _, err := addPending(s, ctx, 0, "ann", "json", msgs(1)); err != nil {
 		t.Fatal(err)
 	}
 	for p, want := range map[string]os.FileMode{dir: 0o700, path: 0o600} {
@@ -128,7 +128,7 @@ func TestMigrateFromEmptyAndReopen(t *testing.T) {
 	}
 	var schema1 string
 	s.w.QueryRow(`SELECT group_concat(sql, ';') FROM sqlite_master`).Scan(&schema1)
-	ids, err := s.AddPending(ctx, 0, "ann", "json", msgs(3))
+	ids, err := addPending(s, ctx, 0, "ann", "json", msgs(3))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -331,7 +331,7 @@ func TestMigrateFromV1(t *testing.T) {
 	checkCounts(t, s, map[string]int{"Delivered": 3, "refused": 1, "unknown": 2})
 
 	// v2: polling flag and its index. The orphan kept by v1 is applied.
-	ids, err := s.AddPending(ctx, 1, "ann", "json", msgs(1))
+	ids, err := addPending(s, ctx, 1, "ann", "json", msgs(1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -341,7 +341,7 @@ func TestMigrateFromV1(t *testing.T) {
 	if r, _ := s.Message(ctx, ids[0]); r.Status != sms.Delivered || !r.Final {
 		t.Errorf("orphan from v1 not applied: %+v", r)
 	}
-	ids, _ = s.AddPending(ctx, 0, "ann", "json", msgs(1))
+	ids, _ = addPending(s, ctx, 0, "ann", "json", msgs(1))
 	s.RecordResults(ctx, ids, []sms.Result{{Outcome: sms.Accepted, ID: 900}})
 	if tr, _ := s.Tracked(ctx, 0); len(tr) != 1 || tr[0].GatewayID != 900 {
 		t.Errorf("Tracked = %+v", tr)
@@ -363,16 +363,16 @@ func TestSendStateMachine(t *testing.T) {
 	m := msgs(6)
 	m[0].At = t0.Add(time.Hour)
 	m[0].Validity = 2 * time.Hour
-	ids, err := s.AddPending(ctx, batch, "ann", "json", m)
+	ids, err := addPending(s, ctx, batch, "ann", "json", m)
 	if err != nil || len(ids) != 6 {
-		t.Fatalf("AddPending: %v, %v", ids, err)
+		t.Fatalf("addPending: %v, %v", ids, err)
 	}
 	for i := 1; i < len(ids); i++ {
 		if ids[i] != ids[i-1]+1 {
 			t.Fatalf("ids not in order: %v", ids)
 		}
 	}
-	checkCounts(t, s, map[string]int{"pending": 6})
+	checkCounts(t, s, map[string]int{"queued": 6}) // in flight: queued rows in an inflight range
 
 	if err := s.RecordResults(ctx, ids[:2], []sms.Result{{}}); err == nil {
 		t.Error("RecordResults with mismatched lengths: no error")
@@ -397,7 +397,7 @@ func TestSendStateMachine(t *testing.T) {
 		{StateUnknown, false, "connection reset"},
 		{StateNotSent, false, "dial: refused"},
 		{StateUnknown, false, "the gateway accepted the message but gave no id"},
-		{StatePending, false, ""},
+		{StateQueued, false, ""}, // still in flight
 	}
 	for i, w := range want {
 		r, err := s.Message(ctx, ids[i])
@@ -472,7 +472,7 @@ func TestSendStateMachine(t *testing.T) {
 
 func TestApplyStatuses(t *testing.T) {
 	s := openTest(t)
-	ids, _ := s.AddPending(ctx, 0, "ann", "json", msgs(3))
+	ids, _ := addPending(s, ctx, 0, "ann", "json", msgs(3))
 	if err := s.RecordResults(ctx, ids, []sms.Result{
 		{Outcome: sms.Accepted, ID: 101}, {Outcome: sms.Accepted, ID: 102}, {Outcome: sms.Accepted, ID: 103},
 	}); err != nil {
@@ -531,7 +531,7 @@ func TestApplyStatuses(t *testing.T) {
 
 func TestOrphanReceipts(t *testing.T) {
 	s := openTest(t)
-	ids, _ := s.AddPending(ctx, 0, "ann", "smpp", msgs(1))
+	ids, _ := addPending(s, ctx, 0, "ann", "smpp", msgs(1))
 	// Receipts overtake the recording of the reply.
 	if ups, err := s.ApplyStatuses(ctx, "smpp", []sms.StatusReport{{ID: 999, Status: sms.Sent}}); err != nil || len(ups) != 0 {
 		t.Fatalf("%v %v", ups, err)
@@ -573,7 +573,7 @@ func TestExpireStale(t *testing.T) {
 	m[2].At = t0.Add(10 * time.Hour) // scheduled: counted from then
 	m[2].Validity = time.Hour        //
 	m[3].Validity = 100 * time.Hour  // the gateway caps it at 48 h
-	ids, _ := s.AddPending(ctx, 0, "ann", "json", m)
+	ids, _ := addPending(s, ctx, 0, "ann", "json", m)
 	s.RecordResults(ctx, ids, []sms.Result{
 		{Outcome: sms.Accepted, ID: 1}, {Outcome: sms.Accepted, ID: 2}, {Outcome: sms.Accepted, ID: 3}, {Outcome: sms.Accepted, ID: 4},
 	})
@@ -619,7 +619,7 @@ func TestExpireStale(t *testing.T) {
 func TestResend(t *testing.T) {
 	s := openTest(t)
 	batch, _ := s.CreateBatch(ctx, "b", "ann", "json", 4)
-	ids, _ := s.AddPending(ctx, batch, "ann", "json", msgs(4))
+	ids, _ := addPending(s, ctx, batch, "ann", "json", msgs(4))
 	s.RecordResults(ctx, ids, []sms.Result{
 		{Outcome: sms.OutcomeUnknown}, {Outcome: sms.NotSent}, {Outcome: sms.Accepted, ID: 5}, {Outcome: sms.Refused, Code: sms.CodeNoFunds},
 	})
@@ -657,9 +657,9 @@ func TestFilters(t *testing.T) {
 		{To: "375331234567", Text: "hello"},
 		{To: "375297654321", Text: "Hello again"},
 	}
-	ids, _ := s.AddPending(ctx, batch, "ann", "json", m[:2])
+	ids, _ := addPending(s, ctx, batch, "ann", "json", m[:2])
 	s.now = func() time.Time { return t0.Add(time.Hour) }
-	ids2, _ := s.AddPending(ctx, 0, "ann", "json", m[2:])
+	ids2, _ := addPending(s, ctx, 0, "ann", "json", m[2:])
 	ids = append(ids, ids2...)
 	s.RecordResults(ctx, ids, []sms.Result{{Outcome: sms.Accepted, ID: 1}, {Outcome: sms.Accepted, ID: 2}, {Outcome: sms.NotSent}})
 	s.ApplyStatuses(ctx, "http", []sms.StatusReport{{ID: 1, Status: sms.Delivered}})
@@ -772,7 +772,7 @@ func TestBalances(t *testing.T) {
 
 func TestEmptyInput(t *testing.T) {
 	s := openTest(t)
-	if ids, err := s.AddPending(ctx, 0, "", "", nil); ids != nil || err != nil {
+	if ids, err := addPending(s, ctx, 0, "", "", nil); ids != nil || err != nil {
 		t.Error(ids, err)
 	}
 	if err := s.RecordResults(ctx, nil, nil); err != nil {
@@ -781,8 +781,8 @@ func TestEmptyInput(t *testing.T) {
 	if ups, err := s.ApplyStatuses(ctx, "http", nil); ups != nil || err != nil {
 		t.Error(ups, err)
 	}
-	if _, err := s.AddPending(ctx, 12345, "", "", msgs(1)); err == nil || !strings.Contains(err.Error(), "store: add pending") {
-		t.Errorf("AddPending to a missing batch: %v", err)
+	if _, err := addPending(s, ctx, 12345, "", "", msgs(1)); err == nil || !strings.Contains(err.Error(), "store: add queued") {
+		t.Errorf("AddQueued to a missing batch: %v", err)
 	}
 	if rows, err := s.Latest(ctx, Filter{Limit: -5, Offset: -3}); err != nil || len(rows) != 0 {
 		t.Error(rows, err)
@@ -844,4 +844,17 @@ func TestInFlight(t *testing.T) {
 	if r, _ := s.Message(ctx, ids[2]); r.Error != Interrupted {
 		t.Errorf("in-flight row: %+v", r)
 	}
+}
+
+// addPending records msgs as the outbox does right before their request
+// leaves: queued, then marked in flight.
+func addPending(s *Store, ctx context.Context, batch int64, agent, transport string, m []sms.Message) ([]int64, error) {
+	ids, err := s.AddQueued(ctx, batch, agent, transport, m)
+	if err != nil || len(ids) == 0 {
+		return ids, err
+	}
+	if _, err := s.MarkPending(ctx, ids); err != nil {
+		return nil, err
+	}
+	return ids, nil
 }
