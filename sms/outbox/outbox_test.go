@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/smsdash/smsdash/sms"
@@ -145,4 +146,38 @@ func (r *recoverFirst) MarkPending(ctx context.Context, ids []int64) ([]bool, er
 		return nil, err
 	}
 	return r.Store.MarkPending(ctx, ids)
+}
+
+// A store that fails to record stops the send: nothing more leaves, the
+// error says what happened, and nothing hangs.
+func TestRecordFailureStops(t *testing.T) {
+	g := &gateway{outcome: func(int) sms.Outcome { return sms.Accepted }}
+	ob, st := setup(t, g)
+	ob.Store = &failSecondRecord{Store: st}
+	_, _, err := ob.Send(context.Background(), 0, messages(12))
+	if err == nil || !strings.Contains(err.Error(), "recording the gateway's reply") {
+		t.Fatalf("error %v", err)
+	}
+	if g.calls > 3 {
+		t.Errorf("%d packages sent after the store failed", g.calls)
+	}
+	// What was on its way when the store failed is in flight: unknown at
+	// the next start, never lost, never sent again by itself.
+	unknown, notSent, err := st.RecoverPending(context.Background())
+	if err != nil || unknown == 0 || unknown+notSent+3 != 12 {
+		t.Errorf("after recovery: %d unknown, %d not sent, %v", unknown, notSent, err)
+	}
+}
+
+type failSecondRecord struct {
+	*store.Store
+	n int
+}
+
+func (f *failSecondRecord) RecordResults(ctx context.Context, ids []int64, res []sms.Result) error {
+	f.n++
+	if f.n == 2 {
+		return errors.New("disk full")
+	}
+	return f.Store.RecordResults(ctx, ids, res)
 }
