@@ -263,7 +263,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case tea.KeyMsg:
 		return m.key(msg)
 	case loadedMsg:
-		m.loaded2(msg)
+		m.fileLoaded(msg)
 	case balanceMsg:
 		if n := len(msg.p); n > 0 && !msg.p[n-1].At.Before(m.balanceAt) {
 			m.balance, m.balanceKnown, m.balanceAt = msg.p[n-1].Credits, true, msg.p[n-1].At
@@ -406,7 +406,7 @@ func (m *Model) load() tea.Cmd {
 	}
 }
 
-func (m *Model) loaded2(msg loadedMsg) {
+func (m *Model) fileLoaded(msg loadedMsg) {
 	m.loading = false
 	if msg.err != nil {
 		m.loadErr = msg.err
@@ -759,10 +759,7 @@ func (m *Model) choice(in *field.Input, f int, note string) string {
 }
 
 func (m *Model) label(text string, f int) string {
-	if m.focus == f {
-		return m.ctx.S.Focused.Render(common.Pad("› "+text, labelW))
-	}
-	return m.ctx.S.Label.Render(common.Pad("  "+text, labelW))
+	return m.ctx.Label(text, m.focus == f, labelW)
 }
 
 func (m *Model) unfinishedLine() string {

@@ -153,6 +153,15 @@ func Pad(s string, width int) string {
 	return s + strings.Repeat(" ", width-w)
 }
 
+// Label draws a form field's label in a column of width cells, marked
+// "›" (not only coloured) when the field has focus.
+func (c *Context) Label(text string, focused bool, width int) string {
+	if focused {
+		return c.S.Focused.Render(Pad("› "+text, width))
+	}
+	return c.S.Label.Render(Pad("  "+text, width))
+}
+
 // Minsk formats t in Minsk time, the zone agents and the gateway use.
 func Minsk(t time.Time, layout string) string {
 	if t.IsZero() {

@@ -413,10 +413,7 @@ func (m *Model) label(text string, f int) string {
 	if text == "" {
 		return strings.Repeat(" ", labelW)
 	}
-	if m.focus == f {
-		return m.ctx.S.Focused.Render(common.Pad("› "+text, labelW))
-	}
-	return m.ctx.S.Label.Render(common.Pad("  "+text, labelW))
+	return m.ctx.Label(text, m.focus == f, labelW)
 }
 
 // recipientLines: the numbers as they will be sent, then each rejected
