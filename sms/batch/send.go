@@ -174,10 +174,8 @@ func checkResumeTime(ctx context.Context, st *store.Store, batchID int64) error 
 	return nil
 }
 
-// history is the outbox's view of the store: a package's outcomes are
-// recorded set-wise (store.RecordOutcomes, same contract as
-// RecordResults), and a resume hands over the rows ResumeBatch recorded
-// as queued instead of recording new ones.
+// history is the outbox's view of the store: a resume hands over the
+// rows ResumeBatch recorded as queued instead of recording new ones.
 type history struct {
 	*store.Store
 	queued []int64 // nil for a new batch
@@ -191,10 +189,6 @@ func (h history) AddQueued(ctx context.Context, batchID int64, agent, transport 
 		return nil, fmt.Errorf("resume: %d messages for %d recorded rows", len(msgs), len(h.queued))
 	}
 	return h.queued, nil
-}
-
-func (h history) RecordResults(ctx context.Context, ids []int64, results []sms.Result) error {
-	return h.Store.RecordOutcomes(ctx, ids, results)
 }
 
 // transport picks the batch transport and its gateway.

@@ -210,7 +210,7 @@ func (s *Store) Message(ctx context.Context, id int64) (Row, error) {
 }
 
 // Counts returns the number of messages in each display bucket (see
-// Bucket) over the whole history, from the table the triggers keep:
+// Bucket) over the whole history, from the table the store keeps:
 // instant at any size. Empty buckets are left out.
 func (s *Store) Counts(ctx context.Context) (map[string]int, error) {
 	return s.counts(ctx, "counts", `SELECT status, n FROM status_counts WHERE n <> 0`)

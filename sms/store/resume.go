@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/smsdash/smsdash/sms"
@@ -96,6 +95,10 @@ func (s *Store) ResumeBatch(ctx context.Context, batchID int64, agent, transport
 			return nil
 		}
 		now := s.now()
+		if err := recount(ctx, tx, `SELECT `+bucketSQL+`, `+stateBucket(StateResent)+`
+			FROM messages WHERE batch_id = ? AND state = 'not_sent'`, batchID); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE messages SET state = 'resent', updated_at = ?
 			WHERE batch_id = ? AND state = 'not_sent'`, ms(now), batchID); err != nil {
 			return err
@@ -117,104 +120,6 @@ func (s *Store) ResumeBatch(ctx context.Context, batchID int64, agent, transport
 	}
 	return ids, msgs, nil
 }
-
-// RecordOutcomes is RecordResults for a package at once, with the same
-// contract: it writes only rows that are pending or queued, or unknown
-// as Interrupted; each written row takes one history entry; orphan
-// receipts of the ids it records are applied. The results go into a
-// temporary table and are matched in a few set-wise statements instead
-// of two statements a row, which makes it several times faster for the
-// hundreds of messages of a package.
-func (s *Store) RecordOutcomes(ctx context.Context, ids []int64, results []sms.Result) error {
-	if len(ids) != len(results) {
-		return fmt.Errorf("store: record outcomes: %d ids but %d results", len(ids), len(results))
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	return s.write(ctx, "record outcomes", func(tx *sql.Tx) error {
-		if err := doneInFlight(ctx, tx, ids); err != nil {
-			return err
-		}
-		now := ms(s.now())
-		// The table stays on the write connection between calls (making
-		// and dropping it would change the schema, and SQLite would then
-		// prepare every statement again); it is emptied before and after.
-		if _, err := tx.ExecContext(ctx, outcomeTableSQL); err != nil {
-			return err
-		}
-		err := insertRows(ctx, tx, `INSERT OR IGNORE INTO temp.outcome_in(id, state, gateway_id, parts, code, error, final)`, 7, len(ids),
-			func(i int, args []any) []any {
-				r := results[i]
-				state, gatewayID, final, code, note := outcome(r)
-				return append(args, ids[i], string(state), nullID(gatewayID), max(r.Parts, 0), code, note, final)
-			})
-		if err != nil {
-			return err
-		}
-		for _, q := range []struct {
-			sql  string
-			args []any
-		}{
-			// Only rows still waiting for their outcome are written.
-			{`DELETE FROM temp.outcome_in WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = outcome_in.id
-				AND (m.state IN ('pending', 'queued') OR (m.state = 'unknown' AND m.error = ?)))`, []any{Interrupted}},
-			// The IN makes SQLite walk the few ids rather than the whole
-			// messages table.
-			{`UPDATE messages SET state = o.state, gateway_id = o.gateway_id, parts = o.parts, code = o.code,
-				error = o.error, final = o.final, updated_at = ?
-				FROM temp.outcome_in o WHERE messages.id = o.id AND messages.id IN (SELECT id FROM temp.outcome_in)`, []any{now}},
-			{`INSERT INTO status_history(message_id, state, at, source, note)
-				SELECT id, state, ?, 'send', error FROM temp.outcome_in ORDER BY id`, []any{now}},
-		} {
-			if _, err := tx.ExecContext(ctx, q.sql, q.args...); err != nil {
-				return err
-			}
-		}
-		orphans, err := newOrphanApplier(ctx, tx)
-		if err != nil {
-			return err
-		}
-		defer orphans.close()
-		if orphans.sel != nil {
-			rows, err := tx.QueryContext(ctx, `SELECT id, gateway_id FROM temp.outcome_in WHERE gateway_id IS NOT NULL ORDER BY id`)
-			if err != nil {
-				return err
-			}
-			var pairs [][2]int64
-			for rows.Next() {
-				var p [2]int64
-				if err := rows.Scan(&p[0], &p[1]); err != nil {
-					rows.Close()
-					return err
-				}
-				pairs = append(pairs, p)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return err
-			}
-			for _, p := range pairs {
-				if err := orphans.apply(ctx, p[0], p[1]); err != nil {
-					return fmt.Errorf("message %d: %w", p[0], err)
-				}
-			}
-		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM temp.outcome_in`)
-		return err
-	})
-}
-
-const outcomeTableSQL = `CREATE TEMP TABLE IF NOT EXISTS outcome_in (
-	id         INTEGER PRIMARY KEY,
-	state      TEXT    NOT NULL,
-	gateway_id INTEGER,
-	parts      INTEGER NOT NULL,
-	code       INTEGER NOT NULL,
-	error      TEXT    NOT NULL,
-	final      INTEGER NOT NULL
-);
-DELETE FROM temp.outcome_in`
 
 // Unfinished is a batch with messages that never left.
 type Unfinished struct {

@@ -3,7 +3,6 @@ package store
 import (
 	"errors"
 	"path/filepath"
-	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -137,80 +136,71 @@ func TestResumeBatchConcurrent(t *testing.T) {
 	}
 }
 
-// RecordOutcomes leaves the history exactly as RecordResults does.
-func TestRecordOutcomesLikeRecordResults(t *testing.T) {
-	var stores [2]*Store
-	var ids [2][]int64
-	for k := range stores {
-		s := openTest(t)
-		stores[k] = s
-		a, _ := s.AddQueued(ctx, 0, "ann", "json", msgs(4))
-		s.MarkPending(ctx, a[:2])
-		s.RecoverPending(ctx) // a0, a1 unknown (interrupted); a2, a3 not sent
-		// A receipt that overtakes its send's reply.
-		if _, err := s.ApplyStatuses(ctx, "http", []sms.StatusReport{{ID: 5001, Status: sms.Sent}, {ID: 5001, Status: sms.Delivered}}); err != nil {
+// RecordResults on a package that mixes every kind of row and outcome.
+func TestRecordResultsMixed(t *testing.T) {
+	s := openTest(t)
+	a, _ := s.AddQueued(ctx, 0, "ann", "json", msgs(4))
+	s.MarkPending(ctx, a[:2])
+	s.RecoverPending(ctx) // a0, a1 unknown (interrupted); a2, a3 not sent
+	// A receipt that overtakes its send's reply.
+	if _, err := s.ApplyStatuses(ctx, "http", []sms.StatusReport{{ID: 5001, Status: sms.Sent}, {ID: 5001, Status: sms.Delivered}}); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := s.AddQueued(ctx, 0, "ann", "json", msgs(8))
+	s.MarkPending(ctx, b[:6])
+	u, _ := s.AddQueued(ctx, 0, "ann", "json", msgs(1))
+	s.MarkPending(ctx, u)
+	s.RecordResults(ctx, u, []sms.Result{{Outcome: sms.Accepted, ID: 4000}})
+	ids := append(append(append([]int64{a[0], a[2]}, b...), u...), b[1])
+	type want struct {
+		state   State
+		status  sms.Status
+		gateway int64
+		code    sms.Code
+		err     string
+		history int // entries, the recording itself included
+	}
+	cases := []struct {
+		res  sms.Result
+		want want
+	}{
+		{sms.Result{Outcome: sms.Accepted, ID: 5000, Parts: 1}, want{StateAccepted, sms.StatusNone, 5000, 0, "", 3}}, // interrupted: the real reply wins
+		{sms.Result{Outcome: sms.Accepted, ID: 5009, Parts: 1}, want{StateNotSent, sms.StatusNone, 0, 0, NeverLeft, 2}},
+		{sms.Result{Outcome: sms.Accepted, ID: 5001, Parts: 2}, want{StateAccepted, sms.Delivered, 5001, 0, "", 3}}, // the orphan applies (the last report of the two)
+		{sms.Result{Outcome: sms.Refused, Code: sms.CodeBadRecipient}, want{StateRefused, sms.StatusNone, 0, sms.CodeBadRecipient, sms.CodeBadRecipient.Error(), 2}},
+		{sms.Result{Outcome: sms.NotSent, Err: errors.New("connection refused")}, want{StateNotSent, sms.StatusNone, 0, 0, "connection refused", 2}},
+		{sms.Result{Outcome: sms.OutcomeUnknown, Err: errors.New("reply lost")}, want{StateUnknown, sms.StatusNone, 0, 0, "reply lost", 2}},
+		{sms.Result{Outcome: sms.Accepted}, want{StateUnknown, sms.StatusNone, 0, 0, "the gateway accepted the message but gave no id", 2}},
+		{sms.Result{Outcome: sms.Accepted, ID: 5002, Parts: 3}, want{StateAccepted, sms.StatusNone, 5002, 0, "", 2}},
+		{sms.Result{Outcome: sms.NotSent, Err: errors.New("stopped")}, want{StateNotSent, sms.StatusNone, 0, 0, "stopped", 2}}, // queued
+		{sms.Result{Outcome: sms.Refused, Code: sms.CodeNoFunds}, want{StateRefused, sms.StatusNone, 0, sms.CodeNoFunds, sms.CodeNoFunds.Error(), 2}},
+		{sms.Result{Outcome: sms.Accepted, ID: 4001}, want{StateAccepted, sms.StatusNone, 4000, 0, "", 2}},                                                                       // already recorded: left alone
+		{sms.Result{Outcome: sms.OutcomeUnknown, Err: errors.New("listed twice")}, want{StateRefused, sms.StatusNone, 0, sms.CodeBadRecipient, sms.CodeBadRecipient.Error(), 2}}, // the first result for b1 counts
+	}
+	results := make([]sms.Result, len(cases))
+	for i, c := range cases {
+		results[i] = c.res
+	}
+	if err := s.RecordResults(ctx, ids, results); err != nil {
+		t.Fatal(err)
+	}
+	// A second call on the same connection works (the table is reused)
+	// and leaves recorded rows alone.
+	if err := s.RecordResults(ctx, ids[:1], []sms.Result{{Outcome: sms.NotSent}}); err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range cases {
+		r, err := s.Message(ctx, ids[i])
+		if err != nil {
 			t.Fatal(err)
 		}
-		b, _ := s.AddQueued(ctx, 0, "ann", "json", msgs(8))
-		s.MarkPending(ctx, b[:6])
-		u, _ := s.AddQueued(ctx, 0, "ann", "json", msgs(1))
-		s.MarkPending(ctx, u)
-		s.RecordResults(ctx, u, []sms.Result{{Outcome: sms.Accepted, ID: 4000}}) // already recorded: left alone
-		ids[k] = append(append(append([]int64{a[0], a[2]}, b...), u...), b[1])
-	}
-	results := []sms.Result{
-		{Outcome: sms.Accepted, ID: 5000, Parts: 1},                        // interrupted: the real reply wins
-		{Outcome: sms.Accepted, ID: 5009, Parts: 1},                        // not sent: left alone
-		{Outcome: sms.Accepted, ID: 5001, Parts: 2},                        // the orphan applies
-		{Outcome: sms.Refused, Code: sms.CodeBadRecipient},                 //
-		{Outcome: sms.NotSent, Err: errors.New("connection refused")},      //
-		{Outcome: sms.OutcomeUnknown, Err: errors.New("reply lost")},       //
-		{Outcome: sms.Accepted},                                            // no id: unknown
-		{Outcome: sms.Accepted, ID: 5002, Parts: 3},                        //
-		{Outcome: sms.NotSent, Err: errors.New("stopped")},                 // queued
-		{Outcome: sms.Refused, Code: sms.CodeNoFunds},                      // queued
-		{Outcome: sms.Accepted, ID: 4001},                                  // already accepted: left alone
-		{Outcome: sms.OutcomeUnknown, Err: errors.New("listed twice: no")}, // second result for b[1]
-	}
-	if err := stores[0].RecordResults(ctx, ids[0], results); err != nil {
-		t.Fatal(err)
-	}
-	if err := stores[1].RecordOutcomes(ctx, ids[1], results); err != nil {
-		t.Fatal(err)
-	}
-	// A second call on the same connection works (the table is reused).
-	if err := stores[1].RecordOutcomes(ctx, ids[1][:1], results[:1]); err != nil {
-		t.Fatal(err)
-	}
-	if err := stores[0].RecordResults(ctx, ids[0][:1], results[:1]); err != nil {
-		t.Fatal(err)
-	}
-	var rows [2][]Row
-	for k, s := range stores {
-		var err error
-		if rows[k], err = s.Latest(ctx, Filter{}); err != nil {
-			t.Fatal(err)
+		h, _ := s.History(ctx, ids[i])
+		got := want{r.State, r.Status, r.GatewayID, r.Code, r.Error, len(h)}
+		if got != c.want {
+			t.Errorf("%d (message %d): got %+v, want %+v", i, ids[i], got, c.want)
 		}
 	}
-	if !reflect.DeepEqual(rows[0], rows[1]) {
-		t.Fatalf("rows differ:\n%+v\n%+v", rows[0], rows[1])
-	}
-	for _, r := range rows[0] {
-		h0, _ := stores[0].History(ctx, r.ID)
-		h1, _ := stores[1].History(ctx, r.ID)
-		if !reflect.DeepEqual(h0, h1) {
-			t.Errorf("history of %d differs:\n%+v\n%+v", r.ID, h0, h1)
-		}
-	}
-	c0, _ := stores[0].Counts(ctx)
-	c1, _ := stores[1].Counts(ctx)
-	if !reflect.DeepEqual(c0, c1) {
-		t.Errorf("counts %v %v", c0, c1)
-	}
-	if r, _ := stores[1].Message(ctx, ids[1][2]); r.Status != sms.Delivered || r.GatewayID != 5001 {
-		t.Errorf("orphan not applied: %+v", r)
-	}
-	if err := stores[1].RecordOutcomes(ctx, ids[1][:2], results[:1]); err == nil {
+	if err := s.RecordResults(ctx, ids[:2], results[:1]); err == nil {
 		t.Error("mismatched lengths accepted")
 	}
 }

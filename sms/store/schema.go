@@ -10,7 +10,7 @@ import (
 // file from PRAGMA user_version i to i+1. A step that has been released
 // must never change (files in the field were made by it); change the
 // schema by appending a step.
-var migrations = []string{schemaV1, schemaV2, schemaV3}
+var migrations = []string{schemaV1, schemaV2, schemaV3, schemaV4}
 
 // schemaV1 is the first schema. Times are unix milliseconds except
 // scheduled_at (unix seconds); validity_s is in seconds, 0 meaning the
@@ -88,7 +88,8 @@ CREATE INDEX balance_at ON balance(at);
 `
 
 // schemaV2 adds:
-//   - status_counts, kept by triggers, so that the dashboard's counts over
+//   - status_counts, kept by triggers (by the store's statements since
+//     schemaV4), so that the dashboard's counts over
 //     a long history cost nothing. It is keyed by the display bucket: the
 //     status word when there is one ("Delivered", capitalised as the API
 //     writes it), else the local state ("pending", lower case). bucketSQL
@@ -143,6 +144,20 @@ CREATE TABLE inflight (
 	lo INTEGER NOT NULL,
 	hi INTEGER NOT NULL
 );
+`
+
+// schemaV4 drops the counting triggers: a trigger runs once per row, and
+// in a batch of 100,000 they cost a fifth of the store's time. The
+// statements that change a bucket now move the counts themselves, set-wise,
+// in the same transaction (counts.go). The counts are rebuilt here, which
+// also mends any drift a hand edit of the file caused.
+const schemaV4 = `
+DROP TRIGGER messages_count_insert;
+DROP TRIGGER messages_count_update;
+DROP TRIGGER messages_count_delete;
+DELETE FROM status_counts;
+INSERT INTO status_counts(status, n)
+	SELECT (CASE WHEN status <> '' THEN status ELSE state END), count(*) FROM messages GROUP BY 1;
 `
 
 // bucketSQL is a message's display bucket (see schemaV2). It must stay

@@ -115,6 +115,7 @@ func (s *Store) ApplyStatuses(ctx context.Context, source string, reports []sms.
 			args []any
 		}{
 			{matchReportsSQL, nil},
+			{recountSQL(`SELECT (CASE WHEN old <> '' THEN old ELSE 'accepted' END), new FROM temp.report_change`), nil},
 			// Two updates: setting final, even to its old value, costs an
 			// update of the tracked index, and most changes are not final.
 			{`UPDATE messages SET status = c.new, status_at = ?, updated_at = ?,
@@ -183,7 +184,7 @@ const matchReportsSQL = `INSERT INTO temp.report_change
 // records their gateway ids. Orphans are rare, so it costs one query per
 // transaction when there are none.
 type orphanApplier struct {
-	sel, upd, hist, del *sql.Stmt
+	sel, count, upd, hist, del *sql.Stmt
 }
 
 func newOrphanApplier(ctx context.Context, tx *sql.Tx) (*orphanApplier, error) {
@@ -197,6 +198,7 @@ func newOrphanApplier(ctx context.Context, tx *sql.Tx) (*orphanApplier, error) {
 		sql  string
 	}{
 		{&o.sel, `SELECT status, at, source FROM orphan_receipts WHERE gateway_id = ? ORDER BY at, rowid`},
+		{&o.count, recountSQL(`SELECT ` + bucketSQL + `, ? FROM messages WHERE id = ?`)},
 		{&o.upd, `UPDATE messages SET status = ?, final = ?, status_at = ?, updated_at = ? WHERE id = ?`},
 		{&o.hist, `INSERT INTO status_history(message_id, state, status, at, source, note)
 			VALUES (?, 'accepted', ?, ?, ?, 'the report arrived before the send was recorded')`},
@@ -213,7 +215,7 @@ func newOrphanApplier(ctx context.Context, tx *sql.Tx) (*orphanApplier, error) {
 }
 
 func (o *orphanApplier) close() {
-	for _, s := range []*sql.Stmt{o.sel, o.upd, o.hist, o.del} {
+	for _, s := range []*sql.Stmt{o.sel, o.count, o.upd, o.hist, o.del} {
 		if s != nil {
 			s.Close()
 		}
@@ -253,6 +255,9 @@ func (o *orphanApplier) apply(ctx context.Context, id, gatewayID int64) error {
 	for _, r := range list {
 		if r.status == sms.StatusNone || r.status == cur || cur.Final() {
 			continue
+		}
+		if _, err := o.count.ExecContext(ctx, r.status.String(), id); err != nil {
+			return err
 		}
 		if _, err := o.upd.ExecContext(ctx, r.status.String(), r.status.Final(), r.at, r.at, id); err != nil {
 			return err
