@@ -38,8 +38,9 @@ test:
 	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 $(PKGS)
 
+# bench: one package at a time, so that the figures are not shared.
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem -count=1 $(PKGS)
+	$(GO) test -p 1 -run='^$$' -bench=. -benchmem -count=1 $(PKGS)
 
 # fuzz: each fuzz target for FUZZTIME.
 fuzz:
