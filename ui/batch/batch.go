@@ -1,5 +1,6 @@
 // Package batch is the Batch tab: a list (CSV or XLSX) read from a typed
-// path, its columns mapped, a template typed, the check report and the
+// path or chosen in a file picker, its sheet and header row chosen, its
+// columns mapped, a template typed, the check report and the
 // preview live as the mapping changes, a confirmation with the cost, and
 // the send with progress, cancel and resume.
 package batch
@@ -14,8 +15,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/filepicker"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/smsdash/smsdash/sms"
 	sbatch "github.com/smsdash/smsdash/sms/batch"
@@ -27,6 +30,8 @@ import (
 // The focusable parts of the form, in tab order.
 const (
 	fPath = iota
+	fSheet  // XLSX with several sheets only
+	fHeader // whether the first row names the columns
 	fPhone
 	fSource
 	fTpl
@@ -56,10 +61,16 @@ type Model struct {
 	focus                               int
 	stage                               int
 
+	picker   filepicker.Model
+	picking  bool   // the picker is open
+	pickNote string // why the last choice was not taken
+
 	loading  bool
 	loadErr  error
 	table    *sbatch.Table
 	loaded   string // the path the table came from
+	sheet    string // the sheet asked for; "" the first
+	header   int    // headerAuto, headerYes or headerNo
 	phoneCol int
 	textCol  int // -1: the template
 	colErr   error
@@ -90,6 +101,13 @@ type Model struct {
 	summary  *sbatch.Summary
 	sendErr  error
 }
+
+// The header choices.
+const (
+	headerAuto = iota // detected
+	headerYes
+	headerNo
+)
 
 // run is a send under way.
 type run struct {
@@ -146,11 +164,17 @@ func (m *Model) loadUnfinished() tea.Cmd {
 	}
 }
 
-func (m *Model) SetSize(w, h int) { m.w, m.h = w, h }
+func (m *Model) SetSize(w, h int) {
+	m.w, m.h = w, h
+	if m.picking {
+		m.picker.SetHeight(m.pickerHeight())
+	}
+}
 
-// Capturing: typing goes into a field, or the confirmation waits for y/n.
+// Capturing: typing goes into a field or the picker, or the confirmation
+// waits for y/n.
 func (m *Model) Capturing() bool {
-	return (m.stage == stForm && m.input() != nil) || m.stage == stConfirm
+	return m.picking || (m.stage == stForm && m.input() != nil) || m.stage == stConfirm
 }
 
 func (m *Model) input() *field.Input {
@@ -186,7 +210,7 @@ func (m *Model) setFocus(f int) {
 }
 
 type keys struct {
-	next, prev, load, send, choose, esc, scroll, resume, yes, no, cancel key.Binding
+	next, prev, load, browse, send, choose, esc, scroll, resume, yes, now, no, cancel key.Binding
 }
 
 func (m *Model) keys() keys {
@@ -195,12 +219,14 @@ func (m *Model) keys() keys {
 		next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", t.NextField)),
 		prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", t.PrevField)),
 		load:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", t.BatchLoadKey)),
+		browse: key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", t.BatchBrowse)),
 		send:   key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", t.Send)),
 		choose: key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", t.BatchChooseCol)),
 		esc:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", t.StopTyping)),
 		scroll: key.NewBinding(key.WithKeys("pgdown", "pgup"), key.WithHelp("pgup/pgdn", t.BatchScroll)),
 		resume: key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", t.BatchResume)),
 		yes:    key.NewBinding(key.WithKeys("y", "enter"), key.WithHelp("y/enter", t.BatchConfirmKey)),
+		now:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", t.BatchResumeNow)),
 		no:     key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", t.BatchDeny)),
 		cancel: key.NewBinding(key.WithKeys("esc", "ctrl+x"), key.WithHelp("esc/ctrl+x", t.BatchCancel)),
 	}
@@ -209,8 +235,14 @@ func (m *Model) keys() keys {
 // ShortHelp lists only the keys that work now.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys()
+	if m.picking {
+		return m.pickerKeys()
+	}
 	switch m.stage {
 	case stConfirm:
+		if m.resumeID != 0 {
+			return []key.Binding{k.yes, k.now, k.no}
+		}
 		return []key.Binding{k.yes, k.no}
 	case stSending:
 		if m.run != nil && !m.run.cancelled {
@@ -225,10 +257,11 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.focus == fPath {
 		out = append(out, k.load)
 	}
+	out = append(out, k.browse)
 	if m.report != nil && len(m.report.Messages) > 0 {
 		out = append(out, k.send)
 	}
-	if m.focus == fPhone || m.focus == fSource || (m.focus == fSender && len(m.senders) > 1) {
+	if m.focus == fPhone || m.focus == fSource || m.focus == fSheet || m.focus == fHeader || (m.focus == fSender && len(m.senders) > 1) {
 		out = append(out, k.choose)
 	}
 	if len(m.unfinished) > 0 {
@@ -243,7 +276,7 @@ func (m *Model) ShortHelp() []key.Binding {
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys()
 	out := [][]key.Binding{m.ShortHelp()}
-	if m.stage == stForm || m.stage == stDone {
+	if !m.picking && (m.stage == stForm || m.stage == stDone) {
 		col := []key.Binding{}
 		if m.table != nil {
 			col = append(col, k.prev)
@@ -259,6 +292,10 @@ func (m *Model) FullHelp() [][]key.Binding {
 }
 
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	var pick tea.Cmd
+	if _, isKey := msg.(tea.KeyMsg); m.picking && !isKey {
+		m.picker, pick = m.picker.Update(msg) // its directory listings
+	}
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		return m.key(msg)
@@ -289,7 +326,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.refreshSenders()
 		m.check()
 	}
-	return nil
+	return pick
 }
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
@@ -298,7 +335,9 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case stConfirm:
 		switch {
 		case key.Matches(msg, k.yes):
-			return m.start()
+			return m.start(false)
+		case m.resumeID != 0 && key.Matches(msg, k.now):
+			return m.start(true)
 		case key.Matches(msg, k.no):
 			m.stage, m.resumeID = stForm, 0
 		}
@@ -310,8 +349,13 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
+	if m.picking {
+		return m.pickKey(msg)
+	}
 	in := m.input()
 	switch {
+	case key.Matches(msg, k.browse):
+		return m.openPicker()
 	case key.Matches(msg, k.send):
 		m.ask()
 		return nil
@@ -333,6 +377,8 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case (m.focus == fPhone || m.focus == fSource) && key.Matches(msg, k.choose):
 		m.cycle(msg.Type == tea.KeyRight)
 		return nil
+	case (m.focus == fSheet || m.focus == fHeader) && key.Matches(msg, k.choose):
+		return m.reread(msg.Type == tea.KeyRight)
 	case m.focus == fSender && key.Matches(msg, k.choose):
 		d := 1
 		if msg.Type == tea.KeyLeft {
@@ -374,8 +420,17 @@ func (m *Model) move(d int) tea.Cmd {
 		m.setFocus(fPath)
 		return cmd
 	}
-	m.setFocus(common.Step(m.focus, d, nFocus))
+	f := common.Step(m.focus, d, nFocus)
+	for !m.usable(f) {
+		f = common.Step(f, d, nFocus)
+	}
+	m.setFocus(f)
 	return cmd
+}
+
+// usable: the sheet is a choice only when the workbook has several.
+func (m *Model) usable(f int) bool {
+	return f != fSheet || (m.table != nil && len(m.table.Sheets) > 1)
 }
 
 func (m *Model) pathChanged() bool {
@@ -393,17 +448,49 @@ func expand(p string) string {
 	return p
 }
 
-// load reads the file in a command: Update never waits for the disk.
+// load reads the typed path, a new list: its sheet and header choices
+// start over.
 func (m *Model) load() tea.Cmd {
 	p := expand(m.path.Value())
 	if p == "" || m.loading {
 		return nil
 	}
+	m.sheet, m.header = "", headerAuto
+	return m.read(p)
+}
+
+// read reads the file in a command (Update never waits for the disk),
+// with the sheet and header choices.
+func (m *Model) read(p string) tea.Cmd {
 	m.loading, m.loadErr = true, nil
+	opt := sbatch.ReadOptions{Sheet: m.sheet}
+	if m.header != headerAuto {
+		yes := m.header == headerYes
+		opt.Header = &yes
+	}
 	return func() tea.Msg {
-		t, err := sbatch.Read(p, sbatch.ReadOptions{})
+		t, err := sbatch.Read(p, opt)
 		return loadedMsg{path: p, table: t, err: err}
 	}
+}
+
+// reread steps the focused choice (sheet or header) and reads the list
+// again with it.
+func (m *Model) reread(right bool) tea.Cmd {
+	if m.table == nil || m.loading {
+		return nil
+	}
+	d := 1
+	if !right {
+		d = -1
+	}
+	if m.focus == fSheet {
+		i := max(slices.Index(m.table.Sheets, m.table.Sheet), 0)
+		m.sheet = m.table.Sheets[common.Step(i, d, len(m.table.Sheets))]
+	} else {
+		m.header = common.Step(m.header, d, 3)
+	}
+	return m.read(m.loaded)
 }
 
 func (m *Model) fileLoaded(msg loadedMsg) {
@@ -412,11 +499,17 @@ func (m *Model) fileLoaded(msg loadedMsg) {
 		m.loadErr = msg.err
 		return
 	}
+	again := m.table != nil && msg.path == m.loaded
 	m.table, m.loaded, m.scroll, m.problem = msg.table, msg.path, 0, ""
-	m.phoneCol = sbatch.GuessPhoneColumn(m.table)
-	m.textCol = sbatch.GuessTextColumn(m.table)
-	m.phone.SetValue(m.colName(m.phoneCol))
-	m.source.SetValue(m.colName(m.textCol))
+	// Read again with another sheet or header choice, the columns chosen
+	// stay where the new table has them.
+	if !again || strings.TrimSpace(m.phone.Value()) == "" || !m.has(m.phone.Value()) {
+		m.phone.SetValue(m.colName(sbatch.GuessPhoneColumn(m.table)))
+	}
+	if !again || !m.has(m.source.Value()) {
+		m.source.SetValue(m.colName(sbatch.GuessTextColumn(m.table)))
+	}
+	m.remap()
 	if m.focus == fPath {
 		m.setFocus(fPhone)
 		if m.phoneCol >= 0 {
@@ -426,7 +519,15 @@ func (m *Model) fileLoaded(msg loadedMsg) {
 			}
 		}
 	}
-	m.remap()
+}
+
+// has: v names a column of the table, or is empty.
+func (m *Model) has(v string) bool {
+	if v = strings.TrimSpace(v); v == "" {
+		return true
+	}
+	_, err := m.table.Column(v)
+	return err == nil
 }
 
 func (m *Model) colName(i int) string {
@@ -579,9 +680,15 @@ func (m *Model) blocker() string {
 }
 
 // start sends (or resumes) in a command; the progress arrives through a
-// channel read by a command that re-arms itself.
-func (m *Model) start() tea.Cmd {
+// channel read by a command that re-arms itself. A resume takes the time
+// typed in At, if any, else the batch's own; atOnce sends it right away
+// (the batch's time may have passed).
+func (m *Model) start(atOnce bool) tea.Cmd {
 	a, rep, name, id := m.ctx.App, m.report, m.loaded, m.resumeID
+	resume := sbatch.ResumeOptions{Reschedule: atOnce || !m.atTime.IsZero()}
+	if !atOnce {
+		resume.At = m.atTime
+	}
 	if id == 0 && (rep == nil || len(rep.Messages) == 0) {
 		m.stage = stForm
 		return nil
@@ -611,7 +718,8 @@ func (m *Model) start() tea.Cmd {
 		var sum *sbatch.Summary
 		var err error
 		if id != 0 {
-			sum, err = sbatch.Resume(ctx, a, id, sbatch.ResumeOptions{SendOptions: opt})
+			resume.SendOptions = opt
+			sum, err = sbatch.Resume(ctx, a, id, resume)
 		} else {
 			sum, err = sbatch.Send(ctx, a, rep, opt)
 		}
@@ -648,6 +756,9 @@ func (m *Model) done(d doneMsg) tea.Cmd {
 func (m *Model) Summary() *sbatch.Summary { return m.summary }
 
 func (m *Model) View() string {
+	if m.picking {
+		return m.pickerView()
+	}
 	t, s := m.ctx.T, m.ctx.S
 	var out []string
 	add := func(lines ...string) { out = append(out, lines...) }
@@ -662,7 +773,12 @@ func (m *Model) View() string {
 	case m.loadErr != nil:
 		add(common.Lines(s.Err, common.Wrap("✗ "+common.ErrText(m.loadErr, m.ctx.Lang()), m.w)))
 	case m.table != nil:
-		add(indent + s.Faint.Render(m.fileInfo()))
+		info := m.fileInfo()
+		if lipgloss.Width(info)+labelW > m.w {
+			add("  " + info)
+		} else {
+			add(indent + info)
+		}
 	default:
 		add(indent + s.Faint.Render(t.BatchPathHint))
 	}
@@ -728,12 +844,40 @@ func (m *Model) firstNonPhone() int {
 	return -1
 }
 
+// fileInfo describes the list read, with the sheet and header choices.
 func (m *Model) fileInfo() string {
-	t, tb := m.ctx.T, m.table
+	t, s, tb := m.ctx.T, m.ctx.S, m.table
+	var out string
 	if tb.Format == "xlsx" {
-		return fmt.Sprintf(t.BatchSheet, "XLSX", tb.Sheet, len(tb.Rows))
+		out = s.Faint.Render(fmt.Sprintf(t.BatchXLSXInfo, len(tb.Rows))+" · ") + m.option(t.BatchSheetL, tb.Sheet, fSheet)
+	} else {
+		out = s.Faint.Render(fmt.Sprintf(t.BatchFileInfo, strings.ToUpper(tb.Format), tb.Encoding, tb.Delimiter, len(tb.Rows)))
 	}
-	return fmt.Sprintf(t.BatchFileInfo, strings.ToUpper(tb.Format), tb.Encoding, tb.Delimiter, len(tb.Rows))
+	return out + s.Faint.Render(" · ") + m.option(t.BatchHeaderL, m.headerText(), fHeader)
+}
+
+// option draws a choice of the info line: "header: auto (yes)", with
+// "‹ … ›" while focused.
+func (m *Model) option(label, value string, f int) string {
+	s := m.ctx.S
+	if m.focus == f {
+		return s.Focused.Render(label + ": ‹ " + value + " ›")
+	}
+	return s.Faint.Render(label+": ") + value
+}
+
+func (m *Model) headerText() string {
+	t := m.ctx.T
+	switch m.header {
+	case headerYes:
+		return t.Yes
+	case headerNo:
+		return t.No
+	}
+	if m.table.Header {
+		return t.BatchAuto + " (" + t.Yes + ")"
+	}
+	return t.BatchAuto + " (" + t.No + ")"
 }
 
 // colNote names a column by letter: "(B)".
@@ -833,18 +977,30 @@ func (m *Model) reportLines(height int) []string {
 
 func (m *Model) confirmLines() []string {
 	t, s := m.ctx.T, m.ctx.S
-	var q string
+	var q, note string
+	keys := t.BatchConfirmKeys
+	when := common.Minsk(m.atTime, sms.TypedLayout)
 	if m.resumeID != 0 {
 		u := m.unfinished[0]
-		q = fmt.Sprintf(t.BatchConfirmResume, u.ID, u.Name, u.NotSent)
+		q, note, keys = fmt.Sprintf(t.BatchConfirmResume, u.ID, u.Name, u.NotSent), t.BatchResumeOwn, t.BatchResumeKeys
+		if !m.atTime.IsZero() {
+			note = fmt.Sprintf(t.BatchResumeAt, when)
+		}
 	} else {
 		r := m.report
 		q = fmt.Sprintf(t.BatchConfirm, len(r.Messages), r.Parts, r.Cost)
+		if !m.atTime.IsZero() {
+			note = fmt.Sprintf(t.BatchWhen, when)
+		}
 		if r.BalanceKnown && !r.Enough {
-			q += "\n" + s.Warn.Render("⚠ "+fmt.Sprintf(t.BatchCost, r.Cost, r.Balance)+" — "+t.BatchNotEnough)
+			note += "\n" + s.Warn.Render("⚠ "+fmt.Sprintf(t.BatchCost, r.Cost, r.Balance)+" — "+t.BatchNotEnough)
 		}
 	}
-	return []string{"", common.Lines(s.Title, common.Wrap(q, m.w)), s.Faint.Render(t.BatchConfirmKeys)}
+	out := []string{"", common.Lines(s.Title, common.Wrap(q, m.w))}
+	if note = strings.TrimPrefix(note, "\n"); note != "" {
+		out = append(out, common.Wrap(note, m.w))
+	}
+	return append(out, s.Faint.Render(common.Trunc(keys, m.w)))
 }
 
 func (m *Model) sendingLines() []string {

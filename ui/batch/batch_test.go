@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,10 +14,12 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
+	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/smsdash/smsdash/sms"
 	"github.com/smsdash/smsdash/sms/app"
+	"github.com/smsdash/smsdash/sms/sim"
 	"github.com/smsdash/smsdash/sms/store"
 	"github.com/smsdash/smsdash/sms/tracker"
 	"github.com/smsdash/smsdash/ui/common"
@@ -91,6 +94,7 @@ func press(t *testing.T, m *Model, keys ...string) {
 		"enter": tea.KeyEnter, "tab": tea.KeyTab, "shift+tab": tea.KeyShiftTab, "esc": tea.KeyEsc,
 		"ctrl+s": tea.KeyCtrlS, "ctrl+r": tea.KeyCtrlR, "ctrl+x": tea.KeyCtrlX, "left": tea.KeyLeft,
 		"right": tea.KeyRight, "backspace": tea.KeyBackspace, "pgdown": tea.KeyPgDown, "ctrl+u": tea.KeyCtrlU,
+		"ctrl+o": tea.KeyCtrlO, "down": tea.KeyDown, "up": tea.KeyUp,
 	}
 	for _, k := range keys {
 		msg := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
@@ -239,6 +243,8 @@ func TestCP1251Semicolon(t *testing.T) {
 func TestCancelAndResume(t *testing.T) {
 	m := newTab(t, "en")
 	m.ctx.App.Config.API.BatchSize = 1
+	// 60 packages of 20 ms: the cancel lands while most are still to go.
+	m.ctx.App.Sim.Server().SetFaults(sim.Faults{Latency: 20 * time.Millisecond})
 	press(t, m, "tab")
 	var b strings.Builder
 	b.WriteString("phone,text\n")
@@ -261,20 +267,139 @@ func TestCancelAndResume(t *testing.T) {
 	if m.summary == nil {
 		t.Fatalf("no summary: %v", m.sendErr)
 	}
-	if !m.summary.Cancelled {
-		t.Skip("the batch finished before the cancel")
+	if !m.summary.Cancelled || m.summary.NotSent == 0 {
+		t.Fatalf("the cancel did not stop the batch: %+v", m.summary)
 	}
 	wantView(t, m, "cancelled", "not sent", "ctrl+r resumes")
 	notSent := m.summary.NotSent
+	m.ctx.App.Sim.Server().SetFaults(sim.Faults{})
 	press(t, m, "ctrl+r")
-	wantView(t, m, "Resume batch")
-	press(t, m, "y")
+	wantView(t, m, "Resume batch", "keep the batch's own time", "a: resume, sending at once")
+	if !helpHas(m, "a") {
+		t.Error("the help bar lacks a")
+	}
+	press(t, m, "a")
 	if m.summary == nil || m.summary.Accepted != notSent {
 		t.Fatalf("resume: %+v, %v", m.summary, m.sendErr)
 	}
 	if len(m.unfinished) != 0 {
 		t.Fatal("still unfinished")
 	}
+}
+
+// The picker opens in the typed path's directory, goes into a folder
+// and back, refuses a file that is not a list, and loads the one chosen.
+func TestPicker(t *testing.T) {
+	m := newTab(t, "en")
+	dir := t.TempDir()
+	for name, data := range map[string]string{"list.csv": listCSV, "notes.pdf": "%PDF", "sub/inner.CSV": listCSV} {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	press(t, m, "tab", dir, "ctrl+o")
+	if !m.picking || !m.Capturing() {
+		t.Fatal("ctrl+o does not open the picker")
+	}
+	wantView(t, m, "Choose a list in "+dir, "sub", "list.csv", "notes.pdf")
+	if !helpHas(m, "esc") || helpHas(m, "ctrl+s") {
+		t.Errorf("help while picking: %v", m.ShortHelp())
+	}
+	// Folders come first: sub, then list.csv, notes.pdf.
+	press(t, m, "enter")
+	wantView(t, m, filepath.Join(dir, "sub"), "inner.CSV")
+	press(t, m, "left")
+	wantView(t, m, "list.csv")
+	press(t, m, "down", "down", "enter")
+	if !m.picking || m.pickNote == "" {
+		t.Fatal("a PDF was taken for a list")
+	}
+	wantView(t, m, "notes.pdf: not a CSV or XLSX list")
+	press(t, m, "up", "enter")
+	if m.picking || m.table == nil || m.loaded != filepath.Join(dir, "list.csv") {
+		t.Fatalf("not loaded: picking %v, %v, %q", m.picking, m.loadErr, m.loaded)
+	}
+	if m.path.Value() != filepath.Join(dir, "list.csv") {
+		t.Errorf("path field %q", m.path.Value())
+	}
+	// esc closes without choosing.
+	press(t, m, "ctrl+o", "esc")
+	if m.picking || m.loaded != filepath.Join(dir, "list.csv") {
+		t.Fatal("esc does not close the picker")
+	}
+}
+
+// The header row can be declared; the sheet of a workbook chosen; the
+// columns chosen stay when the new table has them.
+func TestSheetAndHeader(t *testing.T) {
+	m := newTab(t, "ru")
+	f := excelize.NewFile()
+	defer f.Close()
+	f.SetSheetName("Sheet1", "Клиенты")
+	for i, row := range [][]any{{"Телефон", "Имя"}, {"+375296717259", "Анна"}, {"+375331234500", "Вера"}} {
+		f.SetSheetRow("Клиенты", "A"+itoa(i+1), &row)
+	}
+	f.NewSheet("Архив")
+	for i, row := range [][]any{{"Телефон", "Имя"}, {"+375447654321", "Олег"}} {
+		f.SetSheetRow("Архив", "A"+itoa(i+1), &row)
+	}
+	p := filepath.Join(t.TempDir(), "list.xlsx")
+	if err := f.SaveAs(p); err != nil {
+		t.Fatal(err)
+	}
+	press(t, m, "tab", p, "enter")
+	if m.table == nil || m.table.Sheet != "Клиенты" {
+		t.Fatalf("not loaded: %v", m.loadErr)
+	}
+	wantView(t, m, "XLSX · строк 2", "лист: Клиенты", "заголовок: авто (да)")
+	if m.focus != fTpl {
+		t.Fatalf("focus %d, want the template", m.focus)
+	}
+	press(t, m, "Привет, {Имя}!", "esc", "tab") // from no focus, tab goes to the path
+	press(t, m, "tab")
+	if m.focus != fSheet {
+		t.Fatalf("focus %d, want the sheet", m.focus)
+	}
+	wantView(t, m, "лист: ‹ Клиенты ›")
+	press(t, m, "right")
+	if m.table.Sheet != "Архив" || len(m.table.Rows) != 1 || m.focus != fSheet {
+		t.Fatalf("sheet %q, %d rows, focus %d", m.table.Sheet, len(m.table.Rows), m.focus)
+	}
+	press(t, m, "tab", "right") // header: yes
+	if m.focus != fHeader || !m.table.Header || m.header != headerYes {
+		t.Fatalf("focus %d, header %v", m.focus, m.table.Header)
+	}
+	press(t, m, "right") // header: no — the names become a row, the columns letters
+	if m.table.Header || len(m.table.Rows) != 2 || m.phoneCol != 0 {
+		t.Fatalf("header %v, %d rows, phone column %d", m.table.Header, len(m.table.Rows), m.phoneCol)
+	}
+	wantView(t, m, "заголовок: ‹ нет ›", "неизвестная подстановка {Имя}")
+	press(t, m, "right") // back to auto: the names again
+	if !m.table.Header || m.report == nil || len(m.report.Messages) != 1 || m.report.Preview[0].Text != "Привет, Олег!" {
+		t.Fatalf("report %+v, %s", m.report, m.blocker())
+	}
+	// A single-sheet CSV skips the sheet choice.
+	press(t, m, "shift+tab", "shift+tab", "ctrl+u", write(t, "one.csv", []byte(listCSV)), "enter")
+	if m.table == nil || m.table.Format != "csv" || m.header != headerAuto {
+		t.Fatalf("csv not loaded: %v", m.loadErr)
+	}
+	press(t, m, "esc", "tab", "tab")
+	if m.focus != fHeader {
+		t.Fatalf("focus %d: the sheet is not skipped", m.focus)
+	}
+}
+
+func helpHas(m *Model, k string) bool {
+	for _, b := range m.ShortHelp() {
+		if b.Help().Key == k || slices.Contains(b.Keys(), k) {
+			return true
+		}
+	}
+	return false
 }
 
 func TestLoadError(t *testing.T) {

@@ -46,7 +46,10 @@ type Texts struct {
 	BackToDemoAsk, MovedAside, NotMoved, BadDuration, BadInteger, BadNumber string
 
 	// Batch.
-	BatchTitle, BatchPath, BatchPathHint, BatchLoad, BatchLoading, BatchFileInfo, BatchSheet string
+	BatchTitle, BatchPath, BatchPathHint, BatchLoading, BatchFileInfo, BatchXLSXInfo         string
+	BatchSheetL, BatchHeaderL, BatchAuto, Yes, No, BatchBrowse, BatchWhen                    string
+	BatchResumeNow, BatchResumeAt, BatchResumeOwn, BatchResumeKeys                           string
+	PickTitle, PickHint, PickEmpty, PickNotList, PickMove, PickOpen, PickUp, PickClose       string
 	BatchPhone, BatchSource, BatchTemplate, BatchTemplateCol, BatchTplHint, BatchChooseCol   string
 	BatchReport, BatchRowsMsgs, BatchCost, BatchNotEnough, BatchNoBalance, BatchDupInvalid   string
 	BatchInvalid, BatchWarnings, BatchPreviewT, BatchScroll, BatchSendButton, BatchNoFile    string
@@ -225,11 +228,29 @@ func build(l sms.Lang) *Texts {
 
 		BatchTitle:         p("Batch send", "Пакетная рассылка"),
 		BatchPath:          p("File", "Файл"),
-		BatchPathHint:      p("path to a CSV or XLSX file, enter loads it", "путь к файлу CSV или XLSX, enter загружает"),
-		BatchLoad:          p("load", "загрузить"),
+		BatchPathHint:      p("path to a CSV or XLSX file, enter loads it; ctrl+o to browse", "путь к файлу CSV или XLSX, enter загружает; ctrl+o — выбрать"),
 		BatchLoading:       p("Reading %s…", "Читаю %s…"),
 		BatchFileInfo:      p("%s · %s · delimiter %s · %d rows", "%s · %s · разделитель %s · строк %d"),
-		BatchSheet:         p("%s · sheet %s · %d rows", "%s · лист %s · строк %d"),
+		BatchXLSXInfo:      p("XLSX · %d rows", "XLSX · строк %d"),
+		BatchSheetL:        p("sheet", "лист"),
+		BatchHeaderL:       p("header", "заголовок"),
+		BatchAuto:          p("auto", "авто"),
+		Yes:                p("yes", "да"),
+		No:                 p("no", "нет"),
+		BatchBrowse:        p("browse files", "выбрать файл"),
+		BatchWhen:          p("They go at %s, Minsk time.", "Они уйдут в %s по Минску."),
+		BatchResumeNow:     p("resume, sending at once", "возобновить с отправкой сразу"),
+		BatchResumeAt:      p("They go at %s, Minsk time (the time in At).", "Они уйдут в %s по Минску (время из поля «Когда»)."),
+		BatchResumeOwn:     p("They keep the batch's own time, if it had one.", "Они сохранят время отправки пакета, если оно было."),
+		BatchResumeKeys:    p("y or enter: resume · a: resume, sending at once · n or esc: back", "y или enter: возобновить · a: возобновить с отправкой сразу · n или esc: назад"),
+		PickTitle:          p("Choose a list in", "Выберите список в"),
+		PickHint:           p("enter opens a folder or loads a CSV, TXT, TSV or XLSX list", "enter открывает папку или загружает список CSV, TXT, TSV или XLSX"),
+		PickEmpty:          p("No files here.", "Здесь нет файлов."),
+		PickNotList:        p("not a CSV or XLSX list", "это не список CSV или XLSX"),
+		PickMove:           p("move", "выбор"),
+		PickOpen:           p("open", "открыть"),
+		PickUp:             p("up a folder", "папка выше"),
+		PickClose:          p("close", "закрыть"),
 		BatchPhone:         p("Phone", "Телефон"),
 		BatchSource:        p("Text", "Текст"),
 		BatchTemplate:      p("Template", "Шаблон"),
