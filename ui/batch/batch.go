@@ -29,7 +29,7 @@ import (
 
 // The focusable parts of the form, in tab order.
 const (
-	fPath = iota
+	fPath   = iota
 	fSheet  // XLSX with several sheets only
 	fHeader // whether the first row names the columns
 	fPhone

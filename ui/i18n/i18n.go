@@ -46,17 +46,17 @@ type Texts struct {
 	BackToDemoAsk, MovedAside, NotMoved, BadDuration, BadInteger, BadNumber string
 
 	// Batch.
-	BatchTitle, BatchPath, BatchPathHint, BatchLoading, BatchFileInfo, BatchXLSXInfo         string
-	BatchSheetL, BatchHeaderL, BatchAuto, Yes, No, BatchBrowse, BatchWhen                    string
-	BatchResumeNow, BatchResumeAt, BatchResumeOwn, BatchResumeKeys                           string
-	PickTitle, PickHint, PickEmpty, PickNotList, PickMove, PickOpen, PickUp, PickClose       string
-	BatchPhone, BatchSource, BatchTemplate, BatchTemplateCol, BatchTplHint, BatchChooseCol   string
-	BatchReport, BatchRowsMsgs, BatchCost, BatchNotEnough, BatchNoBalance, BatchDupInvalid   string
-	BatchInvalid, BatchWarnings, BatchPreviewT, BatchScroll, BatchSendButton, BatchNoFile    string
-	BatchConfirm, BatchConfirmKeys, BatchConfirmResume, BatchSendingT, BatchRate, BatchETA   string
-	BatchCancelling, BatchCancel, BatchDone, BatchCancelled, BatchSummary, BatchSeeStatus    string
-	BatchUnfinished, BatchResume, BatchConfirmKey, BatchDeny, BatchMore, BatchLoadKey        string
-	BatchNothing, BatchStopped                                                               string
+	BatchTitle, BatchPath, BatchPathHint, BatchLoading, BatchFileInfo, BatchXLSXInfo       string
+	BatchSheetL, BatchHeaderL, BatchAuto, Yes, No, BatchBrowse, BatchWhen                  string
+	BatchResumeNow, BatchResumeAt, BatchResumeOwn, BatchResumeKeys                         string
+	PickTitle, PickHint, PickEmpty, PickNotList, PickMove, PickOpen, PickUp, PickClose     string
+	BatchPhone, BatchSource, BatchTemplate, BatchTemplateCol, BatchTplHint, BatchChooseCol string
+	BatchReport, BatchRowsMsgs, BatchCost, BatchNotEnough, BatchNoBalance, BatchDupInvalid string
+	BatchInvalid, BatchWarnings, BatchPreviewT, BatchScroll, BatchSendButton, BatchNoFile  string
+	BatchConfirm, BatchConfirmKeys, BatchConfirmResume, BatchSendingT, BatchRate, BatchETA string
+	BatchCancelling, BatchCancel, BatchDone, BatchCancelled, BatchSummary, BatchSeeStatus  string
+	BatchUnfinished, BatchResume, BatchConfirmKey, BatchDeny, BatchMore, BatchLoadKey      string
+	BatchNothing, BatchStopped                                                             string
 
 	buckets, sections, settings map[string]string
 }
