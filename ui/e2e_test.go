@@ -8,11 +8,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/text/encoding/charmap"
 )
 
 // TestEndToEndTmux types into the real binary: DEMO mode under tmux, a
 // Cyrillic message to a number from Compose, ctrl+s, then the Status tab
-// until it reads Delivered.
+// until it reads Delivered; then a batch from a list chosen in the Batch
+// tab's file picker.
 func TestEndToEndTmux(t *testing.T) {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Fatal("tmux is not installed; .ci/run installs it (apt-get install -y tmux)")
@@ -67,6 +70,33 @@ func TestEndToEndTmux(t *testing.T) {
 	if !strings.Contains(screen, "375296717259") || !strings.Contains(screen, "Привет из tmux") {
 		t.Errorf("the Status tab lacks the message:\n%s", screen)
 	}
+
+	// A batch: a Windows-1251 list with semicolons chosen in the file
+	// picker, a template, confirm, done; its messages on the Status tab.
+	lists := filepath.Join(dir, "lists")
+	list, _ := charmap.Windows1251.NewEncoder().Bytes([]byte("Телефон;Имя\r\n+375 29 111-22-33;Анна\r\n80447654321;Вера\r\n"))
+	if err := os.MkdirAll(lists, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(lists, "клиенты.csv"), list, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tmux("send-keys", "-t", "e2e", "M-2")
+	waitFor("[2 Batch]")
+	tmux("send-keys", "-t", "e2e", "Tab")
+	tmux("send-keys", "-t", "e2e", "-l", lists)
+	tmux("send-keys", "-t", "e2e", "C-o")
+	waitFor("клиенты.csv")
+	tmux("send-keys", "-t", "e2e", "Enter")
+	waitFor("Windows-1251")
+	tmux("send-keys", "-t", "e2e", "-l", "Здравствуйте, {Имя}!")
+	waitFor("Здравствуйте, Анна!") // the preview
+	tmux("send-keys", "-t", "e2e", "C-s")
+	waitFor("Send 2 messages (2 parts)")
+	tmux("send-keys", "-t", "e2e", "y")
+	waitFor("accepted 2")
+	tmux("send-keys", "-t", "e2e", "M-3")
+	waitFor("Здравствуйте, Вера!")
 }
 
 func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
