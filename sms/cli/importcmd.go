@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -691,8 +692,8 @@ func printProblems(w io.Writer, title string, list []problemJSON, show int) {
 func printSent(w io.Writer, s *sentJSON) {
 	fmt.Fprintf(w, "\nbatch %d through %s: %d accepted, %d refused, %d not sent, %d outcome unknown; %d parts; %.1f s, %.0f messages/s\n",
 		s.BatchID, strings.ToUpper(s.Transport), s.Accepted, s.Refused, s.NotSent, s.Unknown, s.Parts, s.Seconds, s.Rate)
-	for c, n := range s.Codes {
-		fmt.Fprintf(w, "  refused %s: %d\n", c, n)
+	for _, c := range slices.Sorted(maps.Keys(s.Codes)) {
+		fmt.Fprintf(w, "  refused %s: %d\n", c, s.Codes[c])
 	}
 	if s.Accepted > 0 {
 		fmt.Fprintln(w, "their statuses: smsdash status --watch, or the dashboard's Status tab")

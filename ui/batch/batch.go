@@ -6,8 +6,10 @@
 package batch
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -1043,7 +1045,13 @@ func (m *Model) doneLines() []string {
 	if sum.Cancelled {
 		head, st = fmt.Sprintf(t.BatchCancelled, sum.BatchID, common.Dur(t, sum.Elapsed)), s.Warn
 	}
-	out := []string{st.Render(head) + "  " + fmt.Sprintf(t.BatchSummary, sum.Accepted, sum.Parts, sum.Refused, sum.NotSent, sum.Unknown)}
+	out := []string{st.Render(head), common.Trunc("  "+fmt.Sprintf(t.BatchSummary, sum.Accepted, sum.Parts, sum.Refused, sum.NotSent, sum.Unknown), m.w)}
+	// The refusals by code, most first: the reason is what the agent acts on.
+	codes := slices.Collect(maps.Keys(sum.Codes))
+	slices.SortFunc(codes, func(a, b sms.Code) int { return cmp.Or(sum.Codes[b]-sum.Codes[a], int(a-b)) })
+	for _, c := range codes {
+		out = append(out, s.Err.Render(common.Trunc(fmt.Sprintf("  ✗ "+t.BatchRefusedCode, sum.Codes[c], int(c), c.Text(l)), m.w)))
+	}
 	err := sum.Err
 	if err == nil {
 		err = m.sendErr

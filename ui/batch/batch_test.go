@@ -393,6 +393,21 @@ func TestSheetAndHeader(t *testing.T) {
 	}
 }
 
+// Refusals are listed by code with the reason, so the agent knows what
+// to do (here: top up).
+func TestRefusalsShown(t *testing.T) {
+	m := newTab(t, "en")
+	srv := m.ctx.App.Sim.Server()
+	if !srv.Charge(int(srv.Balance()) - 1) { // one credit left: one message
+		t.Fatal("charge refused")
+	}
+	press(t, m, "tab", write(t, "list.csv", []byte(listCSV)), "enter", "Hello, {имя}!", "ctrl+s", "y")
+	if m.summary == nil || m.summary.Accepted != 1 || m.summary.Refused != 1 {
+		t.Fatalf("summary %+v, %v", m.summary, m.sendErr)
+	}
+	wantView(t, m, "accepted 1 (1 parts) · refused 1", "✗ refused 1: code -1, "+sms.CodeNoFunds.Text(sms.EN))
+}
+
 func helpHas(m *Model, k string) bool {
 	for _, b := range m.ShortHelp() {
 		if b.Help().Key == k || slices.Contains(b.Keys(), k) {

@@ -56,7 +56,7 @@ type Texts struct {
 	BatchConfirm, BatchConfirmKeys, BatchConfirmResume, BatchSendingT, BatchRate, BatchETA string
 	BatchCancelling, BatchCancel, BatchDone, BatchCancelled, BatchSummary, BatchSeeStatus  string
 	BatchUnfinished, BatchResume, BatchConfirmKey, BatchDeny, BatchMore, BatchLoadKey      string
-	BatchNothing, BatchStopped                                                             string
+	BatchNothing, BatchStopped, BatchRefusedCode                                           string
 
 	buckets, sections, settings map[string]string
 }
@@ -289,6 +289,7 @@ func build(l sms.Lang) *Texts {
 		BatchLoadKey:       p("load file", "загрузить файл"),
 		BatchNothing:       p("Nothing to send: fix the mapping or the file.", "Нечего отправлять: исправьте столбцы или файл."),
 		BatchStopped:       p("Stopped: %s", "Остановлено: %s"),
+		BatchRefusedCode:   p("refused %d: code %d, %s", "отказано %d: код %d, %s"),
 
 		buckets: map[string]string{
 			"Queued":    p("Queued", "В очереди"),
