@@ -100,8 +100,11 @@ type Model struct {
 
 	run      *run
 	progress sbatch.Progress
-	summary  *sbatch.Summary
-	sendErr  error
+	// The list last sent as a new batch: confirming it again warns.
+	sentList  string
+	sentBatch int64
+	summary   *sbatch.Summary
+	sendErr   error
 }
 
 // The header choices.
@@ -742,6 +745,9 @@ func (m *Model) wait(r *run) tea.Cmd {
 }
 
 func (m *Model) done(d doneMsg) tea.Cmd {
+	if s := d.sum; s != nil && m.resumeID == 0 && s.Accepted+s.Unknown > 0 {
+		m.sentList, m.sentBatch = m.loaded, s.BatchID
+	}
 	m.run, m.stage, m.summary, m.sendErr, m.resumeID = nil, stDone, d.sum, d.err, 0
 	if d.sum != nil {
 		m.progress.Done, m.progress.Total = d.sum.Total-d.sum.NotSent, d.sum.Total
@@ -993,6 +999,9 @@ func (m *Model) confirmLines() []string {
 		q = fmt.Sprintf(t.BatchConfirm, len(r.Messages), r.Parts, r.Cost)
 		if !m.atTime.IsZero() {
 			note = fmt.Sprintf(t.BatchWhen, when)
+		}
+		if m.sentList == m.loaded {
+			note += "\n" + s.Warn.Render("⚠ "+fmt.Sprintf(t.BatchAgain, m.sentBatch))
 		}
 		if r.BalanceKnown && !r.Enough {
 			note += "\n" + s.Warn.Render("⚠ "+fmt.Sprintf(t.BatchCost, r.Cost, r.Balance)+" — "+t.BatchNotEnough)

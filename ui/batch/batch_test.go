@@ -406,6 +406,13 @@ func TestRefusalsShown(t *testing.T) {
 		t.Fatalf("summary %+v, %v", m.summary, m.sendErr)
 	}
 	wantView(t, m, "accepted 1 (1 parts) · refused 1", "✗ refused 1: code -1, "+sms.CodeNoFunds.Text(sms.EN))
+	// The same list again: the confirmation says it went out already.
+	press(t, m, "ctrl+s")
+	wantView(t, m, "already went out as batch "+strconv.FormatInt(m.summary.BatchID, 10))
+	press(t, m, "n")
+	if m.stage != stForm {
+		t.Fatal("n does not go back")
+	}
 }
 
 func helpHas(m *Model, k string) bool {

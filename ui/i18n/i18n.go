@@ -56,7 +56,7 @@ type Texts struct {
 	BatchConfirm, BatchConfirmKeys, BatchConfirmResume, BatchSendingT, BatchRate, BatchETA string
 	BatchCancelling, BatchCancel, BatchDone, BatchCancelled, BatchSummary, BatchSeeStatus  string
 	BatchUnfinished, BatchResume, BatchConfirmKey, BatchDeny, BatchMore, BatchLoadKey      string
-	BatchNothing, BatchStopped, BatchRefusedCode                                           string
+	BatchNothing, BatchStopped, BatchRefusedCode, BatchAgain                               string
 
 	buckets, sections, settings map[string]string
 }
@@ -290,6 +290,7 @@ func build(l sms.Lang) *Texts {
 		BatchNothing:       p("Nothing to send: fix the mapping or the file.", "Нечего отправлять: исправьте столбцы или файл."),
 		BatchStopped:       p("Stopped: %s", "Остановлено: %s"),
 		BatchRefusedCode:   p("refused %d: code %d, %s", "отказано %d: код %d, %s"),
+		BatchAgain:         p("This list already went out as batch %d: confirming sends it again.", "Этот список уже отправлен пакетом %d: подтверждение отправит его ещё раз."),
 
 		buckets: map[string]string{
 			"Queued":    p("Queued", "В очереди"),
