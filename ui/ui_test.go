@@ -205,6 +205,23 @@ func TestSettingsValidation(t *testing.T) {
 	}
 }
 
+// The same checks in Russian: the problems come from config.Validate in
+// the dashboard's language.
+func TestSettingsValidationRU(t *testing.T) {
+	m := newModel(t, "ru")
+	press(t, m, "alt+5")
+	focusSetting(t, m, "api.send_plain_url")
+	press(t, m, "ctrl+u", "ftp://x")
+	if v := m.View(); !strings.Contains(v, `✗ api.send_plain_url: "ftp://x": нужен полный адрес http:// или https://`) {
+		t.Errorf("URL:\n%s", v)
+	}
+	focusSetting(t, m, "tracker.poll_interval")
+	press(t, m, "ctrl+u", "0s")
+	if v := m.View(); !strings.Contains(v, "✗ tracker.poll_interval: 0s меньше минимума 1s") {
+		t.Errorf("poll interval:\n%s", v)
+	}
+}
+
 func TestSettingsTestConnection(t *testing.T) {
 	m := newModel(t, "en")
 	press(t, m, "alt+5", "ctrl+t")

@@ -13,13 +13,14 @@
 package config
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"os/user"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/smsdash/smsdash/sms"
 )
 
 // Transports accepted in api.transport.
@@ -281,7 +282,25 @@ func defaultLang() string {
 	return "en"
 }
 
-// errKey formats a validation problem as "section.key: message".
-func errKey(key, format string, args ...any) error {
-	return errors.New(key + ": " + fmt.Sprintf(format, args...))
+// Problem is one thing Validate found wrong: the key ("api.timeout")
+// and what is wrong with it, in English and Russian.
+type Problem struct {
+	Key    string
+	EN, RU string
+}
+
+// Error gives "section.key: message" in English.
+func (p *Problem) Error() string { return p.Key + ": " + p.EN }
+
+// Text gives the message (without the key) in the language l.
+func (p *Problem) Text(l sms.Lang) string {
+	if l == sms.RU {
+		return p.RU
+	}
+	return p.EN
+}
+
+// errKey makes a Problem; both formats take args.
+func errKey(key, en, ru string, args ...any) error {
+	return &Problem{Key: key, EN: fmt.Sprintf(en, args...), RU: fmt.Sprintf(ru, args...)}
 }

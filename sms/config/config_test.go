@@ -11,8 +11,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/smsdash/smsdash/sms"
 )
 
 // cleanEnv pins every environment variable the package reads, so results do
@@ -603,6 +606,13 @@ func TestValidate(t *testing.T) {
 				sec, _, ok := strings.Cut(l, ".")
 				if !ok || !slices.Contains([]string{"account", "api", "smpp", "tracker", "ui", "store"}, sec) {
 					t.Errorf("line %q does not start with a key", l)
+				}
+			}
+			// And each is a Problem with its Russian text.
+			for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+				var p *Problem
+				if !errors.As(e, &p) || p.Text(sms.RU) == p.Text(sms.EN) || !strings.ContainsFunc(p.RU, func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) }) {
+					t.Errorf("%v: no Russian text", e)
 				}
 			}
 		})

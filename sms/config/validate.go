@@ -11,8 +11,9 @@ import (
 )
 
 // Validate reports every problem at once (joined with errors.Join), one per
-// line, each starting with the offending key, so a user can fix the whole
-// file in one go. Secret values (passwords, token) are never quoted.
+// line, each a *Problem starting with the offending key, so a user can fix
+// the whole file in one go. Secret values (passwords, token) are never
+// quoted.
 func (c *Config) Validate() error {
 	var errs []error
 	add := func(err error) {
@@ -23,23 +24,23 @@ func (c *Config) Validate() error {
 
 	// [account]
 	if c.Account.Sender == "" {
-		add(errKey("account.sender", "must not be empty"))
+		add(errKey("account.sender", "must not be empty", "не может быть пустым"))
 	}
 	if len(c.Account.Senders) == 0 {
-		add(errKey("account.senders", "must list at least one sender"))
+		add(errKey("account.senders", "must list at least one sender", "нужен хотя бы один отправитель"))
 	}
 	for i, s := range c.Account.Senders {
 		if strings.TrimSpace(s) == "" {
-			add(errKey("account.senders", "entry %d is empty", i+1))
+			add(errKey("account.senders", "entry %d is empty", "элемент %d пуст", i+1))
 		}
 	}
 	if c.Account.Sender != "" && len(c.Account.Senders) > 0 && !slices.Contains(c.Account.Senders, c.Account.Sender) {
-		add(errKey("account.sender", "%q is not listed in account.senders", c.Account.Sender))
+		add(errKey("account.sender", "%q is not listed in account.senders", "%q нет в списке account.senders", c.Account.Sender))
 	}
 
 	// [api]
 	if !slices.Contains(Transports, c.API.Transport) {
-		add(errKey("api.transport", "%q is not one of %s", c.API.Transport, strings.Join(Transports, ", ")))
+		add(errKey("api.transport", "%q is not one of %s", "%q — не одно из значений %s", c.API.Transport, strings.Join(Transports, ", ")))
 	}
 	add(checkURL("api.send_plain_url", c.API.SendPlainURL))
 	add(checkURL("api.status_plain_url", c.API.StatusPlainURL))
@@ -47,10 +48,10 @@ func (c *Config) Validate() error {
 	add(checkURL("api.xml_url", c.API.XMLURL))
 	add(checkURL("api.json_url", c.API.JSONURL))
 	if c.API.Timeout.Duration <= 0 {
-		add(errKey("api.timeout", "must be greater than 0 (got %s)", c.API.Timeout.Duration))
+		add(errKey("api.timeout", "must be greater than 0 (got %s)", "должен быть больше 0 (сейчас %s)", c.API.Timeout.Duration))
 	}
 	if c.API.BatchSize < MinBatchSize || c.API.BatchSize > MaxBatchSize {
-		add(errKey("api.batch_size", "%d is out of range %d..%d", c.API.BatchSize, MinBatchSize, MaxBatchSize))
+		add(errKey("api.batch_size", "%d is out of range %d..%d", "%d вне диапазона %d..%d", c.API.BatchSize, MinBatchSize, MaxBatchSize))
 	}
 
 	// [smpp]: the address only matters for the smpp transport, but a
@@ -59,29 +60,29 @@ func (c *Config) Validate() error {
 	case c.SMPP.Address != "":
 		add(checkHostPort("smpp.address", c.SMPP.Address))
 	case c.API.Transport == TransportSMPP:
-		add(errKey("smpp.address", "must be set when api.transport is %q", TransportSMPP))
+		add(errKey("smpp.address", "must be set when api.transport is %q", "нужен, когда api.transport — %q", TransportSMPP))
 	}
 	if c.SMPP.Window < 1 || c.SMPP.Window > 1000 {
-		add(errKey("smpp.window", "%d is out of range 1..1000", c.SMPP.Window))
+		add(errKey("smpp.window", "%d is out of range 1..1000", "%d вне диапазона 1..1000", c.SMPP.Window))
 	}
 	if c.SMPP.Rate < 0 || math.IsNaN(c.SMPP.Rate) || math.IsInf(c.SMPP.Rate, 0) {
-		add(errKey("smpp.rate", "must be 0 (no limit) or a positive number of messages a second"))
+		add(errKey("smpp.rate", "must be 0 (no limit) or a positive number of messages a second", "0 (без ограничения) или положительное число сообщений в секунду"))
 	}
 	if c.SMPP.Latin1Limit < 70 || c.SMPP.Latin1Limit > 160 {
-		add(errKey("smpp.latin1_limit", "%d is out of range 70..160 octets", c.SMPP.Latin1Limit))
+		add(errKey("smpp.latin1_limit", "%d is out of range 70..160 octets", "%d вне диапазона 70..160 октетов", c.SMPP.Latin1Limit))
 	}
 
 	// [tracker]
 	if c.Tracker.PollInterval.Duration < MinPollInterval {
-		add(errKey("tracker.poll_interval", "%s is below the minimum of %s", c.Tracker.PollInterval.Duration, MinPollInterval))
+		add(errKey("tracker.poll_interval", "%s is below the minimum of %s", "%s меньше минимума %s", c.Tracker.PollInterval.Duration, MinPollInterval))
 	}
 
 	// [ui]
 	if !slices.Contains(Langs, c.UI.Lang) {
-		add(errKey("ui.lang", "%q is not one of %s", c.UI.Lang, strings.Join(Langs, ", ")))
+		add(errKey("ui.lang", "%q is not one of %s", "%q — не одно из значений %s", c.UI.Lang, strings.Join(Langs, ", ")))
 	}
 	if math.IsNaN(c.UI.BalanceWarn) || math.IsInf(c.UI.BalanceWarn, 0) || c.UI.BalanceWarn < 0 {
-		add(errKey("ui.balance_warn", "must be a finite number >= 0 (0 disables the warning)"))
+		add(errKey("ui.balance_warn", "must be a finite number >= 0 (0 disables the warning)", "конечное число >= 0 (0 отключает предупреждение)"))
 	}
 
 	return errors.Join(errs...)
@@ -92,7 +93,7 @@ func (c *Config) Validate() error {
 // requests carry the account password.
 func checkURL(key, raw string) error {
 	if raw == "" {
-		return errKey(key, "must not be empty")
+		return errKey(key, "must not be empty", "не может быть пустым")
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -102,16 +103,16 @@ func checkURL(key, raw string) error {
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return errKey(key, "not a valid URL: %v", err)
+		return errKey(key, "not a valid URL: %v", "неверный адрес: %v", err)
 	}
 	shown := u.Redacted()
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
-		return errKey(key, "%q must be an absolute http:// or https:// URL", shown)
+		return errKey(key, "%q must be an absolute http:// or https:// URL", "%q: нужен полный адрес http:// или https://", shown)
 	case u.Host == "" || u.Hostname() == "":
-		return errKey(key, "%q has no host", shown)
+		return errKey(key, "%q has no host", "%q: не указан сервер", shown)
 	case u.Scheme == "http" && !isLoopback(u.Hostname()):
-		return errKey(key, "%q must use https (plain http is only allowed for localhost)", shown)
+		return errKey(key, "%q must use https (plain http is only allowed for localhost)", "%q: нужен https (простой http допустим только для localhost)", shown)
 	}
 	return nil
 }
@@ -127,13 +128,13 @@ func isLoopback(host string) bool {
 func checkHostPort(key, addr string) error {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		return errKey(key, "%q is not host:port", addr)
+		return errKey(key, "%q is not host:port", "%q: нужно сервер:порт", addr)
 	}
 	if host == "" {
-		return errKey(key, "%q has no host", addr)
+		return errKey(key, "%q has no host", "%q: не указан сервер", addr)
 	}
 	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-		return errKey(key, "%q: port must be a number 1..65535", addr)
+		return errKey(key, "%q: port must be a number 1..65535", "%q: порт — число 1..65535", addr)
 	}
 	return nil
 }

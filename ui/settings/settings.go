@@ -5,6 +5,7 @@ package settings
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -112,6 +113,10 @@ func (m *Model) build() (*config.Config, map[string]string) {
 	if err := c.Validate(); err != nil {
 		for _, e := range unjoin(err) {
 			k, msg, _ := strings.Cut(e.Error(), ": ")
+			var p *config.Problem
+			if errors.As(e, &p) {
+				k, msg = p.Key, p.Text(m.ctx.Lang())
+			}
 			if _, ok := errs[k]; !ok {
 				errs[k] = msg
 			}
