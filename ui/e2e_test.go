@@ -95,8 +95,12 @@ func TestEndToEndTmux(t *testing.T) {
 	waitFor("Send 2 messages (2 parts)")
 	tmux("send-keys", "-t", "e2e", "y")
 	waitFor("accepted 2")
-	tmux("send-keys", "-t", "e2e", "M-3")
+	tmux("send-keys", "-t", "e2e", "C-t") // this batch on the Status tab
+	waitFor("Batch: #1")
 	waitFor("Здравствуйте, Вера!")
+	if !strings.Contains(screen, "2 messages") || strings.Contains(screen, "Привет из tmux") {
+		t.Errorf("the Status tab shows more than the batch:\n%s", screen)
+	}
 }
 
 func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }

@@ -188,6 +188,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case common.ConfigSaved:
 		m.apply(msg)
+	case common.ShowBatch:
+		m.setTab(TabStatus)
 	}
 	return m, m.broadcast(msg)
 }

@@ -222,6 +222,17 @@ func TestSettingsValidationRU(t *testing.T) {
 	}
 }
 
+func TestShowBatchOpensStatus(t *testing.T) {
+	m := newModel(t, "en")
+	m.Update(common.ShowBatch{ID: 5})
+	if m.Active() != TabStatus {
+		t.Fatalf("tab %d, want Status", m.Active())
+	}
+	if v := m.View(); !strings.Contains(v, "Batch: #5") {
+		t.Errorf("the Status tab does not show the batch filter:\n%s", v)
+	}
+}
+
 func TestSettingsTestConnection(t *testing.T) {
 	m := newModel(t, "en")
 	press(t, m, "alt+5", "ctrl+t")

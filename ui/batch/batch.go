@@ -215,7 +215,7 @@ func (m *Model) setFocus(f int) {
 }
 
 type keys struct {
-	next, prev, load, browse, send, choose, esc, scroll, resume, yes, now, no, cancel key.Binding
+	next, prev, load, browse, send, choose, esc, scroll, resume, show, yes, now, no, cancel key.Binding
 }
 
 func (m *Model) keys() keys {
@@ -230,6 +230,7 @@ func (m *Model) keys() keys {
 		esc:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", t.StopTyping)),
 		scroll: key.NewBinding(key.WithKeys("pgdown", "pgup"), key.WithHelp("pgup/pgdn", t.BatchScroll)),
 		resume: key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", t.BatchResume)),
+		show:   key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", t.BatchShow)),
 		yes:    key.NewBinding(key.WithKeys("y", "enter"), key.WithHelp("y/enter", t.BatchConfirmKey)),
 		now:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", t.BatchResumeNow)),
 		no:     key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", t.BatchDeny)),
@@ -271,6 +272,9 @@ func (m *Model) ShortHelp() []key.Binding {
 	}
 	if len(m.unfinished) > 0 {
 		out = append(out, k.resume)
+	}
+	if m.summary != nil {
+		out = append(out, k.show)
 	}
 	if m.Capturing() {
 		out = append(out, k.esc)
@@ -361,6 +365,8 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.browse):
 		return m.openPicker()
+	case key.Matches(msg, k.show) && m.summary != nil:
+		return common.Cmd(common.ShowBatch{ID: m.summary.BatchID})
 	case key.Matches(msg, k.send):
 		m.ask()
 		return nil

@@ -406,6 +406,17 @@ func TestRefusalsShown(t *testing.T) {
 		t.Fatalf("summary %+v, %v", m.summary, m.sendErr)
 	}
 	wantView(t, m, "accepted 1 (1 parts) · refused 1", "✗ refused 1: code -1, "+sms.CodeNoFunds.Text(sms.EN))
+	// ctrl+t asks for the batch on the Status tab.
+	if !helpHas(m, "ctrl+t") {
+		t.Error("the help bar lacks ctrl+t")
+	}
+	cmd := m.Update(tea.KeyMsg{Type: tea.KeyCtrlT})
+	if cmd == nil {
+		t.Fatal("ctrl+t does nothing")
+	}
+	if msg, ok := cmd().(common.ShowBatch); !ok || msg.ID != m.summary.BatchID {
+		t.Fatalf("ctrl+t gives %#v", msg)
+	}
 	// The same list again: the confirmation says it went out already.
 	press(t, m, "ctrl+s")
 	wantView(t, m, "already went out as batch "+strconv.FormatInt(m.summary.BatchID, 10))

@@ -68,6 +68,8 @@ type (
 	ConfigSaved struct{ Config *config.Config }
 	// Copy asks the root to put text on the clipboard (OSC 52).
 	Copy struct{ Text string }
+	// ShowBatch asks for the Status tab, showing one batch's messages.
+	ShowBatch struct{ ID int64 }
 )
 
 // NoFocus is a form's focus when no item has it (after esc): plain keys

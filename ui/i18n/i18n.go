@@ -29,7 +29,7 @@ type Texts struct {
 	// Status.
 	Up, Down, Move, PageUp, PageDown, Newest, Oldest, FilterStatus, FilterNumber string
 	Search, Details, Back, CopyID, Reload, Done                                  string
-	FilterStatusLabel, FilterNumberLabel, SearchLabel, All                       string
+	FilterStatusLabel, FilterNumberLabel, SearchLabel, All, FilterBatchLabel     string
 	Total, TotalLatest, NoMessages, NoMatch, RowOf, NoGatewayID, Copied          string
 	ColTime, ColTo, ColStatus, ColText                                           string
 	MessageN, GatewayID, Created, Agent, Error, History, PartsN                  string
@@ -56,7 +56,7 @@ type Texts struct {
 	BatchConfirm, BatchConfirmKeys, BatchConfirmResume, BatchSendingT, BatchRate, BatchETA string
 	BatchCancelling, BatchCancel, BatchDone, BatchCancelled, BatchSummary, BatchSeeStatus  string
 	BatchUnfinished, BatchResume, BatchConfirmKey, BatchDeny, BatchMore, BatchLoadKey      string
-	BatchNothing, BatchStopped, BatchRefusedCode, BatchAgain                               string
+	BatchNothing, BatchStopped, BatchRefusedCode, BatchAgain, BatchShow                    string
 
 	buckets, sections, settings map[string]string
 }
@@ -166,6 +166,7 @@ func build(l sms.Lang) *Texts {
 		Reload:            p("reload", "обновить"),
 		Done:              p("done", "готово"),
 		FilterStatusLabel: p("Status:", "Статус:"),
+		FilterBatchLabel:  p("Batch:", "Пакет:"),
 		FilterNumberLabel: p("Number:", "Номер:"),
 		SearchLabel:       p("Search:", "Поиск:"),
 		All:               p("all", "все"),
@@ -280,7 +281,8 @@ func build(l sms.Lang) *Texts {
 		BatchDone:          p("Batch %d done in %s", "Пакет %d отправлен за %s"),
 		BatchCancelled:     p("Batch %d cancelled after %s", "Пакет %d отменён через %s"),
 		BatchSummary:       p("accepted %d (%d parts) · refused %d · not sent %d · unknown %d", "принято %d (частей %d) · отказано %d · не отправлено %d · неизвестно %d"),
-		BatchSeeStatus:     p("The messages are on the Status tab (3).", "Сообщения — во вкладке «Статусы» (3)."),
+		BatchSeeStatus:     p("ctrl+t follows this batch's statuses on the Status tab.", "ctrl+t — статусы этого пакета во вкладке «Статусы»."),
+		BatchShow:          p("follow in Status", "статусы пакета"),
 		BatchUnfinished:    p("Batch %d %q has %d messages not sent: ctrl+r resumes it.", "В пакете %d %q не отправлено %d сообщений: ctrl+r возобновит его."),
 		BatchResume:        p("resume", "возобновить"),
 		BatchConfirmKey:    p("send", "отправить"),

@@ -16,6 +16,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/smsdash/smsdash/sms"
 	"github.com/smsdash/smsdash/sms/store"
@@ -45,6 +46,7 @@ type Model struct {
 
 	cursor, offset int // in view
 	status         string
+	batch          int64 // 0: every batch and single sends
 	number, search field.Input
 	input          *field.Input // the focused filter field, nil if none
 	numQ, textQ    string       // the filters as matched: digits, lower case
@@ -157,6 +159,13 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		if len(msg.Updates) > 0 && m.apply(msg.Updates) {
 			return m.fetchNew()
 		}
+	case common.ShowBatch:
+		m.batch, m.status, m.detail, m.input = msg.ID, "", nil, nil
+		m.number.SetValue("")
+		m.search.SetValue("")
+		m.cursor, m.offset = 0, 0
+		m.rebuild()
+		return m.fetchNew()
 	case common.Sent:
 		until := m.ctx.Now().Add(followFor)
 		for _, id := range msg.IDs {
@@ -245,7 +254,7 @@ func (m *Model) apply(updates []store.Update) (unknown bool) {
 		r := &m.rows[p]
 		old := r.Bucket()
 		r.Status, r.Final, r.StatusAt, r.UpdatedAt = u.To, u.To.Final(), u.At, u.At
-		if m.matchText(r) {
+		if m.matches(r) {
 			m.counts[old]--
 			m.counts[r.Bucket()]++
 		}
@@ -258,8 +267,11 @@ func (m *Model) apply(updates []store.Update) (unknown bool) {
 	return unknown
 }
 
-// matchText applies the number and search filters.
-func (m *Model) matchText(r *store.Row) bool {
+// matches applies the batch, number and search filters.
+func (m *Model) matches(r *store.Row) bool {
+	if m.batch != 0 && r.BatchID != m.batch {
+		return false
+	}
 	if m.numQ != "" && !strings.Contains(r.Recipient, m.numQ) {
 		return false
 	}
@@ -294,10 +306,10 @@ func (m *Model) rebuild() {
 	if n := m.number.Value(); n != "" {
 		m.numQ = digits(n)
 	}
-	textFilter := m.numQ != "" || m.textQ != ""
+	filter := m.batch != 0 || m.numQ != "" || m.textQ != ""
 	for p := len(m.rows) - 1; p >= 0; p-- {
 		r := &m.rows[p]
-		if textFilter && !m.matchText(r) {
+		if filter && !m.matches(r) {
 			continue
 		}
 		b := r.Bucket()
@@ -397,7 +409,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 }
 
 func (m *Model) filtered() bool {
-	return m.status != "" || m.number.Value() != "" || m.search.Value() != ""
+	return m.status != "" || m.batch != 0 || m.number.Value() != "" || m.search.Value() != ""
 }
 
 // current is the message under the cursor (or in the details).
@@ -433,7 +445,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		case m.detail != nil:
 			m.detail = nil
 		case m.filtered():
-			m.status = ""
+			m.status, m.batch = "", 0
 			m.number.SetValue("")
 			m.search.SetValue("")
 			m.rebuild()
@@ -620,8 +632,12 @@ func (m *Model) filterBar() string {
 		}
 		return l + value
 	}
-	inputW := max((m.w-40)/2, 8)
-	return part(t.FilterStatusLabel, status, nil) + "   " +
+	bar := ""
+	if m.batch != 0 {
+		bar = part(t.FilterBatchLabel, "#"+strconv.FormatInt(m.batch, 10), nil) + "   "
+	}
+	inputW := max((m.w-40-lipgloss.Width(bar))/2, 8)
+	return bar + part(t.FilterStatusLabel, status, nil) + "   " +
 		part(t.FilterNumberLabel, m.number.View(inputW, 1, s), &m.number) + "   " +
 		part(t.SearchLabel, m.search.View(inputW, 1, s), &m.search)
 }

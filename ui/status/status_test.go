@@ -146,6 +146,42 @@ func TestFilters(t *testing.T) {
 	}
 }
 
+// One batch's messages, as the Batch tab asks for them after a send:
+// the counts are the batch's; updates to other messages leave them be;
+// esc shows everything again.
+func TestBatchFilter(t *testing.T) {
+	m := newTab(t, false)
+	all := rows(70)
+	for i := range all {
+		if all[i].ID%2 == 0 {
+			all[i].BatchID = 7
+		}
+	}
+	m.Update(loadedMsg{seq: m.seq, rows: all})
+	m.Update(press("s")) // a status filter the batch view replaces
+	m.Update(common.ShowBatch{ID: 7})
+	if len(m.view) != 35 || m.status != "" {
+		t.Fatalf("batch 7: %d rows, status filter %q", len(m.view), m.status)
+	}
+	for _, p := range m.view {
+		if m.rows[p].BatchID != 7 {
+			t.Fatalf("row %d of batch %d", m.rows[p].ID, m.rows[p].BatchID)
+		}
+	}
+	if v := m.View(); !strings.Contains(v, "Batch: #7") || !strings.Contains(v, "35 messages") {
+		t.Errorf("view:\n%s", v)
+	}
+	// An update to a message of no batch leaves the batch's counts.
+	m.Update(common.Event{Event: tracker.Event{Updates: []store.Update{{ID: 3, From: sms.Sent, To: sms.Delivered, At: t0}}}})
+	if v := m.View(); !strings.Contains(v, "35 messages") {
+		t.Errorf("after an update elsewhere:\n%s", v)
+	}
+	m.Update(press("esc"))
+	if len(m.view) != 70 || m.batch != 0 {
+		t.Errorf("esc: %d rows, batch %d", len(m.view), m.batch)
+	}
+}
+
 func TestCopyID(t *testing.T) {
 	m := loaded(t, 3, false)
 	cmd := m.Update(press("y"))
