@@ -56,9 +56,13 @@ func (s *Store) Batch(ctx context.Context, id int64) (Batch, error) {
 // ResumeBatch leaves the new rows queued, which RecoverPending makes not
 // sent, to be resumed again. So no message is sent twice.
 func (s *Store) ResumeBatch(ctx context.Context, batchID int64, agent, transport string, at *time.Time) ([]int64, []sms.Message, error) {
+	owner, err := s.owner()
+	if err != nil {
+		return nil, nil, wrap("resume batch", err)
+	}
 	var ids []int64
 	var msgs []sms.Message
-	err := s.write(ctx, "resume batch", func(tx *sql.Tx) error {
+	err = s.write(ctx, "resume batch", func(tx *sql.Tx) error {
 		var exists int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM batches WHERE id = ?`, batchID).Scan(&exists); err != nil {
 			return err
@@ -104,7 +108,7 @@ func (s *Store) ResumeBatch(ctx context.Context, batchID int64, agent, transport
 			return err
 		}
 		ids = make([]int64, len(msgs))
-		if err := insertPending(ctx, tx, now, StateQueued, batchID, agent, transport, msgs, olds, ids); err != nil {
+		if err := insertPending(ctx, tx, owner, now, StateQueued, batchID, agent, transport, msgs, olds, ids); err != nil {
 			return err
 		}
 		return insertRows(ctx, tx, `INSERT INTO status_history(message_id, state, at, source, note)`, 5, len(olds),

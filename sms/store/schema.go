@@ -10,7 +10,7 @@ import (
 // file from PRAGMA user_version i to i+1. A step that has been released
 // must never change (files in the field were made by it); change the
 // schema by appending a step.
-var migrations = []string{schemaV1, schemaV2, schemaV3, schemaV4}
+var migrations = []string{schemaV1, schemaV2, schemaV3, schemaV4, schemaV5}
 
 // schemaV1 is the first schema. Times are unix milliseconds except
 // scheduled_at (unix seconds); validity_s is in seconds, 0 meaning the
@@ -158,6 +158,17 @@ DROP TRIGGER messages_count_delete;
 DELETE FROM status_counts;
 INSERT INTO status_counts(status, n)
 	SELECT (CASE WHEN status <> '' THEN status ELSE state END), count(*) FROM messages GROUP BY 1;
+`
+
+// schemaV5 adds claims: which smsdash (owner token) recorded each id
+// range of queued or pending rows, one row per insert. RecoverPending
+// leaves the rows of owners still running alone (owner.go).
+const schemaV5 = `
+CREATE TABLE claims (
+	owner TEXT    NOT NULL,
+	lo    INTEGER NOT NULL,
+	hi    INTEGER NOT NULL
+);
 `
 
 // bucketSQL is a message's display bucket (see schemaV2). It must stay

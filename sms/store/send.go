@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gofrs/flock"
+
 	"github.com/smsdash/smsdash/sms"
 )
 
@@ -65,9 +67,13 @@ func (s *Store) AddQueued(ctx context.Context, batchID int64, agent, transport s
 	if len(msgs) == 0 {
 		return nil, nil
 	}
+	owner, err := s.owner()
+	if err != nil {
+		return nil, wrap("add queued", err)
+	}
 	ids := make([]int64, len(msgs))
-	err := s.write(ctx, "add queued", func(tx *sql.Tx) error {
-		return insertPending(ctx, tx, s.now(), StateQueued, batchID, agent, transport, msgs, nil, ids)
+	err = s.write(ctx, "add queued", func(tx *sql.Tx) error {
+		return insertPending(ctx, tx, owner, s.now(), StateQueued, batchID, agent, transport, msgs, nil, ids)
 	})
 	if err != nil {
 		return nil, err
@@ -77,7 +83,9 @@ func (s *Store) AddQueued(ctx context.Context, batchID int64, agent, transport s
 
 // MarkPending moves queued rows to pending: their request is about to
 // leave. It reports which rows moved: only those may be sent. A row in
-// another state (another smsdash recovered it as not sent) is left alone.
+// another state (recovered as not sent, by this Store's own
+// RecoverPending or by a start that found this process's lock file gone)
+// is left alone.
 func (s *Store) MarkPending(ctx context.Context, ids []int64) ([]bool, error) {
 	moved := make([]bool, len(ids))
 	if len(ids) == 0 {
@@ -136,12 +144,16 @@ func (s *Store) MarkPending(ctx context.Context, ids []int64) ([]bool, error) {
 	return moved, nil
 }
 
-// insertPending inserts msgs as pending (or queued) rows and fills ids. resendOf, if
-// not nil, gives each row the id it resends.
+// insertPending inserts msgs as pending (or queued) rows, fills ids and
+// claims them for owner (owner.go). resendOf, if not nil, gives each row
+// the id it resends.
 //
 // The ids are chosen here rather than read back: the transaction holds
 // the write lock, so max(id)+1… are free, and they come out in order.
-func insertPending(ctx context.Context, tx *sql.Tx, now time.Time, state State, batchID int64, agent, transport string, msgs []sms.Message, resendOf []int64, ids []int64) error {
+func insertPending(ctx context.Context, tx *sql.Tx, owner string, now time.Time, state State, batchID int64, agent, transport string, msgs []sms.Message, resendOf []int64, ids []int64) error {
+	if len(msgs) == 0 {
+		return nil
+	}
 	var last int64
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM messages`).Scan(&last); err != nil {
 		return err
@@ -161,6 +173,9 @@ func insertPending(ctx context.Context, tx *sql.Tx, now time.Time, state State, 
 				nullSeconds(m.At), max(int64(m.Validity/time.Second), 0), of, at, at, string(state))
 		})
 	if err != nil {
+		return err
+	}
+	if err := claim(ctx, tx, owner, ids[0], ids[len(ids)-1]); err != nil {
 		return err
 	}
 	return addCount(ctx, tx, string(state), len(msgs))
@@ -216,10 +231,11 @@ func insertRows(ctx context.Context, tx *sql.Tx, head string, ncols, n int, row 
 //
 // Only rows waiting for their outcome (queued or pending) are written,
 // each with one history entry, and rows RecoverPending marked as
-// interrupted: another process (the command line starting while the
-// dashboard sends) may have recovered them while their request was still
-// on its way, and the real reply is better than "interrupted". Other rows
-// are left as they are.
+// interrupted: they may have been recovered while their request was still
+// on its way (by this Store's own RecoverPending, or by a start that found
+// this process's lock file gone), and the real reply is better than
+// "interrupted". Other rows are left as they are. A claim (owner.go) whose
+// rows are all settled goes in the same transaction.
 //
 // Reports that arrived for an accepted id before its reply was recorded
 // (orphan receipts) are applied here.
@@ -238,6 +254,7 @@ func (s *Store) RecordResults(ctx context.Context, ids []int64, results []sms.Re
 		if err := doneInFlight(ctx, tx, ids); err != nil {
 			return err
 		}
+		lo, hi := slices.Min(ids), slices.Max(ids)
 		now := ms(s.now())
 		// The table stays on the write connection between calls (making
 		// and dropping it would change the schema, and SQLite would then
@@ -271,6 +288,8 @@ func (s *Store) RecordResults(ctx context.Context, ids []int64, results []sms.Re
 				FROM temp.outcome_in o WHERE messages.id = o.id AND messages.id IN (SELECT id FROM temp.outcome_in)`, []any{now}},
 			{`INSERT INTO status_history(message_id, state, at, source, note)
 				SELECT id, state, ?, 'send', error FROM temp.outcome_in ORDER BY id`, []any{now}},
+			// Claims over these rows go once all their rows are settled.
+			{`DELETE FROM claims WHERE lo <= ? AND hi >= ? AND ` + settledClaimSQL, []any{hi, lo}},
 		} {
 			if _, err := tx.ExecContext(ctx, q.sql, q.args...); err != nil {
 				return err
@@ -354,31 +373,76 @@ func outcome(r sms.Result) (state State, gatewayID int64, final bool, code int64
 // queued when the program stopped: it was not sent.
 const NeverLeft = "interrupted before sending: it never left; safe to send again"
 
-// RecoverPending is called at start. A pending row means the program
-// stopped between recording a message and recording the gateway's reply:
-// it becomes outcome unknown (Interrupted), since it may have been sent.
-// A queued row never left: it becomes not sent (NeverLeft). It returns
-// how many of each.
+// RecoverPending is called at start, before this Store sends anything.
+// It settles what a process that stopped in the middle of a send left:
+// a pending row, or a queued row in an in-flight range, means the program
+// stopped between marking the request as leaving and recording the
+// gateway's reply: it becomes outcome unknown (Interrupted), since it may
+// have been sent. Any other queued row never left: it becomes not sent
+// (NeverLeft). It returns how many of each.
+//
+// Only rows whose owner is gone are touched (owner.go): those of dead
+// processes, this Store's own, and rows recorded before owners were
+// (schema v5). The rows of another smsdash that is still running (the
+// dashboard sending a batch while the command line starts) are its own
+// to finish.
 func (s *Store) RecoverPending(ctx context.Context) (unknown, notSent int, err error) {
+	var dead []*flock.Flock // dead owners' locks, held until their rows are recovered
+	var live []string
+	defer func() {
+		for _, l := range dead {
+			release(l)
+		}
+		s.sweep(live)
+	}()
+	self := s.ownToken()
 	err = s.write(ctx, "recover pending", func(tx *sql.Tx) error {
+		owners, err := claimOwners(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for _, o := range owners {
+			if o == self {
+				continue
+			}
+			isDead, l := probe(s.own.dir, o)
+			switch {
+			case !isDead:
+				live = append(live, o)
+			case l != nil:
+				dead = append(dead, l)
+			}
+		}
+		// No claim of a live owner may cover a recovered row.
+		notLive, args := "", []any(nil)
+		liveJSON, err := json.Marshal(append([]string{}, live...))
+		if err != nil {
+			return err
+		}
+		if len(live) > 0 {
+			notLive = ` AND NOT EXISTS (SELECT 1 FROM claims c
+				WHERE c.owner IN (SELECT value FROM json_each(?)) AND messages.id BETWEEN c.lo AND c.hi)`
+			args = []any{string(liveJSON)}
+		}
 		now := ms(s.now())
 		inFlight := `id IN (SELECT m.id FROM inflight f JOIN messages m ON m.id BETWEEN f.lo AND f.hi AND m.state = 'queued')`
 		for _, r := range []struct {
 			where, to, note string
 			n               *int
 		}{
-			{bucketSQL + ` = 'pending' OR ` + inFlight, string(StateUnknown), Interrupted, &unknown},
-			{bucketSQL + ` = 'queued'`, string(StateNotSent), NeverLeft, &notSent},
+			{`(` + bucketSQL + ` = 'pending' OR ` + inFlight + `)` + notLive, string(StateUnknown), Interrupted, &unknown},
+			{bucketSQL + ` = 'queued'` + notLive, string(StateNotSent), NeverLeft, &notSent},
 		} {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO status_history(message_id, state, at, source, note)
 				SELECT id, ?, ?, 'recovery', ? FROM messages WHERE `+r.where,
-				r.to, now, r.note); err != nil {
+				append([]any{r.to, now, r.note}, args...)...); err != nil {
 				return err
 			}
-			if err := recount(ctx, tx, `SELECT `+bucketSQL+`, `+stateBucket(State(r.to))+` FROM messages WHERE `+r.where); err != nil {
+			if err := recount(ctx, tx, `SELECT `+bucketSQL+`, `+stateBucket(State(r.to))+` FROM messages WHERE `+r.where, args...); err != nil {
 				return err
 			}
-			res, err := tx.ExecContext(ctx, `UPDATE messages SET state = ?, error = ?, updated_at = ? WHERE `+r.where, r.to, r.note, now)
+			res, err := tx.ExecContext(ctx, `UPDATE messages SET state = ?, error = ?, updated_at = ? WHERE `+r.where,
+				append([]any{r.to, r.note, now}, args...)...)
 			if err != nil {
 				return err
 			}
@@ -388,10 +452,37 @@ func (s *Store) RecoverPending(ctx context.Context) (unknown, notSent int, err e
 			}
 			*r.n = int(n)
 		}
-		_, err := tx.ExecContext(ctx, `DELETE FROM inflight`)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM claims WHERE owner NOT IN (SELECT value FROM json_each(?))`, string(liveJSON)); err != nil {
+			return err
+		}
+		if len(live) == 0 {
+			_, err = tx.ExecContext(ctx, `DELETE FROM inflight`)
+			return err
+		}
+		// The live owners' ranges still have queued rows; the others none.
+		_, err = tx.ExecContext(ctx, `DELETE FROM inflight WHERE NOT EXISTS
+			(SELECT 1 FROM messages m WHERE m.state = 'queued' AND m.id BETWEEN inflight.lo AND inflight.hi)`)
 		return err
 	})
 	return unknown, notSent, err
+}
+
+// claimOwners lists the owners that have claims.
+func claimOwners(ctx context.Context, tx *sql.Tx) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT owner FROM claims`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var o string
+		if err := rows.Scan(&o); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
 }
 
 // Resend sends messages again on the agent's explicit request, and
@@ -406,9 +497,13 @@ func (s *Store) RecoverPending(ctx context.Context) (unknown, notSent int, err e
 // resend (the new rows exist, pending, and become unknown at the next
 // start) nor leave an old row resendable twice.
 func (s *Store) Resend(ctx context.Context, agent, transport string, ids []int64) ([]int64, []sms.Message, error) {
+	owner, err := s.owner()
+	if err != nil {
+		return nil, nil, wrap("resend", err)
+	}
 	var newIDs []int64
 	var msgs []sms.Message
-	err := s.write(ctx, "resend", func(tx *sql.Tx) error {
+	err = s.write(ctx, "resend", func(tx *sql.Tx) error {
 		now := s.now()
 		var batches, olds []int64
 		for _, id := range ids {
@@ -440,7 +535,7 @@ func (s *Store) Resend(ctx context.Context, agent, transport string, ids []int64
 		// Rows of one call may come from several batches: insert each
 		// with its own batch, one at a time (resends are few).
 		for i := range msgs {
-			if err := insertPending(ctx, tx, now, StatePending, batches[i], agent, transport, msgs[i:i+1], olds[i:i+1], newIDs[i:i+1]); err != nil {
+			if err := insertPending(ctx, tx, owner, now, StatePending, batches[i], agent, transport, msgs[i:i+1], olds[i:i+1], newIDs[i:i+1]); err != nil {
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO status_history(message_id, state, at, source, note)

@@ -6,9 +6,11 @@
 // messages are written as queued before anything leaves (AddQueued),
 // each package is marked in flight right before its request leaves
 // (MarkPending), its outcome is written right after (RecordResults), and
-// at the next start what was in flight becomes "outcome unknown" and what
-// never left "not sent" (RecoverPending); only an explicit Resend sends
-// again.
+// at the next start what a dead process had in flight becomes "outcome
+// unknown" and what it never sent "not sent" (RecoverPending); only an
+// explicit Resend sends again. Each process claims the rows it records and
+// holds a lock file for as long as it runs (owner.go), so a start leaves
+// the rows of an smsdash that is still sending alone.
 //
 // The dashboard and the command line may hold the same file at once (two
 // processes). The file is in WAL mode, so readers never wait for writers;
@@ -36,13 +38,16 @@ type Store struct {
 	w   *sql.DB // the one write connection
 	r   *sql.DB // a pool of read-only connections
 	now func() time.Time
+	own ownership // which unfinished rows are this process's (owner.go)
 }
 
 // ErrNotFound is returned by Message and History for an unknown local id.
 var ErrNotFound = errors.New("store: no such message")
 
 // Open opens the history at path, creating its directory (0700) and the
-// file (0600) if needed, and brings its schema up to date.
+// file (0600) if needed, and brings its schema up to date. A Store that
+// records sends keeps its lock file in the directory <path>.owners
+// (owner.go).
 func Open(path string) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("store: open: empty path")
@@ -79,6 +84,7 @@ func Open(path string) (*Store, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	s := &Store{w: w, now: time.Now}
+	s.own.dir = abs + ".owners"
 	if err := migrate(context.Background(), w); err != nil {
 		w.Close()
 		return nil, err
@@ -111,9 +117,12 @@ func dsn(abs string, params ...string) string {
 	return u.String() + "?" + strings.Join(params, "&")
 }
 
-// Close closes the file.
+// Close closes the file. Claims whose rows are all settled go, and the
+// owner lock is released: rows this Store left queued or pending (a send
+// stopped by an error) are recovered by the next start.
 func (s *Store) Close() error {
-	return errors.Join(s.r.Close(), s.w.Close())
+	err := s.disown()
+	return errors.Join(err, s.r.Close(), s.w.Close())
 }
 
 // write runs fn in one write transaction (BEGIN IMMEDIATE).

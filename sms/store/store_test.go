@@ -734,6 +734,8 @@ func TestQueryPlans(t *testing.T) {
 		{`SELECT id FROM messages WHERE batch_id = 5 ORDER BY id DESC`, "messages_batch"},
 		{`SELECT at FROM status_history WHERE message_id = 5 ORDER BY id`, "status_history_message"},
 		{matchReportsSQL, "SCAN r | SEARCH m USING INDEX messages_gateway"},
+		// A claim's rows are looked up by bucket and id: no walk over its range.
+		{`DELETE FROM claims WHERE ` + settledClaimSQL, "messages_bucket (<expr>=? AND rowid>? AND rowid<?)"},
 	} {
 		rows, err := tx.Query("EXPLAIN QUERY PLAN " + c.query)
 		if err != nil {
