@@ -30,8 +30,8 @@ type App struct {
 	Demo       bool         // on the built-in simulator: nothing reaches a phone
 	Sim        *sim.Running // in DEMO mode
 	Warnings   []string     // from loading the config
-	Recovered  int          // sends interrupted by a crash, now "outcome unknown"
-	NeverLeft  int          // queued when a crash came: recorded as not sent
+	Recovered  int          // sends of a dead smsdash that were on their way, now "outcome unknown"
+	NeverLeft  int          // queued when a dead smsdash stopped: recorded as not sent
 	Store      *store.Store
 	Gateway    sms.Gateway
 	Outbox     *outbox.Outbox
@@ -79,6 +79,8 @@ func Open(path string) (*App, error) {
 		a.Close()
 		return nil, err
 	}
+	// Only what a stopped smsdash left: the rows of one still sending
+	// (the dashboard, while this is a short command) are its own.
 	a.Recovered, a.NeverLeft, err = a.Store.RecoverPending(context.Background())
 	if err != nil {
 		a.Close()

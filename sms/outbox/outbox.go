@@ -2,9 +2,11 @@
 // network never loses a message nor sends one twice. Every message is
 // written down as queued before anything leaves; each chunk is marked in
 // flight (store.MarkPending) just before its request leaves, and takes
-// its outcome right after. At the next start (store.RecoverPending) a row
-// that never left becomes "not sent" and one in flight "outcome unknown":
-// nothing is ever resent silently.
+// its outcome right after. If the process dies, the next start
+// (store.RecoverPending) makes a row that never left "not sent" and one
+// in flight "outcome unknown": nothing is ever resent silently. A start
+// while this process still runs (the command line during the dashboard's
+// send) leaves its rows alone: the store holds an owner lock for it.
 package outbox
 
 import (
@@ -37,8 +39,9 @@ type Outbox struct {
 // the send was cancelled.
 var ErrStopped = errors.New("not sent: sending stopped after an earlier failure or a cancel")
 
-// ErrTaken marks queued messages another smsdash recovered as not sent
-// (it started while this one was sending): they are left to the agent.
+// ErrTaken marks queued messages recovered as not sent before their turn
+// came (the store's RecoverPending ran on this Store, or another smsdash
+// found this process's lock file gone): they are left to the agent.
 var ErrTaken = errors.New("not sent: another smsdash marked it as interrupted")
 
 // Send records msgs, sends them in chunks, and returns every message's
@@ -110,8 +113,8 @@ func recordErr(err error) error {
 	return fmt.Errorf("recording the gateway's reply (these messages will show as outcome unknown): %w", err)
 }
 
-// sendChunk sends the rows marked in flight; the others another smsdash
-// took over.
+// sendChunk sends the rows marked in flight; the others were recovered
+// (ErrTaken).
 func (o *Outbox) sendChunk(ctx context.Context, moved []bool, msgs []sms.Message, res []sms.Result) {
 	send := make([]sms.Message, 0, len(msgs))
 	for i, ok := range moved {
