@@ -197,3 +197,34 @@ func BenchmarkApplyStatuses1kOn1M(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRecoverBesideLive100k is a start (RecoverPending) while
+// another process has a batch of 100,000 queued, a package in flight: it
+// holds the write lock the sender waits for, so it must look at none of
+// the live rows.
+func BenchmarkRecoverBesideLive100k(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "history.db")
+	sender, err := Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer sender.Close()
+	ids, err := sender.AddQueued(ctx, 0, "ann", "json", msgs(100_000))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := sender.MarkPending(ctx, ids[:1000]); err != nil {
+		b.Fatal(err)
+	}
+	start, err := Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer start.Close()
+	b.ResetTimer()
+	for range b.N {
+		if unknown, notSent, err := start.RecoverPending(ctx); err != nil || unknown+notSent != 0 {
+			b.Fatalf("recovered %d, %d of a live sender: %v", unknown, notSent, err)
+		}
+	}
+}

@@ -736,6 +736,9 @@ func TestQueryPlans(t *testing.T) {
 		{matchReportsSQL, "SCAN r | SEARCH m USING INDEX messages_gateway"},
 		// A claim's rows are looked up by bucket and id: no walk over its range.
 		{`DELETE FROM claims WHERE ` + settledClaimSQL, "messages_bucket (<expr>=? AND rowid>? AND rowid<?)"},
+		// Recovery walks the in-flight ranges and the unclaimed ranges by id.
+		{`SELECT id FROM messages WHERE ` + inFlightSQL, "SCAN f | SEARCH m USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"},
+		{`SELECT id FROM messages WHERE ` + bucketSQL + ` = 'queued' AND id BETWEEN 5 AND 9`, "messages_bucket (<expr>=? AND rowid>? AND rowid<?)"},
 	} {
 		rows, err := tx.Query("EXPLAIN QUERY PLAN " + c.query)
 		if err != nil {
