@@ -382,11 +382,11 @@ const NeverLeft = "interrupted before sending: it never left; safe to send again
 // have been sent. Any other queued row never left: it becomes not sent
 // (NeverLeft). It returns how many of each.
 //
-// Only rows whose owner is gone are touched (owner.go): those of dead
-// processes, this Store's own, and rows recorded before owners were
-// (schema v5). The rows of another smsdash that is still running (the
-// dashboard sending a batch while the command line starts) are its own
-// to finish.
+// It touches only rows no other running smsdash owns (owner.go): those
+// of dead processes, this Store's own, and rows recorded before owners
+// were (schema v5). The rows of another smsdash that is still running
+// (the dashboard sending a batch while the command line starts) are its
+// own to finish.
 func (s *Store) RecoverPending(ctx context.Context) (unknown, notSent int, err error) {
 	var dead []*flock.Flock // dead owners' locks, held until their rows are recovered
 	var live []string
