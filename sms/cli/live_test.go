@@ -33,17 +33,8 @@ func TestCommandsDuringImport(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 
-	imp := exec.CommandContext(ctx, r.bin, "--config", r.cfgPath, "import", r.file, "--template", "Здравствуйте, {Имя}!", "--yes", "--json")
-	imp.Env = r.env
 	var impOut bytes.Buffer
-	imp.Stdout = &impOut
-	stderr, err := imp.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := imp.Start(); err != nil {
-		t.Fatal(err)
-	}
+	imp, stderr := r.startImport(t, ctx, &impOut, "--json")
 	sending := make(chan struct{}) // closed at the first package sent
 	var impErr strings.Builder     // written until exited is closed
 	var waitErr error
@@ -82,15 +73,8 @@ func TestCommandsDuringImport(t *testing.T) {
 		if i%2 == 1 {
 			args = []string{"balance"}
 		}
-		cmd := exec.CommandContext(ctx, r.bin, append([]string{"--config", r.cfgPath}, args...)...)
-		cmd.Env = r.env
-		var out, errb bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		if err := cmd.Run(); err != nil {
-			t.Errorf("smsdash %s: %v\n%s%s", args[0], err, out.String(), errb.String())
-		}
-		if strings.Contains(errb.String(), "when smsdash last stopped") {
-			t.Errorf("smsdash %s took the running import's messages for interrupted ones:\n%s", args[0], errb.String())
+		if errb := r.run(t, ctx, args...); strings.Contains(errb, "when smsdash last stopped") {
+			t.Errorf("smsdash %s took the running import's messages for interrupted ones:\n%s", args[0], errb)
 		}
 		select {
 		case <-exited:
@@ -159,6 +143,37 @@ type importRig struct {
 	env                           []string
 }
 
+// startImport starts `smsdash import` of the rig's list; its progress
+// (stderr) is read from the pipe returned.
+func (r importRig) startImport(t *testing.T, ctx context.Context, stdout io.Writer, extra ...string) (*exec.Cmd, io.ReadCloser) {
+	t.Helper()
+	args := append([]string{"--config", r.cfgPath, "import", r.file, "--template", "Здравствуйте, {Имя}!", "--yes"}, extra...)
+	imp := exec.CommandContext(ctx, r.bin, args...)
+	imp.Env, imp.Stdout = r.env, stdout
+	stderr, err := imp.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := imp.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return imp, stderr
+}
+
+// run runs a short smsdash command on the rig's history and returns its
+// stderr; a failure fails the test.
+func (r importRig) run(t *testing.T, ctx context.Context, args ...string) string {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, r.bin, append([]string{"--config", r.cfgPath}, args...)...)
+	cmd.Env = r.env
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Errorf("smsdash %s: %v\n%s%s", args[0], err, out.String(), errb.String())
+	}
+	return errb.String()
+}
+
 func newImportRig(t *testing.T, n int) importRig {
 	t.Helper()
 	r := importRig{bin: buildBinary(t)}
@@ -200,15 +215,7 @@ func TestCommandAfterKilledImport(t *testing.T) {
 	r := newImportRig(t, n)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	imp := exec.CommandContext(ctx, r.bin, "--config", r.cfgPath, "import", r.file, "--template", "Здравствуйте, {Имя}!", "--yes")
-	imp.Env = r.env
-	stderr, err := imp.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := imp.Start(); err != nil {
-		t.Fatal(err)
-	}
+	imp, stderr := r.startImport(t, ctx, io.Discard)
 	sc := bufio.NewScanner(stderr)
 	for sc.Scan() {
 		if m := sentLine.FindStringSubmatch(sc.Text()); m != nil && m[1] != "0" {
@@ -222,15 +229,8 @@ func TestCommandAfterKilledImport(t *testing.T) {
 		t.Fatalf("lock files after the kill: %v, want the import's", locks)
 	}
 
-	cmd := exec.CommandContext(ctx, r.bin, "--config", r.cfgPath, "history", "--limit", "1")
-	cmd.Env = r.env
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("history: %v\n%s%s", err, out.String(), errb.String())
-	}
-	if !strings.Contains(errb.String(), "when smsdash last stopped") {
-		t.Errorf("history did not recover the killed import's messages:\n%s", errb.String())
+	if errb := r.run(t, ctx, "history", "--limit", "1"); !strings.Contains(errb, "when smsdash last stopped") {
+		t.Errorf("history did not recover the killed import's messages:\n%s", errb)
 	}
 	st, err := store.Open(r.storePath)
 	if err != nil {
