@@ -25,13 +25,8 @@ import (
 // import) leave its messages alone: the batch goes out whole, each
 // message exactly once, and the commands report nothing interrupted.
 func TestCommandsDuringImport(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs real processes")
-	}
 	const n = 3000
-	r := newImportRig(t, n)
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
+	r, ctx := newImportRig(t, n)
 
 	var impOut bytes.Buffer
 	imp, stderr := r.startImport(t, ctx, &impOut, "--json")
@@ -111,15 +106,7 @@ func TestCommandsDuringImport(t *testing.T) {
 	if a := r.srv.Server().Stats().Accepted; a != n {
 		t.Errorf("the gateway accepted %d messages, want %d", a, n)
 	}
-	st, err := store.Open(r.storePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	counts, err := st.Counts(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, counts := r.history(t)
 	for bucket, k := range counts {
 		if k != 0 && bucket != string(store.StateAccepted) && bucket != "Queued" && bucket != "Sent" && bucket != "Delivered" {
 			t.Errorf("history counts %v: %d in %s", counts, k, bucket)
@@ -174,8 +161,31 @@ func (r importRig) run(t *testing.T, ctx context.Context, args ...string) string
 	return errb.String()
 }
 
-func newImportRig(t *testing.T, n int) importRig {
+// newImportRig makes the rig, and a context that ends the test's
+// processes after 90 s.
+// history opens the rig's history (closed with the test) and reads its
+// counts.
+func (r importRig) history(t *testing.T) (*store.Store, map[string]int) {
 	t.Helper()
+	st, err := store.Open(r.storePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	counts, err := st.Counts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, counts
+}
+
+func newImportRig(t *testing.T, n int) (importRig, context.Context) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and runs real smsdash processes")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	t.Cleanup(cancel)
 	r := importRig{bin: buildBinary(t)}
 	// Packages of 100 answered after 50 ms: an import of a few thousand
 	// takes a couple of seconds.
@@ -201,20 +211,15 @@ func newImportRig(t *testing.T, n int) importRig {
 		t.Fatal(err)
 	}
 	r.env = append(os.Environ(), "XDG_CONFIG_HOME="+dir, "XDG_DATA_HOME="+dir)
-	return r
+	return r, ctx
 }
 
 // An import killed (SIGKILL) in the middle: the next start, a plain
 // `smsdash history`, finds its lock dropped and recovers its messages,
 // says so, and removes its lock file.
 func TestCommandAfterKilledImport(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and kills a real process")
-	}
 	const n = 3000
-	r := newImportRig(t, n)
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
+	r, ctx := newImportRig(t, n)
 	imp, stderr := r.startImport(t, ctx, io.Discard)
 	sc := bufio.NewScanner(stderr)
 	for sc.Scan() {
@@ -232,15 +237,7 @@ func TestCommandAfterKilledImport(t *testing.T) {
 	if errb := r.run(t, ctx, "history", "--limit", "1"); !strings.Contains(errb, "when smsdash last stopped") {
 		t.Errorf("history did not recover the killed import's messages:\n%s", errb)
 	}
-	st, err := store.Open(r.storePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	counts, err := st.Counts(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, counts := r.history(t)
 	if counts[string(store.StateQueued)]+counts[string(store.StatePending)] != 0 || counts[string(store.StateNotSent)] == 0 {
 		t.Errorf("after recovery: %v", counts)
 	}
