@@ -111,7 +111,7 @@ func (s *Store) ResumeBatch(ctx context.Context, batchID int64, agent, transport
 		if err := insertPending(ctx, tx, owner, now, StateQueued, batchID, agent, transport, msgs, olds, ids); err != nil {
 			return err
 		}
-		return insertRows(ctx, tx, `INSERT INTO status_history(message_id, state, at, source, note)`, 5, len(olds),
+		return insertRows(ctx, tx, `INSERT INTO status_history(message_id, state, at, source, note)`, "(?, ?, ?, ?, ?)", len(olds),
 			func(i int, args []any) []any {
 				return append(args, olds[i], string(StateResent), ms(now), "resend", resentNote(ids[i], agent))
 			})

@@ -205,6 +205,26 @@ func TestRecordResultsMixed(t *testing.T) {
 	}
 }
 
+// A package whose ids are a range but whose rows are no longer all queued
+// (a start recovered them) takes the careful path: only the waiting rows
+// are written.
+func TestRecordResultsRangeNotAllQueued(t *testing.T) {
+	s := openTest(t)
+	ids, _ := s.AddQueued(ctx, 0, "ann", "json", msgs(3))
+	s.MarkPending(ctx, ids[:1])
+	s.RecoverPending(ctx) // ids[0] unknown (interrupted), the others not sent
+	res := []sms.Result{{Outcome: sms.Accepted, ID: 70, Parts: 1}, {Outcome: sms.Accepted, ID: 71, Parts: 1}, {Outcome: sms.Accepted, ID: 72, Parts: 1}}
+	if err := s.RecordResults(ctx, ids, res); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []State{StateAccepted, StateNotSent, StateNotSent} {
+		if r, _ := s.Message(ctx, ids[i]); r.State != want {
+			t.Errorf("message %d: %s, want %s", ids[i], r.State, want)
+		}
+	}
+	checkCounts(t, s, map[string]int{"accepted": 1, "not_sent": 2})
+}
+
 func TestUnfinishedBatches(t *testing.T) {
 	s := openTest(t)
 	done, _ := s.CreateBatch(ctx, "done", "ann", "json", 2)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -159,19 +160,26 @@ func insertPending(ctx context.Context, tx *sql.Tx, owner string, now time.Time,
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM messages`).Scan(&last); err != nil {
 		return err
 	}
-	at := ms(now)
-	batch := nullID(batchID)
+	// The numbers and the state all rows share are written into the
+	// statement rather than bound for each row (binding is much of an
+	// insert's cost); they are integers and a State constant, never text
+	// from outside.
+	batch := "NULL"
+	if batchID > 0 {
+		batch = strconv.FormatInt(batchID, 10)
+	}
+	at := strconv.FormatInt(ms(now), 10)
 	err := insertRows(ctx, tx, `INSERT INTO messages
 		(id, batch_id, agent, recipient, text, sender, transport, scheduled_at, validity_s, resend_of, created_at, updated_at, state)`,
-		13, len(msgs), func(i int, args []any) []any {
+		"(?, "+batch+", ?, ?, ?, ?, ?, ?, ?, ?, "+at+", "+at+", '"+string(state)+"')", len(msgs), func(i int, args []any) []any {
 			ids[i] = last + 1 + int64(i)
 			m := msgs[i]
 			var of sql.NullInt64
 			if resendOf != nil {
 				of = nullID(resendOf[i])
 			}
-			return append(args, ids[i], batch, agent, m.To, m.Text, m.Sender, transport,
-				nullSeconds(m.At), max(int64(m.Validity/time.Second), 0), of, at, at, string(state))
+			return append(args, ids[i], agent, m.To, m.Text, m.Sender, transport,
+				nullSeconds(m.At), max(int64(m.Validity/time.Second), 0), of)
 		})
 	if err != nil {
 		return err
@@ -187,10 +195,11 @@ func insertPending(ctx context.Context, tx *sql.Tx, owner string, now time.Time,
 // rows go in groups: this doubles the rate of AddQueued.
 const rowsPerInsert = 50
 
-// insertRows runs head ("INSERT INTO t(a, b)") with a VALUES list for n
-// rows of ncols values each; row(i, args) appends row i's values.
-func insertRows(ctx context.Context, tx *sql.Tx, head string, ncols, n int, row func(i int, args []any) []any) error {
-	one := "(?" + strings.Repeat(", ?", ncols-1) + ")"
+// insertRows runs head ("INSERT INTO t(a, b)") with a VALUES list of n
+// rows, each written as one ("(?, ?)"); row(i, args) appends row i's
+// values, one for each "?".
+func insertRows(ctx context.Context, tx *sql.Tx, head, one string, n int, row func(i int, args []any) []any) error {
+	ncols := strings.Count(one, "?")
 	var stmt *sql.Stmt
 	stmtRows := 0
 	defer func() {
@@ -255,79 +264,121 @@ func (s *Store) RecordResults(ctx context.Context, ids []int64, results []sms.Re
 		if err := doneInFlight(ctx, tx, ids); err != nil {
 			return err
 		}
-		lo, hi := slices.Min(ids), slices.Max(ids)
-		now := ms(s.now())
-		// The table stays on the write connection between calls (making
-		// and dropping it would change the schema, and SQLite would then
-		// prepare every statement again); it is emptied before and after.
-		if _, err := tx.ExecContext(ctx, outcomeTableSQL); err != nil {
+		if err := fillOutcomes(ctx, tx, ids, results); err != nil {
 			return err
 		}
-		err := insertRows(ctx, tx, `INSERT OR IGNORE INTO temp.outcome_in(id, state, gateway_id, parts, code, error, final)`, 7, len(ids),
-			func(i int, args []any) []any {
-				r := results[i]
-				state, gatewayID, final, code, note := outcome(r)
-				return append(args, ids[i], string(state), nullID(gatewayID), max(r.Parts, 0), code, note, final)
-			})
+		lo, hi := slices.Min(ids), slices.Max(ids)
+		waiting, err := keepWaiting(ctx, tx, ids, lo, hi)
 		if err != nil {
 			return err
 		}
-		for _, q := range []struct {
-			sql  string
-			args []any
-		}{
-			// Only rows still waiting for their outcome are written.
-			{`DELETE FROM temp.outcome_in WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = outcome_in.id
-				AND (m.state IN ('pending', 'queued') OR (m.state = 'unknown' AND m.error = ?)))`, []any{Interrupted}},
-			{recountSQL(`SELECT (CASE WHEN m.status <> '' THEN m.status ELSE m.state END),
-				(CASE WHEN m.status <> '' THEN m.status ELSE o.state END)
-				FROM temp.outcome_in o CROSS JOIN messages m ON m.id = o.id`), nil},
+		now := ms(s.now())
+		for _, q := range append(waiting,
 			// The IN makes SQLite walk the few ids rather than the whole
 			// messages table.
-			{`UPDATE messages SET state = o.state, gateway_id = o.gateway_id, parts = o.parts, code = o.code,
+			stmt{`UPDATE messages SET state = o.state, gateway_id = o.gateway_id, parts = o.parts, code = o.code,
 				error = o.error, final = o.final, updated_at = ?
 				FROM temp.outcome_in o WHERE messages.id = o.id AND messages.id IN (SELECT id FROM temp.outcome_in)`, []any{now}},
-			{`INSERT INTO status_history(message_id, state, at, source, note)
+			stmt{`INSERT INTO status_history(message_id, state, at, source, note)
 				SELECT id, state, ?, 'send', error FROM temp.outcome_in ORDER BY id`, []any{now}},
 			// Claims over these rows go once all their rows are settled.
-			{`DELETE FROM claims WHERE lo <= ? AND hi >= ? AND ` + settledClaimSQL, []any{hi, lo}},
-		} {
+			stmt{`DELETE FROM claims WHERE lo <= ? AND hi >= ? AND ` + settledClaimSQL, []any{hi, lo}},
+		) {
 			if _, err := tx.ExecContext(ctx, q.sql, q.args...); err != nil {
 				return err
 			}
 		}
-		orphans, err := newOrphanApplier(ctx, tx)
-		if err != nil {
+		if err := applyOrphans(ctx, tx); err != nil {
 			return err
-		}
-		defer orphans.close()
-		if orphans.sel != nil {
-			rows, err := tx.QueryContext(ctx, `SELECT id, gateway_id FROM temp.outcome_in WHERE gateway_id IS NOT NULL ORDER BY id`)
-			if err != nil {
-				return err
-			}
-			var pairs [][2]int64
-			for rows.Next() {
-				var p [2]int64
-				if err := rows.Scan(&p[0], &p[1]); err != nil {
-					rows.Close()
-					return err
-				}
-				pairs = append(pairs, p)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return err
-			}
-			for _, p := range pairs {
-				if err := orphans.apply(ctx, p[0], p[1]); err != nil {
-					return fmt.Errorf("message %d: %w", p[0], err)
-				}
-			}
 		}
 		_, err = tx.ExecContext(ctx, `DELETE FROM temp.outcome_in`)
 		return err
 	})
+}
+
+type stmt struct {
+	sql  string
+	args []any
+}
+
+// fillOutcomes writes the results into temp.outcome_in. The table stays
+// on the write connection between calls (making and dropping it would
+// change the schema, and SQLite would then prepare every statement
+// again); it is emptied before and after.
+func fillOutcomes(ctx context.Context, tx *sql.Tx, ids []int64, results []sms.Result) error {
+	if _, err := tx.ExecContext(ctx, outcomeTableSQL); err != nil {
+		return err
+	}
+	// Most packages are accepted whole: then each row binds only what
+	// differs (binding is much of an insert's cost).
+	head := `INSERT OR IGNORE INTO temp.outcome_in(id, gateway_id, parts, state, code, error, final)`
+	one, row := "(?, ?, ?, 'accepted', 0, '', 0)", func(i int, args []any) []any {
+		return append(args, ids[i], results[i].ID, max(results[i].Parts, 0))
+	}
+	if slices.ContainsFunc(results, func(r sms.Result) bool { return r.Outcome != sms.Accepted || r.ID <= 0 }) {
+		one, row = "(?, ?, ?, ?, ?, ?, ?)", func(i int, args []any) []any {
+			r := results[i]
+			state, gatewayID, final, code, note := outcome(r)
+			return append(args, ids[i], nullID(gatewayID), max(r.Parts, 0), string(state), code, note, final)
+		}
+	}
+	return insertRows(ctx, tx, head, one, len(ids), row)
+}
+
+// keepWaiting gives the statements that keep in temp.outcome_in only the
+// rows still waiting for their outcome and move the counts from their
+// buckets. A package's ids are usually a range whose rows are all still
+// queued (marked in flight as a range): then no row is dropped and all
+// leave "queued", which spares a lookup of each row.
+func keepWaiting(ctx context.Context, tx *sql.Tx, ids []int64, lo, hi int64) ([]stmt, error) {
+	if hi-lo == int64(len(ids)-1) {
+		var queued int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM messages WHERE `+bucketSQL+` = 'queued' AND id BETWEEN ? AND ?`, lo, hi).Scan(&queued); err != nil {
+			return nil, err
+		}
+		if queued == len(ids) {
+			return []stmt{{recountSQL(`SELECT 'queued', state FROM temp.outcome_in`), nil}}, nil
+		}
+	}
+	return []stmt{
+		{`DELETE FROM temp.outcome_in WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = outcome_in.id
+			AND (m.state IN ('pending', 'queued') OR (m.state = 'unknown' AND m.error = ?)))`, []any{Interrupted}},
+		{recountSQL(`SELECT (CASE WHEN m.status <> '' THEN m.status ELSE m.state END),
+			(CASE WHEN m.status <> '' THEN m.status ELSE o.state END)
+			FROM temp.outcome_in o CROSS JOIN messages m ON m.id = o.id`), nil},
+	}, nil
+}
+
+// applyOrphans plays kept orphan receipts onto the rows just accepted.
+func applyOrphans(ctx context.Context, tx *sql.Tx) error {
+	orphans, err := newOrphanApplier(ctx, tx)
+	if err != nil || orphans.sel == nil {
+		return err
+	}
+	defer orphans.close()
+	rows, err := tx.QueryContext(ctx, `SELECT id, gateway_id FROM temp.outcome_in WHERE gateway_id IS NOT NULL ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	var pairs [][2]int64
+	for rows.Next() {
+		var p [2]int64
+		if err := rows.Scan(&p[0], &p[1]); err != nil {
+			rows.Close()
+			return err
+		}
+		pairs = append(pairs, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, p := range pairs {
+		if err := orphans.apply(ctx, p[0], p[1]); err != nil {
+			return fmt.Errorf("message %d: %w", p[0], err)
+		}
+	}
+	return nil
 }
 
 const outcomeTableSQL = `CREATE TEMP TABLE IF NOT EXISTS outcome_in (

@@ -101,7 +101,7 @@ func (s *Store) ApplyStatuses(ctx context.Context, source string, reports []sms.
 				usable = append(usable, r)
 			}
 		}
-		err := insertRows(ctx, tx, `INSERT OR REPLACE INTO temp.report_in(gateway_id, status, final, parts)`, 4, len(usable),
+		err := insertRows(ctx, tx, `INSERT OR REPLACE INTO temp.report_in(gateway_id, status, final, parts)`, "(?, ?, ?, ?)", len(usable),
 			func(i int, args []any) []any {
 				r := usable[i]
 				return append(args, r.ID, r.Status.String(), r.Status.Final(), max(r.Parts, 0))
