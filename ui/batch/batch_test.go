@@ -2,6 +2,7 @@ package batch
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -163,9 +164,9 @@ func TestLoadCheckSend(t *testing.T) {
 	wantView(t, m, "4 rows → 2 messages", "duplicates merged 1 · invalid 1", "line 3", "375296717259", "Здравствуйте, Анна! К оплате 10 руб.")
 
 	// The balance: known from the tracker's stream.
-	m.Update(common.Event{Event: tracker.Event{Balance: &tracker.Balance{Credits: 1, At: testNow}}})
+	drive(t, m, m.Update(common.Event{Event: tracker.Event{Balance: &tracker.Balance{Credits: 1, At: testNow}}}))
 	wantView(t, m, "not enough")
-	m.Update(common.Event{Event: tracker.Event{Balance: &tracker.Balance{Credits: 90, At: testNow.Add(time.Second)}}})
+	drive(t, m, m.Update(common.Event{Event: tracker.Event{Balance: &tracker.Balance{Credits: 90, At: testNow.Add(time.Second)}}}))
 	wantView(t, m, "cost 2.00 of 90.00")
 
 	press(t, m, "ctrl+s")
@@ -423,6 +424,42 @@ func TestRefusalsShown(t *testing.T) {
 	press(t, m, "n")
 	if m.stage != stForm {
 		t.Fatal("n does not go back")
+	}
+}
+
+// On a long list the check runs after a pause in typing and off the UI's
+// goroutine: a key returns at once, a check overtaken by a newer key is
+// dropped, and ctrl+s while checking confirms once the report is there.
+func TestCheckLongListAsync(t *testing.T) {
+	m := newTab(t, "en")
+	var b strings.Builder
+	b.WriteString("phone;name\n")
+	for i := range pauseRows {
+		fmt.Fprintf(&b, "+3752967%05d;Client %d\n", i, i)
+	}
+	press(t, m, "tab", write(t, "long.csv", []byte(b.String())), "enter")
+	if m.table == nil || m.focus != fTpl {
+		t.Fatalf("not loaded (%v) or focus %d", m.loadErr, m.focus)
+	}
+	first := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("Hi {name}")})
+	second := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("!")})
+	if !m.checking || m.report != nil {
+		t.Fatalf("a key waited for the check: checking %v, report %v", m.checking, m.report != nil)
+	}
+	wantView(t, m, "checking…")
+	m.Update(tea.KeyMsg{Type: tea.KeyCtrlS})
+	if m.stage != stForm || !m.askAfter {
+		t.Fatal("ctrl+s while checking must wait for the report")
+	}
+	if cmd := m.Update(first()); cmd != nil {
+		t.Fatal("the check the second key overtook still ran")
+	}
+	drive(t, m, second)
+	if m.checking || m.report == nil || len(m.report.Messages) != pauseRows || m.report.Preview[0].Text != "Hi Client 0!" {
+		t.Fatalf("after the pause: checking %v, report %v, %s", m.checking, m.report != nil, m.View())
+	}
+	if m.stage != stConfirm {
+		t.Fatal("the waiting ctrl+s did not ask")
 	}
 }
 

@@ -56,7 +56,7 @@ type Texts struct {
 	BatchConfirm, BatchConfirmKeys, BatchConfirmResume, BatchSendingT, BatchRate, BatchETA string
 	BatchCancelling, BatchCancel, BatchDone, BatchCancelled, BatchSummary, BatchSeeStatus  string
 	BatchUnfinished, BatchResume, BatchConfirmKey, BatchDeny, BatchMore, BatchLoadKey      string
-	BatchNothing, BatchStopped, BatchRefusedCode, BatchAgain, BatchShow                    string
+	BatchNothing, BatchStopped, BatchRefusedCode, BatchAgain, BatchShow, BatchChecking     string
 
 	buckets, sections, settings map[string]string
 }
@@ -283,6 +283,7 @@ func build(l sms.Lang) *Texts {
 		BatchSummary:       p("accepted %d (%d parts) · refused %d · not sent %d · unknown %d", "принято %d (частей %d) · отказано %d · не отправлено %d · неизвестно %d"),
 		BatchSeeStatus:     p("ctrl+t follows this batch's statuses on the Status tab.", "ctrl+t — статусы этого пакета во вкладке «Статусы»."),
 		BatchShow:          p("follow in Status", "статусы пакета"),
+		BatchChecking:      p("checking…", "проверяю…"),
 		BatchUnfinished:    p("Batch %d %q has %d messages not sent: ctrl+r resumes it.", "В пакете %d %q не отправлено %d сообщений: ctrl+r возобновит его."),
 		BatchResume:        p("resume", "возобновить"),
 		BatchConfirmKey:    p("send", "отправить"),
