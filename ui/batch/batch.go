@@ -1016,6 +1016,9 @@ func (m *Model) reportLines(height int) []string {
 	}
 	out = append(out, "  "+cost)
 	out = append(out, "  "+fmt.Sprintf(t.BatchDupInvalid, r.Duplicates, len(r.Invalid), len(r.Warnings)))
+	if r.SharedNumbers > 0 {
+		out = append(out, "  "+s.Warn.Render("⚠ "+fmt.Sprintf(t.BatchShared, r.SharedNumbers)))
+	}
 	left := height - len(out)
 	// Invalid rows get up to a third of what is left, at least 2.
 	if n := len(r.Invalid); n > 0 && left > 2 {

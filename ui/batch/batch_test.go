@@ -463,6 +463,17 @@ func TestCheckLongListAsync(t *testing.T) {
 	}
 }
 
+// One number with two different texts is sent both, and the report says
+// so.
+func TestSharedNumberShown(t *testing.T) {
+	m := newTab(t, "ru")
+	press(t, m, "tab", write(t, "list.csv", []byte("телефон,имя\n+375296717259,Анна\n80296717259,Вера\n")), "enter", "Привет, {имя}!")
+	if m.report == nil || len(m.report.Messages) != 2 || m.report.SharedNumbers != 1 {
+		t.Fatalf("report %+v", m.report)
+	}
+	wantView(t, m, "⚠ номеров, которым уйдёт больше одного текста: 1")
+}
+
 func helpHas(m *Model, k string) bool {
 	for _, b := range m.ShortHelp() {
 		if b.Help().Key == k || slices.Contains(b.Keys(), k) {
