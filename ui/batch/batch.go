@@ -1085,7 +1085,12 @@ func (m *Model) sendingLines() []string {
 	t, s := m.ctx.T, m.ctx.S
 	p := m.progress
 	out := []string{"", s.Title.Render(fmt.Sprintf(t.BatchSendingT, p.Done, p.Total)), m.bar(p)}
-	info := fmt.Sprintf(t.BatchRate, p.Rate)
+	// Before the first package's outcome, the messages are being written
+	// down (all of them, before any leaves) or the first is on its way.
+	info := t.BatchRecording
+	if p.Done > 0 {
+		info = fmt.Sprintf(t.BatchRate, p.Rate)
+	}
 	if left := p.Left(); left > 0 {
 		info += " · " + fmt.Sprintf(t.BatchETA, common.Dur(t, left))
 	}

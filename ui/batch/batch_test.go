@@ -184,7 +184,7 @@ func TestLoadCheckSend(t *testing.T) {
 	if m.stage != stSending {
 		t.Fatal("y does not send")
 	}
-	wantView(t, m, "Sending 0 of 2", "[")
+	wantView(t, m, "Sending 0 of 2", "[", "writing the messages down")
 	drive(t, m, cmd)
 	if m.stage != stDone || m.summary == nil {
 		t.Fatalf("not done: %v", m.sendErr)

@@ -46,17 +46,17 @@ type Texts struct {
 	BackToDemoAsk, MovedAside, NotMoved, BadDuration, BadInteger, BadNumber string
 
 	// Batch.
-	BatchTitle, BatchPath, BatchPathHint, BatchLoading, BatchFileInfo, BatchXLSXInfo                string
-	BatchSheetL, BatchHeaderL, BatchAuto, Yes, No, BatchBrowse, BatchWhen                           string
-	BatchResumeNow, BatchResumeAt, BatchResumeOwn, BatchResumeKeys                                  string
-	PickTitle, PickHint, PickEmpty, PickNotList, PickMove, PickOpen, PickUp, PickClose              string
-	BatchPhone, BatchSource, BatchTemplate, BatchTemplateCol, BatchTplHint, BatchChooseCol          string
-	BatchReport, BatchRowsMsgs, BatchCost, BatchNotEnough, BatchNoBalance, BatchDupInvalid          string
-	BatchInvalid, BatchWarnings, BatchPreviewT, BatchScroll, BatchSendButton, BatchNoFile           string
-	BatchConfirm, BatchConfirmKeys, BatchConfirmResume, BatchSendingT, BatchRate, BatchETA          string
-	BatchCancelling, BatchCancel, BatchDone, BatchCancelled, BatchSummary, BatchSeeStatus           string
-	BatchUnfinished, BatchResume, BatchConfirmKey, BatchDeny, BatchMore, BatchLoadKey               string
-	BatchNothing, BatchStopped, BatchRefusedCode, BatchAgain, BatchShow, BatchChecking, BatchShared string
+	BatchTitle, BatchPath, BatchPathHint, BatchLoading, BatchFileInfo, BatchXLSXInfo                                string
+	BatchSheetL, BatchHeaderL, BatchAuto, Yes, No, BatchBrowse, BatchWhen                                           string
+	BatchResumeNow, BatchResumeAt, BatchResumeOwn, BatchResumeKeys                                                  string
+	PickTitle, PickHint, PickEmpty, PickNotList, PickMove, PickOpen, PickUp, PickClose                              string
+	BatchPhone, BatchSource, BatchTemplate, BatchTemplateCol, BatchTplHint, BatchChooseCol                          string
+	BatchReport, BatchRowsMsgs, BatchCost, BatchNotEnough, BatchNoBalance, BatchDupInvalid                          string
+	BatchInvalid, BatchWarnings, BatchPreviewT, BatchScroll, BatchSendButton, BatchNoFile                           string
+	BatchConfirm, BatchConfirmKeys, BatchConfirmResume, BatchSendingT, BatchRate, BatchETA                          string
+	BatchCancelling, BatchCancel, BatchDone, BatchCancelled, BatchSummary, BatchSeeStatus                           string
+	BatchUnfinished, BatchResume, BatchConfirmKey, BatchDeny, BatchMore, BatchLoadKey                               string
+	BatchNothing, BatchStopped, BatchRefusedCode, BatchAgain, BatchShow, BatchChecking, BatchShared, BatchRecording string
 
 	buckets, sections, settings map[string]string
 }
@@ -284,6 +284,7 @@ func build(l sms.Lang) *Texts {
 		BatchSeeStatus:     p("ctrl+t follows this batch's statuses on the Status tab.", "ctrl+t — статусы этого пакета во вкладке «Статусы»."),
 		BatchShow:          p("follow in Status", "статусы пакета"),
 		BatchChecking:      p("checking…", "проверяю…"),
+		BatchRecording:     p("writing the messages down before the first leaves…", "записываю сообщения в историю до отправки первого…"),
 		BatchShared:        p("%d numbers get more than one text", "номеров, которым уйдёт больше одного текста: %d"),
 		BatchUnfinished:    p("Batch %d %q has %d messages not sent: ctrl+r resumes it.", "В пакете %d %q не отправлено %d сообщений: ctrl+r возобновит его."),
 		BatchResume:        p("resume", "возобновить"),
