@@ -155,15 +155,9 @@ func (r *Running) Close() error {
 	r.once.Do(func() {
 		err = r.ln.Close()
 		r.mu.Lock()
-		r.closing = true
-		all := make([]*session, 0, len(r.sessions))
-		for s := range r.sessions {
-			all = append(all, s)
-		}
+		r.closing = true // no session joins from now on
 		r.mu.Unlock()
-		for _, s := range all {
-			s.c.Close()
-		}
+		r.DropConnections()
 		close(r.closed)
 		r.wg.Wait()
 	})

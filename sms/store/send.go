@@ -99,8 +99,8 @@ func (s *Store) MarkPending(ctx context.Context, ids []int64) ([]bool, error) {
 		// range is still queued, one inflight row marks them all (they
 		// stay queued, the range says they may be on their way).
 		if lo, hi := ids[0], ids[len(ids)-1]; hi-lo == int64(len(ids)-1) {
-			var queued int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM messages WHERE id BETWEEN ? AND ? AND state = 'queued'`, lo, hi).Scan(&queued); err != nil {
+			queued, err := queuedIn(ctx, tx, lo, hi)
+			if err != nil {
 				return err
 			}
 			if queued == len(ids) {
@@ -325,6 +325,14 @@ func fillOutcomes(ctx context.Context, tx *sql.Tx, ids []int64, results []sms.Re
 	return insertRows(ctx, tx, head, one, len(ids), row)
 }
 
+// queuedIn counts the queued rows with ids lo..hi (through the bucket
+// index: a package's rows, not the table).
+func queuedIn(ctx context.Context, tx *sql.Tx, lo, hi int64) (int, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM messages WHERE `+bucketSQL+` = 'queued' AND id BETWEEN ? AND ?`, lo, hi).Scan(&n)
+	return n, err
+}
+
 // keepWaiting gives the statements that keep in temp.outcome_in only the
 // rows still waiting for their outcome and move the counts from their
 // buckets. A package's ids are usually a range whose rows are all still
@@ -332,8 +340,8 @@ func fillOutcomes(ctx context.Context, tx *sql.Tx, ids []int64, results []sms.Re
 // leave "queued", which spares a lookup of each row.
 func keepWaiting(ctx context.Context, tx *sql.Tx, ids []int64, lo, hi int64) ([]stmt, error) {
 	if hi-lo == int64(len(ids)-1) {
-		var queued int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM messages WHERE `+bucketSQL+` = 'queued' AND id BETWEEN ? AND ?`, lo, hi).Scan(&queued); err != nil {
+		queued, err := queuedIn(ctx, tx, lo, hi)
+		if err != nil {
 			return nil, err
 		}
 		if queued == len(ids) {

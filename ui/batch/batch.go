@@ -228,15 +228,15 @@ type keys struct {
 }
 
 func (m *Model) keys() keys {
-	t := m.ctx.T
+	t, fk := m.ctx.T, m.ctx.FormKeys()
 	return keys{
-		next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", t.NextField)),
-		prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", t.PrevField)),
+		next:   fk.Next,
+		prev:   fk.Prev,
 		load:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", t.BatchLoadKey)),
 		browse: key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", t.BatchBrowse)),
 		send:   key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", t.Send)),
 		choose: key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", t.BatchChooseCol)),
-		esc:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", t.StopTyping)),
+		esc:    fk.Esc,
 		scroll: key.NewBinding(key.WithKeys("pgdown", "pgup"), key.WithHelp("pgup/pgdn", t.BatchScroll)),
 		resume: key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", t.BatchResume)),
 		show:   key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", t.BatchShow)),

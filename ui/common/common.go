@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -153,6 +154,19 @@ func Pad(s string, width int) string {
 		return ansi.Truncate(s, width, "…")
 	}
 	return s + strings.Repeat(" ", width-w)
+}
+
+// FormKeys are the keys every form has, the same everywhere: the next
+// and the previous field, and esc to leave the field.
+type FormKeys struct{ Next, Prev, Esc key.Binding }
+
+func (c *Context) FormKeys() FormKeys {
+	t := c.T
+	return FormKeys{
+		Next: key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", t.NextField)),
+		Prev: key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", t.PrevField)),
+		Esc:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", t.StopTyping)),
+	}
 }
 
 // Label draws a form field's label in a column of width cells, marked

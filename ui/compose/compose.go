@@ -117,14 +117,14 @@ type keys struct {
 }
 
 func (m *Model) keys() keys {
-	t := m.ctx.T
+	t, fk := m.ctx.T, m.ctx.FormKeys()
 	return keys{
-		next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", t.NextField)),
-		prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", t.PrevField)),
+		next:   fk.Next,
+		prev:   fk.Prev,
 		send:   key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", t.Send)),
 		enter:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", t.Send)),
 		sender: key.NewBinding(key.WithKeys("left", "right", " "), key.WithHelp("←/→", t.ChooseSender)),
-		esc:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", t.StopTyping)),
+		esc:    fk.Esc,
 		clear:  key.NewBinding(key.WithKeys("ctrl+n"), key.WithHelp("ctrl+n", t.NewMessage)),
 	}
 }

@@ -139,15 +139,15 @@ type keys struct {
 }
 
 func (m *Model) keys() keys {
-	t := m.ctx.T
+	t, fk := m.ctx.T, m.ctx.FormKeys()
 	return keys{
-		next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", t.NextField)),
-		prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", t.PrevField)),
+		next:   fk.Next,
+		prev:   fk.Prev,
 		save:   key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", t.SaveKey)),
 		test:   key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", t.TestKey)),
 		choose: key.NewBinding(key.WithKeys("left", "right", " "), key.WithHelp("←/→", t.Choose)),
 		enter:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", t.Press)),
-		esc:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", t.StopTyping)),
+		esc:    fk.Esc,
 		real:   key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", t.RealGateway)),
 		demo:   key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", t.BackToDemo)),
 	}
