@@ -6,10 +6,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/smsdash/smsdash/sms/secret"
 )
 
 // guard wraps the root model for Run: a panic in Update, View or a
@@ -59,23 +60,13 @@ func (g *guard) wrap(cmd tea.Cmd) tea.Cmd {
 // masked: Bubble Tea prints it after restoring the terminal.
 func (g *guard) catch() {
 	if r := recover(); r != nil {
-		secrets := g.secrets()
-		text := mask(fmt.Sprint(r), secrets)
+		m := secret.New(g.secrets()...)
+		text := m.Mask(fmt.Sprint(r))
 		if g.report == "" {
-			g.report, _ = writeReport(text, mask(string(debug.Stack()), secrets))
+			g.report, _ = writeReport(text, m.Mask(string(debug.Stack())))
 		}
 		panic(text)
 	}
-}
-
-// mask hides every secret that appears in s.
-func mask(s string, secrets []string) string {
-	for _, x := range secrets {
-		if x != "" {
-			s = strings.ReplaceAll(s, x, "****")
-		}
-	}
-	return s
 }
 
 // writeReport writes what a developer needs to a file (0600) in the

@@ -54,10 +54,7 @@ func (m *Model) run(ctx context.Context, in io.Reader, out io.Writer) error {
 	m.tracker = &trackerRunner{ctx: ctx}
 	m.tracker.start(a.Tracker) // ends with ctx
 
-	g := &guard{m: m, secrets: func() []string {
-		c := a.Config
-		return []string{c.Account.Password, c.Account.Token, c.SMPP.Password}
-	}}
+	g := &guard{m: m, secrets: func() []string { return a.Config.Secrets() }}
 	p := tea.NewProgram(g, tea.WithContext(ctx), tea.WithAltScreen(), tea.WithInput(in), tea.WithOutput(out))
 	_, err := p.Run()
 	switch {

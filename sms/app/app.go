@@ -16,6 +16,7 @@ import (
 	"github.com/smsdash/smsdash/sms/config"
 	"github.com/smsdash/smsdash/sms/httpapi"
 	"github.com/smsdash/smsdash/sms/outbox"
+	"github.com/smsdash/smsdash/sms/secret"
 	"github.com/smsdash/smsdash/sms/sim"
 	"github.com/smsdash/smsdash/sms/smpp"
 	"github.com/smsdash/smsdash/sms/smppsim"
@@ -124,7 +125,8 @@ func (a *App) SetTransport(transport string) error {
 	}
 	c := a.Config
 	a.Gateway = g
-	a.Outbox = &outbox.Outbox{Store: a.Store, Gateway: g, Transport: transport, Agent: c.Account.Agent, Chunk: c.API.BatchSize}
+	ob := a.NewOutbox(g, transport)
+	a.Outbox = &ob
 	if a.Hub == nil {
 		a.Hub = tracker.NewHub()
 	}
@@ -135,6 +137,14 @@ func (a *App) SetTransport(transport string) error {
 		Receipts:     transport == config.TransportSMPP,
 	})
 	return nil
+}
+
+// NewOutbox gives an outbox that sends through g and records in the
+// history, with the config's agent, package size and secrets to mask.
+func (a *App) NewOutbox(g sms.Gateway, transport string) outbox.Outbox {
+	c := a.Config
+	return outbox.Outbox{Store: a.Store, Gateway: g, Transport: transport, Agent: c.Account.Agent,
+		Chunk: c.API.BatchSize, Mask: secret.New(c.Secrets()...)}
 }
 
 // Transport gives the transport named (the config's for ""). SMPP is one

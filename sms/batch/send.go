@@ -226,10 +226,8 @@ func send(ctx context.Context, a *app.App, g sms.Gateway, tr string, batchID int
 		}
 		progress(p)
 	}
-	ob := outbox.Outbox{
-		Store: st, Gateway: g, Transport: tr, Agent: a.Config.Account.Agent, Chunk: a.Config.API.BatchSize,
-		Sent: func(done, _ int) { report(done) },
-	}
+	ob := a.NewOutbox(g, tr)
+	ob.Store, ob.Sent = st, func(done, _ int) { report(done) }
 	report(0)
 	_, results, err := ob.Send(ctx, batchID, msgs)
 	sum := summarize(results)

@@ -208,6 +208,12 @@ func (c *Config) Redacted() Config {
 	return r
 }
 
+// Secrets lists the password, token and SMPP password, for a
+// secret.Masker: they must never leave in any error text or note.
+func (c *Config) Secrets() []string {
+	return []string{c.Account.Password, c.Account.Token, c.SMPP.Password}
+}
+
 func redact(s string) string {
 	if s == "" {
 		return ""

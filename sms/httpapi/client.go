@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/smsdash/smsdash/sms"
+	"github.com/smsdash/smsdash/sms/secret"
 	"github.com/smsdash/smsdash/sms/wire"
 )
 
@@ -60,8 +61,9 @@ func New(transport string, cfg Config) (sms.Gateway, error) {
 // client is what the three transports share: posting, errors, retries
 // and the balance, which every API reads from the PLAIN credits URL.
 type client struct {
-	cfg Config
-	hc  *http.Client
+	cfg  Config
+	hc   *http.Client
+	mask *secret.Masker
 }
 
 func newClient(cfg Config) *client {
@@ -89,7 +91,12 @@ func newClient(cfg Config) *client {
 			ForceAttemptHTTP2:   true,
 		}}
 	}
-	return &client{cfg: cfg, hc: hc}
+	// The gateway does not redirect. Following one would post the
+	// password and the messages to whatever host Location names, even a
+	// plain-http one the config check refuses: the 3xx is the answer.
+	noRedirect := *hc
+	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &client{cfg: cfg, hc: &noRedirect, mask: secret.New(cfg.Password, cfg.Token)}
 }
 
 // Error is a failed exchange with one endpoint. It names the endpoint, the
@@ -98,6 +105,7 @@ type Error struct {
 	Endpoint string // "JSON send", "PLAIN status", …
 	URL      string // without query or user info
 	Status   int    // HTTP status; 0 when no reply came
+	Redirect string // for a 3xx: the host its Location names
 	Excerpt  string // start of the body, secrets masked
 	Err      error
 }
@@ -110,6 +118,9 @@ func (e *Error) Error() string {
 	b.WriteString(")")
 	if e.Status != 0 {
 		fmt.Fprintf(&b, ": HTTP %d", e.Status)
+	}
+	if e.Redirect != "" {
+		fmt.Fprintf(&b, ": a redirect to %s, not followed (the gateway does not redirect: check the URL; nothing was sent there)", e.Redirect)
 	}
 	if e.Err != nil {
 		b.WriteString(": ")
@@ -163,7 +174,11 @@ func (c *client) post(ctx context.Context, endpoint, rawURL, contentType string,
 		return fail(resp.StatusCode, reply, fmt.Errorf("reading the reply: %w", err))
 	}
 	if resp.StatusCode != http.StatusOK {
-		return fail(resp.StatusCode, reply, nil)
+		e := &Error{Endpoint: endpoint, URL: safeURL(rawURL), Status: resp.StatusCode, Excerpt: c.excerpt(reply)}
+		if resp.StatusCode/100 == 3 {
+			e.Redirect = redirectHost(resp.Header.Get("Location"))
+		}
+		return nil, sent, e
 	}
 	return reply, true, nil
 }
@@ -174,20 +189,31 @@ func (c *client) unparsable(endpoint, rawURL string, body []byte, err error) *Er
 }
 
 // excerpt gives the start of a body for an error text, with the password
-// and token masked in case a broken server echoed the request.
+// and token masked in case a broken server echoed the request. The whole
+// body is masked before it is cut, so no part of a secret is left at the
+// cut.
 func (c *client) excerpt(body []byte) string {
 	const n = 120
-	s := strings.ToValidUTF8(string(body[:min(len(body), n*4)]), "�")
-	for _, secret := range []string{c.cfg.Password, c.cfg.Token} {
-		if secret != "" {
-			s = strings.ReplaceAll(s, secret, "****")
-			s = strings.ReplaceAll(s, url.QueryEscape(secret), "****")
-		}
-	}
+	s := c.mask.Mask(strings.ToValidUTF8(string(body[:min(len(body), 64<<10)]), "�"))
 	if r := []rune(s); len(r) > n {
 		s = string(r[:n]) + "…"
 	}
 	return strings.TrimSpace(s)
+}
+
+// redirectHost names where a redirect points, without path or query
+// (they may carry what the server echoed).
+func redirectHost(loc string) string {
+	u, err := url.Parse(loc)
+	switch {
+	case loc == "":
+		return "nowhere (no Location)"
+	case err != nil:
+		return "an unreadable Location"
+	case u.Host == "":
+		return "a path on the same host"
+	}
+	return u.Scheme + "://" + u.Host
 }
 
 // safeURL drops user info and query: configured URLs must not leak

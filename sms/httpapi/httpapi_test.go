@@ -2,12 +2,17 @@ package httpapi
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -18,7 +23,7 @@ import (
 	"github.com/smsdash/smsdash/sms/wire"
 )
 
-const secret = "s3cr3t-Pa55"
+const password = "s3cr3t-Pa55"
 
 // clock is a settable time for the simulator.
 type clock struct {
@@ -36,7 +41,7 @@ func (c *clock) Add(d time.Duration) {
 func startSim(t testing.TB, o sim.Options) (*sim.Running, Config) {
 	t.Helper()
 	if o.Login == "" {
-		o.Login, o.Password = "agent", secret
+		o.Login, o.Password = "agent", password
 	}
 	run, err := sim.Start("127.0.0.1:0", o)
 	if err != nil {
@@ -173,7 +178,7 @@ func canned(t *testing.T, reply string) (*captured, Config) {
 	srv := httptest.NewServer(c)
 	t.Cleanup(srv.Close)
 	u := srv.URL
-	return c, Config{Login: "agent", Password: secret,
+	return c, Config{Login: "agent", Password: password,
 		SendPlainURL: u + "/p", StatusPlainURL: u + "/s", CreditsPlainURL: u + "/c", XMLURL: u + "/x", JSONURL: u + "/j",
 		Timeout: 2 * time.Second, Retry: Retry{Attempts: 3, Base: time.Millisecond}}
 }
@@ -250,7 +255,7 @@ func TestRequestsOnTheWire(t *testing.T) {
 
 	c, cfg = canned(t, "77")
 	res := gateway(t, "plain", cfg).Send(context.Background(), msgs[:1])
-	if res[0].ID != 77 || c.ctype != formType || !strings.Contains(string(c.body), "password="+secret) || !strings.Contains(string(c.body), "validity_period=24") {
+	if res[0].ID != 77 || c.ctype != formType || !strings.Contains(string(c.body), "password="+password) || !strings.Contains(string(c.body), "validity_period=24") {
 		t.Errorf("PLAIN form: %s %s %+v", c.ctype, c.body, res)
 	}
 }
@@ -316,7 +321,7 @@ func TestFaults(t *testing.T) {
 					if !strings.Contains(msg, tt.errSays) || !strings.Contains(msg, "send") || !strings.Contains(msg, "127.0.0.1") {
 						t.Errorf("error %q should name the endpoint and say %q", msg, tt.errSays)
 					}
-					if strings.Contains(msg, secret) {
+					if strings.Contains(msg, password) {
 						t.Errorf("error leaks the password: %q", msg)
 					}
 				}
@@ -331,7 +336,7 @@ func TestFaults(t *testing.T) {
 				if err == nil && tt.faults.Latency == 0 {
 					t.Errorf("statuses should fail under %s", tt.name)
 				}
-				if err != nil && strings.Contains(err.Error(), secret) {
+				if err != nil && strings.Contains(err.Error(), password) {
 					t.Errorf("status error leaks the password: %v", err)
 				}
 				if time.Since(start) > 20*time.Second {
@@ -365,7 +370,7 @@ func TestNotSentWhenNobodyListens(t *testing.T) {
 	addr := l.Addr().String()
 	l.Close()
 	u := "http://" + addr
-	cfg := Config{Login: "a", Password: secret, JSONURL: u + "/j", XMLURL: u + "/x", SendPlainURL: u + "/p", CreditsPlainURL: u + "/c", Retry: Retry{Attempts: 2, Base: time.Millisecond}}
+	cfg := Config{Login: "a", Password: password, JSONURL: u + "/j", XMLURL: u + "/x", SendPlainURL: u + "/p", CreditsPlainURL: u + "/c", Retry: Retry{Attempts: 2, Base: time.Millisecond}}
 	for _, tr := range transports {
 		res := gateway(t, tr, cfg).Send(context.Background(), []sms.Message{{To: "375296717259", Text: "a", Sender: "CMC"}})
 		if res[0].Outcome != sms.NotSent || !strings.Contains(res[0].Err.Error(), "refused") {
@@ -373,14 +378,14 @@ func TestNotSentWhenNobodyListens(t *testing.T) {
 		}
 	}
 	_, err = gateway(t, "json", cfg).Balance(context.Background())
-	if err == nil || strings.Contains(err.Error(), secret) || !strings.Contains(err.Error(), "credits") {
+	if err == nil || strings.Contains(err.Error(), password) || !strings.Contains(err.Error(), "credits") {
 		t.Errorf("balance: %v", err)
 	}
 }
 
 func TestWrongPassword(t *testing.T) {
 	_, cfg := startSim(t, sim.Options{})
-	cfg.Password = "wrong-" + secret
+	cfg.Password = "wrong-" + password
 	for _, tr := range transports {
 		g := gateway(t, tr, cfg)
 		res := g.Send(context.Background(), []sms.Message{{To: "375296717259", Text: "a", Sender: "CMC"}})
@@ -400,7 +405,89 @@ func TestWrongPassword(t *testing.T) {
 }
 
 func TestSafeURL(t *testing.T) {
-	if got := safeURL("https://u:" + secret + "@host/api/v1/json?password=" + secret); strings.Contains(got, secret) || got != "https://host/api/v1/json" {
+	if got := safeURL("https://u:" + password + "@host/api/v1/json?password=" + password); strings.Contains(got, password) || got != "https://host/api/v1/json" {
 		t.Errorf("safeURL = %q", got)
+	}
+}
+
+// A redirect is an error naming the status and the host; the target sees
+// nothing, even a plain-http host that the config check would refuse.
+func TestRedirectNotFollowed(t *testing.T) {
+	target := &captured{reply: "1"}
+	evil := httptest.NewServer(target)
+	t.Cleanup(evil.Close)
+	for _, status := range []int{301, 302, 307, 308} {
+		redirect := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, evil.URL+"/steal?x=1", status)
+		}))
+		t.Cleanup(redirect.Close)
+		u := redirect.URL
+		cfg := Config{Login: "agent", Password: password, Token: "tok-3n", SendPlainURL: u, StatusPlainURL: u,
+			CreditsPlainURL: u, XMLURL: u, JSONURL: u, Timeout: 2 * time.Second, Retry: Retry{Attempts: 2, Base: time.Millisecond}}
+		for _, tr := range transports {
+			res := gateway(t, tr, cfg).Send(context.Background(), []sms.Message{{To: "375296717259", Text: "hi", Sender: "CMC"}})
+			_, err := gateway(t, tr, cfg).Balance(context.Background())
+			for _, e := range []error{res[0].Err, err} {
+				var he *Error
+				if !errors.As(e, &he) || he.Status != status || !strings.Contains(e.Error(), fmt.Sprintf("HTTP %d", status)) ||
+					!strings.Contains(e.Error(), strings.TrimPrefix(evil.URL, "http://")) || strings.Contains(e.Error(), "steal") {
+					t.Errorf("%s %d: %v, want an error naming the status and the host", tr, status, e)
+				}
+			}
+			if res[0].Outcome == sms.Accepted {
+				t.Errorf("%s %d: a redirected send is accepted", tr, status)
+			}
+		}
+	}
+	target.mu.Lock()
+	defer target.mu.Unlock()
+	if target.count != 0 {
+		t.Errorf("the redirect target got %d requests: %q", target.count, target.body)
+	}
+}
+
+// A server that echoes the request in its error body, in any encoding,
+// shows no secret in the error text.
+func TestErrorEchoMasked(t *testing.T) {
+	const pw, token = `p&ss<w>"rd/Ж`, "t0k&n+42"
+	echo := []func(body []byte) string{
+		func(b []byte) string { return string(b) },
+		func(b []byte) string { j, _ := json.Marshal(string(b)); return `{"error":` + string(j) + `}` },
+		func(b []byte) string {
+			var x strings.Builder
+			xml.EscapeText(&x, b)
+			return "<error>" + x.String() + "</error>"
+		},
+		func(b []byte) string { return html.EscapeString(string(b)) },
+		func(b []byte) string { return base64.StdEncoding.EncodeToString(b) },
+	}
+	for i, enc := range echo {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			b, _ := io.ReadAll(r.Body)
+			w.WriteHeader(http.StatusBadRequest)
+			io.WriteString(w, enc(b))
+		}))
+		t.Cleanup(srv.Close)
+		u := srv.URL
+		cfg := Config{Login: "agent", Password: pw, Token: token, SendPlainURL: u, StatusPlainURL: u,
+			CreditsPlainURL: u, XMLURL: u, JSONURL: u, Timeout: 2 * time.Second, Retry: Retry{Attempts: 1, Base: time.Millisecond}}
+		for _, tr := range transports {
+			res := gateway(t, tr, cfg).Send(context.Background(), []sms.Message{{To: "375296717259", Text: "hi", Sender: "CMC"}})
+			_, err := gateway(t, tr, cfg).Balance(context.Background())
+			for _, e := range []error{res[0].Err, err} {
+				if e == nil {
+					t.Fatalf("echo %d %s: no error", i, tr)
+				}
+				text := e.Error()
+				for _, s := range []string{pw, token} {
+					for _, form := range []string{s, url.QueryEscape(s), `p\u0026ss`, "p&amp;ss", "t0k\\u0026n", "t0k&amp;n",
+						strings.TrimRight(base64.StdEncoding.EncodeToString([]byte(s)), "=")} {
+						if strings.Contains(text, form) {
+							t.Errorf("echo %d %s: %q shows %q", i, tr, text, form)
+						}
+					}
+				}
+			}
+		}
 	}
 }

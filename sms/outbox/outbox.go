@@ -15,6 +15,7 @@ import (
 	"fmt"
 
 	"github.com/smsdash/smsdash/sms"
+	"github.com/smsdash/smsdash/sms/secret"
 )
 
 // Store is what the outbox needs of the history.
@@ -31,6 +32,9 @@ type Outbox struct {
 	Transport string // recorded with each message
 	Agent     string // recorded with each message
 	Chunk     int    // messages sent together; the transport's batch size
+	// Mask hides the account's secrets in every error text before it is
+	// recorded or returned, whatever the transport put in it.
+	Mask *secret.Masker
 	// Sent, if set, is called after each chunk is recorded (progress).
 	Sent func(done, total int)
 }
@@ -129,6 +133,7 @@ func (o *Outbox) sendChunk(ctx context.Context, moved []bool, msgs []sms.Message
 	for i, ok := range moved {
 		if ok {
 			res[i] = got[k]
+			res[i].Err = o.Mask.Err(res[i].Err)
 			k++
 		}
 	}

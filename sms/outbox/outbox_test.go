@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/smsdash/smsdash/sms"
+	"github.com/smsdash/smsdash/sms/secret"
 	"github.com/smsdash/smsdash/sms/store"
 )
 
@@ -180,4 +181,43 @@ func (f *failSecondRecord) RecordResults(ctx context.Context, ids []int64, res [
 		return errors.New("disk full")
 	}
 	return f.Store.RecordResults(ctx, ids, res)
+}
+
+// echoing answers with an error that repeats the password in the forms a
+// broken server would use.
+type echoing struct{ gateway }
+
+func (g *echoing) Send(_ context.Context, msgs []sms.Message) []sms.Result {
+	res := make([]sms.Result, len(msgs))
+	for i := range res {
+		res[i] = sms.Result{Outcome: sms.OutcomeUnknown,
+			Err: errors.New(`HTTP 500; body: "password=p%26ss+w0rd {\"password\":\"p\u0026ss w0rd\"} <p>p&amp;ss w0rd</p>"`)}
+	}
+	return res
+}
+
+// No secret reaches the history's notes nor the errors returned, in any
+// encoding the transport let through.
+func TestSecretsMaskedInNotes(t *testing.T) {
+	ob, st := setup(t, nil)
+	ob.Gateway, ob.Mask = &echoing{}, secret.New("p&ss w0rd")
+	ids, res, err := ob.Send(context.Background(), 0, messages(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, id := range ids {
+		row, err := st.Message(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		changes, err := st.History(context.Background(), id)
+		if err != nil || len(changes) == 0 {
+			t.Fatalf("history of %d: %v %v", id, changes, err)
+		}
+		for _, text := range []string{row.Error, changes[len(changes)-1].Note, res[i].Err.Error()} {
+			if !strings.Contains(text, secret.Hidden) || strings.Contains(text, "ss w0rd") || strings.Contains(text, "ss+w0rd") {
+				t.Errorf("message %d: %q", id, text)
+			}
+		}
+	}
 }

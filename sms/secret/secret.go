@@ -22,7 +22,7 @@ import (
 const Hidden = "****"
 
 // Masker hides a set of secrets. Set may be called while other goroutines
-// mask (an admin saves new credentials).
+// mask (an admin saves new credentials). A nil Masker has none to hide.
 type Masker struct {
 	forms atomic.Pointer[[]string]
 }
@@ -56,6 +56,9 @@ func (m *Masker) Set(secrets ...string) {
 
 // Mask hides every form of every secret in s.
 func (m *Masker) Mask(s string) string {
+	if m == nil {
+		return s
+	}
 	p := m.forms.Load()
 	if p == nil {
 		return s
@@ -90,14 +93,14 @@ func (e masked) Unwrap() error { return e.err }
 
 // Forms lists the ways s may be written out: the escapes of URLs, JSON
 // and XML/HTML, each also inside another (a form body echoed in a JSON
-// error), and base64.
+// error), and each of those in base64.
 func Forms(s string) []string {
 	one := escapes(s)
 	forms := slices.Clone(one)
 	for _, f := range one {
 		forms = append(forms, escapes(f)...)
+		forms = append(forms, base64Forms(f)...) // a request body, echoed in base64
 	}
-	forms = append(forms, base64Forms(s)...)
 	slices.Sort(forms)
 	return slices.Compact(forms)
 }

@@ -157,14 +157,20 @@ func FuzzMask(f *testing.F) {
 	f.Add("пароль🔑", "{\"p\":\"", "\"}", uint8(4))
 	f.Add("abcdefgh", "Basic dXNlcjo", "", uint8(200))
 	f.Fuzz(func(t *testing.T, secret, pre, post string, which uint8) {
-		if utf8.RuneCountInString(secret) < 5 || !utf8.ValidString(secret+pre+post) {
+		if utf8.RuneCountInString(secret) < 5 || !utf8.ValidString(secret) || !utf8.ValidString(pre) || !utf8.ValidString(post) {
 			return
 		}
 		m := New(secret)
 		if int(which) >= len(encoders) {
-			// base64 of the whole text, at whatever offset pre gives
-			text := base64.StdEncoding.EncodeToString([]byte(pre + secret + post))
-			if got := m.Mask(text); !hidden(got, secret) {
+			// base64 of the whole text (raw or as a JSON body), at
+			// whatever offset pre gives
+			form := secret
+			if which%2 == 1 {
+				b, _ := json.Marshal(secret)
+				form = string(b[1 : len(b)-1])
+			}
+			text := base64.StdEncoding.EncodeToString([]byte(pre + form + post))
+			if got := m.Mask(text); !hidden(got, form) {
 				t.Fatalf("base64: secret %q survives in %q", secret, got)
 			}
 			return

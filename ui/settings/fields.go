@@ -13,9 +13,9 @@ import (
 type kind uint8
 
 const (
-	text   kind = iota
-	secret      // masked as it is typed
-	choice      // one of choices, picked with ←/→
+	text       kind = iota
+	secretKind      // masked as it is typed
+	choice          // one of choices, picked with ←/→
 )
 
 // def is one setting: its TOML key (as config.Validate names it), how
@@ -50,7 +50,7 @@ func textDef(key string, p func(c *config.Config) *string) def {
 
 func secretDef(key string, p func(c *config.Config) *string) def {
 	d := textDef(key, p)
-	d.kind = secret
+	d.kind = secretKind
 	// A secret is taken as typed: spaces may be part of it.
 	d.set = func(c *config.Config, v string, _ *i18n.Texts) error { *p(c) = v; return nil }
 	return d

@@ -17,6 +17,7 @@ import (
 
 	"github.com/smsdash/smsdash/sms/app"
 	"github.com/smsdash/smsdash/sms/config"
+	"github.com/smsdash/smsdash/sms/secret"
 	"github.com/smsdash/smsdash/ui/common"
 	"github.com/smsdash/smsdash/ui/field"
 )
@@ -48,7 +49,7 @@ type (
 		credits float64
 		err     error
 		what    string // transport and login tested
-		secrets []string
+		secrets *secret.Masker
 	}
 	savedMsg struct {
 		cfg *config.Config
@@ -68,7 +69,7 @@ func New(ctx *common.Context) *Model {
 func (m *Model) reset(c *config.Config) {
 	for i, d := range defs {
 		m.inputs[i].SetValue(d.get(c))
-		m.inputs[i].Mask = d.kind == secret
+		m.inputs[i].Mask = d.kind == secretKind
 	}
 	m.check()
 }
@@ -189,7 +190,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case testMsg:
 		m.testing, m.testOK = false, msg.err == nil
 		if msg.err != nil {
-			m.test = fmt.Sprintf(m.ctx.T.TestFailed, msg.what, scrub(common.ErrText(msg.err, m.ctx.Lang()), msg.secrets))
+			m.test = fmt.Sprintf(m.ctx.T.TestFailed, msg.what, msg.secrets.Mask(common.ErrText(msg.err, m.ctx.Lang())))
 		} else {
 			m.test = fmt.Sprintf(m.ctx.T.TestOK, msg.what, msg.credits)
 		}
@@ -296,7 +297,7 @@ func (m *Model) testConnection() tea.Cmd {
 	m.testing, m.test = true, ""
 	base := m.ctx.Base
 	what := cfg.API.Transport + ", " + cfg.Account.Login
-	secrets := []string{cfg.Account.Password, cfg.Account.Token, cfg.SMPP.Password}
+	secrets := secret.New(cfg.Secrets()...)
 	return func() tea.Msg {
 		g, err := app.Gateway(cfg, "")
 		if err != nil {
@@ -307,17 +308,6 @@ func (m *Model) testConnection() tea.Cmd {
 		credits, err := g.Balance(ctx)
 		return testMsg{credits: credits, err: err, what: what, secrets: secrets}
 	}
-}
-
-// scrub masks the secrets in a text meant for the screen, should an
-// error ever echo one.
-func scrub(s string, secrets []string) string {
-	for _, x := range secrets {
-		if len(x) >= 4 {
-			s = strings.ReplaceAll(s, x, "****")
-		}
-	}
-	return s
 }
 
 // backToDemo moves the config file aside (after a second ctrl+d): the
@@ -420,7 +410,7 @@ func (m *Model) list() (lines []string, at int) {
 			value = "‹ " + m.inputs[i].Value() + " ›"
 		case d.kind == choice:
 			value = m.inputs[i].Value()
-		case d.kind == secret && m.inputs[i].Value() == "" && i != m.focus:
+		case d.kind == secretKind && m.inputs[i].Value() == "" && i != m.focus:
 			value = s.Faint.Render(t.NotSet)
 		default:
 			value = m.inputs[i].View(valueW, 1, s)
