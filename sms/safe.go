@@ -73,21 +73,25 @@ func clean(s string, lines bool) bool {
 	return true
 }
 
-// visible gives the symbol shown for a rune that a terminal would act on.
+// IsControl reports whether a terminal acts on r or reorders text around
+// it: C0 and C1 controls, DEL, and the bidirectional overrides.
+func IsControl(r rune) bool {
+	return r < 0x20 || r >= 0x7f && r <= 0x9f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
+}
+
+// visible gives the symbol shown for a control.
 func visible(r rune) (string, bool) {
 	switch {
+	case !IsControl(r):
+		return "", false
 	case r == '\n':
 		return "␤", true
 	case r < 0x20:
 		return string(rune(0x2400 + r)), true // ␀ … ␟, ␛ for ESC
 	case r == 0x7f:
 		return "␡", true
-	case r >= 0x80 && r <= 0x9f: // C1: 0x9b is CSI, 0x9d OSC on some terminals
-		return "�", true
-	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
-		return "�", true
 	}
-	return "", false
+	return "�", true // C1 (0x9b is CSI on some terminals) and bidi overrides
 }
 
 // CheckText refuses what must not be in an SMS text: control characters

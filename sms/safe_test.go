@@ -26,8 +26,7 @@ func assertSafe(t *testing.T, in, out string, lines bool) {
 		t.Errorf("Safe(%q) = %q: not UTF-8", in, out)
 	}
 	for _, r := range out {
-		if r < 0x20 && !(lines && r == '\n') || r == 0x7f || r >= 0x80 && r <= 0x9f ||
-			r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 {
+		if IsControl(r) && !(lines && r == '\n') {
 			t.Errorf("Safe(%q) = %q: keeps %U", in, out, r)
 		}
 	}

@@ -45,6 +45,13 @@ type Env struct {
 	Stderr io.Writer
 }
 
+// say writes a line for the person at the terminal to stderr. Its
+// arguments often hold outside text (a file's column names, a gateway's
+// reply), so the line is made safe as a whole.
+func (e *Env) say(format string, args ...any) {
+	fmt.Fprintln(e.Stderr, "smsdash:", sms.SafeLines(fmt.Sprintf(format, args...)))
+}
+
 type command struct {
 	name, summary string
 	run           func(ctx context.Context, e *Env, args []string) error
@@ -73,7 +80,7 @@ func Run(ctx context.Context, e *Env) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return ExitOK
 	}
-	fmt.Fprintln(e.Stderr, "smsdash:", err)
+	e.say("%v", err)
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code
@@ -179,16 +186,16 @@ func open(e *Env, path string) (*app.App, error) {
 		return nil, err
 	}
 	for _, w := range a.Warnings {
-		fmt.Fprintln(e.Stderr, "smsdash: warning:", w)
+		e.say("warning: %v", w)
 	}
 	if a.Demo {
-		fmt.Fprintf(e.Stderr, "smsdash: DEMO mode: no config at %s; using the built-in simulator, nothing reaches a real phone\n", a.ConfigPath)
+		e.say("DEMO mode: no config at %s; using the built-in simulator, nothing reaches a real phone", a.ConfigPath)
 	}
 	if a.NeverLeft > 0 {
-		fmt.Fprintf(e.Stderr, "smsdash: %d message(s) were waiting to be sent when smsdash last stopped: they were not sent (see smsdash history --status not_sent)\n", a.NeverLeft)
+		e.say("%d message(s) were waiting to be sent when smsdash last stopped: they were not sent (see smsdash history --status not_sent)", a.NeverLeft)
 	}
 	if a.Recovered > 0 {
-		fmt.Fprintf(e.Stderr, "smsdash: %d message(s) were being sent when smsdash last stopped: their outcome is unknown (see smsdash history --status unknown); check before sending again\n", a.Recovered)
+		e.say("%d message(s) were being sent when smsdash last stopped: their outcome is unknown (see smsdash history --status unknown); check before sending again", a.Recovered)
 	}
 	return a, nil
 }

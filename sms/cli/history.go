@@ -150,7 +150,7 @@ func printHistory(w io.Writer, rows []store.Row, l sms.Lang) {
 		if r.Code != 0 {
 			status = fmt.Sprintf("refused %d %s", r.Code, r.Code.Text(l))
 		}
-		fmt.Fprintf(tw, "%d\t%s\t+%s\t%s\t%s\t%s\n", r.ID, r.CreatedAt.In(sms.Minsk).Format(sms.TypedLayout), r.Recipient, status, optInt(r.GatewayID), clip(r.Text, 40))
+		fmt.Fprintf(tw, "%d\t%s\t+%s\t%s\t%s\t%s\n", r.ID, r.CreatedAt.In(sms.Minsk).Format(sms.TypedLayout), sms.Safe(r.Recipient), status, optInt(r.GatewayID), clip(r.Text, 40))
 	}
 	tw.Flush()
 	if len(rows) == 0 {
@@ -158,9 +158,10 @@ func printHistory(w io.Writer, rows []store.Row, l sms.Lang) {
 	}
 }
 
-// clip shortens a text to n characters on one line.
+// clip shortens outside text to n characters on one line, safe for a
+// terminal.
 func clip(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = sms.Safe(strings.Join(strings.Fields(s), " "))
 	if r := []rune(s); len(r) > n {
 		return string(r[:n-1]) + "…"
 	}

@@ -137,11 +137,11 @@ func runImport(ctx context.Context, e *Env, args []string) error {
 	credits, berr := a.Gateway.Balance(bctx)
 	cancel()
 	if berr != nil {
-		fmt.Fprintln(e.Stderr, "smsdash: reading the balance:", langText(berr, lang))
+		e.say("reading the balance: %v", langText(berr, lang))
 	} else {
 		plan.Balance, plan.BalanceKnown = credits, true
 		if err := a.Store.RecordBalance(ctx, credits, time.Now()); err != nil {
-			fmt.Fprintln(e.Stderr, "smsdash: recording the balance:", err)
+			e.say("recording the balance: %v", err)
 		}
 	}
 	rep, err := batch.Check(t, plan)
@@ -299,7 +299,7 @@ func makePlan(t *batch.Table, f importFlags, tmplText string, a *app.App, now ti
 func confirm(ctx context.Context, e *Env, yes bool, question string) (bool, error) {
 	if yes {
 		if ctx.Err() != nil {
-			fmt.Fprintln(e.Stderr, "smsdash: cancelled: nothing was sent")
+			e.say("cancelled: nothing was sent")
 			return false, nil
 		}
 		return true, nil
@@ -307,7 +307,7 @@ func confirm(ctx context.Context, e *Env, yes bool, question string) (bool, erro
 	if !isTerminal(e.Stdin) {
 		return false, usageErr("import: nothing was sent: standard input is not a terminal, so nobody can confirm; add --yes to send")
 	}
-	fmt.Fprintf(e.Stderr, "%s [y/N] ", question)
+	fmt.Fprintf(e.Stderr, "%s [y/N] ", sms.SafeLines(question))
 	answer := make(chan string, 1)
 	go func() {
 		line, _ := bufio.NewReader(e.Stdin).ReadString('\n')
@@ -325,7 +325,7 @@ func confirm(ctx context.Context, e *Env, yes bool, question string) (bool, erro
 			return true, nil
 		}
 	}
-	fmt.Fprintln(e.Stderr, "smsdash: not confirmed: nothing was sent")
+	e.say("not confirmed: nothing was sent")
 	return false, nil
 }
 
@@ -632,12 +632,16 @@ func printImport(w io.Writer, r *importJSON, show int) {
 	if r.Header {
 		head = "header row"
 	}
-	fmt.Fprintf(w, "%s: %s, %s; columns: %s\n", r.File, src, head, strings.Join(r.Columns, ", "))
+	cols := make([]string, len(r.Columns))
+	for i, c := range r.Columns {
+		cols[i] = clip(c, 40)
+	}
+	fmt.Fprintf(w, "%s: %s, %s; columns: %s\n", sms.Safe(r.File), src, head, strings.Join(cols, ", "))
 	textSrc := "text from column " + strconv.Quote(r.TextColumn)
 	if r.Template != "" {
 		textSrc = "template " + strconv.Quote(clip(r.Template, 60))
 	}
-	fmt.Fprintf(w, "phone column %q; %s; sender %s", r.PhoneColumn, textSrc, r.Sender)
+	fmt.Fprintf(w, "phone column %q; %s; sender %s", r.PhoneColumn, textSrc, sms.Safe(r.Sender))
 	if r.At != "" {
 		fmt.Fprintf(w, "; scheduled %s Minsk time", r.At)
 	}
@@ -666,7 +670,7 @@ func printImport(w io.Writer, r *importJSON, show int) {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "  LINE\tTO\tPARTS\tTEXT")
 		for _, p := range r.Preview {
-			fmt.Fprintf(tw, "  %d\t+%s\t%d\t%s\n", p.Line, p.To, p.Parts, clip(p.Text, 70))
+			fmt.Fprintf(tw, "  %d\t+%s\t%d\t%s\n", p.Line, sms.Safe(p.To), p.Parts, clip(p.Text, 70))
 		}
 		tw.Flush()
 	}
@@ -682,7 +686,7 @@ func printProblems(w io.Writer, title string, list []problemJSON, show int) {
 		n = min(n, show)
 	}
 	for _, p := range list[:n] {
-		fmt.Fprintf(w, "  line %d: %s\n", p.Line, p.Reason)
+		fmt.Fprintf(w, "  line %d: %s\n", p.Line, sms.Safe(p.Reason))
 	}
 	if n < len(list) {
 		fmt.Fprintf(w, "  … and %d more (--show-invalid 0 lists all; --json gives all)\n", len(list)-n)
@@ -719,7 +723,7 @@ func printResume(w io.Writer, r *importJSON, show int) {
 			n = min(n, show)
 		}
 		for _, u := range b.Unknown[:n] {
-			fmt.Fprintf(w, "  #%d +%s %s\n", u.Local, u.To, clip(u.Text, 50))
+			fmt.Fprintf(w, "  #%d +%s %s\n", u.Local, sms.Safe(u.To), clip(u.Text, 50))
 		}
 		if n < len(b.Unknown) {
 			fmt.Fprintf(w, "  … and %d more (smsdash history --status unknown)\n", len(b.Unknown)-n)

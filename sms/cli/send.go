@@ -64,13 +64,13 @@ func runSend(ctx context.Context, e *Env, args []string) error {
 	if *wait > 0 {
 		reports, werr := waitFinal(ctx, ob.Gateway, acceptedIDs(results), *wait, a.PollEvery())
 		if _, err := a.Store.ApplyStatuses(ctx, source(ob.Transport), reports); err != nil {
-			fmt.Fprintln(e.Stderr, "smsdash: recording statuses:", err)
+			e.say("recording statuses: %v", err)
 		}
 		for _, r := range reports {
 			out.Statuses = append(out.Statuses, newStatusJSON(r, lang))
 		}
 		if werr != nil {
-			fmt.Fprintln(e.Stderr, "smsdash: waiting for statuses:", werr)
+			e.say("waiting for statuses: %v", werr)
 		}
 	}
 	if *asJSON {
@@ -251,10 +251,24 @@ func newStatusJSON(r sms.StatusReport, l sms.Lang) statusJSON {
 	return out
 }
 
+// writeJSON prints v for scripts. encoding/json escapes C0 controls but
+// writes C1 controls and bidi overrides raw, which some terminals act on:
+// they are escaped too. The JSON means exactly the same.
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	var out strings.Builder
+	for _, r := range string(append(b, '\n')) {
+		if r > 0x7e && sms.IsControl(r) {
+			fmt.Fprintf(&out, `\u%04x`, r)
+		} else {
+			out.WriteRune(r)
+		}
+	}
+	_, err = io.WriteString(w, out.String())
+	return err
 }
 
 func printSend(w io.Writer, out sendOutput, l sms.Lang) {
@@ -268,7 +282,7 @@ func printSend(w io.Writer, out sendOutput, l sms.Lang) {
 		if r.Hint != "" {
 			detail += " (" + r.Hint + ")"
 		}
-		fmt.Fprintf(tw, "+%s\t%s\t%s\t%s\t%s\n", r.To, r.Outcome.Text(l), optInt(r.ID), optInt(int64(r.Parts)), detail)
+		fmt.Fprintf(tw, "+%s\t%s\t%s\t%s\t%s\n", sms.Safe(r.To), r.Outcome.Text(l), optInt(r.ID), optInt(int64(r.Parts)), sms.Safe(detail))
 	}
 	tw.Flush()
 	if len(out.Statuses) > 0 {
@@ -291,7 +305,7 @@ func printStatuses(w io.Writer, statuses []statusJSON) {
 		if s.Final {
 			final = "yes"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", s.ID, word, final, optInt(int64(s.Parts)), s.Text)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", s.ID, word, final, optInt(int64(s.Parts)), sms.Safe(s.Text))
 	}
 	tw.Flush()
 }

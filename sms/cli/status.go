@@ -44,7 +44,7 @@ func runStatus(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	if _, err := a.Store.ApplyStatuses(ctx, "http", reports); err != nil {
-		fmt.Fprintln(e.Stderr, "smsdash: recording statuses:", err)
+		e.say("recording statuses: %v", err)
 	}
 	out := make([]statusJSON, len(reports))
 	for i, r := range reports {
@@ -86,7 +86,7 @@ func runBalance(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	if err := a.Store.RecordBalance(ctx, credits, time.Now()); err != nil {
-		fmt.Fprintln(e.Stderr, "smsdash: recording the balance:", err)
+		e.say("recording the balance: %v", err)
 	}
 	if *asJSON {
 		return writeJSON(e.Stdout, struct {

@@ -32,15 +32,15 @@ func watchStatuses(ctx context.Context, e *Env, a *app.App, g sms.Gateway, ids [
 			if inHistory[id] {
 				open[id] = true
 			} else {
-				fmt.Fprintf(e.Stderr, "smsdash: %d is not followed in this history (final already, or sent from elsewhere): smsdash status %d asks once\n", id, id)
+				e.say("%d is not followed in this history (final already, or sent from elsewhere): smsdash status %d asks once", id, id)
 			}
 		}
 	}
 	if len(open) == 0 {
-		fmt.Fprintln(e.Stderr, "smsdash: nothing to watch: every message is final")
+		e.say("nothing to watch: every message is final")
 		return nil
 	}
-	fmt.Fprintf(e.Stderr, "smsdash: watching %d message(s); Ctrl-C stops\n", len(open))
+	e.say("watching %d message(s); Ctrl-C stops", len(open))
 	hub := tracker.NewHub()
 	sub := hub.Subscribe()
 	defer sub.Close()
@@ -63,7 +63,7 @@ func watchStatuses(ctx context.Context, e *Env, a *app.App, g sms.Gateway, ids [
 				msg = ev.Err.Error()
 			}
 			if msg != lastErr && msg != "" {
-				fmt.Fprintln(e.Stderr, "smsdash: asking statuses:", msg, "(retrying)")
+				e.say("asking statuses: %v (retrying)", msg)
 			}
 			lastErr = msg
 		}
