@@ -40,12 +40,10 @@ func safe(s string, lines bool) string {
 			b.WriteString("    ")
 		case lines && r == '\r' && strings.HasPrefix(s[i+1:], "\n"):
 			// CRLF is one break: the LF that follows writes it.
+		case IsControl(r):
+			b.WriteRune(Shown(r))
 		default:
-			if v, ok := visible(r); ok {
-				b.WriteString(v)
-			} else {
-				b.WriteString(s[i : i+n])
-			}
+			b.WriteString(s[i : i+n])
 		}
 		i += n
 	}
@@ -65,7 +63,7 @@ func clean(s string, lines bool) bool {
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
-		if _, bad := visible(r); bad || r == utf8.RuneError && n == 1 {
+		if IsControl(r) || r == utf8.RuneError && n == 1 {
 			return false
 		}
 		i += n
@@ -79,19 +77,21 @@ func IsControl(r rune) bool {
 	return r < 0x20 || r >= 0x7f && r <= 0x9f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
 }
 
-// visible gives the symbol shown for a control.
-func visible(r rune) (string, bool) {
+// Shown gives what a terminal should draw for r: r itself, or for a
+// control a visible symbol one column wide (Safe does this for a string;
+// a text field, which draws rune by rune, does it itself).
+func Shown(r rune) rune {
 	switch {
 	case !IsControl(r):
-		return "", false
+		return r
 	case r == '\n':
-		return "␤", true
+		return '␤'
 	case r < 0x20:
-		return string(rune(0x2400 + r)), true // ␀ … ␟, ␛ for ESC
+		return 0x2400 + r // ␀ … ␟, ␛ for ESC
 	case r == 0x7f:
-		return "␡", true
+		return '␡'
 	}
-	return "�", true // C1 (0x9b is CSI on some terminals) and bidi overrides
+	return utf8.RuneError // C1 (0x9b is CSI on some terminals) and bidi overrides
 }
 
 // CheckText refuses what must not be in an SMS text: control characters

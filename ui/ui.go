@@ -18,6 +18,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/smsdash/smsdash/sms"
 	"github.com/smsdash/smsdash/sms/app"
 	"github.com/smsdash/smsdash/sms/tracker"
 	"github.com/smsdash/smsdash/ui/balance"
@@ -291,7 +292,7 @@ func (m *Model) header() string {
 		}
 		b.WriteString(" " + s.Demo.Render(badge))
 	}
-	login := a.Config.Account.Login
+	login := sms.Safe(a.Config.Account.Login)
 	if login == "" {
 		login = t.NoLogin
 	}

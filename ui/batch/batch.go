@@ -738,7 +738,7 @@ func (m *Model) blocker() string {
 		}
 	}
 	if m.validErr != nil {
-		return m.validErr.Error()
+		return common.ErrText(m.validErr, l)
 	}
 	return ""
 }
@@ -835,7 +835,7 @@ func (m *Model) View() string {
 	add(m.label(t.BatchPath, fPath) + m.path.View(fw, 1, s))
 	switch {
 	case m.loading:
-		add(indent + s.Faint.Render(fmt.Sprintf(t.BatchLoading, filepath.Base(expand(m.path.Value())))))
+		add(indent + s.Faint.Render(fmt.Sprintf(t.BatchLoading, sms.Safe(filepath.Base(expand(m.path.Value()))))))
 	case m.loadErr != nil:
 		add(common.Lines(s.Err, common.Wrap("✗ "+common.ErrText(m.loadErr, m.ctx.Lang()), m.w)))
 	case m.table != nil:
@@ -870,7 +870,7 @@ func (m *Model) View() string {
 		tplLine += m.tpl.View(fw, 1, s)
 	}
 	add(tplLine)
-	from := m.senders[m.sender]
+	from := sms.Safe(m.senders[m.sender])
 	if m.focus == fSender && len(m.senders) > 1 {
 		from = "‹ " + from + " ›"
 	}
@@ -915,7 +915,7 @@ func (m *Model) fileInfo() string {
 	t, s, tb := m.ctx.T, m.ctx.S, m.table
 	var out string
 	if tb.Format == "xlsx" {
-		out = s.Faint.Render(fmt.Sprintf(t.BatchXLSXInfo, len(tb.Rows))+" · ") + m.option(t.BatchSheetL, tb.Sheet, fSheet)
+		out = s.Faint.Render(fmt.Sprintf(t.BatchXLSXInfo, len(tb.Rows))+" · ") + m.option(t.BatchSheetL, sms.Safe(tb.Sheet), fSheet)
 	} else {
 		out = s.Faint.Render(fmt.Sprintf(t.BatchFileInfo, strings.ToUpper(tb.Format), tb.Encoding, tb.Delimiter, len(tb.Rows)))
 	}
@@ -977,7 +977,7 @@ func (m *Model) unfinishedLine() string {
 		return ""
 	}
 	u := m.unfinished[0]
-	return common.Lines(m.ctx.S.Warn, common.Wrap(fmt.Sprintf(m.ctx.T.BatchUnfinished, u.ID, u.Name, u.NotSent), m.w))
+	return common.Lines(m.ctx.S.Warn, common.Wrap(fmt.Sprintf(m.ctx.T.BatchUnfinished, u.ID, sms.Safe(u.Name), u.NotSent), m.w))
 }
 
 // reportLines: the check's counts, cost, invalid rows, warnings and the
@@ -1029,12 +1029,12 @@ func (m *Model) reportLines(height int) []string {
 				out = append(out, s.Faint.Render("  "+fmt.Sprintf(t.BatchMore, n-i)+"  (pgdn)"))
 				break
 			}
-			out = append(out, "  "+s.Err.Render("✗ ")+r.Invalid[i].Text(l))
+			out = append(out, "  "+s.Err.Render("✗ ")+sms.Safe(r.Invalid[i].Text(l)))
 		}
 		left = height - len(out)
 	}
 	if n := len(r.Warnings); n > 0 && left > 3 {
-		out = append(out, s.Warn.Render(t.BatchWarnings)+" "+r.Warnings[0].Text(l))
+		out = append(out, s.Warn.Render(t.BatchWarnings)+" "+sms.Safe(r.Warnings[0].Text(l)))
 		if n > 1 {
 			out[len(out)-1] += " " + s.Faint.Render(fmt.Sprintf(t.BatchMore, n-1))
 		}
@@ -1043,8 +1043,8 @@ func (m *Model) reportLines(height int) []string {
 	if len(r.Preview) > 0 && left > 1 {
 		out = append(out, s.Title.Render(t.BatchPreviewT))
 		for _, msg := range r.Preview[:min(len(r.Preview), left-1)] {
-			line := fmt.Sprintf("  %-12s %d× ", msg.To, msg.Parts)
-			out = append(out, line+strings.ReplaceAll(msg.Text, "\n", " "))
+			line := fmt.Sprintf("  %-12s %d× ", sms.Safe(msg.To), msg.Parts)
+			out = append(out, line+sms.Safe(strings.ReplaceAll(msg.Text, "\n", " ")))
 		}
 	}
 	return out
@@ -1057,7 +1057,7 @@ func (m *Model) confirmLines() []string {
 	when := common.Minsk(m.atTime, sms.TypedLayout)
 	if m.resumeID != 0 {
 		u := m.unfinished[0]
-		q, note, keys = fmt.Sprintf(t.BatchConfirmResume, u.ID, u.Name, u.NotSent), t.BatchResumeOwn, t.BatchResumeKeys
+		q, note, keys = fmt.Sprintf(t.BatchConfirmResume, u.ID, sms.Safe(u.Name), u.NotSent), t.BatchResumeOwn, t.BatchResumeKeys
 		if !m.atTime.IsZero() {
 			note = fmt.Sprintf(t.BatchResumeAt, when)
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/smsdash/smsdash/sms"
 	"github.com/smsdash/smsdash/ui/common"
 )
 
@@ -86,7 +87,7 @@ func (m *Model) pickKey(msg tea.KeyMsg) tea.Cmd {
 		return tea.Batch(cmd, m.load())
 	}
 	if ok, p := m.picker.DidSelectDisabledFile(msg); ok {
-		m.pickNote = strings.TrimSpace(filepath.Base(p)) + ": " + m.ctx.T.PickNotList
+		m.pickNote = sms.Safe(strings.TrimSpace(filepath.Base(p))) + ": " + m.ctx.T.PickNotList
 	}
 	return cmd
 }
@@ -104,13 +105,14 @@ func (m *Model) pickerView() string {
 	t, s := m.ctx.T, m.ctx.S
 	out := []string{
 		s.Title.Render(t.BatchTitle),
-		common.Trunc(s.Title.Render(t.PickTitle)+" "+m.picker.CurrentDirectory, m.w),
+		common.Trunc(s.Title.Render(t.PickTitle)+" "+sms.Safe(m.picker.CurrentDirectory), m.w),
 	}
 	if m.pickNote != "" {
 		out = append(out, s.Warn.Render(common.Trunc("⚠ "+m.pickNote, m.w)))
 	} else {
 		out = append(out, s.Faint.Render(common.Trunc(t.PickHint, m.w)))
 	}
-	out = append(out, strings.TrimRight(m.picker.View(), "\n"))
+	// The picker draws file names itself: anyone may name a file.
+	out = append(out, common.SafeView(strings.TrimRight(m.picker.View(), "\n")))
 	return common.Fit(strings.Join(out, "\n"), m.w, m.h)
 }

@@ -275,7 +275,7 @@ func (m *Model) check() string {
 	case m.atErr != nil:
 		return common.ErrText(m.atErr, l)
 	case m.validErr != nil:
-		return m.validErr.Error()
+		return common.ErrText(m.validErr, l)
 	}
 	if err := sms.ValidateSender(m.senders[m.sender]); err != nil {
 		return common.ErrText(err, l)
@@ -366,7 +366,7 @@ func (m *Model) View() string {
 	for _, l := range m.recipientLines(fw, 4) {
 		note(l)
 	}
-	from := m.senders[m.sender]
+	from := sms.Safe(m.senders[m.sender])
 	if m.focus == fFrom && len(m.senders) > 1 {
 		from = "‹ " + from + " ›"
 	}
@@ -479,7 +479,7 @@ func (m *Model) validNote() string {
 	t, s := m.ctx.T, m.ctx.S
 	switch {
 	case m.validErr != nil:
-		return s.Err.Render("✗ " + m.validErr.Error())
+		return s.Err.Render("✗ " + common.ErrText(m.validErr, m.ctx.Lang()))
 	case m.validity == 0:
 		return s.Faint.Render(t.ValidityHint)
 	}

@@ -8,12 +8,14 @@
 package field
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/smsdash/smsdash/sms"
 	"github.com/smsdash/smsdash/ui/theme"
 )
 
@@ -210,7 +212,7 @@ func (in *Input) moveLine(d int) {
 func (in *Input) View(width, height int, s *theme.Styles) string {
 	width = max(width, 1)
 	if len(in.value) == 0 && !in.focused {
-		return s.Faint.Render(ansi.Truncate(in.Placeholder, width, "…"))
+		return s.Faint.Render(ansi.Truncate(sms.Safe(in.Placeholder), width, "…"))
 	}
 	if !in.Multiline {
 		height = 1
@@ -252,7 +254,7 @@ func (in *Input) View(width, height int, s *theme.Styles) string {
 		}
 	}
 	if len(in.value) == 0 && in.Placeholder != "" {
-		b.WriteString(s.Faint.Render(ansi.Truncate(in.Placeholder, width-1, "…")))
+		b.WriteString(s.Faint.Render(ansi.Truncate(sms.Safe(in.Placeholder), width-1, "…")))
 	}
 	return b.String()
 }
@@ -297,17 +299,19 @@ func (in *Input) layout(width int) []span {
 	return append(rows, span{start, len(in.value)})
 }
 
-// shown is what a row displays: the text, or • for each rune when masked.
+// shown is what a row displays: the text with any control made visible
+// (a value from the config or a paste is outside text), or • for each
+// rune when masked.
 func (in *Input) shown(r span) []rune {
-	line := in.value[r.start:r.end]
-	if !in.Mask {
-		return line
+	line := slices.Clone(in.value[r.start:r.end])
+	for i, c := range line {
+		if in.Mask {
+			line[i] = '•'
+		} else {
+			line[i] = sms.Shown(c)
+		}
 	}
-	masked := make([]rune, len(line))
-	for i := range masked {
-		masked[i] = '•'
-	}
-	return masked
+	return line
 }
 
 func (in *Input) cells(r span) int {

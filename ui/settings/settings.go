@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/smsdash/smsdash/sms"
 	"github.com/smsdash/smsdash/sms/app"
 	"github.com/smsdash/smsdash/sms/config"
 	"github.com/smsdash/smsdash/sms/secret"
@@ -108,7 +109,7 @@ func (m *Model) build() (*config.Config, map[string]string) {
 	errs := map[string]string{}
 	for i, d := range defs {
 		if err := d.set(&c, m.inputs[i].Value(), m.ctx.T); err != nil {
-			errs[d.key] = err.Error()
+			errs[d.key] = common.ErrText(err, m.ctx.Lang())
 		}
 	}
 	if err := c.Validate(); err != nil {
@@ -118,6 +119,7 @@ func (m *Model) build() (*config.Config, map[string]string) {
 			if errors.As(e, &p) {
 				k, msg = p.Key, p.Text(m.ctx.Lang())
 			}
+			msg = sms.Safe(msg) // it may quote the value
 			if _, ok := errs[k]; !ok {
 				errs[k] = msg
 			}
@@ -196,7 +198,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 	case savedMsg:
 		if msg.err != nil {
-			m.note, m.noteErr = m.ctx.T.NotSaved+": "+msg.err.Error(), true
+			m.note, m.noteErr = m.ctx.T.NotSaved+": "+common.ErrText(msg.err, m.ctx.Lang()), true
 			return nil
 		}
 		return common.Cmd(common.ConfigSaved{Config: msg.cfg})
@@ -322,7 +324,7 @@ func (m *Model) backToDemo() tea.Cmd {
 	m.demoAsk = false
 	aside := path + ".bak-" + m.ctx.Now().Format("20060102-150405")
 	if err := os.Rename(path, aside); err != nil {
-		m.note, m.noteErr = t.NotMoved+": "+err.Error(), true
+		m.note, m.noteErr = t.NotMoved+": "+common.ErrText(err, m.ctx.Lang()), true
 		return nil
 	}
 	m.note, m.noteErr = fmt.Sprintf(t.MovedAside, aside), false
@@ -407,9 +409,9 @@ func (m *Model) list() (lines []string, at int) {
 		var value string
 		switch {
 		case d.kind == choice && i == m.focus:
-			value = "‹ " + m.inputs[i].Value() + " ›"
+			value = "‹ " + sms.Safe(m.inputs[i].Value()) + " ›"
 		case d.kind == choice:
-			value = m.inputs[i].Value()
+			value = sms.Safe(m.inputs[i].Value())
 		case d.kind == secretKind && m.inputs[i].Value() == "" && i != m.focus:
 			value = s.Faint.Render(t.NotSet)
 		default:

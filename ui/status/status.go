@@ -605,14 +605,14 @@ func (m *Model) renderRow(r *store.Row, colour bool) string {
 	if colour {
 		st = m.ctx.S.Bucket(b).Render(st)
 	}
-	text := strings.ReplaceAll(r.Text, "\n", " ⏎ ")
+	text := sms.Safe(strings.ReplaceAll(r.Text, "\n", " ⏎ "))
 	// The row under the cursor is marked with › too: inverse video is
 	// lost without attributes (NO_COLOR).
 	mark := " "
 	if !colour {
 		mark = "›"
 	}
-	line := m.cells(mark+strconv.FormatInt(r.ID, 10), common.Minsk(r.CreatedAt, "01-02 15:04"), r.Recipient, st, text)
+	line := m.cells(mark+strconv.FormatInt(r.ID, 10), common.Minsk(r.CreatedAt, "01-02 15:04"), sms.Safe(r.Recipient), st, text)
 	if !colour {
 		line = common.Pad(line, m.w)
 	}
@@ -700,8 +700,8 @@ func (m *Model) detailView(height int) string {
 		gw = strconv.FormatInt(r.GatewayID, 10)
 	}
 	add(t.GatewayID, gw)
-	add(t.ColTo, r.Recipient+"  "+s.Faint.Render(t.From+" "+r.Sender+" · "+r.Transport+" · "+fmt.Sprintf(t.PartsN, r.Parts)))
-	add(t.Created, common.Minsk(r.CreatedAt, "2006-01-02 15:04:05")+"  "+s.Faint.Render(t.Agent+" "+r.Agent))
+	add(t.ColTo, sms.Safe(r.Recipient)+"  "+s.Faint.Render(t.From+" "+sms.Safe(r.Sender)+" · "+sms.Safe(r.Transport)+" · "+fmt.Sprintf(t.PartsN, r.Parts)))
+	add(t.Created, common.Minsk(r.CreatedAt, "2006-01-02 15:04:05")+"  "+s.Faint.Render(t.Agent+" "+sms.Safe(r.Agent)))
 	if !r.ScheduledAt.IsZero() {
 		add(t.At, common.Minsk(r.ScheduledAt, sms.TypedLayout))
 	}
@@ -712,9 +712,9 @@ func (m *Model) detailView(height int) string {
 		add(t.Code, common.CodeText(r.Code, l))
 	}
 	if r.Error != "" {
-		add(t.Error, r.Error)
+		add(t.Error, sms.Safe(r.Error))
 	}
-	add(t.ColText, strings.ReplaceAll(r.Text, "\n", " ⏎ "))
+	add(t.ColText, sms.Safe(strings.ReplaceAll(r.Text, "\n", " ⏎ ")))
 	out = append(out, s.Title.Render(t.History))
 	d := m.detail
 	switch {
@@ -734,9 +734,9 @@ func (m *Model) detailView(height int) string {
 		if c.Status != sms.StatusNone {
 			what = theme.Symbol(c.Status.String()) + " " + t.Bucket(c.Status.String())
 		}
-		line := "  " + common.Minsk(c.At, "15:04:05.000") + "  " + common.Pad(c.Source, 8) + " " + what
+		line := "  " + common.Minsk(c.At, "15:04:05.000") + "  " + common.Pad(sms.Safe(c.Source), 8) + " " + what
 		if c.Note != "" {
-			line += "  " + s.Faint.Render(c.Note)
+			line += "  " + s.Faint.Render(sms.Safe(c.Note))
 		}
 		out = append(out, line)
 	}
