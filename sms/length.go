@@ -1,5 +1,7 @@
 package sms
 
+import "strconv"
+
 // Encoding is how the text will travel: GSM 7-bit when every character is in
 // the GSM alphabet, otherwise UCS-2.
 type Encoding uint8
@@ -68,6 +70,20 @@ func gsmWeight(r rune) int {
 		}
 	}
 	return 0
+}
+
+// MaxParts is the most parts one SMS can have: the concatenation header
+// numbers them in one byte.
+const MaxParts = 255
+
+// CheckParts refuses a text longer than MaxParts parts.
+func CheckParts(parts int) *Error {
+	if parts <= MaxParts {
+		return nil
+	}
+	n := strconv.Itoa(parts)
+	return errorf("the text is "+n+" SMS parts long; one message has at most 255 (about 39,000 Latin or 17,000 Cyrillic characters)",
+		"текст длиной "+n+" частей SMS; в одном сообщении их не больше 255 (около 39 000 латинских или 17 000 кириллических символов)")
 }
 
 // Measure counts a text's characters, units and parts. Parts are packed

@@ -491,3 +491,31 @@ func TestStartNotice(t *testing.T) {
 		t.Error("the notice stays after a key")
 	}
 }
+
+// With PLAIN in the config, Compose sends more than a few numbers in one
+// package and says so; a text over 255 parts is refused before sending.
+func TestComposeBounds(t *testing.T) {
+	m := newModel(t, "en")
+	a := m.ctx.App
+	a.Config.API.Transport = "plain"
+	if err := a.SetTransport("plain"); err != nil {
+		t.Fatal(err)
+	}
+	to := "291234561, 291234562, 291234563, 291234564, 291234565, 291234566"
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(to), Paste: true})
+	press(t, m, "tab", "tab")
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(strings.Repeat("ж", 67*256)), Paste: true})
+	press(t, m, "ctrl+s")
+	if v := m.View(); !strings.Contains(v, "256 SMS parts long") {
+		t.Fatalf("a text of 256 parts is not refused:\n%s", v)
+	}
+	press(t, m, "ctrl+u")
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("Hello"), Paste: true})
+	press(t, m, "ctrl+s")
+	if v := m.View(); !strings.Contains(v, "sent through JSON: PLAIN takes at most 5") || strings.Count(v, "accepted") != 6 {
+		t.Fatalf("no package:\n%s", v)
+	}
+	if st := a.Sim.Server().Stats(); st.SendRequests != 1 || st.Accepted != 6 {
+		t.Errorf("%d send requests for %d messages, want one package", st.SendRequests, st.Accepted)
+	}
+}

@@ -59,12 +59,6 @@ type Summary struct {
 	Elapsed   time.Duration
 }
 
-// ErrPlain refuses a batch over the PLAIN API.
-var ErrPlain = &sms.Error{
-	EN: "batches go through the XML or JSON API, in packages, never one PLAIN request per number: the gateway blocks accounts that do that (-13)",
-	RU: "пакетная рассылка идёт через XML или JSON API пакетами, а не через PLAIN по запросу на номер: за это шлюз блокирует аккаунт (-13)",
-}
-
 // ErrNothing: there is no message to send.
 var ErrNothing = &sms.Error{EN: "nothing to send: no row gave a message", RU: "нечего отправлять: ни одна строка не дала сообщения"}
 
@@ -201,7 +195,7 @@ func transport(a *app.App, want string) (string, sms.Gateway, error) {
 		}
 	}
 	if tr != config.TransportJSON && tr != config.TransportXML {
-		return "", nil, ErrPlain
+		return "", nil, app.ErrMassPlain
 	}
 	if a.Outbox != nil && a.Outbox.Transport == tr && a.Outbox.Gateway != nil {
 		return tr, a.Outbox.Gateway, nil

@@ -98,7 +98,7 @@ func TestSend(t *testing.T) {
 func TestSendRefusesPlain(t *testing.T) {
 	a, _ := testApp(t, sim.Options{}, 100)
 	r := report(t, 3, time.Time{})
-	if _, err := Send(context.Background(), a, r, SendOptions{Transport: "plain"}); !errors.Is(err, ErrPlain) {
+	if _, err := Send(context.Background(), a, r, SendOptions{Transport: "plain"}); !errors.Is(err, app.ErrMassPlain) {
 		t.Fatal(err)
 	}
 	// A config on plain sends batches as JSON.

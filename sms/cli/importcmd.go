@@ -247,7 +247,7 @@ func batchTransport(a *app.App, api string) (string, error) {
 	case config.TransportJSON, config.TransportXML:
 		return api, nil
 	case config.TransportPlain:
-		return "", usageErr("import: --api plain: %s", langText(batch.ErrPlain, a.Lang()))
+		return "", usageErr("import: --api plain: %s", langText(app.ErrMassPlain, a.Lang()))
 	}
 	return "", usageErr("import: --api: %q is not json or xml", api)
 }
@@ -305,7 +305,7 @@ func confirm(ctx context.Context, e *Env, yes bool, question string) (bool, erro
 		return true, nil
 	}
 	if !isTerminal(e.Stdin) {
-		return false, usageErr("import: nothing was sent: standard input is not a terminal, so nobody can confirm; add --yes to send")
+		return false, usageErr("nothing was sent: standard input is not a terminal, so nobody can confirm; add --yes to send")
 	}
 	fmt.Fprintf(e.Stderr, "%s [y/N] ", sms.SafeLines(question))
 	answer := make(chan string, 1)

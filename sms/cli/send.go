@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/smsdash/smsdash/sms"
+	"github.com/smsdash/smsdash/sms/app"
 )
 
 func runSend(ctx context.Context, e *Env, args []string) error {
@@ -22,6 +23,8 @@ func runSend(ctx context.Context, e *Env, args []string) error {
 	at := fs.String("at", "", `send later, Minsk time: "YYYY-MM-DD HH:MM" (at least 10 minutes ahead)`)
 	validity := fs.Int("validity", 0, "validity in `hours` (1-48; over 48 is 48)")
 	wait := fs.Duration("wait", 0, "wait up to this `duration` for final statuses and print them")
+	yes := fs.Bool("yes", false, fmt.Sprintf("send without asking when the send is over %d parts (needed when standard input is not a terminal)", confirmParts))
+	force := fs.Bool("force", false, "send even when the balance does not cover the cost")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -45,12 +48,23 @@ func runSend(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	tr, err := a.SendTransport(*api, len(msgs))
+	if err != nil {
+		return usageErr("send: --api plain: %s", langText(err, lang))
+	}
+	if *api == "" && tr != a.Config.API.Transport {
+		e.say("%d recipients: sending through %s, since PLAIN takes at most %d at once", len(msgs), strings.ToUpper(tr), app.PlainMax)
+	}
 	ob := *a.Outbox
-	if *api != "" {
-		if ob.Gateway, err = gateway(a, *api); err != nil {
+	if tr != ob.Transport {
+		g, err := gateway(a, tr)
+		if err != nil {
 			return err
 		}
-		ob.Transport = *api
+		ob = a.NewOutbox(g, tr)
+	}
+	if ok, err := checkCost(ctx, e, a, ob.Gateway, tr, msgs, *yes, *force); !ok || err != nil {
+		return err
 	}
 	ids, results, err := ob.Send(ctx, 0, msgs)
 	if err != nil {
@@ -84,18 +98,63 @@ func runSend(ctx context.Context, e *Env, args []string) error {
 	return sendExit(results)
 }
 
+// confirmParts: a send of more parts than this asks first (or --yes).
+const confirmParts = 10
+
+// maxStdin bounds a text read from standard input: far more than the
+// longest SMS (sms.MaxParts), so a longer input is a mistake, refused
+// rather than cut.
+const maxStdin = 1 << 20
+
+// readText gives the text of --text, or of standard input for "-" (line
+// ends of Windows made line breaks, the last one dropped), checked as
+// every SMS text is.
 func readText(text string, stdin io.Reader) (string, error) {
 	if text == "-" {
-		b, err := io.ReadAll(io.LimitReader(stdin, 1<<20))
+		b, err := io.ReadAll(io.LimitReader(stdin, maxStdin+1))
 		if err != nil {
 			return "", usageErr("reading the text from standard input: %v", err)
 		}
-		text = strings.TrimRight(string(b), "\r\n")
+		if len(b) > maxStdin {
+			return "", usageErr("--text -: standard input holds more than 1 MiB, far more than one SMS (at most %d parts): nothing was sent", sms.MaxParts)
+		}
+		text = strings.TrimRight(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n")
 	}
 	if strings.TrimSpace(text) == "" {
-		return "", usageErr("send: no text (--text \"…\", or --text - to read it from standard input)")
+		return "", usageErr("no text (--text \"…\", or --text - to read it from standard input)")
+	}
+	if err := sms.CheckText(text); err != nil {
+		return "", usageErr("--text: %s", err.EN)
+	}
+	if err := sms.CheckParts(sms.Measure(text).Parts); err != nil {
+		return "", usageErr("--text: %s", err.EN)
 	}
 	return text, nil
+}
+
+// checkCost stops a send the balance does not cover (unless force), and
+// asks before one of more than confirmParts parts (unless yes); ok says
+// to send. The estimate counts a credit a part, as import's default
+// --price does.
+func checkCost(ctx context.Context, e *Env, a *app.App, g sms.Gateway, tr string, msgs []sms.Message, yes, force bool) (ok bool, err error) {
+	parts := 0
+	for _, m := range msgs {
+		parts += sms.Measure(m.Text).Parts
+	}
+	bctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	credits, berr := g.Balance(bctx)
+	cancel()
+	switch {
+	case berr != nil:
+		e.say("reading the balance: %v", langText(berr, a.Lang()))
+	case float64(parts) > credits && !force:
+		return false, &exitError{ExitRefused, fmt.Errorf("send: nothing was sent: the balance %s does not cover the cost of %d parts; top up, or add --force to send anyway (the gateway refuses what the balance does not cover)",
+			money(credits), parts)}
+	}
+	if parts <= confirmParts {
+		return true, nil
+	}
+	return confirm(ctx, e, yes, fmt.Sprintf("send %d message(s), %d parts in all, through %s?", len(msgs), parts, strings.ToUpper(tr)))
 }
 
 // buildMessages checks everything the agent typed and reports every

@@ -14,6 +14,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/smsdash/smsdash/sms"
+	"github.com/smsdash/smsdash/sms/app"
 	"github.com/smsdash/smsdash/sms/store"
 	"github.com/smsdash/smsdash/ui/common"
 	"github.com/smsdash/smsdash/ui/field"
@@ -43,6 +44,7 @@ type Model struct {
 	sending              bool
 	results              []result // of the last send
 	sendErr              error    // the last send stopped on this
+	via                  string   // the last send took another transport: why
 	problem              string   // why ctrl+s did not send
 	recips               []recipient
 	atTime               time.Time
@@ -181,7 +183,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		return m.send()
 	case key.Matches(msg, k.clear):
 		m.clearDraft()
-		m.results, m.sendErr, m.problem = nil, nil, ""
+		m.results, m.sendErr, m.problem, m.via = nil, nil, "", ""
 	case key.Matches(msg, k.esc):
 		m.setFocus(common.NoFocus)
 	case m.focus == fSend && msg.Type == tea.KeyEnter:
@@ -270,6 +272,8 @@ func (m *Model) check() string {
 	switch {
 	case numbers == 0:
 		return t.NoRecipients
+	case numbers > maxRecipients:
+		return fmt.Sprintf(t.TooManyRecipients, maxRecipients)
 	case strings.TrimSpace(m.text.Value()) == "":
 		return t.NoText
 	case m.atErr != nil:
@@ -280,8 +284,17 @@ func (m *Model) check() string {
 	if err := sms.ValidateSender(m.senders[m.sender]); err != nil {
 		return common.ErrText(err, l)
 	}
+	if err := sms.CheckText(m.text.Value()); err != nil {
+		return common.ErrText(err, l)
+	}
+	if err := sms.CheckParts(sms.Measure(m.text.Value()).Parts); err != nil {
+		return common.ErrText(err, l)
+	}
 	return ""
 }
+
+// maxRecipients: a longer list is a batch, with its report and progress.
+const maxRecipients = 100
 
 func (m *Model) send() tea.Cmd {
 	if m.sending {
@@ -305,9 +318,20 @@ func (m *Model) send() tea.Cmd {
 		numbers = append(numbers, r.number)
 		msgs = append(msgs, sms.Message{To: r.number, Text: m.text.Value(), Sender: m.senders[m.sender], At: m.atTime, Validity: m.validity})
 	}
-	m.sending, m.problem, m.results, m.sendErr = true, "", nil, nil
+	m.sending, m.problem, m.results, m.sendErr, m.via = true, "", nil, nil, ""
 	// Read on this goroutine: Settings may replace them later.
-	ob, tr, base := m.ctx.App.Outbox, m.ctx.App.Tracker, m.ctx.Base
+	a := m.ctx.App
+	ob, tr, base := a.Outbox, a.Tracker, m.ctx.Base
+	if via, _ := a.SendTransport("", len(msgs)); via != ob.Transport {
+		// PLAIN in the config: more than a few go in one package.
+		g, err := a.Transport(via)
+		if err != nil {
+			m.sending, m.sendErr = false, err
+			return nil
+		}
+		pkg := a.NewOutbox(g, via)
+		ob, m.via = &pkg, fmt.Sprintf(m.ctx.T.ViaPackage, strings.ToUpper(via), app.PlainMax)
+	}
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(base, 2*time.Minute)
 		defer cancel()
@@ -495,6 +519,9 @@ func (m *Model) resultLines(height int) string {
 	var out []string
 	if m.sendErr != nil {
 		out = append(out, s.Err.Render("✗ "+common.ErrText(m.sendErr, l)))
+	}
+	if m.via != "" {
+		out = append(out, s.Faint.Render(m.via))
 	}
 	for i, r := range m.results {
 		if len(out) == height-1 && i < len(m.results)-1 {
