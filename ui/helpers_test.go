@@ -124,19 +124,6 @@ func keyMsg(k string) tea.KeyMsg {
 	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
 }
 
-// poll runs one tracker cycle and hands what it published to the model,
-// as the wait on the tracker's stream does in a running program.
-func poll(tb testing.TB, m *Model) {
-	tb.Helper()
-	if _, err := m.ctx.App.Tracker.Cycle(m.ctx.Base); err != nil {
-		tb.Fatal(err)
-	}
-	if ev, ok := m.sub.Take(); ok {
-		_, cmd := m.Update(eventMsg{ev, ok})
-		settle(tb, m, cmd)
-	}
-}
-
 // syncBuffer is a bytes.Buffer for a writer and a reader on two
 // goroutines.
 type syncBuffer struct {

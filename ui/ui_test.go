@@ -312,14 +312,14 @@ func TestResize(t *testing.T) {
 
 func TestPanicReport(t *testing.T) {
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
-	g := &guard{secrets: func() []string { return []string{"hunter22"} }}
+	g := &guard{secrets: func() []string { return []string{"hunter22", `p&ss"w`} }}
 	func() {
 		defer func() {
-			if r := recover(); r != "boom with ****" {
+			if r := recover(); r != `boom with **** {"password":"****"} <p>****</p>` {
 				t.Errorf("the panic must go on to Bubble Tea, which restores the terminal, without secrets: %v", r)
 			}
 		}()
-		g.wrap(func() tea.Msg { panic("boom with hunter22") })()
+		g.wrap(func() tea.Msg { panic(`boom with hunter22 {"password":"p\u0026ss\"w"} <p>p&amp;ss&#34;w</p>`) })()
 	}()
 	data, err := os.ReadFile(g.report)
 	if err != nil {

@@ -131,10 +131,7 @@ type (
 		table *sbatch.Table
 		err   error
 	}
-	balanceMsg struct {
-		p  []store.BalancePoint
-		at time.Time
-	}
+	balanceMsg    struct{ p []store.BalancePoint }
 	unfinishedMsg struct{ list []store.Unfinished }
 	checkDueMsg   struct{ seq int }
 	checkedMsg    struct {
