@@ -126,9 +126,3 @@ func (t *Template) Static() bool { return len(t.used) == 0 }
 
 // String gives the template as it was written.
 func (t *Template) String() string { return t.text }
-
-// Escape writes text so that a template gives it back as it is: every
-// brace doubled.
-func Escape(text string) string {
-	return strings.NewReplacer("{", "{{", "}", "}}").Replace(text)
-}

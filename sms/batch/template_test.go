@@ -71,3 +71,11 @@ func TestEscape(t *testing.T) {
 		}
 	}
 }
+
+// Escape is only for tests: what a template gives back as it is.
+
+// Escape writes text so that a template gives it back as it is: every
+// brace doubled.
+func Escape(text string) string {
+	return strings.NewReplacer("{", "{{", "}", "}}").Replace(text)
+}

@@ -1,6 +1,7 @@
 package smpp
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -107,4 +108,46 @@ func FuzzReceipt(f *testing.F) {
 			t.Fatalf("%q: read %+v, after Format %+v (%v)", s, r, r2, err)
 		}
 	})
+}
+
+// Format and its helpers write receipts for the tests (the simulator writes its own).
+
+// Format writes the receipt in the gateway's format (text: last, only
+// when set).
+func (r Receipt) Format() string {
+	var b strings.Builder
+	b.WriteString("id:")
+	b.WriteString(r.ID)
+	b.WriteString(" sub:")
+	b.WriteString(pad3(r.Sub))
+	b.WriteString(" dlvrd:")
+	b.WriteString(pad3(r.Dlvrd))
+	b.WriteString(" submit date:")
+	b.WriteString(formatDate(r.Submitted))
+	b.WriteString(" done date:")
+	b.WriteString(formatDate(r.Done))
+	b.WriteString(" stat:")
+	b.WriteString(r.Stat)
+	b.WriteString(" err:")
+	b.WriteString(r.Err)
+	if r.Text != "" {
+		b.WriteString(" text:")
+		b.WriteString(r.Text)
+	}
+	return b.String()
+}
+
+func pad3(n int) string {
+	s := strconv.Itoa(n)
+	for len(s) < 3 {
+		s = "0" + s
+	}
+	return s
+}
+
+func formatDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(sms.Minsk).Format("0601021504")
 }

@@ -83,16 +83,6 @@ func Split(text string, latin1Limit int, ref byte) (coding byte, parts [][]byte,
 	return coding, parts, nil
 }
 
-// Parts counts the parts Split would make, or 0 for an empty text; the
-// compose view can show it for the SMPP transport.
-func Parts(text string, latin1Limit int) int {
-	_, p, err := Split(text, latin1Limit, 0)
-	if err != nil {
-		return 0
-	}
-	return len(p)
-}
-
 // isLatin1 reports whether every character of a valid UTF-8 text is in
 // ISO-8859-1. utf8.RuneError (an invalid byte) is not.
 func isLatin1(s string) bool {
@@ -218,34 +208,6 @@ type UDH struct {
 	Total, Seq int
 }
 
-// CutUDH splits a short_message sent with esm_class 0x40 into its
-// concatenation header and its text octets. Information elements other
-// than concatenation (8- or 16-bit reference) are skipped.
-func CutUDH(sm []byte) (UDH, []byte, error) {
-	if len(sm) == 0 || int(sm[0])+1 > len(sm) {
-		return UDH{}, nil, errors.New("UDH longer than the message")
-	}
-	h, rest := sm[1:1+int(sm[0])], sm[1+int(sm[0]):]
-	var u UDH
-	for len(h) > 0 {
-		if len(h) < 2 || int(h[1])+2 > len(h) {
-			return UDH{}, nil, errors.New("broken UDH information element")
-		}
-		iei, data := h[0], h[2:2+int(h[1])]
-		switch {
-		case iei == 0 && len(data) == 3:
-			u = UDH{Ref: uint16(data[0]), Total: int(data[1]), Seq: int(data[2])}
-		case iei == 8 && len(data) == 4:
-			u = UDH{Ref: binary.BigEndian.Uint16(data), Total: int(data[2]), Seq: int(data[3])}
-		}
-		h = h[2+int(h[1]):]
-	}
-	if u.Total == 0 || u.Seq < 1 || u.Seq > u.Total {
-		return UDH{}, nil, errors.New("no valid concatenation element in the UDH")
-	}
-	return u, rest, nil
-}
-
 // Decode turns short_message octets of one data coding into text:
 // Latin-1 (3) and the SMSC default (0, read as Latin-1, which covers the
 // ASCII of receipts) octet by octet, UCS-2 (8) as UTF-16BE.
@@ -269,23 +231,4 @@ func Decode(coding byte, b []byte) (string, error) {
 		return sb.String(), nil
 	}
 	return "", errors.New("unsupported data_coding")
-}
-
-// Join reassembles the parts Split made (in order) into the text.
-func Join(coding byte, parts [][]byte) (string, error) {
-	if len(parts) == 1 {
-		return Decode(coding, parts[0])
-	}
-	var all []byte
-	for i, p := range parts {
-		u, rest, err := CutUDH(p)
-		if err != nil {
-			return "", err
-		}
-		if u.Seq != i+1 || u.Total != len(parts) {
-			return "", errors.New("parts out of order")
-		}
-		all = append(all, rest...)
-	}
-	return Decode(coding, all)
 }

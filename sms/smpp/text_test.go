@@ -3,6 +3,7 @@ package smpp
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -150,4 +151,62 @@ func FuzzSplit(f *testing.F) {
 			t.Fatalf("joined %q, want %q", got, want)
 		}
 	})
+}
+
+// CutUDH and Join read parts back, as a handset does, for the tests.
+
+// CutUDH splits a short_message sent with esm_class 0x40 into its
+// concatenation header and its text octets. Information elements other
+// than concatenation (8- or 16-bit reference) are skipped.
+func CutUDH(sm []byte) (UDH, []byte, error) {
+	if len(sm) == 0 || int(sm[0])+1 > len(sm) {
+		return UDH{}, nil, errors.New("UDH longer than the message")
+	}
+	h, rest := sm[1:1+int(sm[0])], sm[1+int(sm[0]):]
+	var u UDH
+	for len(h) > 0 {
+		if len(h) < 2 || int(h[1])+2 > len(h) {
+			return UDH{}, nil, errors.New("broken UDH information element")
+		}
+		iei, data := h[0], h[2:2+int(h[1])]
+		switch {
+		case iei == 0 && len(data) == 3:
+			u = UDH{Ref: uint16(data[0]), Total: int(data[1]), Seq: int(data[2])}
+		case iei == 8 && len(data) == 4:
+			u = UDH{Ref: binary.BigEndian.Uint16(data), Total: int(data[2]), Seq: int(data[3])}
+		}
+		h = h[2+int(h[1]):]
+	}
+	if u.Total == 0 || u.Seq < 1 || u.Seq > u.Total {
+		return UDH{}, nil, errors.New("no valid concatenation element in the UDH")
+	}
+	return u, rest, nil
+}
+
+// Join reassembles the parts Split made (in order) into the text.
+func Join(coding byte, parts [][]byte) (string, error) {
+	if len(parts) == 1 {
+		return Decode(coding, parts[0])
+	}
+	var all []byte
+	for i, p := range parts {
+		u, rest, err := CutUDH(p)
+		if err != nil {
+			return "", err
+		}
+		if u.Seq != i+1 || u.Total != len(parts) {
+			return "", errors.New("parts out of order")
+		}
+		all = append(all, rest...)
+	}
+	return Decode(coding, all)
+}
+
+// Parts counts the parts Split would make, or 0 for an empty text.
+func Parts(text string, latin1Limit int) int {
+	_, p, err := Split(text, latin1Limit, 0)
+	if err != nil {
+		return 0
+	}
+	return len(p)
 }
