@@ -170,7 +170,7 @@ func clip(s string, n int) string {
 
 func runExport(ctx context.Context, e *Env, args []string) error {
 	fs, cfgPath, _ := newFlags(e, "export", "--csv FILE [flags]")
-	file := fs.String("csv", "", "write the history as CSV to this `file` (- for standard output)")
+	file := fs.String("csv", "", "write the history as CSV to this `file` (- for standard output; a terminal is shown control characters visibly)")
 	ff := addFilterFlags(fs, 0)
 	if err := parse(fs, args); err != nil {
 		return err
@@ -188,13 +188,13 @@ func runExport(ctx context.Context, e *Env, args []string) error {
 	}
 	defer a.Close()
 	if *file == "-" {
-		return a.Store.Export(ctx, e.Stdout, f)
+		return a.Store.Export(ctx, e.Stdout, f, isTerminal(e.Stdout))
 	}
 	out, err := os.OpenFile(*file, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return usageErr("--csv: %v", err)
 	}
-	if err := a.Store.Export(ctx, out, f); err != nil {
+	if err := a.Store.Export(ctx, out, f, false); err != nil {
 		out.Close()
 		return err
 	}

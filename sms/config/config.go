@@ -67,6 +67,7 @@ const (
 // Default and minimum durations.
 const (
 	DefaultTimeout      = 30 * time.Second
+	MinTimeout          = time.Second // below it a slow gateway fails every request
 	DefaultPollInterval = 30 * time.Second
 	MinPollInterval     = time.Second
 )

@@ -12,10 +12,14 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/smsdash/smsdash/sms"
 )
 
-// maxFileSize bounds what Load reads; a real config is a few hundred bytes.
-const maxFileSize = 1 << 20
+// maxFileSize bounds what Load reads: a real config is a few KB, and the
+// decoder allocates up to some 400 bytes for each byte of a file nested
+// within maxDepth (25 MB for 64 KiB of inline tables 6 deep).
+const maxFileSize = 64 << 10
 
 // Load reads the TOML file at path over Default(), so keys missing from the
 // file keep their defaults, then applies the SMSDASH_PASSWORD override and
@@ -59,7 +63,16 @@ func Load(path string) (*Config, []string, error) {
 		return nil, warnings, fmt.Errorf("config: %w", err)
 	}
 	if len(data) > maxFileSize {
-		return nil, warnings, fmt.Errorf("config: %s is larger than %d bytes; is it really a config file?", path, maxFileSize)
+		return nil, warnings, &sms.Error{
+			EN: fmt.Sprintf("%s: larger than %d KiB, the limit for a config file (one needs a few KB); is it really a config file?", path, maxFileSize>>10),
+			RU: fmt.Sprintf("%s: больше %d КиБ — предела для файла настроек (ему хватает нескольких КБ); это точно файл настроек?", path, maxFileSize>>10),
+		}
+	}
+	if line := tooDeep(data); line > 0 {
+		return nil, warnings, &sms.Error{
+			EN: fmt.Sprintf("%s:%d: tables, inline tables and arrays nest deeper than %d levels here, the limit for a config file (one needs 2)", path, line, maxDepth),
+			RU: fmt.Sprintf("%s:%d: здесь таблицы, встроенные таблицы и массивы вложены глубже %d уровней — предела для файла настроек (ему хватает 2)", path, line, maxDepth),
+		}
 	}
 
 	c := Default()

@@ -47,8 +47,8 @@ func (c *Config) Validate() error {
 	add(checkURL("api.credits_plain_url", c.API.CreditsPlainURL))
 	add(checkURL("api.xml_url", c.API.XMLURL))
 	add(checkURL("api.json_url", c.API.JSONURL))
-	if c.API.Timeout.Duration <= 0 {
-		add(errKey("api.timeout", "must be greater than 0 (got %s)", "должен быть больше 0 (сейчас %s)", c.API.Timeout.Duration))
+	if c.API.Timeout.Duration < MinTimeout {
+		add(errKey("api.timeout", "%s is below the minimum of %s", "%s меньше минимума %s", c.API.Timeout.Duration, MinTimeout))
 	}
 	if c.API.BatchSize < MinBatchSize || c.API.BatchSize > MaxBatchSize {
 		add(errKey("api.batch_size", "%d is out of range %d..%d", "%d вне диапазона %d..%d", c.API.BatchSize, MinBatchSize, MaxBatchSize))

@@ -23,6 +23,10 @@ const (
 	DefaultMaxParts      = 255
 	DefaultReceiptWindow = 512
 	DefaultSystemID      = "SMSAssist"
+	// As the HTTP side's IdleTimeout; a client's enquire_link (smsdash
+	// sends one every 15 s) keeps a quiet bind alive.
+	DefaultIdleTimeout    = 2 * time.Minute
+	DefaultMaxConnections = 64 // smsdash opens two
 )
 
 // Options configure the SMSC. The account (login, password, balance,
@@ -43,7 +47,13 @@ type Options struct {
 	// ReceiptWindow is how many deliver_sm a bind may have unanswered;
 	// default 512.
 	ReceiptWindow int
-	Faults        Faults
+	// IdleTimeout closes a connection that sends no PDU for this long;
+	// default DefaultIdleTimeout.
+	IdleTimeout time.Duration
+	// MaxConnections is the most connections open at once: one over it
+	// is closed as soon as it is accepted. Default DefaultMaxConnections.
+	MaxConnections int
+	Faults         Faults
 	// OnSubmit, if set, sees every submit_sm that was accepted (for tests:
 	// the text as sent). It runs on the connection's reader: keep it short.
 	OnSubmit func(Submit)
@@ -144,6 +154,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.ReceiptWindow <= 0 {
 		o.ReceiptWindow = DefaultReceiptWindow
+	}
+	if o.IdleTimeout <= 0 {
+		o.IdleTimeout = DefaultIdleTimeout
+	}
+	if o.MaxConnections <= 0 {
+		o.MaxConnections = DefaultMaxConnections
 	}
 	return o
 }

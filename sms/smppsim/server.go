@@ -55,11 +55,16 @@
 // the gateway's SMPP documentation says nothing of. Its own Faults drop a
 // connection after N PDUs, delay responses, answer submit_sm with a given
 // status, or refuse receiver binds.
+//
+// Like the HTTP side, it holds no connection forever: one that sends no
+// PDU for IdleTimeout is closed (enquire_link keeps it alive), and one
+// accepted while MaxConnections are open is closed at once.
 package smppsim
 
 import (
 	"bufio"
 	"container/heap"
+	"errors"
 	"net"
 	"strconv"
 	"sync"
@@ -288,6 +293,9 @@ func (r *Running) Tick() {
 // Stats are the SMSC's counters.
 type Stats struct {
 	Connections  int64 // accepted TCP connections
+	Open         int   // connections open now
+	Turned       int64 // of Connections, closed at once: MaxConnections were open
+	Idle         int64 // connections closed for sending nothing for IdleTimeout
 	Binds        int64 // bind requests
 	BindsRefused int64
 	Submits      int64 // submit_sm read
@@ -300,16 +308,18 @@ type Stats struct {
 }
 
 type counters struct {
-	conns, binds, bindsRefused, submits, accepted, refused, receipts, acked, maxInFlight atomic.Int64
+	conns, turned, idle, binds, bindsRefused, submits, accepted, refused, receipts, acked, maxInFlight atomic.Int64
 }
 
 // Stats reads the counters.
 func (r *Running) Stats() Stats {
 	c := &r.st
-	s := Stats{Connections: c.conns.Load(), Binds: c.binds.Load(), BindsRefused: c.bindsRefused.Load(),
+	s := Stats{Connections: c.conns.Load(), Turned: c.turned.Load(), Idle: c.idle.Load(),
+		Binds: c.binds.Load(), BindsRefused: c.bindsRefused.Load(),
 		Submits: c.submits.Load(), Accepted: c.accepted.Load(), Refused: c.refused.Load(),
 		Receipts: c.receipts.Load(), Acked: c.acked.Load(), MaxInFlight: c.maxInFlight.Load()}
 	r.mu.Lock()
+	s.Open = len(r.sessions)
 	s.Waiting = len(r.queue) + len(r.due)
 	for x := range r.rx {
 		x.omu.Lock()
@@ -331,19 +341,40 @@ func (r *Running) accept() {
 		if tc, ok := c.(*net.TCPConn); ok {
 			tc.SetNoDelay(true)
 		}
-		s := &session{r: r, c: c, br: bufio.NewReaderSize(c, 64<<10), bw: bufio.NewWriterSize(c, 64<<10),
-			wake: make(chan struct{}, 1), done: make(chan struct{}), out: map[uint32]*receipt{}}
-		r.mu.Lock()
-		if r.closing {
-			r.mu.Unlock()
+		s, err := r.admit(c)
+		switch {
+		case err == errClosing:
 			c.Close()
 			return
+		case err != nil:
+			r.st.turned.Add(1)
+			c.Close()
+			continue
 		}
-		r.sessions[s] = struct{}{}
-		r.wg.Add(1)
-		r.mu.Unlock()
 		go s.serve()
 	}
+}
+
+var (
+	errClosing = errors.New("smppsim: closing")
+	errFull    = errors.New("smppsim: MaxConnections are open")
+)
+
+// admit makes c a session for serve, unless the SMSC is closing or full.
+func (r *Running) admit(c net.Conn) (*session, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch {
+	case r.closing:
+		return nil, errClosing
+	case len(r.sessions) >= r.o.MaxConnections:
+		return nil, errFull
+	}
+	s := &session{r: r, c: c, br: bufio.NewReaderSize(c, 64<<10), bw: bufio.NewWriterSize(c, 64<<10),
+		wake: make(chan struct{}, 1), done: make(chan struct{}), out: map[uint32]*receipt{}}
+	r.sessions[s] = struct{}{}
+	r.wg.Add(1)
+	return s, nil
 }
 
 // wakeReceivers nudges every receiver's sender; r.mu is held.

@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"crypto/subtle"
 	"encoding/binary"
+	"errors"
 	"io"
 	"net"
+	"os"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -48,7 +50,9 @@ func (s *session) serve() {
 	hdr := make([]byte, headerLen)
 	resp := make([]byte, 0, 256)
 	for {
-		if _, err := io.ReadFull(s.br, hdr); err != nil {
+		// Each PDU read earns the connection another IdleTimeout.
+		s.c.SetReadDeadline(time.Now().Add(s.r.o.IdleTimeout))
+		if !s.read(hdr) {
 			return
 		}
 		n := binary.BigEndian.Uint32(hdr)
@@ -61,7 +65,7 @@ func (s *session) serve() {
 			s.body = make([]byte, n-headerLen)
 		}
 		body := s.body[:n-headerLen]
-		if _, err := io.ReadFull(s.br, body); err != nil {
+		if !s.read(body) {
 			return
 		}
 		s.pdus++
@@ -111,6 +115,16 @@ func (s *session) serve() {
 			s.flush()
 		}
 	}
+}
+
+// read fills b, counting a connection that stayed silent past its
+// deadline.
+func (s *session) read(b []byte) bool {
+	_, err := io.ReadFull(s.br, b)
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		s.r.st.idle.Add(1)
+	}
+	return err == nil
 }
 
 func storeMax(a *atomic.Int64, v int64) {

@@ -19,7 +19,13 @@ var exportHeader = []string{
 // Export writes the messages that match f as CSV, in the order Latest
 // gives (newest first), with a header row. Times are RFC 3339 in Minsk
 // time. Rows are streamed, so a whole history does not sit in memory.
-func (s *Store) Export(ctx context.Context, w io.Writer, f Filter) error {
+//
+// Text from outside (see cell) is defused for spreadsheets. With terminal
+// set, w is a terminal, which would act on control characters in that
+// text: every cell then goes through sms.Safe (a line break in a text
+// shows as ␤, so a record stays one line). Otherwise the cells are the
+// exact bytes, for a file or a pipe.
+func (s *Store) Export(ctx context.Context, w io.Writer, f Filter, terminal bool) error {
 	q, args := f.query()
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -37,10 +43,15 @@ func (s *Store) Export(ctx context.Context, w io.Writer, f Filter) error {
 		}
 		rec := []string{
 			strconv.FormatInt(r.ID, 10), minsk(r.CreatedAt), optID(r.BatchID), cell(r.Agent),
-			cell(r.Recipient), cell(r.Sender), cell(r.Text), strconv.Itoa(r.Parts), cell(r.Transport),
+			cell(r.Recipient), cell(r.Sender), cell(r.Text), strconv.Itoa(r.Parts), r.Transport,
 			minsk(r.ScheduledAt), strconv.FormatInt(int64(r.Validity/time.Second), 10), string(r.State),
 			r.Status.String(), strconv.FormatBool(r.Final), optID(r.GatewayID), optCode(r.Code),
 			cell(r.Error), minsk(r.StatusAt), minsk(r.UpdatedAt), optID(r.ResendOf),
+		}
+		if terminal {
+			for i := range rec {
+				rec[i] = sms.Safe(rec[i])
+			}
 		}
 		if err := cw.Write(rec); err != nil {
 			return wrap("export", err)
@@ -57,8 +68,13 @@ func (s *Store) Export(ctx context.Context, w io.Writer, f Filter) error {
 }
 
 // cell defuses text that a spreadsheet would run as a formula (CSV
-// injection): a leading = + - @ (or tab, carriage return) gets a '.
-// Only free text goes through it: numbers such as a code of -4 stay numbers.
+// injection, as OWASP advises): a leading = + - @, tab or carriage return
+// gets a '. Only text from outside goes through it: the agent (config or
+// $USER), recipient (typed or from a list; stored as international digits,
+// which it leaves alone), sender, text and error (often the gateway's
+// words). What smsdash writes itself stays as it is, so numbers stay
+// numbers (a code of -4, ids, parts, times) and so do its words (transport,
+// state, status).
 func cell(s string) string {
 	if s != "" {
 		switch s[0] {

@@ -87,13 +87,13 @@ func (s *Store) AddQueued(ctx context.Context, batchID int64, agent, transport s
 // leave. It reports which rows moved: only those may be sent. A row in
 // another state (recovered as not sent, by this Store's own
 // RecoverPending or by a start that found this process's lock file gone)
-// is left alone.
+// is left alone. The mark is on disk when it returns (writeDurable).
 func (s *Store) MarkPending(ctx context.Context, ids []int64) ([]bool, error) {
 	moved := make([]bool, len(ids))
 	if len(ids) == 0 {
 		return moved, nil
 	}
-	err := s.write(ctx, "mark pending", func(tx *sql.Tx) error {
+	err := s.writeDurable(ctx, "mark pending", func(tx *sql.Tx) error {
 		now := ms(s.now())
 		// The ids of one send are consecutive: when every row in the
 		// range is still queued, one inflight row marks them all (they
@@ -591,7 +591,8 @@ func claimOwners(ctx context.Context, tx *sql.Tx) ([]string, error) {
 //
 // Doing both in one transaction means a crash can neither lose the
 // resend (the new rows exist, pending, and become unknown at the next
-// start) nor leave an old row resendable twice.
+// start) nor leave an old row resendable twice; the new rows are in
+// flight, so the commit is on disk when it returns (writeDurable).
 func (s *Store) Resend(ctx context.Context, agent, transport string, ids []int64) ([]int64, []sms.Message, error) {
 	owner, err := s.owner()
 	if err != nil {
@@ -599,7 +600,7 @@ func (s *Store) Resend(ctx context.Context, agent, transport string, ids []int64
 	}
 	var newIDs []int64
 	var msgs []sms.Message
-	err = s.write(ctx, "resend", func(tx *sql.Tx) error {
+	err = s.writeDurable(ctx, "resend", func(tx *sql.Tx) error {
 		now := s.now()
 		var batches, olds []int64
 		for _, id := range ids {

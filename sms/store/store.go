@@ -70,6 +70,8 @@ func Open(path string) (*Store, error) {
 	w, err := sql.Open("sqlite", dsn(abs,
 		"_pragma=busy_timeout(10000)",
 		"_pragma=journal_mode(WAL)",
+		// NORMAL: a power loss may undo the last commits, never corrupt
+		// the file; the in-flight marks commit FULL (writeDurable).
 		"_pragma=synchronous(NORMAL)",
 		"_pragma=foreign_keys(on)",
 		"_pragma=temp_store(memory)",
@@ -127,7 +129,36 @@ func (s *Store) Close() error {
 
 // write runs fn in one write transaction (BEGIN IMMEDIATE).
 func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+	return commit(ctx, op, s.w, fn)
+}
+
+// writeDurable is write for a commit that must outlive a power loss: an
+// in-flight mark, after which a request leaves. With synchronous=NORMAL a
+// WAL commit is on disk only at the next checkpoint, so a power loss can
+// undo it and the next start would take the package for never sent;
+// FULL syncs the WAL before the commit returns. It is set for this
+// transaction only, on the writer pinned so that no other write runs
+// between.
+func (s *Store) writeDurable(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+	c, err := s.w.Conn(ctx)
+	if err != nil {
+		return wrap(op, err)
+	}
+	defer c.Close()
+	if _, err := c.ExecContext(ctx, `PRAGMA synchronous = FULL`); err != nil {
+		return wrap(op, err)
+	}
+	err = commit(ctx, op, c, fn)
+	// Should this fail, the writer stays FULL: slower, never less safe.
+	c.ExecContext(context.WithoutCancel(ctx), `PRAGMA synchronous = NORMAL`)
+	return err
+}
+
+// commit runs fn in one transaction begun on db.
+func commit(ctx context.Context, op string, db interface {
+	BeginTx(context.Context, *sql.TxOptions) (*sql.Tx, error)
+}, fn func(tx *sql.Tx) error) error {
+	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: %s: %w", op, err)
 	}
