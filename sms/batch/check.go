@@ -115,7 +115,7 @@ func Check(t *Table, p Plan) (*Report, error) {
 	r.Messages = make([]Message, 0, len(t.Rows))
 	phoneName := t.Columns[p.PhoneCol]
 	byTo := make(map[string]int32, len(t.Rows))
-	var next []int32 // next message to the same number, -1 at the end
+	next := make([]int32, 0, len(t.Rows)) // next message to the same number, -1 at the end
 	lastText, lastParts, lastUCS2 := "", -1, false
 	var used []int
 	if p.Template != nil {
