@@ -147,6 +147,10 @@ func Check(t *Table, p Plan) (*Report, error) {
 			r.Invalid = append(r.Invalid, Problem{Line: row.Line, Column: col, Err: emptyText(p, t)})
 			continue
 		}
+		if err := sms.CheckText(text); err != nil {
+			r.Invalid = append(r.Invalid, controlProblem(t, p, row, err))
+			continue
+		}
 		for _, c := range used {
 			if strings.TrimSpace(row.Cell(c)) == "" {
 				name := t.Columns[c]
@@ -238,6 +242,9 @@ func checkPlan(t *Table, p *Plan) error {
 				break
 			}
 		}
+		if e := sms.CheckText(p.Template.String()); e != nil {
+			add("the template: "+e.EN, "шаблон: "+e.RU)
+		}
 	}
 	if err := sms.ValidateSender(p.Sender); err != nil {
 		problems = append(problems, asSMSError(err))
@@ -271,6 +278,28 @@ func checkPlan(t *Table, p *Plan) error {
 		en[i], ru[i] = e.EN, e.RU
 	}
 	return errf(strings.Join(en, "; "), strings.Join(ru, "; "))
+}
+
+// controlProblem names the cell that brought a control character into a
+// row's text: the text column's, or the first of the template's columns
+// whose value has one, with the character's place in that cell.
+func controlProblem(t *Table, p Plan, row Row, err *sms.Error) Problem {
+	col := p.TextCol
+	if p.Template != nil {
+		for _, c := range p.Template.used {
+			if e := sms.CheckText(strings.TrimSpace(row.Cell(c))); e != nil {
+				col, err = c, e
+				break
+			}
+		}
+	}
+	pr := Problem{Line: row.Line, Err: err}
+	if col >= 0 {
+		name := t.Columns[col]
+		pr.Column, pr.Value = name, row.Cell(col)
+		pr.Err = errf("column "+quote(name)+": "+err.EN, "столбец "+quote(name)+": "+err.RU)
+	}
+	return pr
 }
 
 func emptyText(p Plan, t *Table) *sms.Error {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/smsdash/smsdash/sms"
 )
 
 // FuzzReadCSV: whatever the bytes, Parse gives a table or an error,
@@ -66,10 +68,17 @@ func FuzzReadCSV(f *testing.F) {
 				}
 			}
 		}
-		// The rest of the pipeline takes any table.
-		if p := GuessPhoneColumn(tb); p >= 0 {
-			if _, err := Check(tb, Plan{PhoneCol: p, TextCol: p, Sender: "CMC"}); err != nil {
+		// The rest of the pipeline takes any table, and sends no control
+		// character.
+		for c := range tb.Columns {
+			r, err := Check(tb, Plan{PhoneCol: max(GuessPhoneColumn(tb), 0), TextCol: c, Sender: "CMC"})
+			if err != nil {
 				t.Fatal(err)
+			}
+			for _, m := range r.Messages {
+				if e := sms.CheckText(m.Text); e != nil {
+					t.Fatalf("sent %q: %v", m.Text, e)
+				}
 			}
 		}
 	})
