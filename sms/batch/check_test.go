@@ -48,7 +48,7 @@ func TestCheck(t *testing.T) {
 		t.Fatalf("rows %d messages %d duplicates %d shared %d invalid %d", r.Rows, len(r.Messages), r.Duplicates, r.SharedNumbers, len(r.Invalid))
 	}
 	m := r.Messages[0]
-	if m.To != "375296717259" || m.Text != "Иван, к оплате 12,50 руб." || m.Line != 2 || m.Merged != 1 || m.Parts != 1 || m.Sender != "CMC" {
+	if m.To != "375296717259" || m.Text != "Иван, к оплате 12,50 руб." || m.Line != 2 || m.Merged != 1 || m.Parts != 1 || r.Sender != "CMC" {
 		t.Errorf("first message %+v", m)
 	}
 	if d := r.DuplicateLines; len(d) != 1 || d[0] != (Duplicate{Line: 3, Of: 2, To: "375296717259"}) {
@@ -85,7 +85,7 @@ func TestCheck(t *testing.T) {
 	if len(r.Preview) != 2 || r.Preview[1].Text != r.Messages[1].Text {
 		t.Errorf("preview %+v", r.Preview)
 	}
-	if sm := r.SMS(); len(sm) != 4 || sm[3].To != "375441234567" {
+	if sm := r.SMS(); len(sm) != 4 || sm[3].To != "375441234567" || sm[3].Sender != "CMC" || sm[3].Text != r.Messages[3].Text {
 		t.Errorf("SMS %+v", sm)
 	}
 	if s := r.Summary(sms.EN); !strings.Contains(s, "8 rows: 4 messages to send (5 parts, cost 2.50), 3 invalid, 1 duplicates merged") {
@@ -143,8 +143,11 @@ func TestCheckPlanErrors(t *testing.T) {
 	}
 	at := now.Add(time.Hour)
 	r, err := Check(tb, Plan{PhoneCol: 0, TextCol: -1, Template: tpl, Sender: "CMC", At: at, Validity: 2 * time.Hour, Now: now})
-	if err != nil || !r.Messages[0].At.Equal(at) || r.Messages[0].Validity != 2*time.Hour {
+	if err != nil || !r.At.Equal(at) || r.Validity != 2*time.Hour {
 		t.Fatalf("%v %+v", err, r)
+	}
+	if m := r.SMS()[0]; !m.At.Equal(at) || m.Validity != 2*time.Hour || m.Sender != "CMC" {
+		t.Fatalf("%+v", m)
 	}
 }
 

@@ -159,13 +159,13 @@ func parse(r io.ReaderAt, size int64, opt ReadOptions) (*Table, error) {
 		return nil, errf("this is an old Excel .xls file, which is not read: save it as .xlsx or CSV",
 			"это файл старого Excel (.xls), его формат не читается: сохраните его как .xlsx или CSV")
 	}
-	return readCSV(io.NewSectionReader(r, 0, size), opt)
+	return readCSV(io.NewSectionReader(r, 0, size), size, opt)
 }
 
 // sampleBytes is how much of a file the detection looks at.
 const sampleBytes = 64 << 10
 
-func readCSV(file io.Reader, opt ReadOptions) (*Table, error) {
+func readCSV(file io.Reader, size int64, opt ReadOptions) (*Table, error) {
 	t := &Table{Format: "csv"}
 	cs := newCharsetReader(file)
 	text := bufio.NewReaderSize(cs, sampleBytes)
@@ -209,7 +209,14 @@ func readCSV(file io.Reader, opt ReadOptions) (*Table, error) {
 	// record, which is what a row keeps.
 	r.ReuseRecord = true
 	maxCols, maxRows := opt.maxColumns(), opt.maxRows()
-	var rows rowList
+	// The rows go into one slice sized from the prefix's lines, as the
+	// prefix's share of the file tells.
+	eol := []byte{'\n'}
+	if bareCR {
+		eol[0] = '\r'
+	}
+	lines := int64(bytes.Count(prefix, eol) + 1)
+	rows := rowList{hint: int(min(lines*size/max(cs.consumed(), 1)*17/16, int64(maxRows)))}
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -263,12 +270,14 @@ var (
 // told right.
 type charsetReader struct {
 	raw  *bufio.Reader
+	file counter
 	text io.Reader // the decoded text, once the encoding is known
 	name string
 }
 
 func newCharsetReader(file io.Reader) *charsetReader {
-	c := &charsetReader{raw: bufio.NewReaderSize(file, sampleBytes), name: "UTF-8"}
+	c := &charsetReader{file: counter{r: file}, name: "UTF-8"}
+	c.raw = bufio.NewReaderSize(&c.file, sampleBytes)
 	head, _ := c.raw.Peek(len(bomUTF8))
 	switch {
 	case bytes.HasPrefix(head, bomUTF8):
@@ -310,6 +319,20 @@ func (c *charsetReader) Read(p []byte) (int, error) {
 		c.text, c.name = transform.NewReader(c.raw, charmap.Windows1251.NewDecoder()), "Windows-1251"
 	}
 	return c.text.Read(p)
+}
+
+// consumed tells how much of the file the text read so far came from.
+func (c *charsetReader) consumed() int64 { return c.file.n - int64(c.raw.Buffered()) }
+
+type counter struct {
+	r io.Reader
+	n int64
+}
+
+func (c *counter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // dropPartialRune cuts an incomplete UTF-8 sequence off the end of b.
@@ -385,8 +408,8 @@ func (c *textCheck) scan(b []byte) error {
 		case r == '\n':
 			c.line++
 		case r == 0:
-			return errf(fmt.Sprintf("line %d has a NUL character, which no text list has: the file is binary or damaged (a UTF-16 list needs its BOM; or save it as UTF-8)", c.line),
-				fmt.Sprintf("в строке %d символ NUL, которого в текстовом списке не бывает: файл двоичный или повреждён (списку в UTF-16 нужен BOM; или сохраните его в UTF-8)", c.line))
+			return errf(fmt.Sprintf("this is neither a CSV (text) nor an XLSX file: line %d has a NUL character, which no text list has (is the file damaged? A UTF-16 list needs its BOM, or save it as UTF-8)", c.line),
+				fmt.Sprintf("это не CSV (текст) и не XLSX: в строке %d символ NUL, которого в текстовом списке не бывает (файл повреждён? Списку в UTF-16 нужен BOM, или сохраните его в UTF-8)", c.line))
 		case r < 0x20 && r != '\t' && r != '\r', r == 0x7F, r == utf8.RuneError:
 			if c.bad == 0 {
 				c.badLine = c.line
@@ -415,15 +438,21 @@ func (c *textCheck) judge() error {
 }
 
 // rowList collects rows in blocks: one slice grown row by row to a
-// million rows is copied over and over, five times its size in all.
+// million rows is copied over and over, five times its size in all. The
+// first block holds hint rows, when the number is known roughly.
 type rowList struct {
 	blocks [][]Row
 	n      int
+	hint   int
 }
 
 func (l *rowList) add(r Row) {
 	if k := len(l.blocks); k == 0 || len(l.blocks[k-1]) == cap(l.blocks[k-1]) {
-		l.blocks = append(l.blocks, make([]Row, 0, min(256<<k, 64<<10)))
+		size := min(256<<k, 64<<10)
+		if k == 0 {
+			size = max(size, l.hint)
+		}
+		l.blocks = append(l.blocks, make([]Row, 0, size))
 	}
 	b := &l.blocks[len(l.blocks)-1]
 	*b = append(*b, r)

@@ -185,7 +185,7 @@ func TestReadBadFiles(t *testing.T) {
 		{"empty", nil, "the file is empty"},
 		{"spaces", []byte(" \r\n\t\n"), "the file is empty"},
 		{"only delimiters", []byte(";;;\n;;\n"), "no filled cells"},
-		{"garbage", garbage, "binary"},
+		{"garbage", garbage, "this is neither a CSV (text) nor an XLSX file"},
 		{"garbage without NUL", noNUL, "looks binary"},
 		{"png", append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), garbage[:100]...), "line 3 has a NUL character"},
 		// Past the first 64 KB, which the detection looks at, as well.
