@@ -189,6 +189,14 @@ func readCSV(file io.Reader, size int64, opt ReadOptions) (*Table, error) {
 	}
 	// Old Mac Excel ends lines with a bare CR.
 	bareCR := bytes.IndexByte(prefix, '\n') < 0 && bytes.IndexByte(prefix, '\r') >= 0
+	eol := byte('\n')
+	if bareCR {
+		eol = '\r'
+	}
+	// The rows go into one slice sized from the prefix's lines and its
+	// share of the file.
+	lines := int64(bytes.Count(prefix, []byte{eol}) + 1)
+	rows := rowList{hint: int(min(lines*size/max(cs.consumed(), 1)*17/16, int64(opt.maxRows())))}
 	if delim == 0 {
 		if bareCR {
 			prefix = bytes.ReplaceAll(prefix, []byte("\r"), []byte("\n"))
@@ -209,14 +217,6 @@ func readCSV(file io.Reader, size int64, opt ReadOptions) (*Table, error) {
 	// record, which is what a row keeps.
 	r.ReuseRecord = true
 	maxCols, maxRows := opt.maxColumns(), opt.maxRows()
-	// The rows go into one slice sized from the prefix's lines, as the
-	// prefix's share of the file tells.
-	eol := []byte{'\n'}
-	if bareCR {
-		eol[0] = '\r'
-	}
-	lines := int64(bytes.Count(prefix, eol) + 1)
-	rows := rowList{hint: int(min(lines*size/max(cs.consumed(), 1)*17/16, int64(maxRows)))}
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
