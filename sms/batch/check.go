@@ -3,6 +3,7 @@ package batch
 import (
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"strconv"
 	"strings"
 	"time"
@@ -33,9 +34,12 @@ type Plan struct {
 	Now          time.Time // for the scheduling rule; zero is time.Now()
 }
 
-// Message is one message of the batch as it will be sent.
+// Message is one message of the batch as it will be sent. What every
+// message of the batch shares (sender, time, validity) is the Report's:
+// a million messages do not carry it a million times.
 type Message struct {
-	sms.Message
+	To     string // normalised: international digits, no "+"
+	Text   string
 	Line   int // the row it comes from (see Row.Line)
 	Parts  int // SMS parts the gateway will charge
 	Merged int // rows with the same number and text merged into this one
@@ -77,8 +81,11 @@ type Duplicate struct {
 type Report struct {
 	Rows           int // data rows checked
 	Messages       []Message
-	Invalid        []Problem // rows left out, in row order
-	Warnings       []Problem // rows sent, but worth a look: an empty value put into the text
+	Sender         string        // every message's, from the plan
+	At             time.Time     // every message's scheduled time; zero sends now
+	Validity       time.Duration // every message's; zero leaves the gateway's default
+	Invalid        []Problem     // rows left out, in row order
+	Warnings       []Problem     // rows sent, but worth a look: an empty value put into the text
 	Duplicates     int
 	DuplicateLines []Duplicate
 	SharedNumbers  int // numbers that get more than one different text
@@ -96,8 +103,8 @@ type Report struct {
 // SMS gives the messages as the outbox takes them.
 func (r *Report) SMS() []sms.Message {
 	out := make([]sms.Message, len(r.Messages))
-	for i := range r.Messages {
-		out[i] = r.Messages[i].Message
+	for i, m := range r.Messages {
+		out[i] = sms.Message{To: m.To, Text: m.Text, Sender: r.Sender, At: r.At, Validity: r.Validity}
 	}
 	return out
 }
@@ -111,11 +118,12 @@ func Check(t *Table, p Plan) (*Report, error) {
 	if err := checkPlan(t, &p); err != nil {
 		return nil, err
 	}
-	r := &Report{Rows: len(t.Rows), Price: p.Price, Balance: p.Balance, BalanceKnown: p.BalanceKnown}
+	r := &Report{Rows: len(t.Rows), Sender: p.Sender, At: p.At, Validity: p.Validity,
+		Price: p.Price, Balance: p.Balance, BalanceKnown: p.BalanceKnown}
 	r.Messages = make([]Message, 0, len(t.Rows))
 	phoneName := t.Columns[p.PhoneCol]
-	byTo := make(map[string]int32, len(t.Rows))
-	var next []int32 // next message to the same number, -1 at the end
+	byTo := newNumberIndex(len(t.Rows))
+	next := make([]int32, 0, len(t.Rows)) // next message to the same number, -1 at the end
 	lastText, lastParts, lastUCS2 := "", -1, false
 	var used []int
 	if p.Template != nil {
@@ -147,6 +155,10 @@ func Check(t *Table, p Plan) (*Report, error) {
 			r.Invalid = append(r.Invalid, Problem{Line: row.Line, Column: col, Err: emptyText(p, t)})
 			continue
 		}
+		if err := sms.CheckText(text); err != nil {
+			r.Invalid = append(r.Invalid, controlProblem(t, p, row, err))
+			continue
+		}
 		for _, c := range used {
 			if strings.TrimSpace(row.Cell(c)) == "" {
 				name := t.Columns[c]
@@ -157,7 +169,8 @@ func Check(t *Table, p Plan) (*Report, error) {
 			}
 		}
 		// Merge a row that repeats an earlier message.
-		first, seen := byTo[to]
+		slot := byTo.find(r.Messages, to)
+		first, seen := *slot-1, *slot > 0
 		if seen {
 			dup := false
 			for j := first; j >= 0; j = next[j] {
@@ -178,10 +191,7 @@ func Check(t *Table, p Plan) (*Report, error) {
 			lastText, lastParts, lastUCS2 = text, l.Parts, l.Encoding == sms.UCS2
 		}
 		i := int32(len(r.Messages))
-		r.Messages = append(r.Messages, Message{
-			Message: sms.Message{To: to, Text: text, Sender: p.Sender, At: p.At, Validity: p.Validity},
-			Line:    row.Line, Parts: lastParts,
-		})
+		r.Messages = append(r.Messages, Message{To: to, Text: text, Line: row.Line, Parts: lastParts})
 		next = append(next, -1)
 		if seen {
 			// Link at the end of the number's chain; count the number
@@ -195,7 +205,7 @@ func Check(t *Table, p Plan) (*Report, error) {
 				r.SharedNumbers++
 			}
 		} else {
-			byTo[to] = i
+			*slot = i + 1
 		}
 		r.Parts += lastParts
 		r.MaxParts = max(r.MaxParts, lastParts)
@@ -211,6 +221,33 @@ func Check(t *Table, p Plan) (*Report, error) {
 	}
 	r.Preview = r.Messages[:min(n, len(r.Messages)):min(n, len(r.Messages))]
 	return r, nil
+}
+
+// numberIndex finds the first message to a number: an open-addressing
+// table of message indexes whose keys are the messages' own To. For a
+// million numbers it takes 8 MB, where a map of the strings takes 50.
+type numberIndex struct {
+	seed  maphash.Seed
+	slots []int32 // a message's index + 1; 0 is free
+}
+
+func newNumberIndex(n int) numberIndex {
+	size := 1
+	for size < 2*n { // at most half full: short probes
+		size <<= 1
+	}
+	return numberIndex{seed: maphash.MakeSeed(), slots: make([]int32, size)}
+}
+
+// find gives the slot of to: the one that holds its first message, or the
+// free one where that goes.
+func (x numberIndex) find(msgs []Message, to string) *int32 {
+	mask := uint64(len(x.slots) - 1)
+	for i := maphash.String(x.seed, to) & mask; ; i = (i + 1) & mask {
+		if v := x.slots[i]; v == 0 || msgs[v-1].To == to {
+			return &x.slots[i]
+		}
+	}
 }
 
 // checkPlan checks what applies to every row, and fills defaults.
@@ -237,6 +274,9 @@ func checkPlan(t *Table, p *Plan) error {
 					"шаблон составлен для другого списка: столбца "+strconv.Itoa(c+1)+" в этом нет")
 				break
 			}
+		}
+		if e := sms.CheckText(p.Template.String()); e != nil {
+			add("the template: "+e.EN, "шаблон: "+e.RU)
 		}
 	}
 	if err := sms.ValidateSender(p.Sender); err != nil {
@@ -271,6 +311,28 @@ func checkPlan(t *Table, p *Plan) error {
 		en[i], ru[i] = e.EN, e.RU
 	}
 	return errf(strings.Join(en, "; "), strings.Join(ru, "; "))
+}
+
+// controlProblem names the cell that brought a control character into a
+// row's text: the text column's, or the first of the template's columns
+// whose value has one, with the character's place in that cell.
+func controlProblem(t *Table, p Plan, row Row, err *sms.Error) Problem {
+	col := p.TextCol
+	if p.Template != nil {
+		for _, c := range p.Template.used {
+			if e := sms.CheckText(strings.TrimSpace(row.Cell(c))); e != nil {
+				col, err = c, e
+				break
+			}
+		}
+	}
+	pr := Problem{Line: row.Line, Err: err}
+	if col >= 0 {
+		name := t.Columns[col]
+		pr.Column, pr.Value = name, row.Cell(col)
+		pr.Err = errf("column "+quote(name)+": "+err.EN, "столбец "+quote(name)+": "+err.RU)
+	}
+	return pr
 }
 
 func emptyText(p Plan, t *Table) *sms.Error {

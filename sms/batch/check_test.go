@@ -48,7 +48,7 @@ func TestCheck(t *testing.T) {
 		t.Fatalf("rows %d messages %d duplicates %d shared %d invalid %d", r.Rows, len(r.Messages), r.Duplicates, r.SharedNumbers, len(r.Invalid))
 	}
 	m := r.Messages[0]
-	if m.To != "375296717259" || m.Text != "Иван, к оплате 12,50 руб." || m.Line != 2 || m.Merged != 1 || m.Parts != 1 || m.Sender != "CMC" {
+	if m.To != "375296717259" || m.Text != "Иван, к оплате 12,50 руб." || m.Line != 2 || m.Merged != 1 || m.Parts != 1 || r.Sender != "CMC" {
 		t.Errorf("first message %+v", m)
 	}
 	if d := r.DuplicateLines; len(d) != 1 || d[0] != (Duplicate{Line: 3, Of: 2, To: "375296717259"}) {
@@ -85,7 +85,7 @@ func TestCheck(t *testing.T) {
 	if len(r.Preview) != 2 || r.Preview[1].Text != r.Messages[1].Text {
 		t.Errorf("preview %+v", r.Preview)
 	}
-	if sm := r.SMS(); len(sm) != 4 || sm[3].To != "375441234567" {
+	if sm := r.SMS(); len(sm) != 4 || sm[3].To != "375441234567" || sm[3].Sender != "CMC" || sm[3].Text != r.Messages[3].Text {
 		t.Errorf("SMS %+v", sm)
 	}
 	if s := r.Summary(sms.EN); !strings.Contains(s, "8 rows: 4 messages to send (5 parts, cost 2.50), 3 invalid, 1 duplicates merged") {
@@ -143,8 +143,11 @@ func TestCheckPlanErrors(t *testing.T) {
 	}
 	at := now.Add(time.Hour)
 	r, err := Check(tb, Plan{PhoneCol: 0, TextCol: -1, Template: tpl, Sender: "CMC", At: at, Validity: 2 * time.Hour, Now: now})
-	if err != nil || !r.Messages[0].At.Equal(at) || r.Messages[0].Validity != 2*time.Hour {
+	if err != nil || !r.At.Equal(at) || r.Validity != 2*time.Hour {
 		t.Fatalf("%v %+v", err, r)
+	}
+	if m := r.SMS()[0]; !m.At.Equal(at) || m.Validity != 2*time.Hour || m.Sender != "CMC" {
+		t.Fatalf("%+v", m)
 	}
 }
 
@@ -161,5 +164,81 @@ func TestCheckDuplicates(t *testing.T) {
 	r := checkCSV(t, b.String(), Plan{PhoneCol: 0, TextCol: 1})
 	if len(r.Messages) != 3 || r.Duplicates != 6 || r.SharedNumbers != 1 || r.Messages[0].Merged != 5 || r.Messages[1].Merged != 1 {
 		t.Fatalf("messages %+v duplicates %d shared %d", r.Messages, r.Duplicates, r.SharedNumbers)
+	}
+}
+
+// A control character in a row's text refuses the row, naming the cell
+// it came from; CRLF line ends (encoding/csv strips the CR) pass. The
+// quoted line breaks put the later rows a line further.
+func TestCheckControlCharacters(t *testing.T) {
+	csv := "Телефон;Имя;Текст\r\n" +
+		"296717259;Иван;Привет\r\n" +
+		"296717258;Ольга;\"При\x1b[2Jвет\"\r\n" +
+		"296717257;Пётр;\"Добрый\r\nдень\"\r\n" +
+		"296717256;Анна;\"a\rb\"\r\n" +
+		"296717255;Алесь\x07;\"строка\nдве\x7f\"\r\n" +
+		"296717254;\u009b31m;C1\r\n"
+	r := checkCSV(t, csv, Plan{PhoneCol: 0, TextCol: 2})
+	if len(r.Messages) != 3 || r.Messages[1].Text != "Добрый\nдень" || r.Messages[2].Text != "C1" {
+		t.Fatalf("messages %+v", r.Messages)
+	}
+	want := []Problem{
+		{Line: 3, Column: "Текст", Value: "При\x1b[2Jвет", Err: &sms.Error{
+			EN: `column "Текст": the text has a control character U+001B (ESC) at line:column 1:4 (only line breaks and tabs are allowed)`,
+			RU: `столбец "Текст": в тексте управляющий символ U+001B (ESC) в строке:столбце 1:4 (допустимы только переводы строк и табуляция)`}},
+		{Line: 6, Column: "Текст", Value: "a\rb", Err: &sms.Error{EN: `column "Текст": the text has a control character U+000D (CR) at line:column 1:2`}},
+		{Line: 7, Column: "Текст", Value: "строка\nдве\x7f", Err: &sms.Error{EN: `column "Текст": the text has a control character U+007F (DEL) at line:column 2:4`}},
+	}
+	if len(r.Invalid) != len(want) {
+		t.Fatalf("invalid %+v", r.Invalid)
+	}
+	for i, w := range want {
+		p := r.Invalid[i]
+		if p.Line != w.Line || p.Column != w.Column || p.Value != w.Value || !strings.HasPrefix(p.Err.EN, w.Err.EN) || !strings.HasPrefix(p.Err.RU, w.Err.RU) {
+			t.Errorf("invalid %d: %+v %q, want %+v %q", i, p, p.Err, w, w.Err)
+		}
+	}
+
+	// Through a template, the cell that brought it is named, and the
+	// place is the cell's.
+	tb, _ := Parse([]byte(csv), ReadOptions{})
+	tpl, err := ParseTemplate("{Имя}: {Текст}", tb.Columns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err = Check(tb, Plan{PhoneCol: 0, TextCol: -1, Template: tpl, Sender: "CMC"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make([]string, len(r.Invalid))
+	for i, p := range r.Invalid {
+		got[i] = p.Text(sms.EN)
+	}
+	wantText := []string{
+		`line 3: column "Текст": the text has a control character U+001B (ESC) at line:column 1:4 (only line breaks and tabs are allowed)`,
+		`line 6: column "Текст": the text has a control character U+000D (CR) at line:column 1:2 (only line breaks and tabs are allowed)`,
+		`line 7: column "Имя": the text has a control character U+0007 (BEL) at line:column 1:6 (only line breaks and tabs are allowed)`,
+		`line 9: column "Имя": the text has a control character U+009B at line:column 1:1 (only line breaks and tabs are allowed)`,
+	}
+	if strings.Join(got, "\n") != strings.Join(wantText, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(wantText, "\n"))
+	}
+	if len(r.Messages) != 2 {
+		t.Errorf("messages %+v", r.Messages)
+	}
+}
+
+// A template typed with a control character in it is the plan's error.
+func TestCheckTemplateControlCharacter(t *testing.T) {
+	tb, _ := Parse([]byte("Телефон;Имя\n296717259;Иван\n"), ReadOptions{})
+	tpl, err := ParseTemplate("Привет,\n\x1b[31m{Имя}", tb.Columns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Check(tb, Plan{PhoneCol: 0, TextCol: -1, Template: tpl, Sender: "CMC"})
+	se := asSMSError(err)
+	if err == nil || se.EN != "the template: the text has a control character U+001B (ESC) at line:column 2:1 (only line breaks and tabs are allowed)" ||
+		!strings.HasPrefix(se.RU, "шаблон: в тексте управляющий символ U+001B (ESC) в строке:столбце 2:1") {
+		t.Fatalf("%v %q", err, se)
 	}
 }

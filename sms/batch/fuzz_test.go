@@ -1,9 +1,12 @@
 package batch
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/smsdash/smsdash/sms"
 )
 
 // FuzzReadCSV: whatever the bytes, Parse gives a table or an error,
@@ -14,11 +17,18 @@ func FuzzReadCSV(f *testing.F) {
 		"\xEF\xBB\xBFТелефон;Имя\n375296717259;Иван\n",
 		"sep=;\na;b\n1;2", "\"unclosed\n;x", "a;\"b\"\"c\";d\r\n", ";;;\n\n", "\xFF\xFEa\x00;\x00b\x00",
 		"\xcf\xf0\xe8\xe2\xe5\xf2;375296717259\n", "PK\x03\x04", "\x00\x01\x02",
+		"phone;name\nabc;def\n\xcf\xf0\xe8;\xe2\n", "a;b\rc;d\r", "\xFE\xFF\x00a\x00;\x00b", "a;\x1b[2J\n1;2\n", "a;b\n1;\xd0",
 	} {
 		f.Add([]byte(s))
 	}
+	path, _ := workbook(f, bombHead, bombRow, 3)
+	xlsx, err := os.ReadFile(path)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(xlsx)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		tb, err := Parse(data, ReadOptions{MaxColumns: 50})
+		tb, err := Parse(data, ReadOptions{MaxColumns: 50, MaxRows: 20})
 		if err != nil {
 			if err.Error() == "" {
 				t.Fatal("empty error")
@@ -27,6 +37,9 @@ func FuzzReadCSV(f *testing.F) {
 		}
 		if len(tb.Rows) == 0 && !tb.Header {
 			t.Fatal("a table without rows nor header")
+		}
+		if n := len(tb.Rows); n > 20 || tb.Header && n > 19 {
+			t.Fatalf("%d rows over the limit", n)
 		}
 		last := 0
 		for _, r := range tb.Rows {
@@ -55,10 +68,17 @@ func FuzzReadCSV(f *testing.F) {
 				}
 			}
 		}
-		// The rest of the pipeline takes any table.
-		if p := GuessPhoneColumn(tb); p >= 0 {
-			if _, err := Check(tb, Plan{PhoneCol: p, TextCol: p, Sender: "CMC"}); err != nil {
+		// The rest of the pipeline takes any table, and sends no control
+		// character.
+		for c := range tb.Columns {
+			r, err := Check(tb, Plan{PhoneCol: max(GuessPhoneColumn(tb), 0), TextCol: c, Sender: "CMC"})
+			if err != nil {
 				t.Fatal(err)
+			}
+			for _, m := range r.Messages {
+				if e := sms.CheckText(m.Text); e != nil {
+					t.Fatalf("sent %q: %v", m.Text, e)
+				}
 			}
 		}
 	})

@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -9,12 +10,14 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
 
 	"github.com/smsdash/smsdash/sms"
 )
@@ -24,7 +27,15 @@ import (
 const (
 	DefaultMaxBytes   = 100 << 20 // file size
 	DefaultMaxColumns = 1000      // cells in one row
-	MaxCellBytes      = 64 << 10  // one cell
+	// DefaultMaxRows counts the rows with content, the header among them:
+	// the rows are kept in memory, so the limit bounds it.
+	DefaultMaxRows = 1_000_000
+	// DefaultMaxUnpacked is what an XLSX workbook may unpack to (its
+	// parts' sizes added up), checked before anything is unpacked: a zip
+	// bomb of a few MB unpacks to GBs. A sheet of a million rows of a
+	// few cells unpacks to some 300 MB.
+	DefaultMaxUnpacked = 512 << 20
+	MaxCellBytes       = 64 << 10 // one cell
 	// maxFieldLines: a quoted cell spanning more lines than this is a
 	// quote that was never closed (an SMS is never that long).
 	maxFieldLines = 100
@@ -40,24 +51,25 @@ type ReadOptions struct {
 	// Delimiter of a CSV file: ',', ';' or '\t' (any other rune but a
 	// quote or a line break is accepted too); 0 detects it.
 	Delimiter rune
-	// MaxBytes and MaxColumns override DefaultMaxBytes and
-	// DefaultMaxColumns when positive.
-	MaxBytes   int64
-	MaxColumns int
+	// MaxBytes, MaxColumns, MaxRows and MaxUnpacked override
+	// DefaultMaxBytes, DefaultMaxColumns, DefaultMaxRows and
+	// DefaultMaxUnpacked when positive.
+	MaxBytes    int64
+	MaxColumns  int
+	MaxRows     int
+	MaxUnpacked int64
 }
 
-func (o ReadOptions) maxBytes() int64 {
-	if o.MaxBytes > 0 {
-		return o.MaxBytes
-	}
-	return DefaultMaxBytes
-}
+func (o ReadOptions) maxBytes() int64    { return orDefault(o.MaxBytes, DefaultMaxBytes) }
+func (o ReadOptions) maxColumns() int    { return orDefault(o.MaxColumns, DefaultMaxColumns) }
+func (o ReadOptions) maxRows() int       { return orDefault(o.MaxRows, DefaultMaxRows) }
+func (o ReadOptions) maxUnpacked() int64 { return orDefault(o.MaxUnpacked, DefaultMaxUnpacked) }
 
-func (o ReadOptions) maxColumns() int {
-	if o.MaxColumns > 0 {
-		return o.MaxColumns
+func orDefault[T int | int64](v, def T) T {
+	if v > 0 {
+		return v
 	}
-	return DefaultMaxColumns
+	return def
 }
 
 // Table is an imported list.
@@ -100,31 +112,24 @@ func (r Row) Cell(i int) string {
 // the name: an XLSX file is a zip archive. A CSV file may be UTF-8 (with or
 // without a BOM), Windows-1251 or UTF-16 with a BOM; its delimiter is a
 // comma, a semicolon or a tab; quoted cells may hold delimiters, quotes
-// ("") and line breaks. Errors name the file and, where there is one, the
-// line; they are *sms.Error.
+// ("") and line breaks. The file is read as a stream: what is kept is the
+// cells. Errors name the file and, where there is one, the line; they are
+// *sms.Error.
 func Read(path string, opt ReadOptions) (*Table, error) {
 	name := filepath.Base(path)
-	fi, err := os.Stat(path)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, openErr(name, err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
 	if err != nil {
 		return nil, openErr(name, err)
 	}
 	if fi.IsDir() {
 		return nil, inFile(name, errf("is a directory, not a CSV or XLSX file", "это папка, а не файл CSV или XLSX"))
 	}
-	if fi.Size() > opt.maxBytes() {
-		return nil, inFile(name, tooBig(fi.Size(), opt.maxBytes()))
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, openErr(name, err)
-	}
-	defer f.Close()
-	// The size is read again through a limit: the file may grow meanwhile.
-	data, err := io.ReadAll(io.LimitReader(f, opt.maxBytes()+1))
-	if err != nil {
-		return nil, openErr(name, err)
-	}
-	t, err := Parse(data, opt)
+	t, err := parse(f, fi.Size(), opt)
 	if err != nil {
 		return nil, inFile(name, err)
 	}
@@ -133,75 +138,70 @@ func Read(path string, opt ReadOptions) (*Table, error) {
 
 // Parse imports a list held in memory, as Read does a file.
 func Parse(data []byte, opt ReadOptions) (*Table, error) {
-	if int64(len(data)) > opt.maxBytes() {
-		return nil, tooBig(int64(len(data)), opt.maxBytes())
+	return parse(bytes.NewReader(data), int64(len(data)), opt)
+}
+
+// parse reads the first size bytes of r (a file that grows meanwhile is
+// read as it was when its size was checked).
+func parse(r io.ReaderAt, size int64, opt ReadOptions) (*Table, error) {
+	if size > opt.maxBytes() {
+		return nil, tooBig(size, opt.maxBytes())
 	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, errf("the file is empty", "файл пуст")
+	head := make([]byte, 8)
+	n, err := r.ReadAt(head, 0)
+	if err != nil && err != io.EOF {
+		return nil, readErr(err)
 	}
-	switch {
-	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
-		return readXLSX(data, opt)
-	case bytes.HasPrefix(data, []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")):
+	switch head = head[:n]; {
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		return readXLSX(r, size, opt)
+	case bytes.HasPrefix(head, []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")):
 		return nil, errf("this is an old Excel .xls file, which is not read: save it as .xlsx or CSV",
 			"это файл старого Excel (.xls), его формат не читается: сохраните его как .xlsx или CSV")
 	}
-	return readCSV(data, opt)
+	return readCSV(io.NewSectionReader(r, 0, size), size, opt)
 }
-
-var (
-	bomUTF8    = []byte("\xEF\xBB\xBF")
-	bomUTF16LE = []byte("\xFF\xFE")
-	bomUTF16BE = []byte("\xFE\xFF")
-)
 
 // sampleBytes is how much of a file the detection looks at.
 const sampleBytes = 64 << 10
 
-func readCSV(data []byte, opt ReadOptions) (*Table, error) {
-	t := &Table{Format: "csv", Encoding: "UTF-8"}
-	var err error
-	switch {
-	case bytes.HasPrefix(data, bomUTF8):
-		data, t.Encoding = data[len(bomUTF8):], "UTF-8 with BOM"
-	case bytes.HasPrefix(data, bomUTF16LE):
-		data, err = unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder().Bytes(data)
-		t.Encoding = "UTF-16LE"
-	case bytes.HasPrefix(data, bomUTF16BE):
-		data, err = unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder().Bytes(data)
-		t.Encoding = "UTF-16BE"
-	default:
-		if bytes.IndexByte(data[:min(len(data), sampleBytes)], 0) >= 0 {
-			return nil, notText()
-		}
-		if !utf8.Valid(data) {
-			// Windows-1251 maps every byte but 0x98: any file decodes.
-			// Garbage is caught below by its control characters.
-			data, err = charmap.Windows1251.NewDecoder().Bytes(data)
-			t.Encoding = "Windows-1251"
-		}
+func readCSV(file io.Reader, size int64, opt ReadOptions) (*Table, error) {
+	t := &Table{Format: "csv"}
+	cs := newCharsetReader(file)
+	text := bufio.NewReaderSize(cs, sampleBytes)
+	// The detection looks at a prefix of the text; the rest streams.
+	prefix, err := text.Peek(sampleBytes)
+	if err != nil && err != io.EOF {
+		return nil, readErr(err)
 	}
-	if err != nil {
-		return nil, errf("cannot decode the file as "+t.Encoding+": "+err.Error(), "не удаётся прочитать файл в кодировке "+t.Encoding+": "+err.Error())
-	}
-	if binary(data[:min(len(data), sampleBytes)]) {
-		return nil, notText()
+	if err == io.EOF && len(bytes.TrimSpace(prefix)) == 0 {
+		return nil, errf("the file is empty", "файл пуст")
 	}
 	lineOffset := 0
 	delim := opt.Delimiter
-	if d, rest, ok := sepLine(data); ok {
+	if d, n, ok := sepLine(prefix); ok {
 		// Excel's "sep=;" first line names the delimiter.
 		if delim == 0 {
 			delim = d
 		}
-		data, lineOffset = rest, 1
+		text.Discard(n)
+		prefix, lineOffset = prefix[n:], 1
 	}
-	if bytes.IndexByte(data, '\n') < 0 && bytes.IndexByte(data, '\r') >= 0 {
-		// Old Mac Excel ends lines with a bare CR.
-		data = bytes.ReplaceAll(data, []byte("\r"), []byte("\n"))
+	// Old Mac Excel ends lines with a bare CR.
+	bareCR := bytes.IndexByte(prefix, '\n') < 0 && bytes.IndexByte(prefix, '\r') >= 0
+	eol := byte('\n')
+	if bareCR {
+		eol = '\r'
 	}
+	// The rows go into one slice sized from the prefix's lines and its
+	// share of the file.
+	lines := int64(bytes.Count(prefix, []byte{eol}) + 1)
+	rows := rowList{hint: int(min(lines*size/max(cs.consumed(), 1)*17/16, int64(opt.maxRows())))}
 	if delim == 0 {
-		delim = detectDelimiter(data[:min(len(data), sampleBytes)])
+		if bareCR {
+			prefix = bytes.ReplaceAll(prefix, []byte("\r"), []byte("\n"))
+		}
+		delim = detectDelimiter(prefix)
 	}
 	if !validDelim(delim) {
 		return nil, errf("delimiter "+strconv.QuoteRune(delim)+" cannot be used: use a comma, a semicolon or a tab",
@@ -209,12 +209,14 @@ func readCSV(data []byte, opt ReadOptions) (*Table, error) {
 	}
 	t.Delimiter = delimName(delim)
 
-	r := csv.NewReader(bytes.NewReader(data))
+	r := csv.NewReader(&textCheck{r: text, bareCR: bareCR, line: 1 + lineOffset})
 	r.Comma = delim
 	r.LazyQuotes = true
 	r.FieldsPerRecord = -1
-	maxCols := opt.maxColumns()
-	var rows []Row
+	// The record's slice is reused; its cells are slices of one string per
+	// record, which is what a row keeps.
+	r.ReuseRecord = true
+	maxCols, maxRows := opt.maxColumns(), opt.maxRows()
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -222,11 +224,15 @@ func readCSV(data []byte, opt ReadOptions) (*Table, error) {
 		}
 		if err != nil {
 			var pe *csv.ParseError
-			if errors.As(err, &pe) {
+			var se *sms.Error
+			switch {
+			case errors.As(err, &se):
+				return nil, se
+			case errors.As(err, &pe):
 				return nil, errf(fmt.Sprintf("line %d: %v", pe.StartLine+lineOffset, pe.Err),
 					fmt.Sprintf("строка %d: %v", pe.StartLine+lineOffset, pe.Err))
 			}
-			return nil, errf("reading: "+err.Error(), "чтение: "+err.Error())
+			return nil, readErr(err)
 		}
 		line, _ := r.FieldPos(0)
 		line += lineOffset
@@ -238,13 +244,226 @@ func readCSV(data []byte, opt ReadOptions) (*Table, error) {
 			t.Blank++
 			continue
 		}
-		rows = append(rows, Row{Line: line, Cells: rec})
+		if rows.n == maxRows {
+			return nil, tooManyRows(fmt.Sprintf("line %d", line), fmt.Sprintf("строка %d", line), maxRows)
+		}
+		rows.add(Row{Line: line, Cells: slices.Clone(rec)})
 	}
-	if len(rows) == 0 {
+	if rows.n == 0 {
 		return nil, errf("the file has no filled cells", "в файле нет заполненных ячеек")
 	}
-	finish(t, rows, opt.Header)
+	t.Encoding = cs.name
+	finish(t, rows.all(), opt.Header)
 	return t, nil
+}
+
+var (
+	bomUTF8    = []byte("\xEF\xBB\xBF")
+	bomUTF16LE = []byte("\xFF\xFE")
+	bomUTF16BE = []byte("\xFE\xFF")
+)
+
+// charsetReader gives a CSV file's text as UTF-8. A BOM names the
+// encoding; without one the file is UTF-8 or Windows-1251, decided at its
+// first byte that is not ASCII by whether what follows is UTF-8, so that a
+// list whose first thousand rows are digits and Latin letters is still
+// told right.
+type charsetReader struct {
+	raw  *bufio.Reader
+	file counter
+	text io.Reader // the decoded text, once the encoding is known
+	name string
+}
+
+func newCharsetReader(file io.Reader) *charsetReader {
+	c := &charsetReader{file: counter{r: file}, name: "UTF-8"}
+	c.raw = bufio.NewReaderSize(&c.file, sampleBytes)
+	head, _ := c.raw.Peek(len(bomUTF8))
+	switch {
+	case bytes.HasPrefix(head, bomUTF8):
+		c.raw.Discard(len(bomUTF8))
+		c.text, c.name = c.raw, "UTF-8 with BOM"
+	case bytes.HasPrefix(head, bomUTF16LE):
+		c.text = transform.NewReader(c.raw, unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder())
+		c.name = "UTF-16LE"
+	case bytes.HasPrefix(head, bomUTF16BE):
+		c.text = transform.NewReader(c.raw, unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder())
+		c.name = "UTF-16BE"
+	}
+	return c
+}
+
+func (c *charsetReader) Read(p []byte) (int, error) {
+	if c.text != nil {
+		return c.text.Read(p)
+	}
+	if _, err := c.raw.Peek(1); err != nil || len(p) == 0 {
+		return 0, err
+	}
+	buf, _ := c.raw.Peek(min(len(p), c.raw.Buffered()))
+	ascii := 0
+	for ascii < len(buf) && buf[ascii] < utf8.RuneSelf {
+		ascii++
+	}
+	if ascii > 0 {
+		return c.raw.Read(p[:ascii])
+	}
+	ahead, err := c.raw.Peek(sampleBytes)
+	if err == nil {
+		ahead = dropPartialRune(ahead) // cut by the window, not by the file
+	}
+	c.text = c.raw
+	if !utf8.Valid(ahead) {
+		// Windows-1251 maps every byte but 0x98: any file decodes, and
+		// textCheck catches the garbage of a binary one.
+		c.text, c.name = transform.NewReader(c.raw, charmap.Windows1251.NewDecoder()), "Windows-1251"
+	}
+	return c.text.Read(p)
+}
+
+// consumed tells how much of the file the text read so far came from.
+func (c *charsetReader) consumed() int64 { return c.file.n - int64(c.raw.Buffered()) }
+
+type counter struct {
+	r io.Reader
+	n int64
+}
+
+func (c *counter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// dropPartialRune cuts an incomplete UTF-8 sequence off the end of b.
+func dropPartialRune(b []byte) []byte {
+	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(b[i]) {
+			if !utf8.FullRune(b[i:]) {
+				return b[:i]
+			}
+			break
+		}
+	}
+	return b
+}
+
+// textCheck passes a CSV file's decoded text on and refuses, anywhere in
+// it, what no text list has: a NUL, bytes that are not UTF-8, and control
+// characters as dense as in a binary file. A stray control character is
+// left to Check, which refuses its row. Lines are counted as encoding/csv
+// counts them; bare CR line ends become LF.
+type textCheck struct {
+	r      io.Reader
+	bareCR bool
+	line   int    // the line being read, 1-based
+	tail   []byte // an incomplete UTF-8 sequence, held for the next read
+	// the current window: characters, control characters, and the line
+	// of its first control character
+	runes, bad, badLine int
+}
+
+// binaryWindow is how many characters the density of control characters
+// is judged over: a binary file has more than one in a hundred (random
+// bytes have ten), more than a stray few.
+const (
+	binaryWindow = 4 << 10
+	binaryFew    = 4
+)
+
+func (c *textCheck) Read(p []byte) (int, error) {
+	n := copy(p, c.tail)
+	c.tail = c.tail[:0]
+	m, err := c.r.Read(p[n:])
+	n += m
+	if err == nil {
+		whole := dropPartialRune(p[:n])
+		c.tail = append(c.tail, p[len(whole):n]...)
+		n = len(whole)
+	}
+	if cerr := c.scan(p[:n]); cerr != nil {
+		return 0, cerr
+	}
+	if err == io.EOF {
+		if cerr := c.judge(); cerr != nil {
+			return 0, cerr
+		}
+	}
+	return n, err
+}
+
+func (c *textCheck) scan(b []byte) error {
+	for i := 0; i < len(b); {
+		r, size := rune(b[i]), 1
+		if r >= utf8.RuneSelf {
+			if r, size = utf8.DecodeRune(b[i:]); r == utf8.RuneError && size == 1 {
+				return errf(fmt.Sprintf("line %d has the byte 0x%02X, which is not UTF-8, though the file is UTF-8 before it: save the list again in one encoding (UTF-8)", c.line, b[i]),
+					fmt.Sprintf("в строке %d байт 0x%02X не в UTF-8, хотя до него файл в UTF-8: сохраните список заново в одной кодировке (UTF-8)", c.line, b[i]))
+			}
+		}
+		switch {
+		case r == '\r' && c.bareCR:
+			b[i] = '\n'
+			c.line++
+		case r == '\n':
+			c.line++
+		case r == 0:
+			return errf(fmt.Sprintf("this is neither a CSV (text) nor an XLSX file: line %d has a NUL character, which no text list has (is the file damaged? A UTF-16 list needs its BOM, or save it as UTF-8)", c.line),
+				fmt.Sprintf("это не CSV (текст) и не XLSX: в строке %d символ NUL, которого в текстовом списке не бывает (файл повреждён? Списку в UTF-16 нужен BOM, или сохраните его в UTF-8)", c.line))
+		case r < 0x20 && r != '\t' && r != '\r', r == 0x7F, r == utf8.RuneError:
+			if c.bad == 0 {
+				c.badLine = c.line
+			}
+			c.bad++
+		}
+		if c.runes++; c.runes == binaryWindow {
+			if err := c.judge(); err != nil {
+				return err
+			}
+		}
+		i += size
+	}
+	return nil
+}
+
+// judge closes a window: too many control characters in it say binary.
+func (c *textCheck) judge() error {
+	binary := c.bad >= binaryFew && c.bad*100 >= c.runes
+	c.runes, c.bad = 0, 0
+	if binary {
+		return errf(fmt.Sprintf("this is neither a CSV (text) nor an XLSX file: it looks binary from line %d", c.badLine),
+			fmt.Sprintf("это не CSV (текст) и не XLSX: похоже на двоичный файл, начиная со строки %d", c.badLine))
+	}
+	return nil
+}
+
+// rowList collects rows in blocks: one slice grown row by row to a
+// million rows is copied over and over, five times its size in all. The
+// first block holds hint rows, when the number is known roughly.
+type rowList struct {
+	blocks [][]Row
+	n      int
+	hint   int
+}
+
+func (l *rowList) add(r Row) {
+	if k := len(l.blocks); k == 0 || len(l.blocks[k-1]) == cap(l.blocks[k-1]) {
+		size := min(256<<k, 64<<10)
+		if k == 0 {
+			size = max(size, l.hint)
+		}
+		l.blocks = append(l.blocks, make([]Row, 0, size))
+	}
+	b := &l.blocks[len(l.blocks)-1]
+	*b = append(*b, r)
+	l.n++
+}
+
+func (l *rowList) all() []Row {
+	if len(l.blocks) == 1 {
+		return l.blocks[0]
+	}
+	return slices.Concat(l.blocks...)
 }
 
 // checkRecord enforces the limits on one record.
@@ -301,10 +520,11 @@ func finish(t *Table, rows []Row, header *bool) {
 	t.Rows = rows
 }
 
-// sepLine reads Excel's "sep=X" first line.
-func sepLine(data []byte) (rune, []byte, bool) {
+// sepLine reads Excel's "sep=X" first line: the delimiter and the line's
+// length.
+func sepLine(data []byte) (rune, int, bool) {
 	if len(data) < 5 || !bytes.EqualFold(data[:4], []byte("sep=")) {
-		return 0, nil, false
+		return 0, 0, false
 	}
 	end := bytes.IndexByte(data, '\n')
 	if end < 0 {
@@ -313,9 +533,9 @@ func sepLine(data []byte) (rune, []byte, bool) {
 	v := strings.TrimRight(string(data[4:end]), "\r")
 	d, size := utf8.DecodeRuneInString(v)
 	if size == 0 || size != len(v) {
-		return 0, nil, false
+		return 0, 0, false
 	}
-	return d, data[min(end+1, len(data)):], true
+	return d, min(end+1, len(data)), true
 }
 
 // detectDelimiter picks among comma, semicolon and tab the one that splits
@@ -387,22 +607,25 @@ func delimName(r rune) string {
 	return string(r)
 }
 
-// binary reports whether decoded text has the control characters of a
-// binary file (more than one in a hundred, beside tab and line breaks).
-func binary(text []byte) bool {
-	n, bad := 0, 0
-	for _, r := range string(text) {
-		n++
-		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7F || r == utf8.RuneError {
-			bad++
-		}
-	}
-	return bad > 0 && bad*100 >= n
+// tooManyRows says where the row over the limit is ("line 12", "sheet
+// "A", row 12") and how to split the list.
+func tooManyRows(where, whereRU string, limit int) error {
+	en, ru := thousands(limit, ","), thousands(limit, "\u00a0")
+	return errf(where+": the list has more than "+en+" rows, the most that is read: save it as several files of at most "+en+" rows each",
+		whereRU+": в списке больше "+ru+" строк, а читается не больше "+ru+": сохраните его в несколько файлов, не больше "+ru+" строк в каждом")
 }
 
-func notText() error {
-	return errf("this is neither a CSV (text) nor an XLSX file: it looks binary",
-		"это не CSV (текст) и не XLSX: похоже на двоичный файл")
+// thousands writes n with its thousands apart: 1,000,000.
+func thousands(n int, sep string) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + sep + s[i:]
+	}
+	return s
+}
+
+func readErr(err error) error {
+	return errf("reading: "+err.Error(), "чтение: "+err.Error())
 }
 
 func tooBig(size, limit int64) error {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -175,6 +176,7 @@ func TestReadBadFiles(t *testing.T) {
 	}
 	noNUL := bytes.ReplaceAll(garbage, []byte{0}, []byte{1})
 	wide := "Телефон" + strings.Repeat(";x", 9999) + "\n"
+	rows64K := "Телефон;Текст\n" + strings.Repeat("375296717259;Привет, мир!\n", 1900) // 64 KB and a bit
 	for _, c := range []struct {
 		name string
 		data []byte
@@ -183,9 +185,13 @@ func TestReadBadFiles(t *testing.T) {
 		{"empty", nil, "the file is empty"},
 		{"spaces", []byte(" \r\n\t\n"), "the file is empty"},
 		{"only delimiters", []byte(";;;\n;;\n"), "no filled cells"},
-		{"garbage", garbage, "looks binary"},
+		{"garbage", garbage, "this is neither a CSV (text) nor an XLSX file"},
 		{"garbage without NUL", noNUL, "looks binary"},
-		{"png", append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), garbage[:100]...), "looks binary"},
+		{"png", append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), garbage[:100]...), "line 3 has a NUL character"},
+		// Past the first 64 KB, which the detection looks at, as well.
+		{"NUL far on", []byte(rows64K + "375296717259;При\x00вет\n"), "line 1902 has a NUL character, which no text list has"},
+		{"binary tail", []byte(rows64K + "375296717259;" + strings.Repeat("\x01\x02\x03\x04", 2000)), "it looks binary from line 1902"},
+		{"not UTF-8 far on", []byte(rows64K + "375296717259;\xcf\xf0\xe8\xe2\xe5\xf2\n"), "line 1902 has the byte 0xCF, which is not UTF-8"},
 		{"10000 columns", []byte("375296717259;a\n" + wide), "line 2 has 10000 columns; at most 1000"},
 		{"old xls", []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest"), "old Excel .xls"},
 		{"zip that is not xlsx", zipOf(t, "a.txt", "hello"), "not an XLSX workbook"},
@@ -196,7 +202,7 @@ func TestReadBadFiles(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			tb, err := Read(writeFile(t, "list.csv", c.data), ReadOptions{})
 			if err == nil || !strings.Contains(err.Error(), c.want) {
-				t.Fatalf("got %v (%+v), want an error with %q", err, tb, c.want)
+				t.Fatalf("got %v (a table: %v), want an error with %q", err, tb != nil, c.want)
 			}
 			var se *sms.Error
 			if !errors.As(err, &se) || se.RU == "" || !strings.HasPrefix(se.EN, "list.csv: ") {
@@ -368,5 +374,103 @@ func TestColLetter(t *testing.T) {
 		if got := colLetter(i); got != want || letterIndex(want) != i {
 			t.Errorf("%d: %q %d", i, got, letterIndex(want))
 		}
+	}
+}
+
+// The detection looks at a prefix; what follows is read as it streams.
+func TestReadPastThePrefix(t *testing.T) {
+	ascii := strings.Repeat("375296717259;Ivan\r\n", 4000) // 76 KB of ASCII first
+	t.Run("Windows-1251 after ASCII", func(t *testing.T) {
+		tb, err := Parse(cp1251(t, "Телефон;Имя\r\n"+ascii+"375296717258;Ольга\r\n"), ReadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := tb.Rows[len(tb.Rows)-1]
+		if tb.Encoding != "Windows-1251" || tb.Columns[1] != "Имя" || last.Cell(1) != "Ольга" || last.Line != 4002 {
+			t.Fatalf("%s %q %+v", tb.Encoding, tb.Columns, last)
+		}
+	})
+	t.Run("UTF-8 after ASCII", func(t *testing.T) {
+		tb, err := Parse([]byte("phone;name\r\n"+ascii+"375296717258;Ольга\r\n"), ReadOptions{})
+		if err != nil || tb.Encoding != "UTF-8" || tb.Rows[len(tb.Rows)-1].Cell(1) != "Ольга" {
+			t.Fatalf("%v %+v", err, tb)
+		}
+	})
+	t.Run("UTF-16", func(t *testing.T) {
+		// NUL bytes in every ASCII character: the check reads decoded text.
+		text := "Телефон;Имя\r\n" + ascii + "375296717258;Ольга\r\n"
+		for _, order := range []unicode.Endianness{unicode.LittleEndian, unicode.BigEndian} {
+			data, err := unicode.UTF16(order, unicode.UseBOM).NewEncoder().Bytes([]byte(text))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tb, err := Parse(data, ReadOptions{})
+			if err != nil || len(tb.Rows) != 4001 || tb.Rows[4000].Cell(1) != "Ольга" || !strings.HasPrefix(tb.Encoding, "UTF-16") {
+				t.Fatalf("%v %+v", err, tb != nil)
+			}
+		}
+	})
+	t.Run("bare CR", func(t *testing.T) {
+		tb, err := Parse([]byte(strings.ReplaceAll("Телефон;Имя\r\n"+ascii+"375296717258;\"Ольга\rПетровна\"\r\n", "\r\n", "\r")), ReadOptions{})
+		if err != nil || len(tb.Rows) != 4001 || tb.Rows[4000].Cell(1) != "Ольга\nПетровна" || tb.Rows[4000].Line != 4002 {
+			t.Fatalf("%v %+v", err, tb != nil)
+		}
+	})
+	t.Run("a stray control character is left to Check", func(t *testing.T) {
+		tb, err := Parse([]byte("Телефон;Текст\n"+ascii+"375296717258;При\x1b[2Jвет\n"), ReadOptions{})
+		if err != nil || tb.Rows[len(tb.Rows)-1].Cell(1) != "При\x1b[2Jвет" {
+			t.Fatalf("%v %+v", err, tb != nil)
+		}
+	})
+}
+
+func TestReadRowLimit(t *testing.T) {
+	csv := "Телефон;Имя\n375296717259;Иван\n\n375296717258;Ольга\n375296717257;Пётр\n"
+	// Three rows with content, the header among them; blank lines do not count.
+	if tb, err := Parse([]byte(csv[:strings.LastIndex(csv[:len(csv)-1], "\n")+1]), ReadOptions{MaxRows: 3}); err != nil || len(tb.Rows) != 2 {
+		t.Fatalf("%v %+v", err, tb)
+	}
+	_, err := Read(writeFile(t, "list.csv", []byte(csv)), ReadOptions{MaxRows: 3})
+	if err == nil || err.Error() != "list.csv: line 5: the list has more than 3 rows, the most that is read: save it as several files of at most 3 rows each" {
+		t.Fatal(err)
+	}
+	if ru := asSMSError(err).RU; ru != "list.csv: строка 5: в списке больше 3 строк, а читается не больше 3: сохраните его в несколько файлов, не больше 3 строк в каждом" {
+		t.Error(ru)
+	}
+	if got := thousands(DefaultMaxRows, ","); got != "1,000,000" {
+		t.Error(got)
+	}
+}
+
+// A CSV file is read as a stream: what the read allocates is what the
+// table keeps (its cells, one string a row, and the rows, in one slice
+// sized from the prefix), and little more; the whole file is never in
+// memory at once.
+func TestReadCSVMemory(t *testing.T) {
+	for _, eol := range []string{"\r\n", "\r"} {
+		var b bytes.Buffer
+		b.WriteString("Телефон;Имя;Текст" + eol)
+		for i := 0; b.Len() < 8<<20; i++ {
+			fmt.Fprintf(&b, "+375 29 %03d-%02d-%02d;Клиент %d;Оплатите счёт %d до 25.12, спасибо%s", 100+i/10000%900, i/100%100, i%100, i, i, eol)
+		}
+		path := writeFile(t, "big.csv", b.Bytes())
+		size := uint64(b.Len())
+		b = bytes.Buffer{}
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		tb, err := Read(path, ReadOptions{})
+		runtime.ReadMemStats(&after)
+		allocated := after.TotalAlloc - before.TotalAlloc
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		kept := after.HeapAlloc - before.HeapAlloc
+		if err != nil {
+			t.Fatal(err)
+		}
+		if kept > 5*size/2 || allocated-kept > size/8 {
+			t.Errorf("%q: %d rows, a file of %d KB: allocated %d KB, kept %d KB", eol, len(tb.Rows), size>>10, allocated>>10, kept>>10)
+		}
+		runtime.KeepAlive(tb)
 	}
 }

@@ -81,7 +81,7 @@ func Send(ctx context.Context, a *app.App, r *Report, opt SendOptions) (*Summary
 	if err != nil {
 		return nil, err
 	}
-	if at := r.Messages[0].At; !at.IsZero() {
+	if at := r.At; !at.IsZero() {
 		if err := sms.CheckSchedule(at, time.Now()); err != nil {
 			return nil, err
 		}

@@ -2,19 +2,19 @@ package batch
 
 import (
 	"archive/zip"
-	"bytes"
 	"fmt"
+	"io"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
 )
 
-// unzipLimit caps what an XLSX file may unpack to (a zip bomb would
-// otherwise fill the memory); sheets over excelize's chunk size are
-// unpacked to a temporary file.
-const unzipLimit = 1 << 30
+// xmlInMemory: excelize unpacks a sheet or the shared strings bigger than
+// this to a temporary file and streams it from there.
+const xmlInMemory = 16 << 20
 
-func readXLSX(data []byte, opt ReadOptions) (t *Table, err error) {
+func readXLSX(r io.ReaderAt, size int64, opt ReadOptions) (t *Table, err error) {
 	// A damaged file must give a report, not a crash, whatever the
 	// library does with it.
 	defer func() {
@@ -22,10 +22,13 @@ func readXLSX(data []byte, opt ReadOptions) (t *Table, err error) {
 			t, err = nil, errf(fmt.Sprintf("the XLSX file is damaged (%v)", p), fmt.Sprintf("файл XLSX повреждён (%v)", p))
 		}
 	}()
-	if err := isWorkbook(data); err != nil {
+	limit := opt.maxUnpacked()
+	if err := checkWorkbook(r, size, limit); err != nil {
 		return nil, err
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: unzipLimit})
+	// The same limit for excelize: it checks the sizes again as it unpacks.
+	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size),
+		excelize.Options{UnzipSizeLimit: limit, UnzipXMLSizeLimit: min(limit, xmlInMemory)})
 	if err != nil {
 		return nil, errf("cannot read the XLSX workbook: "+err.Error(), "не удаётся прочитать книгу XLSX: "+err.Error())
 	}
@@ -53,8 +56,8 @@ func readXLSX(data []byte, opt ReadOptions) (t *Table, err error) {
 		return nil, errf("cannot read sheet "+quote(t.Sheet)+": "+err.Error(), "не удаётся прочитать лист "+quote(t.Sheet)+": "+err.Error())
 	}
 	defer it.Close()
-	maxCols := opt.maxColumns()
-	var rows []Row
+	maxCols, maxRows := opt.maxColumns(), opt.maxRows()
+	var rows rowList
 	// The iterator yields every row number in turn, blank ones too: the
 	// count is Excel's row number.
 	for line := 1; it.Next(); line++ {
@@ -72,17 +75,26 @@ func readXLSX(data []byte, opt ReadOptions) (t *Table, err error) {
 		}
 		cells = trimTrailing(cells)
 		if len(cells) == 0 {
-			if len(rows) > 0 {
+			if rows.n > 0 {
 				t.Blank++ // blank rows before the list are no news
 			}
 			continue
 		}
-		rows = append(rows, Row{Line: line, Cells: cells})
+		if rows.n == maxRows {
+			return nil, tooManyRows(fmt.Sprintf("sheet %s, row %d", quote(t.Sheet), line), fmt.Sprintf("лист %s, строка %d", quote(t.Sheet), line), maxRows)
+		}
+		for i, c := range cells {
+			// A line break typed in a cell is saved as CRLF.
+			if strings.Contains(c, "\r\n") {
+				cells[i] = strings.ReplaceAll(c, "\r\n", "\n")
+			}
+		}
+		rows.add(Row{Line: line, Cells: cells})
 	}
 	if err := it.Error(); err != nil {
 		return nil, errf("sheet "+quote(t.Sheet)+": "+err.Error(), "лист "+quote(t.Sheet)+": "+err.Error())
 	}
-	if len(rows) == 0 {
+	if rows.n == 0 {
 		if len(t.Sheets) > 1 {
 			list := quoteList(t.Sheets)
 			return nil, errf("sheet "+quote(t.Sheet)+" is empty; choose another of the workbook's sheets: "+list,
@@ -90,7 +102,7 @@ func readXLSX(data []byte, opt ReadOptions) (t *Table, err error) {
 		}
 		return nil, errf("sheet "+quote(t.Sheet)+" is empty", "лист "+quote(t.Sheet)+" пуст")
 	}
-	finish(t, rows, opt.Header)
+	finish(t, rows.all(), opt.Header)
 	return t, nil
 }
 
@@ -102,19 +114,29 @@ func quoteList(s []string) string {
 	return strings.Join(q, ", ")
 }
 
-// isWorkbook tells a damaged zip, and a zip of something else (an .ods,
-// a .docx), from an XLSX workbook.
-func isWorkbook(data []byte) error {
-	z, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+// checkWorkbook tells a damaged zip, and a zip of something else (an
+// .ods, a .docx), from an XLSX workbook, and refuses one that unpacks to
+// more than limit: the zip's directory tells, and archive/zip holds every
+// part to the size it declares.
+func checkWorkbook(r io.ReaderAt, size, limit int64) error {
+	z, err := zip.NewReader(r, size)
 	if err != nil {
 		return errf("the file starts as a zip archive (XLSX) but is damaged: "+err.Error(),
 			"файл начинается как zip-архив (XLSX), но повреждён: "+err.Error())
 	}
+	workbook, unpacked := false, uint64(0)
 	for _, f := range z.File {
-		if strings.EqualFold(f.Name, "xl/workbook.xml") {
-			return nil
-		}
+		workbook = workbook || strings.EqualFold(f.Name, "xl/workbook.xml")
+		unpacked += min(f.UncompressedSize64, 1<<40) // no overflow
 	}
-	return errf("this zip archive is not an XLSX workbook: save the list as .xlsx or CSV",
-		"этот zip-архив не книга XLSX: сохраните список как .xlsx или CSV")
+	if !workbook {
+		return errf("this zip archive is not an XLSX workbook: save the list as .xlsx or CSV",
+			"этот zip-архив не книга XLSX: сохраните список как .xlsx или CSV")
+	}
+	if unpacked > uint64(limit) {
+		n, l, parts := mb(int64(unpacked)), mb(limit), strconv.FormatUint((unpacked+uint64(limit)-1)/uint64(limit), 10)
+		return errf("the workbook unpacks to "+n+"; workbooks that unpack to at most "+l+" are read: is it the right file? If it is, split its rows into "+parts+" files or more, or save it as CSV",
+			"книга распаковывается в "+n+", а читаются книги, которые распаковываются не больше чем в "+l+": тот ли это файл? Если тот, разделите её строки на несколько файлов (не меньше "+parts+") или сохраните её в CSV")
+	}
+	return nil
 }
