@@ -112,7 +112,9 @@ func TestHostileTextIsDrawnSafely(t *testing.T) {
 			press(t, m, "tab")
 			look("settings, a field focused")
 		}
-		if views != 13 {
+		press(t, m, "esc", "ctrl+t")
+		look("settings, the connection tested", "json, login␛]0;pwned")
+		if views != 14 {
 			t.Fatalf("%d views looked at", views)
 		}
 	}

@@ -298,7 +298,7 @@ func (m *Model) testConnection() tea.Cmd {
 	cfg, _ := m.build()
 	m.testing, m.test = true, ""
 	base := m.ctx.Base
-	what := cfg.API.Transport + ", " + cfg.Account.Login
+	what := sms.Safe(cfg.API.Transport + ", " + cfg.Account.Login)
 	secrets := secret.New(cfg.Secrets()...)
 	return func() tea.Msg {
 		g, err := app.Gateway(cfg, "")
