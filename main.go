@@ -18,14 +18,15 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	stop, abort := cli.Interrupts(sigs)
 	var code int
 	if path, ok := dashboardArgs(os.Args[1:]); ok {
-		code = dashboard(ctx, path)
+		code = dashboard(stop, abort, path)
 	} else {
-		code = cli.Run(ctx, &cli.Env{Args: os.Args[1:], Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr})
+		code = cli.Run(stop, &cli.Env{Args: os.Args[1:], Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Abort: abort})
 	}
-	stop()
 	os.Exit(code)
 }
 
@@ -42,7 +43,7 @@ func dashboardArgs(args []string) (configPath string, ok bool) {
 	return "", false
 }
 
-func dashboard(ctx context.Context, path string) int {
+func dashboard(stop, abort context.Context, path string) int {
 	a, err := app.Open(path)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "smsdash:", err)
@@ -52,7 +53,7 @@ func dashboard(ctx context.Context, path string) int {
 		return cli.ExitNetwork
 	}
 	defer a.Close()
-	if err := ui.Run(ctx, a, os.Stdin, os.Stdout); err != nil {
+	if err := ui.Run(stop, abort, a, os.Stdin, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "smsdash:", err)
 		return 1
 	}

@@ -73,6 +73,28 @@ func (c Code) Error() string {
 // Temporary reports whether asking again later may succeed.
 func (c Code) Temporary() bool { return c == CodeUnavailable }
 
+// AccountWide reports whether the code says the account cannot send now
+// (no funds, wrong credentials, API off, blocked, outside its hours, the
+// service down): nothing was sent, and it is worth sending again once
+// that is fixed, unlike a refusal of the message itself.
+func (c Code) AccountWide() bool {
+	switch c {
+	case CodeNoFunds, CodeAuth, CodeNoLogin, CodeNoPassword, CodeUnavailable, CodeOther, CodeBlocked, CodeOutsideHours:
+		return true
+	}
+	return false
+}
+
+// Explain gives the code with its text and, if any, its hint:
+// "-12 other error (often the API is not enabled: …)".
+func (c Code) Explain(l Lang) string {
+	s := itoa(int64(c)) + " " + c.Text(l)
+	if h := c.Hint(l); h != "" {
+		s += " (" + h + ")"
+	}
+	return s
+}
+
 // AboutMessage reports whether the code concerns one message (its text,
 // recipient or sender) rather than the account or the whole request.
 func (c Code) AboutMessage() bool {

@@ -18,32 +18,40 @@ import (
 	"github.com/smsdash/smsdash/sms/tracker"
 )
 
-// Run shows the dashboard on in/out until the agent quits or ctx ends.
-// It runs the tracker for the program's lifetime (a new one when Settings
-// changes the transport). After a panic the terminal is restored (by
-// Bubble Tea), a report is written and its path printed.
-func Run(ctx context.Context, a *app.App, in io.Reader, out io.Writer) error {
+// Run shows the dashboard on in/out until the agent quits or stop ends
+// (a signal: see cli.Interrupts). A send under way then stops after the
+// package in flight, and the program ends once it has; abort ending cuts
+// that package too. It runs the tracker for the program's lifetime (a new
+// one when Settings changes the transport). After a panic the terminal is
+// restored (by Bubble Tea), a report is written and its path printed.
+func Run(stop, abort context.Context, a *app.App, in io.Reader, out io.Writer) error {
 	// termenv recognises only an *os.File as a terminal: the renderer
 	// looks at out itself, not at the locked writer.
 	r := lipgloss.NewRenderer(out)
 	if os.Getenv("NO_COLOR") != "" {
 		r.SetColorProfile(termenv.Ascii)
 	}
-	return RunWith(ctx, a, in, out, r)
+	return RunWith(stop, abort, a, in, out, r)
 }
 
 // RunWith is Run with a renderer made by the caller: an SSH server makes
 // one per session from the session's terminal.
-func RunWith(ctx context.Context, a *app.App, in io.Reader, out io.Writer, r *lipgloss.Renderer) error {
+func RunWith(stop, abort context.Context, a *app.App, in io.Reader, out io.Writer, r *lipgloss.Renderer) error {
 	m := New(a, r)
 	defer m.Close()
-	return m.run(ctx, in, out)
+	return m.run(stop, abort, in, out)
 }
 
-func (m *Model) run(ctx context.Context, in io.Reader, out io.Writer) error {
+// interruptMsg and abortMsg carry stop and abort into the program.
+type (
+	interruptMsg struct{}
+	abortMsg     struct{}
+)
+
+func (m *Model) run(stop, abort context.Context, in io.Reader, out io.Writer) error {
 	a := m.ctx.App
 	out = lockWriter(out)
-	ctx, cancel := context.WithCancel(ctx)
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	m.copy = func(text string) {
 		// OSC 52: the terminal (even at the far end of SSH) sets its
@@ -55,16 +63,23 @@ func (m *Model) run(ctx context.Context, in io.Reader, out io.Writer) error {
 	m.tracker.start(a.Tracker) // ends with ctx
 
 	g := &guard{m: m, secrets: func() []string { return a.Config.Secrets() }}
-	p := tea.NewProgram(g, tea.WithContext(ctx), tea.WithAltScreen(), tea.WithInput(in), tea.WithOutput(out))
-	_, err := p.Run()
-	switch {
-	case errors.Is(err, tea.ErrProgramPanic):
-		if g.report != "" {
-			fmt.Fprintf(out, "smsdash: a crash report is in %s\n", g.report)
+	p := tea.NewProgram(g, tea.WithAltScreen(), tea.WithInput(in), tea.WithOutput(out))
+	go func() {
+		for _, c := range []struct {
+			done <-chan struct{}
+			msg  tea.Msg
+		}{{stop.Done(), interruptMsg{}}, {abort.Done(), abortMsg{}}} {
+			select {
+			case <-c.done:
+				p.Send(c.msg)
+			case <-ctx.Done():
+				return
+			}
 		}
-		return err
-	case ctx.Err() != nil && errors.Is(err, tea.ErrProgramKilled):
-		return nil // the caller ended it (a signal): not a failure
+	}()
+	_, err := p.Run()
+	if errors.Is(err, tea.ErrProgramPanic) && g.report != "" {
+		fmt.Fprintf(out, "smsdash: a crash report is in %s\n", g.report)
 	}
 	return err
 }

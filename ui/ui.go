@@ -191,8 +191,29 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.apply(msg)
 	case common.ShowBatch:
 		m.setTab(TabStatus)
+	case interruptMsg:
+		if i := m.sendingTab(); i >= 0 {
+			return m, m.tabs[i].Update(common.StopSend{Quit: true})
+		}
+		return m, tea.Quit
+	case abortMsg:
+		if i := m.sendingTab(); i >= 0 {
+			return m, m.tabs[i].Update(common.AbortSend{})
+		}
+		return m, tea.Quit
 	}
 	return m, m.broadcast(msg)
+}
+
+// sendingTab is the tab with a send under way, or -1: quitting then
+// stops that send first, and the program ends once it has.
+func (m *Model) sendingTab() int {
+	for i, t := range m.tabs {
+		if s, ok := t.(interface{ Sending() bool }); ok && s.Sending() {
+			return i
+		}
+	}
+	return -1
 }
 
 func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
@@ -208,6 +229,10 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	free := !m.tabs[m.active].Capturing()
 	switch {
 	case key.Matches(msg, k.quit), free && key.Matches(msg, k.quitQ):
+		if i := m.sendingTab(); i >= 0 {
+			m.setTab(i)
+			return m.tabs[i].Update(common.StopSend{Ask: true, Quit: true})
+		}
 		return tea.Quit
 	case key.Matches(msg, k.tabsAlt):
 		m.setTab(int(msg.Runes[0] - '1'))

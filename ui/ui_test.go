@@ -341,7 +341,7 @@ func TestRunNoColor(t *testing.T) {
 	in, keys := io.Pipe()
 	out := &syncBuffer{}
 	done := make(chan error, 1)
-	go func() { done <- Run(t.Context(), a, in, out) }()
+	go func() { done <- Run(t.Context(), t.Context(), a, in, out) }()
 	deadline := time.Now().Add(10 * time.Second)
 	for !strings.Contains(out.String(), "DEMO") && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
@@ -451,7 +451,7 @@ func TestRunPanic(t *testing.T) {
 	in, keys := io.Pipe()
 	out := &syncBuffer{}
 	done := make(chan error, 1)
-	go func() { done <- m.run(t.Context(), in, out) }()
+	go func() { done <- m.run(t.Context(), t.Context(), in, out) }()
 	keys.Write([]byte("\x1b2")) // alt+2
 	var err error
 	select {

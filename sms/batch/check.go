@@ -100,6 +100,23 @@ type Report struct {
 	Preview        []Message
 }
 
+// Covered counts the first messages the balance pays for: all of them
+// when it is enough or unknown. Sending those and leaving the rest not
+// sent keeps the rest resumable after a top-up, where sending all would
+// have the gateway refuse them for good.
+func (r *Report) Covered() int {
+	if !r.BalanceKnown || r.Enough {
+		return len(r.Messages)
+	}
+	spent := 0.0
+	for i, m := range r.Messages {
+		if spent += float64(m.Parts) * r.Price; spent > r.Balance {
+			return i
+		}
+	}
+	return len(r.Messages)
+}
+
 // SMS gives the messages as the outbox takes them.
 func (r *Report) SMS() []sms.Message {
 	out := make([]sms.Message, len(r.Messages))

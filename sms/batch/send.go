@@ -16,6 +16,7 @@ import (
 // Progress is how far a send is.
 type Progress struct {
 	Done, Total int // messages whose outcome is recorded, of all
+	Accepted    int // of Done, those the gateway accepted
 	Rate        float64
 	Elapsed     time.Duration
 }
@@ -38,6 +39,13 @@ type SendOptions struct {
 	// Progress, if set, is called in the sending goroutine at the start
 	// and after each package's outcome is recorded.
 	Progress func(Progress)
+	// Stop, when closed, stops gracefully: the package in flight gets
+	// its reply, no other leaves (see outbox.Outbox.Stop). Cancelling the
+	// context aborts, cutting the package in flight.
+	Stop <-chan struct{}
+	// Only, when above 0, sends the first Only messages (Report.Covered:
+	// what the balance covers); the rest stay not sent, to resume.
+	Only int
 }
 
 // Summary is the outcome of a send.
@@ -55,7 +63,7 @@ type Summary struct {
 	// Err is the first reason a message was not sent or its outcome is
 	// unknown (a network failure, a cancel).
 	Err       error
-	Cancelled bool
+	Cancelled bool // stopped or aborted by the agent with messages left
 	Elapsed   time.Duration
 }
 
@@ -91,7 +99,7 @@ func Send(ctx context.Context, a *app.App, r *Report, opt SendOptions) (*Summary
 	if err != nil {
 		return nil, err
 	}
-	return send(ctx, a, g, tr, id, msgs, history{Store: a.Store}, opt.Progress)
+	return send(ctx, a, g, tr, id, msgs, history{Store: a.Store}, opt)
 }
 
 // ResumeOptions tune Resume. SendOptions.Name is not used (the batch
@@ -147,7 +155,7 @@ func Resume(ctx context.Context, a *app.App, batchID int64, opt ResumeOptions) (
 	if len(msgs) == 0 {
 		return &Summary{BatchID: batchID, Transport: tr, Codes: map[sms.Code]int{}}, nil
 	}
-	return send(ctx, a, g, tr, batchID, msgs, history{a.Store, ids}, opt.Progress)
+	return send(ctx, a, g, tr, batchID, msgs, history{a.Store, ids}, opt.SendOptions)
 }
 
 // checkResumeTime refuses to resume a scheduled batch whose time is now
@@ -207,26 +215,27 @@ func transport(a *app.App, want string) (string, sms.Gateway, error) {
 	return tr, g, nil
 }
 
-func send(ctx context.Context, a *app.App, g sms.Gateway, tr string, batchID int64, msgs []sms.Message, st outbox.Store, progress func(Progress)) (*Summary, error) {
+func send(ctx context.Context, a *app.App, g sms.Gateway, tr string, batchID int64, msgs []sms.Message, st outbox.Store, opt SendOptions) (*Summary, error) {
 	start := time.Now()
-	report := func(done int) {
-		if progress == nil {
+	report := func(done, accepted int) {
+		if opt.Progress == nil {
 			return
 		}
 		el := time.Since(start)
-		p := Progress{Done: done, Total: len(msgs), Elapsed: el}
+		p := Progress{Done: done, Accepted: accepted, Total: len(msgs), Elapsed: el}
 		if el > 0 {
 			p.Rate = float64(done) / el.Seconds()
 		}
-		progress(p)
+		opt.Progress(p)
 	}
 	ob := a.NewOutbox(g, tr)
-	ob.Store, ob.Sent = st, func(done, _ int) { report(done) }
-	report(0)
+	ob.Store, ob.Stop, ob.Only = st, opt.Stop, opt.Only
+	ob.Sent = func(done, accepted, _ int) { report(done, accepted) }
+	report(0, 0)
 	_, results, err := ob.Send(ctx, batchID, msgs)
 	sum := summarize(results)
 	sum.BatchID, sum.Transport, sum.Total, sum.Elapsed = batchID, tr, len(msgs), time.Since(start)
-	sum.Cancelled = ctx.Err() != nil && sum.NotSent > 0
+	sum.Cancelled = (ctx.Err() != nil || outbox.Stopped(opt.Stop)) && sum.NotSent > 0
 	if a.Tracker != nil && sum.Accepted > 0 {
 		a.Tracker.Poke()
 	}

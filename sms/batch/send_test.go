@@ -239,18 +239,42 @@ func TestResumeScheduled(t *testing.T) {
 	}
 }
 
-// A send the gateway refuses in part: refusals are counted by code and
-// final; nothing is left to resume.
-func TestSendRefusals(t *testing.T) {
-	a, _ := testApp(t, sim.Options{Balance: 3}, 10)
-	r := report(t, 5, time.Time{})
+// A send the balance does not cover: the gateway's -1 refuses the account,
+// not the messages, so they stay not sent, with the reason, and after a
+// top-up the resume sends them, each exactly once.
+func TestSendOverTheBalance(t *testing.T) {
+	a, run := testApp(t, sim.Options{Balance: 3}, 2)
+	r := report(t, 8, time.Time{})
 	sum, err := Send(context.Background(), a, r, SendOptions{})
-	if err != nil || sum.Accepted != 3 || sum.Refused != 2 || sum.Codes[sms.CodeNoFunds] != 2 || sum.Err != nil {
+	if err != nil || sum.Accepted != 3 || sum.Refused != 0 || sum.NotSent != 5 || !errors.Is(sum.Err, sms.CodeNoFunds) {
 		t.Fatalf("%v %+v", err, sum)
 	}
-	st, _ := BatchState(context.Background(), a.Store, sum.BatchID)
-	if st.NotSent != 0 || st.Counts["refused"] != 2 {
-		t.Fatalf("%+v", st)
+	if st := run.Server().Stats(); st.SendRequests != 2 {
+		t.Errorf("%d packages posted: the send goes on after -1", st.SendRequests)
+	}
+	run.Server().Charge(-10) // a negative charge tops the balance up
+	sum, err = Resume(context.Background(), a, sum.BatchID, ResumeOptions{})
+	if err != nil || sum.Accepted != 5 || sum.NotSent != 0 {
+		t.Fatalf("resume after a top-up: %v %+v", err, sum)
+	}
+	for _, m := range r.Messages {
+		if n := run.Server().Received(m.To); n != 1 {
+			t.Errorf("%s received %d times", m.To, n)
+		}
+	}
+}
+
+// Covered sends what the balance pays for and leaves the rest to resume.
+func TestSendCovered(t *testing.T) {
+	a, run := testApp(t, sim.Options{Balance: 3}, 10)
+	r := report(t, 5, time.Time{})
+	r.Balance, r.BalanceKnown, r.Enough = 3, true, false
+	if n := r.Covered(); n != 3 {
+		t.Fatalf("Covered %d, want 3", n)
+	}
+	sum, err := Send(context.Background(), a, r, SendOptions{Only: r.Covered()})
+	if err != nil || sum.Accepted != 3 || sum.NotSent != 2 || run.Server().Stats().Messages != 3 {
+		t.Fatalf("%v %+v", err, sum)
 	}
 }
 

@@ -36,7 +36,7 @@ func TestSendBounds(t *testing.T) {
 		{"a control character", "", []string{"--to", "296717259", "--text", "code\x1b[2J 4711"}, ExitUsage, "U+001B (ESC) at line:column 1:5"},
 		{"NUL on standard input", "line one\nli\x00ne", []string{"--to", "296717259", "--text", "-"}, ExitUsage, "U+0000 (NUL) at line:column 2:3"},
 		{"over 10 parts, nobody to confirm", "", []string{"--to", "296717259", "--text", long}, ExitUsage, "nobody can confirm; add --yes"},
-		{"over the balance", "", []string{"--to", numbers(21), "--text", "x", "--yes"}, ExitRefused, "the balance 20.00 does not cover the cost of 21 parts"},
+		{"over the balance, nobody to confirm", "", []string{"--to", numbers(21), "--text", "x"}, ExitUsage, "nobody can confirm; add --yes"},
 		{"mass PLAIN asked for", "", []string{"--to", numbers(300), "--text", "x", "--api", "plain"}, ExitUsage, "PLAIN takes at most 5 recipients"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -49,6 +49,14 @@ func TestSendBounds(t *testing.T) {
 	if st := srv.Server().Stats(); st.SendRequests != 0 {
 		t.Fatalf("%d send requests reached the gateway past a bound", st.SendRequests)
 	}
+	// Over the balance, --yes sends to the first it covers; the rest is
+	// not sent, not refused for good.
+	r := cli(t, "", "--config", cfg, "send", "--to", numbers(21), "--text", "x", "--yes", "--json")
+	if !strings.Contains(r.stderr, "send to the first 20 of 21 recipients, through JSON?: yes (--yes)") ||
+		strings.Count(r.stdout, `"outcome": "accepted"`) != 20 || strings.Count(r.stdout, `"outcome": "not sent"`) != 1 {
+		t.Fatalf("over the balance: %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	srv.Server().Charge(-100) // a negative charge tops the balance up
 	// Confirmed, the long text goes; a CRLF text from a Windows file
 	// keeps its line break.
 	if r := cli(t, "", "--config", cfg, "send", "--to", "296717259", "--text", long, "--yes"); r.code != ExitOK {
@@ -57,7 +65,7 @@ func TestSendBounds(t *testing.T) {
 	if r := cli(t, "Привет,\r\nмир\r\n", "--config", cfg, "send", "--to", "296717259", "--text", "-", "--json"); r.code != ExitOK {
 		t.Fatalf("CRLF text: %d %s", r.code, r.stderr)
 	}
-	r := cli(t, "", "--config", cfg, "history", "--json")
+	r = cli(t, "", "--config", cfg, "history", "--json")
 	if !strings.Contains(r.stdout, `"text": "Привет,\nмир"`) {
 		t.Errorf("the CRLF text is not one line break:\n%s", r.stdout)
 	}

@@ -43,6 +43,10 @@ type Env struct {
 	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer
+	// Abort, when it ends, cuts a send's request in flight (the second
+	// interrupt, see Interrupts); the context Run gets stops gracefully.
+	// nil: never.
+	Abort context.Context
 }
 
 // say writes a line for the person at the terminal to stderr. Its

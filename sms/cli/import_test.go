@@ -110,7 +110,7 @@ func TestImportSend(t *testing.T) {
 		}
 	}
 	// Progress on a stream that is no terminal: plain lines.
-	if !strings.Contains(r.stderr, "smsdash: sent 300 of 300 (100%)") {
+	if !strings.Contains(r.stderr, "smsdash: 300 of 300 done (100%), 300 accepted") {
 		t.Errorf("progress: %s", r.stderr)
 	}
 	// The batch's messages are in the history.
@@ -172,8 +172,7 @@ func TestImportUsage(t *testing.T) {
 		{"header only", []string{"import", headerOnly, "--template", "x"}, ExitUsage, "header.csv: nothing to send: the list has a header row (Телефон, Имя) and no rows"},
 		{"bad header flag", []string{"import", file, "--template", "x", "--header", "maybe"}, ExitUsage, "--header"},
 		{"too soon", []string{"import", file, "--template", "x", "--at", time.Now().Format("2006-01-02 15:04")}, ExitUsage, "10 minutes"},
-		{"balance short", []string{"import", file, "--template", "x", "--yes"}, ExitRefused, "the balance 2.00 does not cover the cost 5.00"},
-		{"forced: the gateway refuses the rest", []string{"import", file, "--template", "x", "--yes", "--force"}, ExitRefused, "3 message(s) refused"},
+		{"balance short: the first 2 go, 3 stay to resume", []string{"import", file, "--template", "x", "--yes"}, ExitNetwork, "send the first 2 of 5 messages"},
 		{"resume with a file", []string{"import", file, "--resume", "1"}, ExitUsage, "takes no file"},
 		{"resume unknown", []string{"import", "--resume", "99"}, ExitUsage, "no batch 99"},
 	} {
@@ -226,7 +225,7 @@ type cancelAt struct {
 	cancel func()
 }
 
-var sentLine = regexp.MustCompile(`sent (\d+) of (\d+)`)
+var sentLine = regexp.MustCompile(`(\d+) of (\d+) done`)
 
 func (c *cancelAt) Write(p []byte) (int, error) {
 	c.mu.Lock()

@@ -36,7 +36,7 @@ type importFlags struct {
 	phoneCol, template, textCol, sender, api, at, sheet, header, delim, name *string
 	validity, preview, show                                                  *int
 	price                                                                    *float64
-	dry, yes, force, now, unfinished                                         *bool
+	dry, yes, now, unfinished                                                *bool
 	resume                                                                   *int64
 }
 
@@ -59,7 +59,6 @@ func runImport(ctx context.Context, e *Env, args []string) error {
 		show:       fs.Int("show-invalid", 20, "how many invalid rows to list (0: all; --json lists all)"),
 		dry:        fs.Bool("dry-run", false, "check and report only: send nothing"),
 		yes:        fs.Bool("yes", false, "send without asking (needed when standard input is not a terminal)"),
-		force:      fs.Bool("force", false, "send even when the balance does not cover the cost"),
 		resume:     fs.Int64("resume", 0, "send what the interrupted batch `BATCH_ID` left unsent (never what may have been sent)"),
 		now:        fs.Bool("now", false, "with --resume: send at once a batch whose scheduled time has passed"),
 		unfinished: fs.Bool("unfinished", false, "list the batches with messages not sent, to --resume"),
@@ -165,11 +164,21 @@ func runImport(ctx context.Context, e *Env, args []string) error {
 		return finish(nil)
 	case len(rep.Messages) == 0:
 		return finish(usageErr("import: nothing to send: no row gave a message"))
-	case rep.BalanceKnown && !rep.Enough && !*f.force:
-		return finish(&exitError{ExitRefused, fmt.Errorf("import: nothing was sent: the balance %s does not cover the cost %s; top up, or add --force to send anyway (the gateway refuses what the balance does not cover)",
-			money(rep.Balance), money(rep.Cost))})
+	case rep.Covered() == 0:
+		return finish(&exitError{ExitRefused, fmt.Errorf("import: nothing was sent: the balance %s does not cover even the first message; top up first",
+			money(rep.Balance))})
 	}
+	only := rep.Covered()
 	question := fmt.Sprintf("send %d messages, %d parts, cost %s, through %s?", len(rep.Messages), rep.Parts, money(rep.Cost), strings.ToUpper(tr))
+	if only < len(rep.Messages) {
+		// Sending all would have the gateway refuse the rest for good;
+		// left not sent, they go with --resume after a top-up.
+		question = fmt.Sprintf("the balance %s does not cover the cost %s: send the first %d of %d messages, through %s? The other %d stay not sent: smsdash import --resume sends them after a top-up",
+			money(rep.Balance), money(rep.Cost), only, len(rep.Messages), strings.ToUpper(tr), len(rep.Messages)-only)
+		if *f.yes {
+			e.say("%s: yes (--yes)", question)
+		}
+	}
 	if ok, err := confirm(ctx, e, *f.yes, question); !ok || err != nil {
 		return finish(err)
 	}
@@ -177,9 +186,10 @@ func runImport(ctx context.Context, e *Env, args []string) error {
 	if name == "" {
 		name = filepath.Base(path)
 	}
-	bar := newProgressBar(e.Stderr, isTerminal(e.Stderr))
-	sum, err := batch.Send(ctx, a, rep, batch.SendOptions{Name: name, Transport: tr, Progress: bar.update})
-	bar.done()
+	sum, err := sendBatch(ctx, e, batch.SendOptions{Name: name, Transport: tr, Only: only},
+		func(ctx context.Context, opt batch.SendOptions) (*batch.Summary, error) {
+			return batch.Send(ctx, a, rep, opt)
+		})
 	if sum != nil {
 		out.Sent = newSentJSON(sum, lang)
 		if !*asJSON {
@@ -377,10 +387,10 @@ func resumeImport(ctx context.Context, e *Env, cfgPath string, asJSON bool, f im
 	if ok, err := confirm(ctx, e, *f.yes, fmt.Sprintf("resume batch %d: send the %d messages that were not sent?", id, st.NotSent)); !ok || err != nil {
 		return finish(err)
 	}
-	bar := newProgressBar(e.Stderr, isTerminal(e.Stderr))
-	opt.Progress = bar.update
-	sum, err := batch.Resume(ctx, a, id, opt)
-	bar.done()
+	sum, err := sendBatch(ctx, e, opt.SendOptions, func(ctx context.Context, so batch.SendOptions) (*batch.Summary, error) {
+		opt.SendOptions = so
+		return batch.Resume(ctx, a, id, opt)
+	})
 	if sum != nil {
 		out.Sent = newSentJSON(sum, lang)
 		if !asJSON {
@@ -751,7 +761,7 @@ func (b *progressBar) update(p batch.Progress) {
 	if !b.tty {
 		if t := pct / 10; t > b.tenth || p.Done == p.Total {
 			b.tenth = t
-			fmt.Fprintf(b.w, "smsdash: sent %d of %d (%d%%), %.0f messages/s\n", p.Done, p.Total, pct, p.Rate)
+			fmt.Fprintf(b.w, "smsdash: %d of %d done (%d%%), %d accepted, %.0f messages/s\n", p.Done, p.Total, pct, p.Accepted, p.Rate)
 			if p.Done == p.Total {
 				b.tenth = 11
 			}
@@ -768,12 +778,13 @@ func (b *progressBar) update(p batch.Progress) {
 	if l := p.Left(); l > 0 {
 		left = ", " + l.Round(time.Second).String() + " left"
 	}
-	fmt.Fprintf(b.w, "\r[%s%s] %3d%% %d/%d, %.0f msg/s%s\x1b[K", strings.Repeat("#", fill), strings.Repeat(".", width-fill), pct, p.Done, p.Total, p.Rate, left)
+	fmt.Fprintf(b.w, "\r[%s%s] %3d%% %d/%d, %d accepted, %.0f msg/s%s\x1b[K", strings.Repeat("#", fill), strings.Repeat(".", width-fill), pct, p.Done, p.Total, p.Accepted, p.Rate, left)
 	b.drawn = true
 }
 
 func (b *progressBar) done() {
 	if b.tty && b.drawn {
 		fmt.Fprintln(b.w)
+		b.drawn = false
 	}
 }

@@ -24,7 +24,6 @@ func runSend(ctx context.Context, e *Env, args []string) error {
 	validity := fs.Int("validity", 0, "validity in `hours` (1-48; over 48 is 48)")
 	wait := fs.Duration("wait", 0, "wait up to this `duration` for final statuses and print them")
 	yes := fs.Bool("yes", false, fmt.Sprintf("send without asking when the send is over %d parts (needed when standard input is not a terminal)", confirmParts))
-	force := fs.Bool("force", false, "send even when the balance does not cover the cost")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -63,10 +62,13 @@ func runSend(ctx context.Context, e *Env, args []string) error {
 		}
 		ob = a.NewOutbox(g, tr)
 	}
-	if ok, err := checkCost(ctx, e, a, ob.Gateway, tr, msgs, *yes, *force); !ok || err != nil {
+	only, err := checkCost(ctx, e, a, ob.Gateway, tr, msgs, *yes)
+	if only == 0 || err != nil {
 		return err
 	}
-	ids, results, err := ob.Send(ctx, 0, msgs)
+	ob.Only = only
+	ob.Stop = ctx.Done() // the first interrupt: the request in flight gets its reply
+	ids, results, err := ob.Send(e.abortCtx(), 0, msgs)
 	if err != nil {
 		return err // the store failed: what was recorded says the rest
 	}
@@ -132,29 +134,45 @@ func readText(text string, stdin io.Reader) (string, error) {
 	return text, nil
 }
 
-// checkCost stops a send the balance does not cover (unless force), and
-// asks before one of more than confirmParts parts (unless yes); ok says
-// to send. The estimate counts a credit a part, as import's default
-// --price does.
-func checkCost(ctx context.Context, e *Env, a *app.App, g sms.Gateway, tr string, msgs []sms.Message, yes, force bool) (ok bool, err error) {
-	parts := 0
-	for _, m := range msgs {
-		parts += sms.Measure(m.Text).Parts
-	}
+// checkCost decides how many of msgs go (0: none). A send the balance
+// does not cover offers the first messages it does, since the gateway
+// would refuse the rest for good; one of more than confirmParts parts
+// asks first. yes answers for a script. The estimate counts a credit a
+// part, as import's default --price does.
+func checkCost(ctx context.Context, e *Env, a *app.App, g sms.Gateway, tr string, msgs []sms.Message, yes bool) (int, error) {
+	parts, covered := 0, len(msgs)
 	bctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	credits, berr := g.Balance(bctx)
 	cancel()
+	var code sms.Code
 	switch {
+	case errors.As(berr, &code) && code.AccountWide():
+		return 0, &exitError{ExitRefused, fmt.Errorf("send: nothing was sent: reading the balance: %s", code.Explain(a.Lang()))}
 	case berr != nil:
 		e.say("reading the balance: %v", langText(berr, a.Lang()))
-	case float64(parts) > credits && !force:
-		return false, &exitError{ExitRefused, fmt.Errorf("send: nothing was sent: the balance %s does not cover the cost of %d parts; top up, or add --force to send anyway (the gateway refuses what the balance does not cover)",
-			money(credits), parts)}
 	}
-	if parts <= confirmParts {
-		return true, nil
+	for i, m := range msgs {
+		parts += sms.Measure(m.Text).Parts
+		if berr == nil && float64(parts) > credits && covered == len(msgs) {
+			covered = i
+		}
 	}
-	return confirm(ctx, e, yes, fmt.Sprintf("send %d message(s), %d parts in all, through %s?", len(msgs), parts, strings.ToUpper(tr)))
+	question := fmt.Sprintf("send %d message(s), %d parts in all, through %s?", len(msgs), parts, strings.ToUpper(tr))
+	switch {
+	case covered == 0:
+		return 0, &exitError{ExitRefused, fmt.Errorf("send: nothing was sent: the balance %s does not cover even the first message; top up first", money(credits))}
+	case covered < len(msgs):
+		question = fmt.Sprintf("the balance %s does not cover %d parts: send to the first %d of %d recipients, through %s?", money(credits), parts, covered, len(msgs), strings.ToUpper(tr))
+		if yes {
+			e.say("%s: yes (--yes)", question)
+		}
+	case parts <= confirmParts:
+		return covered, nil
+	}
+	if ok, err := confirm(ctx, e, yes, question); !ok || err != nil {
+		return 0, err
+	}
+	return covered, nil
 }
 
 // buildMessages checks everything the agent typed and reports every

@@ -35,13 +35,24 @@ type Outbox struct {
 	// Mask hides the account's secrets in every error text before it is
 	// recorded or returned, whatever the transport put in it.
 	Mask *secret.Masker
-	// Sent, if set, is called after each chunk is recorded (progress).
-	Sent func(done, total int)
+	// Sent, if set, is called after each chunk is recorded (progress):
+	// done messages have their outcome, accepted of them were accepted.
+	Sent func(done, accepted, total int)
+	// Stop, when closed, ends the send gracefully: the chunk in flight
+	// gets its reply (its request goes on; only ctx cuts it) and no
+	// other chunk leaves. What did not leave is recorded as not sent.
+	Stop <-chan struct{}
+	// Only, when above 0, sends only the first Only messages (what the
+	// balance covers); the rest are recorded as not sent, to resume.
+	Only int
 }
 
 // ErrStopped marks messages left unsent after an earlier chunk failed or
 // the send was cancelled.
 var ErrStopped = errors.New("not sent: sending stopped after an earlier failure or a cancel")
+
+// ErrBeyond marks the messages past Outbox.Only.
+var ErrBeyond = errors.New("not sent: beyond what the balance covered; resume after a top-up")
 
 // ErrTaken marks queued messages recovered as not sent before their turn
 // came (the store's RecoverPending ran on this Store, or another smsdash
@@ -49,9 +60,12 @@ var ErrStopped = errors.New("not sent: sending stopped after an earlier failure 
 var ErrTaken = errors.New("not sent: another smsdash marked it as interrupted")
 
 // Send records msgs, sends them in chunks, and returns every message's
-// local id and result. After a chunk the transport gave up on, or a
-// cancel, the rest are recorded as not sent. On a store error it stops at
-// once: what was recorded tells the rest.
+// local id and result. After a chunk the transport gave up on, a refusal
+// of the whole account (sms.Code.AccountWide: those messages are not sent
+// either, and can be resumed), a stop or a cancel, the rest are recorded
+// as not sent. Cancelling ctx aborts: the request in flight is cut and
+// its messages may end "outcome unknown"; Stop does not. On a store error
+// it stops at once: what was recorded tells the rest.
 //
 // Recording a chunk's outcome overlaps with the next chunk's request:
 // the next chunk is marked in flight first, so a crash at any moment
@@ -67,10 +81,11 @@ func (o *Outbox) Send(ctx context.Context, batchID int64, msgs []sms.Message) ([
 	if chunk <= 0 {
 		chunk = 500
 	}
-	span := func(k int) (int, int) { return k * chunk, min((k+1)*chunk, len(msgs)) }
-	packages := (len(msgs) + chunk - 1) / chunk
+	spans := chunks(len(msgs), chunk, o.Only)
+	span := func(k int) (int, int) { return spans[k][0], spans[k][1] }
+	packages := len(spans)
 	results := make([]sms.Result, len(msgs))
-	stop := ctx.Err() != nil
+	stop := ctx.Err() != nil || o.stopped()
 	var moved []bool // which rows of the current chunk may leave; nil: none
 	if !stop && packages > 0 {
 		lo, hi := span(0)
@@ -80,16 +95,21 @@ func (o *Outbox) Send(ctx context.Context, batchID int64, msgs []sms.Message) ([
 	}
 	recorded := make(chan error, 1) // the previous chunk's recording
 	recorded <- nil
+	accepted := 0
 	for k := range packages {
 		lo, hi := span(k)
 		if moved != nil {
 			o.sendChunk(ctx, moved, msgs[lo:hi], results[lo:hi])
 		} else {
+			why := ErrStopped
+			if o.Only > 0 && lo >= o.Only {
+				why = ErrBeyond
+			}
 			for i := lo; i < hi; i++ {
-				results[i] = sms.Result{Outcome: sms.NotSent, Err: ErrStopped}
+				results[i] = sms.Result{Outcome: sms.NotSent, Err: why}
 			}
 		}
-		stop = stop || ctx.Err() != nil || stopped(results[lo:hi])
+		stop = stop || ctx.Err() != nil || o.stopped() || stopped(results[lo:hi]) || o.Only > 0 && hi >= o.Only
 		if err := <-recorded; err != nil {
 			return ids, results[:max(lo-chunk, 0)], recordErr(err)
 		}
@@ -102,8 +122,9 @@ func (o *Outbox) Send(ctx context.Context, batchID int64, msgs []sms.Message) ([
 			}
 		}
 		go func() { recorded <- o.Store.RecordResults(bg, ids[lo:hi], results[lo:hi]) }()
+		accepted += countAccepted(results[lo:hi])
 		if o.Sent != nil {
-			o.Sent(hi, len(msgs))
+			o.Sent(hi, accepted, len(msgs))
 		}
 	}
 	if err := <-recorded; err != nil {
@@ -133,10 +154,52 @@ func (o *Outbox) sendChunk(ctx context.Context, moved []bool, msgs []sms.Message
 	for i, ok := range moved {
 		if ok {
 			res[i] = got[k]
+			if r := res[i]; r.Outcome == sms.Refused && r.Code.AccountWide() {
+				// The account cannot send now: the message is not
+				// refused for itself, and goes again once that is fixed.
+				res[i] = sms.Result{Outcome: sms.NotSent, Code: r.Code, Err: r.Code}
+			}
 			res[i].Err = o.Mask.Err(res[i].Err)
 			k++
 		}
 	}
+}
+
+func (o *Outbox) stopped() bool { return Stopped(o.Stop) }
+
+// Stopped reports whether a stop channel is closed (never, for nil).
+func Stopped(stop <-chan struct{}) bool {
+	select {
+	case <-stop:
+		return true
+	default:
+		return false
+	}
+}
+
+// chunks cuts n messages into spans of at most size, with a cut at only
+// (when 0 < only < n) so that the messages past it travel apart.
+func chunks(n, size, only int) [][2]int {
+	var out [][2]int
+	for lo := 0; lo < n; {
+		hi := min(lo+size, n)
+		if lo < only && hi > only {
+			hi = only
+		}
+		out = append(out, [2]int{lo, hi})
+		lo = hi
+	}
+	return out
+}
+
+func countAccepted(res []sms.Result) int {
+	n := 0
+	for _, r := range res {
+		if r.Outcome == sms.Accepted {
+			n++
+		}
+	}
+	return n
 }
 
 // stopped: the transport gave up on part of the chunk (see httpapi), so

@@ -18,8 +18,10 @@ type gateway struct {
 	calls   int
 	sent    int
 	outcome func(call int) sms.Outcome
-	cancel  func() // called during the given call, if set
+	code    sms.Code // of a Refused outcome
+	cancel  func()   // called during the given call, if set
 	at      int
+	cut     int // calls whose context was cancelled by the time they answered
 }
 
 func (g *gateway) Send(ctx context.Context, msgs []sms.Message) []sms.Result {
@@ -28,11 +30,16 @@ func (g *gateway) Send(ctx context.Context, msgs []sms.Message) []sms.Result {
 	if g.cancel != nil && g.calls == g.at {
 		g.cancel()
 	}
+	if ctx.Err() != nil {
+		g.cut++
+	}
 	res := make([]sms.Result, len(msgs))
 	for i := range res {
 		switch o := g.outcome(g.calls); o {
 		case sms.Accepted:
 			res[i] = sms.Result{Outcome: o, ID: int64(g.calls*1000 + i), Parts: 1}
+		case sms.Refused:
+			res[i] = sms.Result{Outcome: o, Code: g.code, Err: g.code}
 		default:
 			res[i] = sms.Result{Outcome: o, Err: errors.New("boom")}
 		}
@@ -77,7 +84,7 @@ func TestSendAllAccepted(t *testing.T) {
 	g := &gateway{outcome: func(int) sms.Outcome { return sms.Accepted }}
 	ob, st := setup(t, g)
 	var progress []int
-	ob.Sent = func(done, total int) { progress = append(progress, done) }
+	ob.Sent = func(done, accepted, total int) { progress = append(progress, done) }
 	ids, res, err := ob.Send(context.Background(), 0, messages(7))
 	if err != nil || len(ids) != 7 || len(res) != 7 || g.calls != 3 {
 		t.Fatalf("%d ids, %d results, %d calls, %v", len(ids), len(res), g.calls, err)
@@ -219,5 +226,86 @@ func TestSecretsMaskedInNotes(t *testing.T) {
 				t.Errorf("message %d: %q", id, text)
 			}
 		}
+	}
+}
+
+// A stop lets the package in flight get its reply and sends no other:
+// nothing is left "outcome unknown".
+func TestGracefulStop(t *testing.T) {
+	stop := make(chan struct{})
+	g := &gateway{outcome: func(int) sms.Outcome { return sms.Accepted }, cancel: func() { close(stop) }, at: 2}
+	ob, st := setup(t, g)
+	ob.Stop = stop
+	_, res, err := ob.Send(context.Background(), 0, messages(12))
+	if err != nil || g.calls != 2 || g.cut != 0 {
+		t.Fatalf("%d calls, %d cut, %v", g.calls, g.cut, err)
+	}
+	if c := counts(t, st); c["accepted"] != 6 || c["not_sent"] != 6 || c["unknown"] != 0 {
+		t.Errorf("counts %v", c)
+	}
+	if !errors.Is(res[11].Err, ErrStopped) {
+		t.Errorf("last result %+v", res[11])
+	}
+	// Stopped before it starts, nothing leaves.
+	g2 := &gateway{outcome: func(int) sms.Outcome { return sms.Accepted }}
+	ob2, _ := setup(t, g2)
+	ob2.Stop = stop
+	if _, res, _ := ob2.Send(context.Background(), 0, messages(2)); g2.calls != 0 || res[0].Outcome != sms.NotSent {
+		t.Errorf("after a stop: %d calls, %+v", g2.calls, res[0])
+	}
+}
+
+// A refusal of the whole account stops the send, and its messages are not
+// sent (resumable), where a refusal of a message stays final and the send
+// goes on; the progress counts only what was accepted.
+func TestAccountWideRefusal(t *testing.T) {
+	for _, c := range []struct {
+		code                    sms.Code
+		calls, notSent, refused int
+	}{
+		{sms.CodeNoFunds, 2, 7, 0},
+		{sms.CodeAuth, 2, 7, 0},
+		{sms.CodeBlocked, 2, 7, 0},
+		{sms.CodeBadRecipient, 4, 0, 3},
+	} {
+		g := &gateway{outcome: func(call int) sms.Outcome {
+			if call == 2 {
+				return sms.Refused
+			}
+			return sms.Accepted
+		}, code: c.code}
+		ob, st := setup(t, g)
+		var accepted []int
+		ob.Sent = func(_, a, _ int) { accepted = append(accepted, a) }
+		_, res, err := ob.Send(context.Background(), 0, messages(10))
+		if err != nil || g.calls != c.calls {
+			t.Fatalf("%d: %d calls, %v", c.code, g.calls, err)
+		}
+		if n := counts(t, st); n["not_sent"] != c.notSent || n["refused"] != c.refused {
+			t.Errorf("%d: counts %v", c.code, n)
+		}
+		if c.notSent > 0 && (res[3].Outcome != sms.NotSent || !errors.Is(res[3].Err, c.code)) {
+			t.Errorf("%d: the refused package's result %+v", c.code, res[3])
+		}
+		if accepted[1] != 3 {
+			t.Errorf("%d: progress counts %v accepted", c.code, accepted)
+		}
+	}
+}
+
+// Only sends the first messages and leaves the rest to resume.
+func TestOnly(t *testing.T) {
+	g := &gateway{outcome: func(int) sms.Outcome { return sms.Accepted }}
+	ob, st := setup(t, g)
+	ob.Only = 4
+	_, res, err := ob.Send(context.Background(), 0, messages(10))
+	if err != nil || g.calls != 2 || g.sent != 4 {
+		t.Fatalf("%d calls, %d sent, %v", g.calls, g.sent, err)
+	}
+	if c := counts(t, st); c["accepted"] != 4 || c["not_sent"] != 6 {
+		t.Errorf("counts %v", c)
+	}
+	if !errors.Is(res[4].Err, ErrBeyond) {
+		t.Errorf("result past Only: %+v", res[4])
 	}
 }

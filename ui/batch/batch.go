@@ -117,12 +117,55 @@ const (
 	headerNo
 )
 
-// run is a send under way.
+// run is a send under way. A stop lets the package in flight get its
+// reply and sends no other (no message left "outcome unknown"); an abort
+// cuts that package too. Each is asked first.
 type run struct {
-	cancel    context.CancelFunc
+	abort     context.CancelFunc
+	stop      chan struct{} // closed by a stop
 	progress  chan sbatch.Progress
 	done      chan doneMsg
-	cancelled bool
+	stopping  bool // stop closed
+	aborted   bool
+	ask       asking
+	quitAfter bool // the agent asked to quit: once the send ends
+}
+
+// asking is the question a run shows.
+type asking int
+
+const (
+	askNone asking = iota
+	askStop
+	askAbort
+)
+
+// Sending reports whether a send is under way: quitting asks first.
+func (m *Model) Sending() bool { return m.run != nil }
+
+// askStop asks to stop the run gracefully, or to abort it once stopping.
+func (r *run) askStop() {
+	switch {
+	case !r.stopping:
+		r.ask = askStop
+	case !r.aborted:
+		r.ask = askAbort
+	}
+}
+
+// answer carries out the question's answer.
+func (r *run) answer(yes bool) {
+	switch {
+	case !yes:
+		r.quitAfter = false
+	case r.ask == askStop:
+		r.stopping = true
+		close(r.stop)
+	case r.ask == askAbort:
+		r.aborted = true
+		r.abort()
+	}
+	r.ask = askNone
 }
 
 type (
@@ -221,7 +264,7 @@ func (m *Model) setFocus(f int) {
 }
 
 type keys struct {
-	next, prev, load, browse, send, choose, esc, scroll, resume, show, yes, now, no, cancel key.Binding
+	next, prev, load, browse, send, choose, esc, scroll, resume, show, yes, y, now, no, cancel, abort key.Binding
 }
 
 func (m *Model) keys() keys {
@@ -238,9 +281,11 @@ func (m *Model) keys() keys {
 		resume: key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", t.BatchResume)),
 		show:   key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", t.BatchShow)),
 		yes:    key.NewBinding(key.WithKeys("y", "enter"), key.WithHelp("y/enter", t.BatchConfirmKey)),
+		y:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", t.BatchConfirmKey)),
 		now:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", t.BatchResumeNow)),
 		no:     key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", t.BatchDeny)),
 		cancel: key.NewBinding(key.WithKeys("esc", "ctrl+x"), key.WithHelp("esc/ctrl+x", t.BatchCancel)),
+		abort:  key.NewBinding(key.WithKeys("esc", "ctrl+x"), key.WithHelp("esc/ctrl+x", t.BatchAbortKey)),
 	}
 }
 
@@ -257,10 +302,15 @@ func (m *Model) ShortHelp() []key.Binding {
 		}
 		return []key.Binding{k.yes, k.no}
 	case stSending:
-		if m.run != nil && !m.run.cancelled {
-			return []key.Binding{k.cancel}
+		switch r := m.run; {
+		case r == nil || r.aborted:
+			return nil
+		case r.ask != askNone:
+			return []key.Binding{k.y, k.no}
+		case r.stopping:
+			return []key.Binding{k.abort}
 		}
-		return nil
+		return []key.Binding{k.cancel}
 	}
 	var out []key.Binding
 	if m.table != nil || m.focus != fPath {
@@ -343,6 +393,21 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		if msg.r == m.run {
 			return m.done(msg)
 		}
+	case common.StopSend:
+		if r := m.run; r != nil {
+			r.quitAfter = msg.Quit
+			if msg.Ask {
+				r.askStop()
+			} else if !r.stopping {
+				r.ask = askStop
+				r.answer(true)
+			}
+		}
+	case common.AbortSend:
+		if r := m.run; r != nil && !r.aborted {
+			r.quitAfter, r.ask = true, askAbort
+			r.answer(true)
+		}
 	case common.ConfigSaved:
 		m.refreshSenders()
 		return tea.Batch(pick, m.check())
@@ -364,9 +429,15 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	case stSending:
-		if key.Matches(msg, k.cancel) && m.run != nil && !m.run.cancelled {
-			m.run.cancelled = true
-			m.run.cancel()
+		r := m.run
+		switch {
+		case r == nil:
+		case r.ask != askNone && key.Matches(msg, k.y):
+			r.answer(true)
+		case r.ask != askNone && key.Matches(msg, k.no):
+			r.answer(false)
+		case r.ask == askNone && key.Matches(msg, k.cancel):
+			r.askStop()
 		}
 		return nil
 	}
@@ -754,8 +825,9 @@ func (m *Model) start(atOnce bool) tea.Cmd {
 		m.stage = stForm
 		return nil
 	}
-	ctx, cancel := context.WithCancel(m.ctx.Base)
-	r := &run{cancel: cancel, progress: make(chan sbatch.Progress, 1), done: make(chan doneMsg, 1)}
+	// Not the program's context: quitting stops gracefully (see run).
+	ctx, cancel := context.WithCancel(context.WithoutCancel(m.ctx.Base))
+	r := &run{abort: cancel, stop: make(chan struct{}), progress: make(chan sbatch.Progress, 1), done: make(chan doneMsg, 1)}
 	m.run, m.stage, m.summary, m.sendErr, m.progress = r, stSending, nil, nil, sbatch.Progress{}
 	if rep != nil && id == 0 {
 		m.progress.Total = len(rep.Messages)
@@ -775,7 +847,7 @@ func (m *Model) start(atOnce bool) tea.Cmd {
 	}
 	go func() {
 		defer cancel()
-		opt := sbatch.SendOptions{Name: filepath.Base(name), Progress: progress}
+		opt := sbatch.SendOptions{Name: filepath.Base(name), Progress: progress, Stop: r.stop}
 		var sum *sbatch.Summary
 		var err error
 		if id != 0 {
@@ -801,6 +873,7 @@ func (m *Model) wait(r *run) tea.Cmd {
 }
 
 func (m *Model) done(d doneMsg) tea.Cmd {
+	quit := d.r.quitAfter
 	if s := d.sum; s != nil && m.resumeID == 0 && s.Accepted+s.Unknown > 0 {
 		m.sentList, m.sentBatch = m.loaded, s.BatchID
 	}
@@ -811,6 +884,9 @@ func (m *Model) done(d doneMsg) tea.Cmd {
 	cmds := []tea.Cmd{m.check(), m.loadUnfinished()}
 	if d.sum != nil && d.sum.Accepted > 0 {
 		cmds = append(cmds, common.Cmd(common.Sent{}))
+	}
+	if quit {
+		cmds = append(cmds, tea.Quit)
 	}
 	return tea.Batch(cmds...)
 }
@@ -1081,7 +1157,7 @@ func (m *Model) confirmLines() []string {
 func (m *Model) sendingLines() []string {
 	t, s := m.ctx.T, m.ctx.S
 	p := m.progress
-	out := []string{"", s.Title.Render(fmt.Sprintf(t.BatchSendingT, p.Done, p.Total)), m.bar(p)}
+	out := []string{"", s.Title.Render(fmt.Sprintf(t.BatchSendingT, p.Done, p.Total, p.Accepted)), m.bar(p)}
 	// Before the first package's outcome, the messages are being written
 	// down (all of them, before any leaves) or the first is on its way.
 	info := t.BatchRecording
@@ -1092,8 +1168,19 @@ func (m *Model) sendingLines() []string {
 		info += " · " + fmt.Sprintf(t.BatchETA, common.Dur(t, left))
 	}
 	out = append(out, s.Faint.Render(info))
-	if m.run != nil && m.run.cancelled {
-		out = append(out, s.Warn.Render(t.BatchCancelling))
+	if r := m.run; r != nil {
+		switch {
+		case r.ask == askStop && r.quitAfter:
+			out = append(out, s.Warn.Render("? "+t.BatchStopQuitAsk))
+		case r.ask == askStop:
+			out = append(out, s.Warn.Render("? "+t.BatchStopAsk))
+		case r.ask == askAbort:
+			out = append(out, s.Err.Render("? "+t.BatchAbortAsk))
+		case r.aborted:
+			out = append(out, s.Err.Render(t.BatchAborting))
+		case r.stopping:
+			out = append(out, s.Warn.Render(t.BatchCancelling))
+		}
 	}
 	return out
 }

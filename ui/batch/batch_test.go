@@ -184,7 +184,7 @@ func TestLoadCheckSend(t *testing.T) {
 	if m.stage != stSending {
 		t.Fatal("y does not send")
 	}
-	wantView(t, m, "Sending 0 of 2", "[", "writing the messages down")
+	wantView(t, m, "Sending: 0 of 2 done, 0 accepted", "[", "writing the messages down")
 	drive(t, m, cmd)
 	if m.stage != stDone || m.summary == nil {
 		t.Fatalf("not done: %v", m.sendErr)
@@ -263,13 +263,21 @@ func TestCancelAndResume(t *testing.T) {
 		cmd = m.Update(cmd())
 	}
 	m.Update(tea.KeyMsg{Type: tea.KeyCtrlX})
+	wantView(t, m, "Stop after the package in flight?")
+	if !helpHas(m, "y") || helpHas(m, "esc/ctrl+x") {
+		t.Errorf("help while asking: %v", m.ShortHelp())
+	}
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")})
 	wantView(t, m, "Cancelling")
+	if !helpHas(m, "esc/ctrl+x") { // now: abort
+		t.Errorf("help while stopping: %v", m.ShortHelp())
+	}
 	drive(t, m, cmd)
 	if m.summary == nil {
 		t.Fatalf("no summary: %v", m.sendErr)
 	}
-	if !m.summary.Cancelled || m.summary.NotSent == 0 {
-		t.Fatalf("the cancel did not stop the batch: %+v", m.summary)
+	if !m.summary.Cancelled || m.summary.NotSent == 0 || m.summary.Unknown != 0 {
+		t.Fatalf("the stop did not stop the batch gracefully: %+v", m.summary)
 	}
 	wantView(t, m, "cancelled", "not sent", "ctrl+r resumes")
 	notSent := m.summary.NotSent
@@ -394,19 +402,22 @@ func TestSheetAndHeader(t *testing.T) {
 	}
 }
 
-// Refusals are listed by code with the reason, so the agent knows what
-// to do (here: top up).
-func TestRefusalsShown(t *testing.T) {
+// A refusal of the account stops the batch; its messages stay not sent,
+// and the reason is shown once, so the agent knows what to do (top up).
+func TestAccountRefusalShown(t *testing.T) {
 	m := newTab(t, "en")
 	srv := m.ctx.App.Sim.Server()
 	if !srv.Charge(int(srv.Balance()) - 1) { // one credit left: one message
 		t.Fatal("charge refused")
 	}
 	press(t, m, "tab", write(t, "list.csv", []byte(listCSV)), "enter", "Hello, {имя}!", "ctrl+s", "y")
-	if m.summary == nil || m.summary.Accepted != 1 || m.summary.Refused != 1 {
+	if m.summary == nil || m.summary.Accepted != 1 || m.summary.Refused != 0 || m.summary.NotSent != 1 {
 		t.Fatalf("summary %+v, %v", m.summary, m.sendErr)
 	}
-	wantView(t, m, "accepted 1 (1 parts) · refused 1", "✗ refused 1: code -1, "+sms.CodeNoFunds.Text(sms.EN))
+	wantView(t, m, "accepted 1 (1 parts) · refused 0 · not sent 1", "✗ -1 "+sms.CodeNoFunds.Text(sms.EN))
+	if v := m.View(); strings.Count(v, sms.CodeNoFunds.Text(sms.EN)) != 1 {
+		t.Errorf("the reason is not shown once:\n%s", v)
+	}
 	// ctrl+t asks for the batch on the Status tab.
 	if !helpHas(m, "ctrl+t") {
 		t.Error("the help bar lacks ctrl+t")

@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -71,6 +70,12 @@ type (
 	Copy struct{ Text string }
 	// ShowBatch asks for the Status tab, showing one batch's messages.
 	ShowBatch struct{ ID int64 }
+	// StopSend asks a send under way to stop after the package in
+	// flight: asking the agent first (a quit key) or not (a signal);
+	// Quit ends the program once the send has ended.
+	StopSend struct{ Ask, Quit bool }
+	// AbortSend cuts a send under way, then quits (a second signal).
+	AbortSend struct{}
 )
 
 // NoFocus is a form's focus when no item has it (after esc): plain keys
@@ -141,13 +146,7 @@ func SafeView(view string) string {
 }
 
 // CodeText is a gateway code with its text and, if any, its hint.
-func CodeText(c sms.Code, l sms.Lang) string {
-	s := strconv.Itoa(int(c)) + " " + c.Text(l)
-	if h := c.Hint(l); h != "" {
-		s += " (" + h + ")"
-	}
-	return s
-}
+func CodeText(c sms.Code, l sms.Lang) string { return c.Explain(l) }
 
 // Fit cuts every line of s to width cells and pads or cuts s to exactly
 // height lines, so a tab never pushes the frame around.
