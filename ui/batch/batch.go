@@ -297,10 +297,14 @@ func (m *Model) ShortHelp() []key.Binding {
 	}
 	switch m.stage {
 	case stConfirm:
-		if m.resumeID != 0 {
-			return []key.Binding{k.yes, k.now, k.no}
+		yes := k.yes
+		if m.warned() {
+			yes = k.y
 		}
-		return []key.Binding{k.yes, k.no}
+		if m.resumeID != 0 {
+			return []key.Binding{yes, k.now, k.no}
+		}
+		return []key.Binding{yes, k.no}
 	case stSending:
 		switch r := m.run; {
 		case r == nil || r.aborted:
@@ -420,7 +424,9 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	switch m.stage {
 	case stConfirm:
 		switch {
-		case key.Matches(msg, k.yes):
+		case key.Matches(msg, k.y), key.Matches(msg, k.yes) && !m.warned():
+			// With a warning shown only y confirms: enter may be a
+			// key pressed out of habit.
 			return m.start(false)
 		case m.resumeID != 0 && key.Matches(msg, k.now):
 			return m.start(true)
@@ -792,9 +798,18 @@ func (m *Model) ask() {
 		m.problem = m.blocker()
 	case len(m.report.Messages) == 0:
 		m.problem = m.ctx.T.BatchNothing
+	case m.report.Covered() == 0:
+		m.problem = m.ctx.T.BatchNoneCovered
 	default:
 		m.problem, m.resumeID, m.stage = "", 0, stConfirm
 	}
+}
+
+// warned: the confirmation shows a warning (the list went out already,
+// or the balance covers only part of it).
+func (m *Model) warned() bool {
+	r := m.report
+	return m.resumeID == 0 && r != nil && (m.sentList == m.loaded || r.Covered() < len(r.Messages))
 }
 
 // blocker is why there is no report.
@@ -848,6 +863,9 @@ func (m *Model) start(atOnce bool) tea.Cmd {
 	go func() {
 		defer cancel()
 		opt := sbatch.SendOptions{Name: filepath.Base(name), Progress: progress, Stop: r.stop}
+		if rep != nil && id == 0 {
+			opt.Only = rep.Covered()
+		}
 		var sum *sbatch.Summary
 		var err error
 		if id != 0 {
@@ -1143,8 +1161,12 @@ func (m *Model) confirmLines() []string {
 		if m.sentList == m.loaded {
 			note += "\n" + s.Warn.Render("⚠ "+fmt.Sprintf(t.BatchAgain, m.sentBatch))
 		}
-		if r.BalanceKnown && !r.Enough {
-			note += "\n" + s.Warn.Render("⚠ "+fmt.Sprintf(t.BatchCost, r.Cost, r.Balance)+" — "+t.BatchNotEnough)
+		if n := r.Covered(); n < len(r.Messages) {
+			q = fmt.Sprintf(t.BatchConfirmFirst, n, len(r.Messages))
+			note += "\n" + s.Warn.Render("⚠ "+fmt.Sprintf(t.BatchCost, r.Cost, r.Balance)+" — "+fmt.Sprintf(t.BatchCovered, n, len(r.Messages), len(r.Messages)-n))
+		}
+		if m.warned() {
+			keys = t.BatchConfirmKeysY
 		}
 	}
 	out := []string{"", common.Lines(s.Title, common.Wrap(q, m.w))}

@@ -57,8 +57,8 @@ func newTab(t *testing.T, lang string) *Model {
 }
 
 // drive runs cmd and feeds its messages back until nothing is left, at
-// most 10000 messages, each within 10 s.
-func drive(t *testing.T, m *Model, cmd tea.Cmd) {
+// most 10000 messages, each within 10 s; it reports whether one quit.
+func drive(t *testing.T, m *Model, cmd tea.Cmd) (quit bool) {
 	t.Helper()
 	queue := []tea.Cmd{cmd}
 	for n := 0; len(queue) > 0; n++ {
@@ -80,6 +80,8 @@ func drive(t *testing.T, m *Model, cmd tea.Cmd) {
 		}
 		switch msg := msg.(type) {
 		case nil:
+		case tea.QuitMsg:
+			quit = true
 		case tea.BatchMsg:
 			queue = append(queue, msg...)
 		case common.Sent:
@@ -87,6 +89,7 @@ func drive(t *testing.T, m *Model, cmd tea.Cmd) {
 			queue = append(queue, m.Update(msg))
 		}
 	}
+	return quit
 }
 
 func press(t *testing.T, m *Model, keys ...string) {
@@ -523,3 +526,62 @@ func TestExpand(t *testing.T) {
 func itoa(i int) string { return strconv.Itoa(i) }
 
 func storeFilter(id int64) store.Filter { return store.Filter{BatchID: id} }
+
+// Over the balance the confirmation offers the first messages it covers;
+// with that warning only y confirms (enter does not), and the rest stays
+// not sent.
+func TestConfirmOverTheBalance(t *testing.T) {
+	m := newTab(t, "en")
+	press(t, m, "tab", write(t, "list.csv", []byte(listCSV)), "enter", "Hello, {имя}!")
+	drive(t, m, m.Update(common.Event{Event: tracker.Event{Balance: &tracker.Balance{Credits: 1, At: time.Now()}}}))
+	if m.report == nil || m.report.Covered() != 1 || len(m.report.Messages) != 2 {
+		t.Fatalf("report %+v", m.report)
+	}
+	press(t, m, "ctrl+s")
+	wantView(t, m, "Send the first 1 of 2 messages?", "the balance covers the first 1 of 2: y sends", "y: send · n or esc: back")
+	if helpHas(m, "y/enter") {
+		t.Errorf("enter offered with a warning: %v", m.ShortHelp())
+	}
+	press(t, m, "enter")
+	if m.stage != stConfirm {
+		t.Fatalf("enter confirmed despite the warning: stage %d", m.stage)
+	}
+	press(t, m, "y")
+	if s := m.summary; s == nil || s.Accepted != 1 || s.NotSent != 1 || s.Refused != 0 {
+		t.Fatalf("summary %+v, %v", m.summary, m.sendErr)
+	}
+}
+
+// Quitting while a batch is sending asks, stops after the package in
+// flight, and quits once the send has ended; a signal does so unasked.
+func TestQuitWhileSending(t *testing.T) {
+	for _, asked := range []bool{true, false} {
+		m := newTab(t, "en")
+		m.ctx.App.Config.API.BatchSize = 1
+		m.ctx.App.Sim.Server().SetFaults(sim.Faults{Latency: 20 * time.Millisecond})
+		var b strings.Builder
+		b.WriteString("phone,text\n")
+		for i := range 30 {
+			b.WriteString("+3752967" + strings.Repeat("0", 5-len(itoa(i))) + itoa(i) + ",hello\n")
+		}
+		press(t, m, "tab", write(t, "big.csv", []byte(b.String())), "enter", "ctrl+s")
+		cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")})
+		for i := 0; i < 1000 && m.stage == stSending && m.progress.Done == 0; i++ {
+			cmd = m.Update(cmd())
+		}
+		if !m.Sending() {
+			t.Fatal("not sending")
+		}
+		m.Update(common.StopSend{Ask: asked, Quit: true})
+		if asked {
+			wantView(t, m, "Stop after the package in flight and quit?")
+			m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")})
+		}
+		if !drive(t, m, cmd) {
+			t.Errorf("asked %v: no quit after the send ended", asked)
+		}
+		if s := m.summary; s == nil || s.Unknown != 0 || s.NotSent == 0 {
+			t.Errorf("asked %v: summary %+v", asked, s)
+		}
+	}
+}
