@@ -134,7 +134,7 @@ func TestExitCodes(t *testing.T) {
 }
 
 func TestWrongPassword(t *testing.T) {
-	_, cfg := simConfig(t, sim.Options{})
+	srv, cfg := simConfig(t, sim.Options{})
 	c, _, err := config.Load(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -146,6 +146,19 @@ func TestWrongPassword(t *testing.T) {
 	r := cli(t, "", "--config", cfg, "balance")
 	if r.code != ExitRefused || !strings.Contains(r.stderr, "wrong login or password") {
 		t.Errorf("balance with a wrong password: %d %s", r.code, r.stderr)
+	}
+	// A send or an import stops at the balance read: nothing is posted.
+	for _, args := range [][]string{
+		{"send", "--to", "296717259", "--text", "x"},
+		{"import", importList(t, 5), "--template", "x", "--yes"},
+	} {
+		r := cli(t, "", append([]string{"--config", cfg}, args...)...)
+		if r.code != ExitRefused || !strings.Contains(r.stderr, "nothing was sent: reading the balance: -2 wrong login or password (check the login and password in Settings") {
+			t.Errorf("%s with a wrong password: %d %s", args[0], r.code, r.stderr)
+		}
+	}
+	if st := srv.Server().Stats(); st.SendRequests != 0 {
+		t.Errorf("%d send requests with a wrong password", st.SendRequests)
 	}
 	t.Setenv("SMSDASH_PASSWORD", secret)
 	if r := cli(t, "", "--config", cfg, "balance"); r.code != ExitOK {

@@ -132,16 +132,11 @@ func runImport(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	bctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	credits, berr := a.Gateway.Balance(bctx)
-	cancel()
-	if berr != nil {
-		e.say("reading the balance: %v", langText(berr, lang))
-	} else {
-		plan.Balance, plan.BalanceKnown = credits, true
-		if err := a.Store.RecordBalance(ctx, credits, time.Now()); err != nil {
-			e.say("recording the balance: %v", err)
+	if plan.Balance, plan.BalanceKnown, err = readBalance(ctx, e, a, a.Gateway); err != nil {
+		if !*f.dry {
+			return err
 		}
+		e.say("%v", err)
 	}
 	rep, err := batch.Check(t, plan)
 	if err != nil {

@@ -134,6 +134,28 @@ func readText(text string, stdin io.Reader) (string, error) {
 	return text, nil
 }
 
+// readBalance reads the credits before a send (and keeps them in the
+// history). A refusal of the account (-2 wrong password, -12 API off, …)
+// is the error: a send would be refused the same way. Any other failure
+// is said and the send goes on without the figure (known false).
+func readBalance(ctx context.Context, e *Env, a *app.App, g sms.Gateway) (credits float64, known bool, err error) {
+	bctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	credits, berr := g.Balance(bctx)
+	cancel()
+	var code sms.Code
+	switch {
+	case errors.As(berr, &code) && code.AccountWide():
+		return 0, false, &exitError{ExitRefused, fmt.Errorf("nothing was sent: reading the balance: %s", code.Explain(a.Lang()))}
+	case berr != nil:
+		e.say("reading the balance: %v", langText(berr, a.Lang()))
+		return 0, false, nil
+	}
+	if err := a.Store.RecordBalance(ctx, credits, time.Now()); err != nil {
+		e.say("recording the balance: %v", err)
+	}
+	return credits, true, nil
+}
+
 // checkCost decides how many of msgs go (0: none). A send the balance
 // does not cover offers the first messages it does, since the gateway
 // would refuse the rest for good; one of more than confirmParts parts
@@ -141,19 +163,13 @@ func readText(text string, stdin io.Reader) (string, error) {
 // part, as import's default --price does.
 func checkCost(ctx context.Context, e *Env, a *app.App, g sms.Gateway, tr string, msgs []sms.Message, yes bool) (int, error) {
 	parts, covered := 0, len(msgs)
-	bctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	credits, berr := g.Balance(bctx)
-	cancel()
-	var code sms.Code
-	switch {
-	case errors.As(berr, &code) && code.AccountWide():
-		return 0, &exitError{ExitRefused, fmt.Errorf("send: nothing was sent: reading the balance: %s", code.Explain(a.Lang()))}
-	case berr != nil:
-		e.say("reading the balance: %v", langText(berr, a.Lang()))
+	credits, known, err := readBalance(ctx, e, a, g)
+	if err != nil {
+		return 0, err
 	}
 	for i, m := range msgs {
 		parts += sms.Measure(m.Text).Parts
-		if berr == nil && float64(parts) > credits && covered == len(msgs) {
+		if known && float64(parts) > credits && covered == len(msgs) {
 			covered = i
 		}
 	}
