@@ -940,9 +940,16 @@ func (m *Model) View() string {
 		add(indent + s.Faint.Render(t.BatchPathHint))
 	}
 	if m.table == nil {
-		add("", common.Lines(s.Faint, common.Wrap(t.BatchNoFile, m.w)))
-		if line := m.unfinishedLine(); line != "" {
-			add("", line)
+		// A resume needs no list: its confirmation, progress and result
+		// show here as for a new send.
+		switch m.stage {
+		case stForm:
+			add("", common.Lines(s.Faint, common.Wrap(t.BatchNoFile, m.w)))
+			if line := m.unfinishedLine(); line != "" {
+				add("", line)
+			}
+		default:
+			add(m.stageLines(m.h - len(out))...)
 		}
 		return common.Fit(strings.Join(out, "\n"), m.w, m.h)
 	}
@@ -974,19 +981,23 @@ func (m *Model) View() string {
 	}
 	add(btn)
 
-	rest := m.h - len(out)
+	add(m.stageLines(m.h - len(out))...)
+	return common.Fit(strings.Join(out, "\n"), m.w, m.h)
+}
+
+// stageLines draws the stage below the form in height lines: the
+// confirmation, the progress, or the result and the report.
+func (m *Model) stageLines(height int) []string {
 	switch m.stage {
 	case stConfirm:
-		add(m.confirmLines()...)
+		return m.confirmLines()
 	case stSending:
-		add(m.sendingLines()...)
+		return m.sendingLines()
 	case stDone:
-		add(m.doneLines()...)
-		add(m.reportLines(rest - len(m.doneLines()))...)
-	default:
-		add(m.reportLines(rest)...)
+		done := m.doneLines()
+		return append(done, m.reportLines(height-len(done))...)
 	}
-	return common.Fit(strings.Join(out, "\n"), m.w, m.h)
+	return m.reportLines(height)
 }
 
 func (m *Model) firstNonPhone() int {

@@ -585,3 +585,30 @@ func TestQuitWhileSending(t *testing.T) {
 		}
 	}
 }
+
+// After a restart the tab is empty: ctrl+r still shows the confirmation,
+// the progress and the result of the resume, as for a new send.
+func TestResumeFromAnEmptyTab(t *testing.T) {
+	m := newTab(t, "en")
+	m.ctx.App.Config.API.BatchSize = 1
+	press(t, m, "tab", write(t, "list.csv", []byte(listCSV)), "enter", "Hello, {имя}!", "ctrl+s")
+	cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")})
+	m.Update(common.StopSend{}) // at most the first package leaves
+	drive(t, m, cmd)
+	s := m.summary
+	if s == nil || s.NotSent == 0 || s.Unknown != 0 {
+		t.Fatalf("summary %+v", s)
+	}
+	notSent := s.NotSent
+	fresh := New(m.ctx) // a new start: no list loaded
+	fresh.SetSize(80, 21)
+	drive(t, fresh, fresh.Init())
+	wantView(t, fresh, fmt.Sprintf("has %d messages not sent", notSent), "ctrl+r resumes it")
+	press(t, fresh, "ctrl+r")
+	wantView(t, fresh, "Resume batch")
+	press(t, fresh, "y")
+	if s := fresh.summary; s == nil || s.Accepted != notSent {
+		t.Fatalf("resume: %+v, %v", s, fresh.sendErr)
+	}
+	wantView(t, fresh, fmt.Sprintf("accepted %d", notSent))
+}
