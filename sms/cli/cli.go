@@ -71,6 +71,7 @@ func init() {
 		{"import", "check a CSV or XLSX list and send it as a batch", runImport},
 		{"history", "list the messages sent, newest first", runHistory},
 		{"export", "write the history as CSV", runExport},
+		{"settle", "decide on messages whose outcome is unknown: resend or mark sent", runSettle},
 		{"sim", "run the gateway simulator on loopback", runSim},
 	}
 }

@@ -23,6 +23,7 @@ type Store interface {
 	AddQueued(ctx context.Context, batchID int64, agent, transport string, msgs []sms.Message) ([]int64, error)
 	MarkPending(ctx context.Context, ids []int64) ([]bool, error)
 	RecordResults(ctx context.Context, ids []int64, results []sms.Result) error
+	Resend(ctx context.Context, agent, transport string, ids []int64) ([]int64, []sms.Message, error)
 }
 
 // Outbox sends messages and records them.
@@ -132,6 +133,30 @@ func (o *Outbox) Send(ctx context.Context, batchID int64, msgs []sms.Message) ([
 		return ids, results[:max(lo, 0)], recordErr(err)
 	}
 	return ids, results, nil
+}
+
+// Resend sends again, on the agent's explicit decision, messages whose
+// outcome is unknown (or not sent, or refused): each old row becomes
+// "resent" and a new one, in flight, is sent in its place (the store's
+// Resend). It may deliver a message twice: the caller says so before.
+// It returns the new rows' ids and results; ids not resendable are
+// skipped.
+func (o *Outbox) Resend(ctx context.Context, ids []int64) ([]int64, []sms.Result, error) {
+	bg := context.WithoutCancel(ctx)
+	newIDs, msgs, err := o.Store.Resend(bg, o.Agent, o.Transport, ids)
+	if err != nil || len(msgs) == 0 {
+		return nil, nil, err
+	}
+	res := make([]sms.Result, len(msgs))
+	all := make([]bool, len(msgs))
+	for i := range all {
+		all[i] = true
+	}
+	o.sendChunk(ctx, all, msgs, res)
+	if err := o.Store.RecordResults(bg, newIDs, res); err != nil {
+		return newIDs, res, recordErr(err)
+	}
+	return newIDs, res, nil
 }
 
 func recordErr(err error) error {

@@ -309,3 +309,51 @@ func TestOnly(t *testing.T) {
 		t.Errorf("result past Only: %+v", res[4])
 	}
 }
+
+// An unknown outcome is settled only by the agent: a resend sends a new
+// row in the old one's place, a mark settles it as sent; the history
+// keeps who decided.
+func TestSettleUnknown(t *testing.T) {
+	g := &gateway{outcome: func(call int) sms.Outcome {
+		if call == 1 {
+			return sms.OutcomeUnknown
+		}
+		return sms.Accepted
+	}}
+	ob, st := setup(t, g)
+	ids, _, err := ob.Send(context.Background(), 0, messages(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	newIDs, res, err := ob.Resend(context.Background(), ids[:1])
+	if err != nil || len(newIDs) != 1 || res[0].Outcome != sms.Accepted || g.sent != 3 {
+		t.Fatalf("resend: %v %+v %v, %d sent", newIDs, res, err, g.sent)
+	}
+	if n, err := st.MarkSent(context.Background(), "olga", ids); err != nil || n != 1 {
+		t.Fatalf("mark sent: %d %v", n, err)
+	}
+	if c := counts(t, st); c["accepted"] != 2 || c["resent"] != 1 || c["unknown"] != 0 {
+		t.Errorf("counts %v", c)
+	}
+	notes := func(id int64) string {
+		h, err := st.History(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		for _, c := range h {
+			b.WriteString(c.Source + ":" + c.Note + ";")
+		}
+		return b.String()
+	}
+	if h := notes(ids[0]); !strings.Contains(h, fmt.Sprintf("resend:resent as #%d by t", newIDs[0])) {
+		t.Errorf("resent row's history: %s", h)
+	}
+	if h := notes(ids[1]); !strings.Contains(h, "agent:marked sent by olga") {
+		t.Errorf("marked row's history: %s", h)
+	}
+	// Settled rows are left alone the second time.
+	if _, res, _ := ob.Resend(context.Background(), ids); len(res) != 0 {
+		t.Errorf("a settled row was resent: %+v", res)
+	}
+}
