@@ -14,6 +14,7 @@ import (
 
 	"github.com/smsdash/smsdash/sms/app"
 	"github.com/smsdash/smsdash/sms/config"
+	"github.com/smsdash/smsdash/sms/sim"
 	"github.com/smsdash/smsdash/sms/store"
 	"github.com/smsdash/smsdash/ui/common"
 )
@@ -518,4 +519,50 @@ func TestComposeBounds(t *testing.T) {
 	if st := a.Sim.Server().Stats(); st.SendRequests != 1 || st.Accepted != 6 {
 		t.Errorf("%d send requests for %d messages, want one package", st.SendRequests, st.Accepted)
 	}
+}
+
+// A message of unknown outcome is settled only by the agent, from its
+// details: R asks (saying it may arrive twice) and y resends; M marks it
+// sent. Nothing else offers it.
+func TestSettleUnknownFromStatus(t *testing.T) {
+	m := newModel(t, "en")
+	settle(t, m, m.Init())
+	srv := m.ctx.App.Sim.Server()
+	srv.SetFaults(sim.Faults{Drop: 1}) // the replies are lost: unknown
+	press(t, m, "8(029)671-72-59, 8(029)123-45-67", "tab", "tab", "Hello", "ctrl+s")
+	srv.SetFaults(sim.Faults{})
+	press(t, m, "esc", "alt+3", "enter")
+	if v := m.View(); !strings.Contains(v, "outcome?") || !helpHas(m, "R") || !helpHas(m, "M") {
+		t.Fatalf("no settling offered:\n%s\n%v", v, m.tabs[TabStatus].ShortHelp())
+	}
+	before := srv.Stats().Accepted
+	press(t, m, "R")
+	if v := m.View(); !strings.Contains(v, "may deliver it twice") {
+		t.Fatalf("no question:\n%s", v)
+	}
+	press(t, m, "enter") // only y decides
+	if srv.Stats().Accepted != before {
+		t.Fatal("enter resent")
+	}
+	press(t, m, "y")
+	if v := m.View(); !strings.Contains(v, "resent 1: 1 accepted") || srv.Stats().Accepted != before+1 {
+		t.Fatalf("not resent:\n%s", v)
+	}
+	// The other one, the oldest: marked sent.
+	press(t, m, "G", "enter", "M", "y")
+	if v := m.View(); !strings.Contains(v, "1 marked as sent") {
+		t.Fatalf("not marked:\n%s", v)
+	}
+	if rows, _ := m.ctx.App.Store.Latest(m.ctx.Base, store.Filter{Status: "unknown"}); len(rows) != 0 || srv.Stats().Accepted != before+1 {
+		t.Errorf("%d unknown left, %d accepted", len(rows), srv.Stats().Accepted-before)
+	}
+}
+
+func helpHas(m *Model, k string) bool {
+	for _, b := range m.tabs[m.active].ShortHelp() {
+		if b.Help().Key == k {
+			return true
+		}
+	}
+	return false
 }

@@ -34,6 +34,8 @@ type Texts struct {
 	Total, TotalLatest, NoMessages, NoMatch, RowOf, NoGatewayID, Copied          string
 	ColTime, ColTo, ColStatus, ColText                                           string
 	MessageN, GatewayID, Created, Agent, Error, History, PartsN                  string
+	SettleResend, SettleMark, SettleYes, SettleResendAsk, SettleMarkAsk          string
+	SettleResent, SettleMarked                                                   string
 
 	// Balance.
 	Credits, ReadAt, NoBalance, LowBalance, Reading, ReadFailed string
@@ -195,6 +197,15 @@ func build(l sms.Lang) *Texts {
 		Error:             p("error", "ошибка"),
 		History:           p("History", "История"),
 		PartsN:            p("parts: %d", "частей: %d"),
+		SettleResend:      p("resend", "отправить снова"),
+		SettleMark:        p("mark sent", "отметить отправленным"),
+		SettleYes:         p("yes", "да"),
+		SettleResendAsk: p("Send %d message(s) of unknown outcome again? Each may have reached its recipient already: a resend may deliver it twice. y: resend · n: back",
+			"Отправить снова сообщения с неизвестным результатом (%d)? Каждое могло уже дойти до получателя: повторная отправка может доставить его дважды. y: отправить · n: назад"),
+		SettleMarkAsk: p("Mark %d message(s) of unknown outcome as sent? They will not be sent again. y: mark · n: back",
+			"Отметить сообщения с неизвестным результатом (%d) как отправленные? Они не будут отправлены снова. y: отметить · n: назад"),
+		SettleResent: p("resent %d: %d accepted", "отправлено снова: %d, принято: %d"),
+		SettleMarked: p("%d marked as sent", "отмечено отправленными: %d"),
 
 		Credits:        p("Balance: %.2f credits", "Баланс: %.2f"),
 		ReadAt:         p("read %s (%s)", "прочитан %s (%s)"),

@@ -56,10 +56,18 @@ type Model struct {
 	seq             int  // the newest load asked for; older replies are dropped
 	fetching, again bool // a fetch of new rows is out; another is due after it
 	detail          *detail
+	settling        *settle // a decision waiting for its y
 	flash           string
 	follow          map[int64]time.Time
 	ticking         bool
 	w, h            int
+}
+
+// settle is the agent's decision on messages of unknown outcome: send
+// them again, or mark them sent. Nothing else ever settles them.
+type settle struct {
+	ids    []int64
+	resend bool
 }
 
 type detail struct {
@@ -70,6 +78,11 @@ type detail struct {
 
 // Messages of this tab's commands.
 type (
+	settledMsg struct {
+		resend      bool
+		n, accepted int
+		err         error
+	}
 	loadedMsg struct {
 		seq  int
 		rows []store.Row
@@ -175,6 +188,18 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case followTick:
 		m.ticking = false
 		return m.tick()
+	case settledMsg:
+		t := m.ctx.T
+		switch {
+		case msg.err != nil:
+			m.flash = common.ErrText(msg.err, m.ctx.Lang())
+		case msg.resend:
+			m.flash = fmt.Sprintf(t.SettleResent, msg.n, msg.accepted)
+		default:
+			m.flash = fmt.Sprintf(t.SettleMarked, msg.n)
+		}
+		m.detail = nil
+		return m.load()
 	case historyMsg:
 		if m.detail != nil && m.detail.id == msg.id {
 			m.detail.history, m.detail.err = msg.history, msg.err
@@ -348,6 +373,7 @@ func (m *Model) scroll() {
 
 type keys struct {
 	up, down, move, pgUp, pgDown, home, end, status, number, search, enter, esc, copy, reload, done key.Binding
+	resend, mark, yes, no                                                                           key.Binding
 }
 
 func (m *Model) keys() keys {
@@ -368,17 +394,52 @@ func (m *Model) keys() keys {
 		copy:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", t.CopyID)),
 		reload: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", t.Reload)),
 		done:   key.NewBinding(key.WithKeys("enter", "esc", "tab"), key.WithHelp("enter", t.Done)),
+		resend: key.NewBinding(key.WithKeys("R"), key.WithHelp("R", t.SettleResend)),
+		mark:   key.NewBinding(key.WithKeys("M"), key.WithHelp("M", t.SettleMark)),
+		yes:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", t.SettleYes)),
+		no:     key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", t.Back)),
 	}
+}
+
+// unknownHere is what R and M settle: the message shown, if its outcome
+// is unknown, or on the list of one batch, that batch's unknown ones.
+func (m *Model) unknownHere() []int64 {
+	if m.detail != nil {
+		if r := m.current(); r != nil && r.State == store.StateUnknown {
+			return []int64{r.ID}
+		}
+		return nil
+	}
+	if m.batch == 0 {
+		return nil
+	}
+	var ids []int64
+	for _, r := range m.rows {
+		if r.BatchID == m.batch && r.State == store.StateUnknown {
+			ids = append(ids, r.ID)
+		}
+	}
+	return ids
+}
+
+// withSettle adds R and M where there is something to settle.
+func (m *Model) withSettle(b []key.Binding) []key.Binding {
+	if len(m.unknownHere()) > 0 {
+		b = append(b, m.keys().resend, m.keys().mark)
+	}
+	return b
 }
 
 // ShortHelp lists only the keys that work now.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys()
 	switch {
+	case m.settling != nil:
+		return []key.Binding{k.yes, k.no}
 	case m.input != nil:
 		return []key.Binding{k.done}
 	case m.detail != nil:
-		return m.withCopy([]key.Binding{k.esc})
+		return m.withSettle(m.withCopy([]key.Binding{k.esc}))
 	case len(m.view) == 0:
 		out := []key.Binding{k.reload}
 		if m.filtered() {
@@ -390,7 +451,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.filtered() {
 		out = append(out, k.esc)
 	}
-	return m.withCopy(out)
+	return m.withSettle(m.withCopy(out))
 }
 
 func (m *Model) withCopy(b []key.Binding) []key.Binding {
@@ -429,6 +490,20 @@ func (m *Model) current() *store.Row {
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	k := m.keys()
 	m.flash = ""
+	if s := m.settling; s != nil {
+		// Only y decides: the resend may deliver a message twice.
+		if key.Matches(msg, k.yes) {
+			return m.settle(*s)
+		}
+		if key.Matches(msg, k.no) {
+			m.settling = nil
+		}
+		return nil
+	}
+	if ids := m.unknownHere(); len(ids) > 0 && (key.Matches(msg, k.resend) || key.Matches(msg, k.mark)) {
+		m.settling = &settle{ids: ids, resend: key.Matches(msg, k.resend)}
+		return nil
+	}
 	if m.input != nil {
 		if key.Matches(msg, k.done) {
 			m.input.Blur()
@@ -520,6 +595,27 @@ func (m *Model) openDetail() tea.Cmd {
 	}
 }
 
+// settle carries out the agent's decision off the UI goroutine.
+func (m *Model) settle(s settle) tea.Cmd {
+	m.settling = nil
+	a, base := m.ctx.App, m.ctx.Base
+	ob := a.Outbox // read here: Settings may replace it
+	return func() tea.Msg {
+		if s.resend {
+			_, res, err := ob.Resend(base, s.ids)
+			accepted := 0
+			for _, r := range res {
+				if r.Outcome == sms.Accepted {
+					accepted++
+				}
+			}
+			return settledMsg{resend: true, n: len(res), accepted: accepted, err: err}
+		}
+		n, err := a.Store.MarkSent(base, a.Config.Account.Agent, s.ids)
+		return settledMsg{n: n, err: err}
+	}
+}
+
 func (m *Model) copyID() tea.Cmd {
 	r := m.current()
 	if r == nil || r.GatewayID == 0 {
@@ -549,7 +645,16 @@ func (m *Model) View() string {
 	}
 	b.WriteString(m.top)
 	b.WriteByte('\n')
+	ask := m.askLines()
 	switch {
+	case ask != "":
+		body := m.detailView(m.h - 3)
+		if m.detail == nil {
+			m.table(&b)
+			body = ""
+		}
+		b.WriteString(body)
+		return common.Fit(b.String(), m.w, m.h-lipgloss.Height(ask)) + "\n" + ask
 	case m.detail != nil:
 		b.WriteString(m.detailView(m.h - 3))
 		return common.Fit(b.String(), m.w, m.h)
@@ -667,6 +772,19 @@ func (m *Model) chartLine() string {
 		parts = append(parts, chart.Part{N: m.counts[b], Fill: theme.Symbol(b), Style: m.ctx.S.Bucket(b)})
 	}
 	return chart.Stacked(parts, m.w)
+}
+
+// askLines is the question of a decision waiting for its y, wrapped.
+func (m *Model) askLines() string {
+	s := m.settling
+	if s == nil {
+		return ""
+	}
+	q := fmt.Sprintf(m.ctx.T.SettleMarkAsk, len(s.ids))
+	if s.resend {
+		q = fmt.Sprintf(m.ctx.T.SettleResendAsk, len(s.ids))
+	}
+	return common.Lines(m.ctx.S.Warn, common.Wrap("? "+q, m.w))
 }
 
 func (m *Model) footer() string {
