@@ -44,9 +44,11 @@ func receivedOnce(t *testing.T, srv *sim.Server, r *Report) {
 	}
 }
 
+// batchRows counts a batch's rows in the history by state, superseded
+// ones too.
 func batchRows(t *testing.T, a *app.App, id int64) map[store.State]int {
 	t.Helper()
-	rows, err := a.Store.Latest(context.Background(), store.Filter{BatchID: id})
+	rows, err := a.Store.Latest(context.Background(), store.Filter{BatchID: id, WithResent: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,6 +149,16 @@ func TestCancelAndResume(t *testing.T) {
 	got := batchRows(t, a, sum.BatchID)
 	if got[store.StateAccepted] != 2000 || got[store.StateResent] != sum.NotSent || len(got) != 2 {
 		t.Fatalf("rows %v", got)
+	}
+	// Counted once: the batch's counts are its 2,000 messages, each at
+	// its latest row.
+	st, err = BatchState(context.Background(), a.Store, sum.BatchID)
+	total := 0
+	for _, n := range st.Counts {
+		total += n
+	}
+	if err != nil || total != 2000 || st.Counts[string(store.StateResent)] != 0 {
+		t.Fatalf("counts after a resume %v %v", st.Counts, err)
 	}
 	// Nothing is left: a second resume sends nothing.
 	again, err := Resume(context.Background(), a, sum.BatchID, ResumeOptions{})

@@ -332,7 +332,7 @@ func TestSettleUnknown(t *testing.T) {
 	if n, err := st.MarkSent(context.Background(), "olga", ids); err != nil || n != 1 {
 		t.Fatalf("mark sent: %d %v", n, err)
 	}
-	if c := counts(t, st); c["accepted"] != 2 || c["resent"] != 1 || c["unknown"] != 0 {
+	if c := counts(t, st); c["accepted"] != 2 || len(c) != 1 { // counted once: the resent row is a step
 		t.Errorf("counts %v", c)
 	}
 	notes := func(id int64) string {

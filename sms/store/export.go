@@ -26,6 +26,7 @@ var exportHeader = []string{
 // shows as ␤, so a record stays one line). Otherwise the cells are the
 // exact bytes, for a file or a pipe.
 func (s *Store) Export(ctx context.Context, w io.Writer, f Filter, terminal bool) error {
+	f.WithResent = true // the record keeps every row; resend_of links them
 	q, args := f.query()
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {

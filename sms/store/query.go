@@ -30,6 +30,10 @@ type Filter struct {
 	// Latin letters only: SQLite's LIKE).
 	Search        string
 	Limit, Offset int // Limit <= 0: no limit
+	// WithResent keeps the rows a resend or a resume superseded (state
+	// "resent"): a message counts once, at its latest row, unless they
+	// are asked for (Status "resent") or kept for the record (Export).
+	WithResent bool
 }
 
 // Row is one message as stored.
@@ -107,6 +111,8 @@ func (f Filter) where() (string, []any) {
 	if f.Status != "" {
 		conds = append(conds, bucketSQL+` = ?`)
 		args = append(args, bucketWord(f.Status))
+	} else if !f.WithResent {
+		conds = append(conds, `state <> 'resent'`)
 	}
 	if f.Recipient != "" {
 		if n, err := sms.NormalizePhone(f.Recipient); err == nil {
@@ -211,9 +217,10 @@ func (s *Store) Message(ctx context.Context, id int64) (Row, error) {
 
 // Counts returns the number of messages in each display bucket (see
 // Bucket) over the whole history, from the table the store keeps:
-// instant at any size. Empty buckets are left out.
+// instant at any size. Empty buckets are left out, and so are the rows a
+// resend superseded (see Filter.WithResent).
 func (s *Store) Counts(ctx context.Context) (map[string]int, error) {
-	return s.counts(ctx, "counts", `SELECT status, n FROM status_counts WHERE n <> 0`)
+	return s.counts(ctx, "counts", `SELECT status, n FROM status_counts WHERE n <> 0 AND status <> 'resent'`)
 }
 
 // CountsFor counts the messages that match f by display bucket; f's
@@ -221,7 +228,7 @@ func (s *Store) Counts(ctx context.Context) (map[string]int, error) {
 // whole history, Counts is instant.
 func (s *Store) CountsFor(ctx context.Context, f Filter) (map[string]int, error) {
 	f.Limit, f.Offset = 0, 0
-	if f == (Filter{}) {
+	if f == (Filter{}) { // the kept counts, without the superseded rows
 		return s.Counts(ctx)
 	}
 	where, args := f.where()
