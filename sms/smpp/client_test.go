@@ -446,6 +446,10 @@ func TestUnknownOutcomes(t *testing.T) {
 		if r.Outcome != sms.OutcomeUnknown {
 			t.Fatalf("result %+v", r)
 		}
+		if en, ru := Reason(r.Err, sms.EN), Reason(r.Err, sms.RU); !strings.Contains(en, "lost while waiting for the answer: the gateway closed") ||
+			!strings.Contains(ru, "в ожидании ответа: шлюз закрыл") {
+			t.Errorf("reasons %q / %q", en, ru)
+		}
 		if n := charged.Load(); n != 1 {
 			t.Errorf("the SMSC charged %d", n)
 		}
