@@ -1,23 +1,28 @@
 // Package smpp is the SMPP 3.4 transport (SPEC 1.4) on
-// github.com/fiorix/go-smpp, with work-arounds for the three bugs of the
-// only version served (see shared/notes/go-smpp.md):
+// github.com/fiorix/go-smpp, with work-arounds for the bugs of the only
+// version served (see shared/notes/go-smpp.md):
 //
-//   - A Transmitter and a separate Receiver, never a lone Transceiver: a
+//   - A transmitter and a separate receiver, never a lone Transceiver: a
 //     deliver_sm whose sequence number equals a pending submit_sm's would
 //     fail the submit and lose the receipt.
-//   - Receipts are read by hand from the library's decoded deliver_sm (an
-//     SMSC built on its NewDeliverSM would send a stray octet; the
-//     simulator sms/smppsim writes its deliver_sm by hand).
-//   - Reconnects are ours: the library's BindInterval is set beyond reach,
-//     its status channel is drained, and on any status other than
+//   - The transmitter is this package's own (transmitter.go), on the
+//     library's PDU encoder: the library's Transmitter cannot tell a
+//     submit it never wrote from one written before the link died, and
+//     that difference is NotSent against OutcomeUnknown.
+//   - Receipts are read by hand from the library's Receiver's decoded
+//     deliver_sm (an SMSC built on its NewDeliverSM would send a stray
+//     octet; the simulator sms/smppsim writes its deliver_sm by hand).
+//   - Reconnects are ours: the Receiver's BindInterval is set beyond
+//     reach, its status channel is drained, and on any status other than
 //     Connected the object is closed and a new one built after our own
-//     backoff (the library's own reconnect races on client.inbox). A wrong
-//     password (0x0E) or login stops the attempts.
+//     backoff (the library's own reconnect races on client.inbox). The
+//     transmitter is dialled again the same way. A wrong password (0x0E)
+//     or login stops the attempts.
 //
 // Texts are encoded and split here (Split): ISO-8859-1 or UCS-2BE,
 // concatenated parts with a UDH and esm_class 0x40, short_message only.
 // A window of submits in flight (Config.Window) and an optional rate sit
-// in front of the library, whose own window error never shows.
+// in front of the transmitter.
 //
 // Ids: SMPP message ids are strings. A decimal id (the gateway's and the
 // simulator's) is the sms.Result.ID as is. Any other id is mapped to an
@@ -110,8 +115,7 @@ type link struct {
 	kind  StateKind
 	err   error
 	retry time.Duration
-	tx    *smpp.Transmitter // the bound transmitter, nil when not bound
-	kick  chan struct{}     // of the bound object: rebuild now
+	tx    *txLink // the bound transmitter, nil when not bound
 }
 
 // New makes a client; Start connects it.
@@ -291,8 +295,8 @@ func (c *Client) stop(l *link, err error) {
 
 type closer interface{ Close() error }
 
-// closeWait bounds the wait for a library object's Close: it writes an
-// unbind without a deadline, which a dead peer may never take.
+// closeWait bounds the wait for a link's Close: the library's Receiver
+// writes an unbind without a deadline, which a dead peer may never take.
 const closeWait = 2 * time.Second
 
 // closeWithin closes obj, waiting at most d; a Close that hangs is left
@@ -311,15 +315,56 @@ func closeWithin(obj closer, d time.Duration) {
 	}
 }
 
-func (c *Client) open(l *link) (closer, *smpp.Transmitter, <-chan smpp.ConnStatus) {
-	if l.rx {
-		r := &smpp.Receiver{Addr: c.cfg.Addr, User: c.cfg.User, Passwd: c.cfg.Password, SystemType: c.cfg.SystemType,
-			EnquireLink: c.cfg.EnquireLink, BindInterval: never, Handler: c.handle}
-		return r, nil, r.Bind()
+// bind binds l once: it gives what to close, the transmitter (nil for
+// the receiver), and a channel that tells why the link was lost.
+func (c *Client) bind(ctx context.Context, l *link) (closer, *txLink, <-chan error, error) {
+	if !l.rx {
+		bctx, cancel := context.WithTimeout(ctx, c.cfg.BindTimeout)
+		defer cancel()
+		t, err := dialTx(bctx, c.cfg)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		lost := make(chan error, 1)
+		go func() {
+			<-t.dead
+			lost <- t.ended()
+		}()
+		return t, t, lost, nil
 	}
-	t := &smpp.Transmitter{Addr: c.cfg.Addr, User: c.cfg.User, Passwd: c.cfg.Password, SystemType: c.cfg.SystemType,
-		EnquireLink: c.cfg.EnquireLink, RespTimeout: c.cfg.RespTimeout, BindInterval: never}
-	return t, t, t.Bind()
+	r := &smpp.Receiver{Addr: c.cfg.Addr, User: c.cfg.User, Passwd: c.cfg.Password, SystemType: c.cfg.SystemType,
+		EnquireLink: c.cfg.EnquireLink, BindInterval: never, Handler: c.handle}
+	status := r.Bind()
+	timer := time.NewTimer(c.cfg.BindTimeout)
+	defer timer.Stop()
+	var err error
+	select {
+	case st, ok := <-status:
+		switch {
+		case !ok:
+			err = errStatusClosed
+		case st.Status() != smpp.Connected:
+			err = statusErr(st)
+		}
+	case <-timer.C:
+		err = ErrBindTimeout
+	case <-ctx.Done():
+		err = ctx.Err()
+	}
+	if err != nil {
+		closeWithin(r, closeWait)
+		return nil, nil, nil, err
+	}
+	lost := make(chan error, 1)
+	go func() { // ends with the object: Close closes the status channel
+		st, ok := <-status
+		if !ok {
+			lost <- errStatusClosed
+			return
+		}
+		lost <- statusErr(st)
+	}()
+	return r, nil, lost, nil
 }
 
 var (
@@ -334,53 +379,29 @@ func (c *Client) run(ctx context.Context, l *link) {
 	attempt := 0
 	for {
 		c.setLink(l, Connecting, nil, 0)
-		obj, tx, status := c.open(l)
-		var err error
-		bindTimer := time.NewTimer(c.cfg.BindTimeout)
-		select {
-		case st, ok := <-status:
-			switch {
-			case !ok:
-				err = errStatusClosed
-			case st.Status() != smpp.Connected:
-				err = statusErr(st)
-			}
-		case <-bindTimer.C:
-			err = ErrBindTimeout
-		case <-ctx.Done():
-			bindTimer.Stop()
-			closeWithin(obj, closeWait)
-			return
-		}
-		bindTimer.Stop()
+		obj, tx, lost, err := c.bind(ctx, l)
 		if err == nil {
 			attempt = 0
 			c.st.binds.Add(1)
-			kick := make(chan struct{}, 1)
 			c.smu.Lock()
-			l.tx, l.kick = tx, kick
+			l.tx = tx
 			c.smu.Unlock()
 			c.setLink(l, Bound, nil, 0)
 			select {
-			case st, ok := <-status:
-				err = errStatusClosed
-				if ok {
-					err = statusErr(st)
-				}
-			case <-kick:
-				err = errLinkDead
+			case err = <-lost:
 			case <-ctx.Done():
 			}
 			c.smu.Lock()
-			l.tx, l.kick = nil, nil
+			l.tx = nil
 			c.smu.Unlock()
-			if ctx.Err() != nil {
-				closeWithin(obj, closeWait)
-				return
+			closeWithin(obj, closeWait)
+			if ctx.Err() == nil {
+				c.st.losses.Add(1)
 			}
-			c.st.losses.Add(1)
 		}
-		closeWithin(obj, closeWait)
+		if ctx.Err() != nil {
+			return
+		}
 		var s Status
 		if errors.As(err, &s) && s.Final() {
 			c.stop(l, err)
@@ -422,8 +443,9 @@ func (c *Client) backoff(attempt int) time.Duration {
 	return jitter(d)
 }
 
-// transmitter gives the bound transmitter, waiting up to wait for a bind.
-func (c *Client) transmitter(ctx context.Context, wait time.Duration) (*smpp.Transmitter, error) {
+// transmitter gives the bound transmitter, waiting up to wait for a bind;
+// a link that has ended is never given, even before run has seen it end.
+func (c *Client) transmitter(ctx context.Context, wait time.Duration) (*txLink, error) {
 	var timer *time.Timer
 	defer func() {
 		if timer != nil {
@@ -435,7 +457,7 @@ func (c *Client) transmitter(ctx context.Context, wait time.Duration) (*smpp.Tra
 		t, stop, ch, last := c.tx.tx, c.stopErr, c.changed, c.tx.err
 		c.smu.Unlock()
 		switch {
-		case t != nil:
+		case t != nil && t.ended() == nil:
 			return t, nil
 		case stop != nil:
 			return nil, &NotBoundError{Err: stop}
@@ -451,19 +473,6 @@ func (c *Client) transmitter(ctx context.Context, wait time.Duration) (*smpp.Tra
 			return nil, ctx.Err()
 		case <-timer.C:
 			return nil, &NotBoundError{Err: last}
-		}
-	}
-}
-
-// kickIfCurrent rebuilds the transmitter link if t is still its bound
-// object: a submit found it dead before the library said so.
-func (c *Client) kickIfCurrent(t *smpp.Transmitter) {
-	c.smu.Lock()
-	defer c.smu.Unlock()
-	if c.tx.tx == t && c.tx.kick != nil {
-		select {
-		case c.tx.kick <- struct{}{}:
-		default:
 		}
 	}
 }
@@ -583,12 +592,15 @@ func absTime(t time.Time) string { return t.UTC().Format("060102150405") + "000+
 
 // Send submits the messages, at most Window parts in flight over all
 // Sends, and returns one result per message in order. It waits up to
-// ConnectWait for the transmitter to be bound. A message whose first part
-// was not written is NotSent; one whose answer did not come is
-// OutcomeUnknown; a long message cut short after some parts were accepted
-// is Refused (a part was refused) or OutcomeUnknown (the link failed),
-// with a *PartialError. A refusal carries the gateway's Status in Err and
-// the HTTP code that means the same in Code (0 when none does).
+// ConnectWait for the transmitter to be bound, and so does every part
+// whose turn comes while the link is down, or that finds its link lost
+// before it was written (it goes on the next link; see tryLinks). A
+// message whose first part was not written is NotSent; one whose answer
+// did not come is OutcomeUnknown; a long message cut short after some
+// parts were accepted is Refused (a part was refused) or OutcomeUnknown
+// (the link failed), with a *PartialError. A refusal carries the
+// gateway's Status in Err and the HTTP code that means the same in Code
+// (0 when none does).
 func (c *Client) Send(ctx context.Context, msgs []sms.Message) []sms.Result {
 	res := make([]sms.Result, len(msgs))
 	jobs := make([]job, 0, len(msgs))
@@ -667,42 +679,35 @@ func (c *Client) sendJob(ctx context.Context, j *job) sms.Result {
 			c.mu.Unlock()
 		}()
 	}
-	for k, part := range j.parts {
-		t, err := c.transmitter(ctx, c.cfg.ConnectWait)
-		if err == nil {
-			err = c.acquire(ctx)
-		}
-		if err != nil {
+	for k := range j.parts {
+		a, sent, err := c.submitPart(ctx, j, k)
+		o, code := sms.Accepted, sms.Code(0)
+		switch {
+		case !sent:
 			c.st.notSent.Add(1)
+			o = sms.NotSent
+		case err != nil:
+			c.st.unknown.Add(1)
+			o = sms.OutcomeUnknown
+		case a.status != 0:
+			c.st.refused.Add(1)
+			s := Status(a.status)
+			o, code, err = sms.Refused, s.Code(), s
+		case a.cmd != cmdSubmitSM|respBit:
+			c.st.unknown.Add(1) // a generic_nack that says nothing
+			o, err = sms.OutcomeUnknown, errors.New("the gateway answered generic_nack without a status")
+		}
+		if o != sms.Accepted {
 			if k == 0 {
-				return sms.Result{Outcome: sms.NotSent, Err: err}
-			}
-			return sms.Result{Outcome: sms.OutcomeUnknown, Parts: k, Err: &PartialError{Sent: k, Total: n, FirstID: first, Err: err}}
-		}
-		sm := &smpp.ShortMessage{
-			Src: j.src, Dst: j.dst, Text: octets{j.coding, part},
-			Validity: j.validity, Register: pdufield.FinalDeliveryReceipt,
-			SourceAddrTON: j.srcTON, SourceAddrNPI: 0, DestAddrTON: 1, DestAddrNPI: 1,
-			ScheduleDeliveryTime: j.sched,
-		}
-		if n > 1 {
-			sm.ESMClass = 0x40
-		}
-		c.st.submitted.Add(1)
-		_, err = t.Submit(sm)
-		<-c.sem
-		if err != nil {
-			o, code, e := c.classify(t, sm, err)
-			if k == 0 {
-				return sms.Result{Outcome: o, Code: code, Err: e}
+				return sms.Result{Outcome: o, Code: code, Err: err}
 			}
 			if o == sms.NotSent {
 				o = sms.OutcomeUnknown
 			}
-			return sms.Result{Outcome: o, Code: code, Parts: k, Err: &PartialError{Sent: k, Total: n, FirstID: first, Err: e}}
+			return sms.Result{Outcome: o, Code: code, Parts: k, Err: &PartialError{Sent: k, Total: n, FirstID: first, Err: err}}
 		}
 		c.st.accepted.Add(1)
-		id := c.messageID(sm.RespID())
+		id := c.messageID(a.id)
 		if k == 0 {
 			first = id
 		}
@@ -713,34 +718,62 @@ func (c *Client) sendJob(ctx context.Context, j *job) sms.Result {
 	return sms.Result{Outcome: sms.Accepted, ID: first, Parts: n}
 }
 
-// classify maps a failed Submit to an outcome.
-func (c *Client) classify(t *smpp.Transmitter, sm *smpp.ShortMessage, err error) (sms.Outcome, sms.Code, error) {
-	var ps pdu.Status
-	switch {
-	case errors.As(err, &ps):
-		c.st.refused.Add(1)
-		return sms.Refused, Status(ps).Code(), Status(ps)
-	case errors.Is(err, smpp.ErrNotBound), errors.Is(err, smpp.ErrMaxWindowSize):
-		c.st.notSent.Add(1)
-		return sms.NotSent, 0, err
-	case errors.Is(err, smpp.ErrNotConnected):
-		// Either the link was gone before the write, or it went down
-		// with the submit in flight: the library does not say which.
-		c.kickIfCurrent(t)
+// submitPart writes part k of j on a bound transmitter and waits for the
+// answer. A part that found its link lost before it was written whole
+// never left: it waits for the next link, up to tryLinks links. sent
+// reports whether it was written; err, when set, why it was not, or why
+// no answer came.
+func (c *Client) submitPart(ctx context.Context, j *job, k int) (a answer, sent bool, err error) {
+	seq, b, err := submitPDU(j, k)
+	if err != nil {
+		return a, false, err
 	}
-	if p := sm.Resp(); p != nil && p.Header().Status != 0 {
-		// e.g. generic_nack: "unexpected PDU ID", but with a status.
-		c.st.refused.Add(1)
-		s := Status(p.Header().Status)
-		return sms.Refused, s.Code(), s
+	for range tryLinks {
+		var t *txLink
+		t, err = c.transmitter(ctx, c.cfg.ConnectWait)
+		if err == nil {
+			err = c.acquire(ctx)
+		}
+		if err != nil {
+			return a, false, err
+		}
+		a, sent, err = t.call(seq, b, c.cfg.RespTimeout)
+		<-c.sem
+		if sent {
+			c.st.submitted.Add(1)
+			return a, true, err
+		}
 	}
-	c.st.unknown.Add(1)
-	return sms.OutcomeUnknown, 0, err
+	return a, false, err
+}
+
+// submitPDU encodes part k of j as a submit_sm, with go-smpp's encoder.
+func submitPDU(j *job, k int) (uint32, []byte, error) {
+	p := pdu.NewSubmitSM(nil)
+	f := p.Fields()
+	f.Set(pdufield.SourceAddrTON, j.srcTON)
+	f.Set(pdufield.SourceAddr, j.src)
+	f.Set(pdufield.DestAddrTON, uint8(1))
+	f.Set(pdufield.DestAddrNPI, uint8(1))
+	f.Set(pdufield.DestinationAddr, j.dst)
+	if len(j.parts) > 1 {
+		f.Set(pdufield.ESMClass, uint8(0x40)) // a UDH leads the text
+	}
+	f.Set(pdufield.ScheduleDeliveryTime, j.sched)
+	if j.validity > 0 {
+		f.Set(pdufield.ValidityPeriod, absTime(time.Now().Add(j.validity)))
+	}
+	f.Set(pdufield.RegisteredDelivery, pdufield.FinalDeliveryReceipt)
+	f.Set(pdufield.ShortMessage, octets{j.coding, j.parts[k]}) // data_coding and sm_length too
+	b, err := encode(p)
+	return p.Header().Seq, b, err
 }
 
 // Stats are the client's counters.
 type Stats struct {
-	Submitted, Accepted, Refused, Unknown, NotSent int64 // submit_sm PDUs (parts)
+	// submit_sm PDUs (parts): Submitted were written whole, and are
+	// Accepted, Refused or Unknown; NotSent were given up unwritten.
+	Submitted, Accepted, Refused, Unknown, NotSent int64
 	Receipts                                       int64 // receipts read
 	Unreadable                                     int64 // deliver_sm that were no readable receipt
 	Published                                      int64 // status reports handed to OnReceipts

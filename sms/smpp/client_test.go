@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -427,19 +428,31 @@ func TestWindowAndRate(t *testing.T) {
 
 func TestUnknownOutcomes(t *testing.T) {
 	t.Run("dropped before the answer", func(t *testing.T) {
-		srv := startSim(t, smppsim.Options{})
+		// The network fails once the SMSC has charged the submit, before
+		// its answer is written.
+		var charged atomic.Int64
+		var once atomic.Pointer[smppsim.Running]
+		srv := startSim(t, smppsim.Options{OnSubmit: func(smppsim.Submit) {
+			charged.Add(1)
+			if s := once.Swap(nil); s != nil {
+				s.DropConnections()
+			}
+		}})
+		once.Store(srv)
 		c, _ := startClient(t, srv.Addr(), nil)
 		waitState(t, c, Bound, 5*time.Second)
 		binds := c.Stats().Binds
-		srv.SetFaults(smppsim.Faults{DropAfter: 2}) // the transmitter's bind, then the submit
 		r := c.Send(context.Background(), []sms.Message{msg("296717259", "x")})[0]
 		if r.Outcome != sms.OutcomeUnknown {
 			t.Fatalf("result %+v", r)
 		}
-		if srv.Stats().Accepted != 1 {
-			t.Errorf("the SMSC accepted %d", srv.Stats().Accepted)
+		if en, ru := Reason(r.Err, sms.EN), Reason(r.Err, sms.RU); !strings.Contains(en, "lost while waiting for the answer: the gateway closed") ||
+			!strings.Contains(ru, "в ожидании ответа: шлюз закрыл") {
+			t.Errorf("reasons %q / %q", en, ru)
 		}
-		srv.SetFaults(smppsim.Faults{})
+		if n := charged.Load(); n != 1 {
+			t.Errorf("the SMSC charged %d", n)
+		}
 		waitBinds(t, c, binds+1)
 		waitState(t, c, Bound, 5*time.Second)
 		if r := c.Send(context.Background(), []sms.Message{msg("296717259", "x")})[0]; r.Outcome != sms.Accepted {

@@ -27,8 +27,7 @@ type Config struct {
 	SystemType string
 
 	// Window is the most submit_sm in flight at once, over every Send
-	// (default 10). Sends wait for room; the library's own window error
-	// never shows.
+	// (default 10). Sends wait for room.
 	Window int
 	// Rate, if over 0, paces submit_sm PDUs (each part of a long
 	// message counts) to this many per second.
@@ -38,7 +37,7 @@ type Config struct {
 	Latin1Limit int
 
 	RespTimeout time.Duration // wait for a submit_sm_resp; default 20 s
-	EnquireLink time.Duration // keep-alive interval; default 15 s, at most 25 s (go-smpp makes it 10 s at least)
+	EnquireLink time.Duration // keep-alive interval; default 15 s, at most 25 s (the receiver's, go-smpp's, 10 s at least)
 	BindTimeout time.Duration // wait for a bind_resp; default RespTimeout
 	// ConnectWait is how long Send waits for the transmitter to be bound
 	// before it gives the messages up as not sent (the context may end

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/fiorix/go-smpp/smpp"
 	"github.com/fiorix/go-smpp/smpp/pdu"
 
 	"github.com/smsdash/smsdash/sms"
@@ -157,6 +156,7 @@ func Reason(err error, l sms.Lang) string {
 	var se *sms.Error
 	var pe *PartialError
 	var nb *NotBoundError
+	var le *LinkError
 	switch {
 	case err == nil:
 		return ""
@@ -164,6 +164,8 @@ func Reason(err error, l sms.Lang) string {
 		return pe.Text(l)
 	case errors.As(err, &nb):
 		return nb.Text(l)
+	case errors.As(err, &le):
+		return le.Text(l)
 	case errors.As(err, &st):
 		t := st.Text(l)
 		if st.Known() {
@@ -178,10 +180,6 @@ func Reason(err error, l sms.Lang) string {
 		return pick("connection refused", "в соединении отказано")
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return pick("the gateway closed the connection", "шлюз закрыл соединение")
-	case errors.Is(err, smpp.ErrTimeout):
-		return pick("no answer within the response timeout", "нет ответа за время ожидания")
-	case errors.Is(err, smpp.ErrNotConnected):
-		return pick("not connected", "нет соединения")
 	}
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {

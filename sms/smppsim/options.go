@@ -57,6 +57,10 @@ type Options struct {
 	// OnSubmit, if set, sees every submit_sm that was accepted (for tests:
 	// the text as sent). It runs on the connection's reader: keep it short.
 	OnSubmit func(Submit)
+	// OnDiscard, if set, sees every submit_sm read after a drop began
+	// (Faults.DropAfter), neither charged nor answered, its ID 0 (for
+	// tests: what a client sent into the drop). On the reader too.
+	OnDiscard func(Submit)
 }
 
 // Submit is an accepted submit_sm.
@@ -76,9 +80,13 @@ type Submit struct {
 // Faults are injected per connection; change them on a running SMSC with
 // SetFaults.
 type Faults struct {
-	// DropAfter closes a connection when it has read this many PDUs (the
-	// bind is the first): the last one is processed (a submit_sm is
-	// charged) but never answered. 0: never.
+	// DropAfter drops a connection when it has read this many PDUs (the
+	// bind is the first): the last one is processed like every one before
+	// it, and every answer owed (a delayed one too) is written before the
+	// FIN; so a charged submit_sm is always answered. What comes after is
+	// read until the client closes, but neither charged nor answered
+	// (Stats.Discarded, OnDiscard). 0: never. DropConnections is the fault
+	// that loses answers.
 	DropAfter int
 	// Delay holds every response to a request for this long.
 	Delay time.Duration
@@ -167,7 +175,7 @@ func (o Options) withDefaults() Options {
 // RegisterFlags adds the SMPP fault flags to fs, writing into f:
 // --smpp-drop-after, --smpp-delay, --smpp-status.
 func (f *Faults) RegisterFlags(fs *flag.FlagSet) {
-	fs.IntVar(&f.DropAfter, "smpp-drop-after", f.DropAfter, "close each SMPP connection after it has read `N` PDUs, the last unanswered (0: never)")
+	fs.IntVar(&f.DropAfter, "smpp-drop-after", f.DropAfter, "drop each SMPP connection after it has read `N` PDUs, all of them answered (0: never)")
 	fs.DurationVar(&f.Delay, "smpp-delay", f.Delay, "delay every SMPP response by this `duration`")
 	fs.Var((*statusValue)(&f.Status), "smpp-status", "answer every submit_sm with this command_status, e.g. 0x4A4 (0: none)")
 }

@@ -53,8 +53,8 @@
 // Senders (those sms.ValidateSender accepts), QueuedFor, SentFor and Now;
 // Token, Blocked, APIDisabled, Hours and the HTTP Faults are HTTP matters
 // the gateway's SMPP documentation says nothing of. Its own Faults drop a
-// connection after N PDUs, delay responses, answer submit_sm with a given
-// status, or refuse receiver binds.
+// connection after N PDUs (every one answered first), delay responses,
+// answer submit_sm with a given status, or refuse receiver binds.
 //
 // Like the HTTP side, it holds no connection forever: one that sends no
 // PDU for IdleTimeout is closed (enquire_link keeps it alive), and one
@@ -298,7 +298,8 @@ type Stats struct {
 	Idle         int64 // connections closed for sending nothing for IdleTimeout
 	Binds        int64 // bind requests
 	BindsRefused int64
-	Submits      int64 // submit_sm read
+	Submits      int64 // submit_sm read and processed: Accepted + Refused
+	Discarded    int64 // submit_sm read after a drop began: neither charged nor answered
 	Accepted     int64
 	Refused      int64
 	Receipts     int64 // deliver_sm written (again after a drop counts again)
@@ -308,7 +309,7 @@ type Stats struct {
 }
 
 type counters struct {
-	conns, turned, idle, binds, bindsRefused, submits, accepted, refused, receipts, acked, maxInFlight atomic.Int64
+	conns, turned, idle, binds, bindsRefused, submits, discarded, accepted, refused, receipts, acked, maxInFlight atomic.Int64
 }
 
 // Stats reads the counters.
@@ -316,7 +317,7 @@ func (r *Running) Stats() Stats {
 	c := &r.st
 	s := Stats{Connections: c.conns.Load(), Turned: c.turned.Load(), Idle: c.idle.Load(),
 		Binds: c.binds.Load(), BindsRefused: c.bindsRefused.Load(),
-		Submits: c.submits.Load(), Accepted: c.accepted.Load(), Refused: c.refused.Load(),
+		Submits: c.submits.Load(), Discarded: c.discarded.Load(), Accepted: c.accepted.Load(), Refused: c.refused.Load(),
 		Receipts: c.receipts.Load(), Acked: c.acked.Load(), MaxInFlight: c.maxInFlight.Load()}
 	r.mu.Lock()
 	s.Open = len(r.sessions)

@@ -33,7 +33,8 @@ type session struct {
 	wmu sync.Mutex
 	bw  *bufio.Writer
 
-	inflight atomic.Int64 // submit_sm read, not yet answered
+	inflight atomic.Int64   // submit_sm read, not yet answered
+	late     sync.WaitGroup // answers held by Faults.Delay, not yet written
 
 	omu  sync.Mutex
 	seq  uint32
@@ -52,25 +53,19 @@ func (s *session) serve() {
 	for {
 		// Each PDU read earns the connection another IdleTimeout.
 		s.c.SetReadDeadline(time.Now().Add(s.r.o.IdleTimeout))
-		if !s.read(hdr) {
+		cmd, seq, body, err := s.next(hdr)
+		switch {
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			s.r.st.idle.Add(1)
 			return
-		}
-		n := binary.BigEndian.Uint32(hdr)
-		cmd, seq := binary.BigEndian.Uint32(hdr[4:]), binary.BigEndian.Uint32(hdr[12:])
-		if n < headerLen || n > maxPDU {
+		case err == errLength:
 			s.write(headerOnly(resp[:0], cmdGenericNack, StatusMalformed, seq), true)
 			return
-		}
-		if cap(s.body) < int(n)-headerLen {
-			s.body = make([]byte, n-headerLen)
-		}
-		body := s.body[:n-headerLen]
-		if !s.read(body) {
+		case err != nil:
 			return
 		}
 		s.pdus++
 		f := s.r.faults.Load()
-		drop := f.DropAfter > 0 && s.pdus >= f.DropAfter
 		isSubmit := cmd == cmdSubmitSM
 		if isSubmit {
 			if v := s.inflight.Add(1); v > s.r.st.maxInFlight.Load() {
@@ -78,22 +73,21 @@ func (s *session) serve() {
 			}
 		}
 		out, closeAfter := s.handle(cmd, seq, body, resp[:0], f)
-		if drop {
-			return
-		}
 		ready := s.ready
 		s.ready = nil
 		switch {
 		case out == nil:
 		case f.Delay > 0:
-			b, counted := append([]byte(nil), out...), isSubmit
+			b, counted, opened := append([]byte(nil), out...), isSubmit, ready
+			s.late.Add(1)
 			time.AfterFunc(f.Delay, func() {
+				defer s.late.Done()
 				if counted {
 					s.inflight.Add(-1)
 				}
 				s.write(b, true)
-				if ready != nil {
-					close(ready)
+				if opened != nil {
+					close(opened)
 				}
 			})
 			isSubmit, ready = false, nil
@@ -107,24 +101,69 @@ func (s *session) serve() {
 		if isSubmit {
 			s.inflight.Add(-1)
 		}
-		if closeAfter {
+		switch {
+		case closeAfter:
 			s.flush()
 			return
-		}
-		if !s.moreBuffered() {
+		case f.DropAfter > 0 && s.pdus >= f.DropAfter:
+			s.linger(hdr)
+			return
+		case !s.moreBuffered():
 			s.flush()
 		}
 	}
 }
 
-// read fills b, counting a connection that stayed silent past its
-// deadline.
-func (s *session) read(b []byte) bool {
-	_, err := io.ReadFull(s.br, b)
-	if errors.Is(err, os.ErrDeadlineExceeded) {
-		s.r.st.idle.Add(1)
+var errLength = errors.New("smppsim: command_length out of bounds")
+
+// next reads a PDU into hdr and s.body; after errLength (cmd and seq are
+// read) the stream cannot be followed.
+func (s *session) next(hdr []byte) (cmd, seq uint32, body []byte, err error) {
+	if _, err := io.ReadFull(s.br, hdr); err != nil {
+		return 0, 0, nil, err
 	}
-	return err == nil
+	n := binary.BigEndian.Uint32(hdr)
+	cmd, seq = binary.BigEndian.Uint32(hdr[4:]), binary.BigEndian.Uint32(hdr[12:])
+	if n < headerLen || n > maxPDU {
+		return cmd, seq, nil, errLength
+	}
+	if cap(s.body) < int(n)-headerLen {
+		s.body = make([]byte, n-headerLen)
+	}
+	body = s.body[:n-headerLen]
+	_, err = io.ReadFull(s.br, body)
+	return cmd, seq, body, err
+}
+
+// lingerFor bounds how long a dropped connection is still read.
+const lingerFor = 5 * time.Second
+
+// linger drops the connection (Faults.DropAfter) without breaking its
+// word: every answer owed, a delayed one too, goes out before the FIN.
+// What the client sent into the drop is then read until it closes (or
+// lingerFor), neither charged nor answered, and counted as Discarded:
+// closing on unread bytes would reset the connection, and a reset can
+// destroy answers still on their way.
+func (s *session) linger(hdr []byte) {
+	s.late.Wait()
+	s.flush()
+	half, ok := s.c.(interface{ CloseWrite() error })
+	if !ok || half.CloseWrite() != nil {
+		return
+	}
+	s.c.SetReadDeadline(time.Now().Add(lingerFor))
+	for {
+		cmd, seq, body, err := s.next(hdr)
+		if err != nil {
+			return
+		}
+		switch cmd {
+		case cmdSubmitSM:
+			s.r.discard(body)
+		case cmdDeliverSM | respBit:
+			s.ack(seq)
+		}
+	}
 }
 
 func storeMax(a *atomic.Int64, v int64) {

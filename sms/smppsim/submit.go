@@ -87,60 +87,91 @@ func allDigits(s string) bool {
 
 var errBadSchedule = errors.New("bad schedule_delivery_time")
 
+// submitFields are a submit_sm body's fields, slices of it.
+type submitFields struct {
+	srcTON, srcNPI, dstTON, dstNPI, esm, regd, coding byte
+	src, dst, sched, validity, sm                     []byte
+	payload                                           bool // a message_payload TLV
+	bad                                               bool // a field runs past the end, a C-string past its size, or a TLV is broken
+}
+
+func parseSubmit(body []byte) (f submitFields) {
+	rd := reader{b: body}
+	rd.cstring(6) // service_type
+	f.srcTON, f.srcNPI = rd.byte1(), rd.byte1()
+	f.src = rd.cstring(21)
+	f.dstTON, f.dstNPI = rd.byte1(), rd.byte1()
+	f.dst = rd.cstring(21)
+	f.esm = rd.byte1()
+	rd.byte1() // protocol_id
+	rd.byte1() // priority_flag
+	f.sched = rd.cstring(17)
+	f.validity = rd.cstring(17)
+	f.regd = rd.byte1()
+	rd.byte1() // replace_if_present_flag
+	f.coding = rd.byte1()
+	rd.byte1() // sm_default_msg_id
+	f.sm = rd.bytes(int(rd.byte1()))
+	rd.tlvs(func(tag uint16, _ []byte) {
+		if tag == tagMessagePayload {
+			f.payload = true
+		}
+	})
+	f.bad = rd.bad
+	return f
+}
+
+// public copies the fields out for OnSubmit and OnDiscard.
+func (f *submitFields) public(id int64) Submit {
+	return Submit{ID: id, Sender: string(f.src), SourceTON: f.srcTON, SrcNPI: f.srcNPI, Dest: string(f.dst), DestTON: f.dstTON, DestNPI: f.dstNPI,
+		ESMClass: f.esm, DataCoding: f.coding, RegisteredDelivery: f.regd, Schedule: string(f.sched), Validity: string(f.validity),
+		ShortMessage: append([]byte(nil), f.sm...)}
+}
+
+// discard counts a submit_sm read after a drop began.
+func (r *Running) discard(body []byte) {
+	r.st.discarded.Add(1)
+	if r.o.OnDiscard == nil {
+		return
+	}
+	if f := parseSubmit(body); !f.bad {
+		r.o.OnDiscard(f.public(0))
+	}
+}
+
 // submit validates, charges and records a submit_sm (see the package
 // comment for the order of the checks).
 func (r *Running) submit(body []byte) (uint32, int64) {
-	rd := reader{b: body}
-	rd.cstring(6) // service_type
-	srcTON, srcNPI := rd.byte1(), rd.byte1()
-	src := rd.cstring(21)
-	dstTON, dstNPI := rd.byte1(), rd.byte1()
-	dst := rd.cstring(21)
-	esm := rd.byte1()
-	rd.byte1() // protocol_id
-	rd.byte1() // priority_flag
-	sched := rd.cstring(17)
-	validity := rd.cstring(17)
-	regd := rd.byte1()
-	rd.byte1() // replace_if_present_flag
-	coding := rd.byte1()
-	rd.byte1() // sm_default_msg_id
-	sm := rd.bytes(int(rd.byte1()))
-	payload := false
-	rd.tlvs(func(tag uint16, _ []byte) {
-		if tag == tagMessagePayload {
-			payload = true
-		}
-	})
-	if rd.bad {
+	f := parseSubmit(body)
+	if f.bad {
 		return StatusMalformed, 0
 	}
-	if payload {
+	if f.payload {
 		return StatusOptNotAllwd, 0
 	}
-	if coding != 3 && coding != 8 {
+	if f.coding != 3 && f.coding != 8 {
 		return StatusEncoding, 0
 	}
-	sender := string(src)
+	sender := string(f.src)
 	ton := senderTON(sender)
-	if !r.senders[sender] || srcTON != ton || srcNPI != 0 {
+	if !r.senders[sender] || f.srcTON != ton || f.srcNPI != 0 {
 		return StatusBadSender, 0
 	}
-	if dstTON != 1 || dstNPI != 1 || !allDigits(string(dst)) {
+	if f.dstTON != 1 || f.dstNPI != 1 || !allDigits(string(f.dst)) {
 		return StatusBadDest, 0
 	}
-	norm, err := sms.NormalizePhone("+" + string(dst))
-	if err != nil || norm != string(dst) {
+	norm, err := sms.NormalizePhone("+" + string(f.dst))
+	if err != nil || norm != string(f.dst) {
 		return StatusBadDest, 0
 	}
 	phone, _ := strconv.ParseUint(norm, 10, 64)
-	if st := r.checkText(esm, coding, sm); st != StatusOK {
+	if st := r.checkText(f.esm, f.coding, f.sm); st != StatusOK {
 		return st, 0
 	}
 	now := r.o.Account.Now()
 	due := now
-	if len(sched) > 0 {
-		t, err := smppTime(string(sched), now)
+	if len(f.sched) > 0 {
+		t, err := smppTime(string(f.sched), now)
 		if err != nil {
 			return StatusBadSchedule, 0
 		}
@@ -160,9 +191,9 @@ func (r *Running) submit(body []byte) (uint32, int64) {
 		r.balance -= r.o.Account.Price
 	}
 	id := r.o.FirstID + int64(len(r.recs))
-	r.recs = append(r.recs, record{due: due.UnixNano(), phone: phone, sender: sender, coding: coding})
+	r.recs = append(r.recs, record{due: due.UnixNano(), phone: phone, sender: sender, coding: f.coding})
 	final := sim.FinalStatus(phone)
-	if regd&3 == 1 || regd&3 == 3 || (regd&3 == 2 && final != sms.Delivered) {
+	if f.regd&3 == 1 || f.regd&3 == 3 || (f.regd&3 == 2 && final != sms.Delivered) {
 		done := due.Add(r.o.Account.QueuedFor + r.o.Account.SentFor)
 		x := &receipt{at: done.UnixNano(), id: strconv.FormatInt(id, 10), phone: norm, sender: sender, senderTON: ton,
 			submit: now, done: done, status: final}
@@ -179,9 +210,7 @@ func (r *Running) submit(body []byte) (uint32, int64) {
 	}
 	r.mu.Unlock()
 	if r.o.OnSubmit != nil {
-		r.o.OnSubmit(Submit{ID: id, Sender: sender, SourceTON: srcTON, SrcNPI: srcNPI, Dest: string(dst), DestTON: dstTON, DestNPI: dstNPI,
-			ESMClass: esm, DataCoding: coding, RegisteredDelivery: regd, Schedule: string(sched), Validity: string(validity),
-			ShortMessage: append([]byte(nil), sm...)})
+		r.o.OnSubmit(f.public(id))
 	}
 	return StatusOK, id
 }
