@@ -23,6 +23,7 @@ import (
 	"github.com/smsdash/smsdash/sms/app"
 	"github.com/smsdash/smsdash/sms/batch"
 	"github.com/smsdash/smsdash/sms/config"
+	"github.com/smsdash/smsdash/sms/store"
 )
 
 // isTerminal reports whether a standard stream is a terminal; tests
@@ -142,7 +143,21 @@ func runImport(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return usageErr("%s", langText(err, lang))
 	}
+	name := *f.name
+	if name == "" {
+		name = filepath.Base(path)
+	}
+	var prev *store.Batch
+	if b, ok, err := a.Store.SameBatch(ctx, name, len(rep.Messages)); err != nil {
+		return err
+	} else if ok {
+		prev = &b
+	}
+	cautions := rep.Cautions(prev, a.Config.API.Transport)
 	out := newImportJSON(path, t, plan, tmplText, rep, lang)
+	for _, c := range cautions {
+		out.Cautions = append(out.Cautions, c.Text(lang))
+	}
 	if !*asJSON {
 		printImport(e.Stdout, out, *f.show)
 	}
@@ -163,23 +178,19 @@ func runImport(ctx context.Context, e *Env, args []string) error {
 		return finish(&exitError{ExitRefused, fmt.Errorf("import: nothing was sent: the balance %s does not cover even the first message; top up first",
 			money(rep.Balance))})
 	}
+	// Over the balance only what it covers goes: sending all would have
+	// the gateway refuse the rest for good; left not sent, they go with
+	// --resume after a top-up.
 	only := rep.Covered()
-	question := fmt.Sprintf("send %d messages, %d parts, cost %s, through %s?", len(rep.Messages), rep.Parts, money(rep.Cost), strings.ToUpper(tr))
+	question := fmt.Sprintf("send %d messages, %d parts, cost %s, through %s?", only, rep.Parts, money(rep.Cost), strings.ToUpper(tr))
 	if only < len(rep.Messages) {
-		// Sending all would have the gateway refuse the rest for good;
-		// left not sent, they go with --resume after a top-up.
-		question = fmt.Sprintf("the balance %s does not cover the cost %s: send the first %d of %d messages, through %s? The other %d stay not sent: smsdash import --resume sends them after a top-up",
-			money(rep.Balance), money(rep.Cost), only, len(rep.Messages), strings.ToUpper(tr), len(rep.Messages)-only)
-		if *f.yes {
-			e.say("%s: yes (--yes)", question)
-		}
+		question = fmt.Sprintf("send the first %d of %d messages, through %s?", only, len(rep.Messages), strings.ToUpper(tr))
+	}
+	if *f.yes && batch.NeedsYes(cautions) {
+		e.say("%s: yes (--yes), despite the caution above", question)
 	}
 	if ok, err := confirm(ctx, e, *f.yes, question); !ok || err != nil {
 		return finish(err)
-	}
-	name := *f.name
-	if name == "" {
-		name = filepath.Base(path)
 	}
 	sum, err := sendBatch(ctx, e, batch.SendOptions{Name: name, Transport: tr, Only: only},
 		func(ctx context.Context, opt batch.SendOptions) (*batch.Summary, error) {
@@ -503,6 +514,7 @@ type importJSON struct {
 	Price         float64         `json:"price"`
 	Cost          float64         `json:"cost"`
 	Balance       *float64        `json:"balance,omitempty"`
+	Cautions      []string        `json:"cautions,omitempty"` // what to see before it goes
 	Enough        bool            `json:"enough"`
 	Duplicates    int             `json:"duplicates"`
 	DupLines      []dupJSON       `json:"duplicate_lines,omitempty"`
@@ -667,6 +679,9 @@ func printImport(w io.Writer, r *importJSON, show int) {
 		fmt.Fprintf(w, "; balance %s: enough\n", money(*r.Balance))
 	default:
 		fmt.Fprintf(w, "; balance %s: NOT ENOUGH, %s short\n", money(*r.Balance), money(r.Cost-*r.Balance))
+	}
+	for _, c := range r.Cautions {
+		fmt.Fprintf(w, "caution: %s\n", sms.Safe(c))
 	}
 	printProblems(w, "invalid rows (not sent)", r.Invalid, show)
 	printProblems(w, "warnings (sent)", r.Warnings, show)

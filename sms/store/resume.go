@@ -38,6 +38,23 @@ func (s *Store) Batch(ctx context.Context, id int64) (Batch, error) {
 	return b, nil
 }
 
+// SameBatch finds the newest batch with this name and this many messages
+// (a list that went out before, by file name and size); ok is false when
+// there is none.
+func (s *Store) SameBatch(ctx context.Context, name string, total int) (b Batch, ok bool, err error) {
+	var created int64
+	err = s.r.QueryRowContext(ctx, `SELECT id, agent, transport, created_at FROM batches
+		WHERE name = ? AND total = ? ORDER BY id DESC LIMIT 1`, name, total).Scan(&b.ID, &b.Agent, &b.Transport, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Batch{}, false, nil
+	}
+	if err != nil {
+		return Batch{}, false, wrap("same batch", err)
+	}
+	b.Name, b.Total, b.CreatedAt = name, total, time.UnixMilli(created)
+	return b, true, nil
+}
+
 // ResumeBatch takes the messages of a batch that never left (state
 // not_sent) to send them again. In one transaction each becomes "resent"
 // and a new queued row with the same message is added (same batch, its

@@ -103,11 +103,9 @@ type Model struct {
 
 	run      *run
 	progress sbatch.Progress
-	// The list last sent as a new batch: confirming it again warns.
-	sentList  string
-	sentBatch int64
-	summary   *sbatch.Summary
-	sendErr   error
+	prev     *store.Batch // a batch of the same list that went out before
+	summary  *sbatch.Summary
+	sendErr  error
 }
 
 // The header choices.
@@ -180,6 +178,7 @@ type (
 	checkedMsg    struct {
 		seq    int
 		report *sbatch.Report
+		prev   *store.Batch
 		err    error
 	}
 	progressMsg struct {
@@ -738,9 +737,18 @@ func (m *Model) runCheck() tea.Cmd {
 	if m.textCol >= 0 {
 		plan.Template = nil
 	}
+	st, base, name := m.ctx.App.Store, m.ctx.Base, filepath.Base(m.loaded)
 	return func() tea.Msg {
 		r, err := sbatch.Check(table, plan)
-		return checkedMsg{seq, r, err}
+		msg := checkedMsg{seq: seq, report: r, err: err}
+		if err == nil {
+			// The same list sent before: a caution (a read failing here
+			// only loses the caution).
+			if b, ok, _ := st.SameBatch(base, name, len(r.Messages)); ok {
+				msg.prev = &b
+			}
+		}
+		return msg
 	}
 }
 
@@ -750,7 +758,7 @@ func (m *Model) checked(msg checkedMsg) {
 	if msg.seq != m.checkSeq {
 		return
 	}
-	m.checking, m.report, m.planErr = false, msg.report, msg.err
+	m.checking, m.report, m.prev, m.planErr = false, msg.report, msg.prev, msg.err
 	if m.report != nil {
 		m.scroll = min(m.scroll, max(len(m.report.Invalid)-1, 0))
 	}
@@ -805,12 +813,16 @@ func (m *Model) ask() {
 	}
 }
 
-// warned: the confirmation shows a warning (the list went out already,
-// or the balance covers only part of it).
-func (m *Model) warned() bool {
-	r := m.report
-	return m.resumeID == 0 && r != nil && (m.sentList == m.loaded || r.Covered() < len(r.Messages))
+// cautions are the send plan's, as the command line shows them.
+func (m *Model) cautions() []sbatch.Caution {
+	if m.resumeID != 0 || m.report == nil {
+		return nil
+	}
+	return m.report.Cautions(m.prev, m.ctx.App.Config.API.Transport)
 }
+
+// warned: a caution asks for the explicit y.
+func (m *Model) warned() bool { return sbatch.NeedsYes(m.cautions()) }
 
 // blocker is why there is no report.
 func (m *Model) blocker() string {
@@ -892,9 +904,6 @@ func (m *Model) wait(r *run) tea.Cmd {
 
 func (m *Model) done(d doneMsg) tea.Cmd {
 	quit := d.r.quitAfter
-	if s := d.sum; s != nil && m.resumeID == 0 && s.Accepted+s.Unknown > 0 {
-		m.sentList, m.sentBatch = m.loaded, s.BatchID
-	}
 	m.run, m.stage, m.summary, m.sendErr, m.resumeID = nil, stDone, d.sum, d.err, 0
 	if d.sum != nil {
 		m.progress.Done, m.progress.Total = d.sum.Total-d.sum.NotSent, d.sum.Total
@@ -1159,22 +1168,25 @@ func (m *Model) confirmLines() []string {
 	when := common.Minsk(m.atTime, sms.TypedLayout)
 	if m.resumeID != 0 {
 		u := m.unfinished[0]
-		q, note, keys = fmt.Sprintf(t.BatchConfirmResume, u.ID, sms.Safe(u.Name), u.NotSent), t.BatchResumeOwn, t.BatchResumeKeys
+		q, note, keys = fmt.Sprintf(t.BatchConfirmResume, u.ID, sms.Safe(u.Name), u.NotSent), common.Wrap(t.BatchResumeOwn, m.w), t.BatchResumeKeys
 		if !m.atTime.IsZero() {
-			note = fmt.Sprintf(t.BatchResumeAt, when)
+			note = common.Wrap(fmt.Sprintf(t.BatchResumeAt, when), m.w)
 		}
 	} else {
 		r := m.report
 		q = fmt.Sprintf(t.BatchConfirm, len(r.Messages), r.Parts, r.Cost)
 		if !m.atTime.IsZero() {
-			note = fmt.Sprintf(t.BatchWhen, when)
-		}
-		if m.sentList == m.loaded {
-			note += "\n" + s.Warn.Render("⚠ "+fmt.Sprintf(t.BatchAgain, m.sentBatch))
+			note = common.Wrap(fmt.Sprintf(t.BatchWhen, when), m.w)
 		}
 		if n := r.Covered(); n < len(r.Messages) {
 			q = fmt.Sprintf(t.BatchConfirmFirst, n, len(r.Messages))
-			note += "\n" + s.Warn.Render("⚠ "+fmt.Sprintf(t.BatchCost, r.Cost, r.Balance)+" — "+fmt.Sprintf(t.BatchCovered, n, len(r.Messages), len(r.Messages)-n))
+		}
+		for _, c := range m.cautions() {
+			mark, st := "· ", s.Faint
+			if c.Confirm {
+				mark, st = "⚠ ", s.Warn
+			}
+			note += "\n" + common.Lines(st, common.Wrap(mark+c.Text(m.ctx.Lang()), m.w))
 		}
 		if m.warned() {
 			keys = t.BatchConfirmKeysY
@@ -1182,7 +1194,7 @@ func (m *Model) confirmLines() []string {
 	}
 	out := []string{"", common.Lines(s.Title, common.Wrap(q, m.w))}
 	if note = strings.TrimPrefix(note, "\n"); note != "" {
-		out = append(out, common.Wrap(note, m.w))
+		out = append(out, note)
 	}
 	return append(out, s.Faint.Render(common.Trunc(keys, m.w)))
 }

@@ -434,7 +434,10 @@ func TestAccountRefusalShown(t *testing.T) {
 	}
 	// The same list again: the confirmation says it went out already.
 	press(t, m, "ctrl+s")
-	wantView(t, m, "already went out as batch "+strconv.FormatInt(m.summary.BatchID, 10))
+	wantView(t, m, "went out as batch "+strconv.FormatInt(m.summary.BatchID, 10))
+	if !helpHas(m, "y") || helpHas(m, "y/enter") {
+		t.Errorf("enter confirms a list sent before: %v", m.ShortHelp())
+	}
 	press(t, m, "n")
 	if m.stage != stForm {
 		t.Fatal("n does not go back")
@@ -538,7 +541,7 @@ func TestConfirmOverTheBalance(t *testing.T) {
 		t.Fatalf("report %+v", m.report)
 	}
 	press(t, m, "ctrl+s")
-	wantView(t, m, "Send the first 1 of 2 messages?", "the balance covers the first 1 of 2: y sends", "y: send · n or esc: back")
+	wantView(t, m, "Send the first 1 of 2 messages?", "the balance 1.00 covers the first 1 of 2", "y: send · n or esc: back")
 	if helpHas(m, "y/enter") {
 		t.Errorf("enter offered with a warning: %v", m.ShortHelp())
 	}

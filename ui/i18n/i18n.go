@@ -49,19 +49,19 @@ type Texts struct {
 	BackToDemoAsk, MovedAside, NotMoved, BadDuration, BadInteger, BadNumber string
 
 	// Batch.
-	BatchTitle, BatchPath, BatchPathHint, BatchLoading, BatchFileInfo, BatchXLSXInfo                                string
-	BatchSheetL, BatchHeaderL, BatchAuto, Yes, No, BatchBrowse, BatchWhen                                           string
-	BatchResumeNow, BatchResumeAt, BatchResumeOwn, BatchResumeKeys                                                  string
-	PickTitle, PickHint, PickEmpty, PickNotList, PickMove, PickOpen, PickUp, PickClose                              string
-	BatchPhone, BatchSource, BatchTemplate, BatchTemplateCol, BatchTplHint, BatchChooseCol                          string
-	BatchReport, BatchRowsMsgs, BatchCost, BatchNotEnough, BatchNoBalance, BatchDupInvalid                          string
-	BatchInvalid, BatchWarnings, BatchPreviewT, BatchScroll, BatchSendButton, BatchNoFile                           string
-	BatchConfirm, BatchConfirmKeys, BatchConfirmResume, BatchSendingT, BatchRate, BatchETA                          string
-	BatchCancelling, BatchCancel, BatchDone, BatchCancelled, BatchSummary, BatchSeeStatus                           string
-	BatchStopAsk, BatchStopQuitAsk, BatchAbortAsk, BatchAborting, BatchAbortKey                                     string
-	BatchCovered, BatchNoneCovered, BatchConfirmKeysY, BatchConfirmFirst                                            string
-	BatchUnfinished, BatchResume, BatchConfirmKey, BatchDeny, BatchMore, BatchLoadKey                               string
-	BatchNothing, BatchStopped, BatchRefusedCode, BatchAgain, BatchShow, BatchChecking, BatchShared, BatchRecording string
+	BatchTitle, BatchPath, BatchPathHint, BatchLoading, BatchFileInfo, BatchXLSXInfo                    string
+	BatchSheetL, BatchHeaderL, BatchAuto, Yes, No, BatchBrowse, BatchWhen                               string
+	BatchResumeNow, BatchResumeAt, BatchResumeOwn, BatchResumeKeys                                      string
+	PickTitle, PickHint, PickEmpty, PickNotList, PickMove, PickOpen, PickUp, PickClose                  string
+	BatchPhone, BatchSource, BatchTemplate, BatchTemplateCol, BatchTplHint, BatchChooseCol              string
+	BatchReport, BatchRowsMsgs, BatchCost, BatchNotEnough, BatchNoBalance, BatchDupInvalid              string
+	BatchInvalid, BatchWarnings, BatchPreviewT, BatchScroll, BatchSendButton, BatchNoFile               string
+	BatchConfirm, BatchConfirmKeys, BatchConfirmResume, BatchSendingT, BatchRate, BatchETA              string
+	BatchCancelling, BatchCancel, BatchDone, BatchCancelled, BatchSummary, BatchSeeStatus               string
+	BatchStopAsk, BatchStopQuitAsk, BatchAbortAsk, BatchAborting, BatchAbortKey                         string
+	BatchNoneCovered, BatchConfirmKeysY, BatchConfirmFirst                                              string
+	BatchUnfinished, BatchResume, BatchConfirmKey, BatchDeny, BatchMore, BatchLoadKey                   string
+	BatchNothing, BatchStopped, BatchRefusedCode, BatchShow, BatchChecking, BatchShared, BatchRecording string
 
 	buckets, sections, settings map[string]string
 }
@@ -298,9 +298,7 @@ func build(l sms.Lang) *Texts {
 			"Идёт рассылка. Остановить после текущего пакета и выйти? y: остановить и выйти · n: продолжить"),
 		BatchAbortAsk: p("Abort now? The package in flight is cut: its messages may end «outcome unknown». y: abort · n: wait",
 			"Прервать сейчас? Текущий пакет будет оборван: его сообщения могут получить «результат неизвестен». y: прервать · n: ждать"),
-		BatchAborting: p("Aborting…", "Прерывание…"),
-		BatchCovered: p("the balance covers the first %d of %d: y sends those, the other %d stay not sent (ctrl+r resumes them after a top-up)",
-			"баланса хватает на первые %d из %d: y отправит их, остальные %d останутся неотправленными (ctrl+r возобновит после пополнения)"),
+		BatchAborting:     p("Aborting…", "Прерывание…"),
 		BatchNoneCovered:  p("the balance does not cover even the first message: top up first", "баланса не хватает даже на первое сообщение: сначала пополните счёт"),
 		BatchConfirmKeysY: p("y: send · n or esc: back", "y: отправить · n или esc: назад"),
 		BatchConfirmFirst: p("Send the first %d of %d messages?", "Отправить первые %d из %d сообщений?"),
@@ -326,7 +324,6 @@ func build(l sms.Lang) *Texts {
 		BatchNothing:      p("Nothing to send: fix the mapping or the file.", "Нечего отправлять: исправьте столбцы или файл."),
 		BatchStopped:      p("Stopped: %s", "Остановлено: %s"),
 		BatchRefusedCode:  p("refused %d: code %d, %s", "отказано %d: код %d, %s"),
-		BatchAgain:        p("This list already went out as batch %d: confirming sends it again.", "Этот список уже отправлен пакетом %d: подтверждение отправит его ещё раз."),
 
 		buckets: map[string]string{
 			"Queued":    p("Queued", "В очереди"),
