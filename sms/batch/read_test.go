@@ -468,7 +468,9 @@ func TestReadCSVMemory(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if kept > 5*size/2 || allocated-kept > size/8 {
+		// The margin is wide (a quarter of the file) so that the GC's own
+		// noise never decides; reading the whole file would be 3× over.
+		if kept > 5*size/2 || allocated-kept > size/4 {
 			t.Errorf("%q: %d rows, a file of %d KB: allocated %d KB, kept %d KB", eol, len(tb.Rows), size>>10, allocated>>10, kept>>10)
 		}
 		runtime.KeepAlive(tb)
