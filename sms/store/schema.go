@@ -10,7 +10,7 @@ import (
 // file from PRAGMA user_version i to i+1. A step that has been released
 // must never change (files in the field were made by it); change the
 // schema by appending a step.
-var migrations = []string{schemaV1, schemaV2, schemaV3, schemaV4, schemaV5}
+var migrations = []string{schemaV1, schemaV2, schemaV3, schemaV4, schemaV5, schemaV6}
 
 // schemaV1 is the first schema. Times are unix milliseconds except
 // scheduled_at (unix seconds); validity_s is in seconds, 0 meaning the
@@ -169,6 +169,14 @@ CREATE TABLE claims (
 	lo    INTEGER NOT NULL,
 	hi    INTEGER NOT NULL
 );
+`
+
+// schemaV6 adds status_history.prev: the status a change started from,
+// written with it, so that following the changes (Changes) reads it
+// instead of looking among the message's earlier entries. Rows written
+// before have none (NULL) and are looked up.
+const schemaV6 = `
+ALTER TABLE status_history ADD COLUMN prev TEXT;
 `
 
 // bucketSQL is a message's display bucket (see schemaV2). It must stay

@@ -739,6 +739,9 @@ func TestQueryPlans(t *testing.T) {
 		// Recovery walks the in-flight ranges and the unclaimed ranges by id.
 		{`SELECT id FROM messages WHERE ` + inFlightSQL, "SCAN f | SEARCH m USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"},
 		{`SELECT id FROM messages WHERE ` + bucketSQL + ` = 'queued' AND id BETWEEN 5 AND 9`, "messages_bucket (<expr>=? AND rowid>? AND rowid<?)"},
+		// Following the changes walks the new entries by id, each message's by index.
+		{strings.ReplaceAll(changesSQL, "?", "5"), "SEARCH h USING INTEGER PRIMARY KEY (rowid>? AND rowid<?) | SEARCH m USING INTEGER PRIMARY KEY (rowid=?) | " +
+			"CORRELATED SCALAR SUBQUERY 1 | SEARCH p USING INDEX status_history_message (message_id=? AND rowid<?)"},
 	} {
 		rows, err := tx.Query("EXPLAIN QUERY PLAN " + c.query)
 		if err != nil {
