@@ -12,8 +12,14 @@ import (
 )
 
 // watchStatuses follows messages through the tracker's stream of updates
-// and prints each change as it comes, until every one is final.
+// and prints each change as it comes, until every one is final. The
+// stream is what the history says (app.App.Feed): a change another
+// smsdash wrote (the dashboard, another watch) counts as well as its own.
 func watchStatuses(ctx context.Context, e *Env, a *app.App, g sms.Gateway, ids []int64, asJSON bool) error {
+	// Subscribed before reading what to watch: a change is either in
+	// that read or published to sub after it.
+	sub := a.Hub.Subscribe()
+	defer sub.Close()
 	tracked, err := a.Store.Tracked(ctx, 0)
 	if err != nil {
 		return err
@@ -41,13 +47,11 @@ func watchStatuses(ctx context.Context, e *Env, a *app.App, g sms.Gateway, ids [
 		return nil
 	}
 	e.say("watching %d message(s); Ctrl-C stops", len(open))
-	hub := tracker.NewHub()
-	sub := hub.Subscribe()
-	defer sub.Close()
-	tr := tracker.New(a.Store, g, hub, tracker.Options{PollInterval: a.PollEvery(), BalanceInterval: 24 * time.Hour})
+	tr := tracker.New(a.Store, g, a.Feed, tracker.Options{PollInterval: a.PollEvery(), BalanceInterval: 24 * time.Hour})
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	go tr.Run(ctx)
+	stopped := make(chan struct{})
+	go func() { tr.Run(ctx); close(stopped) }()
+	defer func() { cancel(); <-stopped }() // before the history closes
 	enc := json.NewEncoder(e.Stdout)
 	var lastErr string
 	for len(open) > 0 {

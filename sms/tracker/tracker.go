@@ -1,13 +1,15 @@
 // Package tracker keeps every message that is not final fresh: it asks the
 // gateway for statuses in chunks at the poll interval (or takes SMPP
-// receipts), writes each change to the store, and publishes it on one
-// stream that the dashboard and "smsdash status --watch" subscribe to. It
-// also reads the balance on its own interval.
+// receipts) and writes each change to the store. What the store holds
+// is published on one stream that the dashboard and "smsdash status
+// --watch" subscribe to (Feed), whichever process wrote it. It also
+// reads the balance on its own interval.
 package tracker
 
 import (
 	"context"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -29,6 +31,10 @@ type Options struct {
 	PollInterval    time.Duration // default 30 s
 	BalanceInterval time.Duration // default 5 min
 	Chunk           int           // ids per status request; default 1000
+	// FollowInterval: how often the history is read for what other
+	// processes wrote; default the poll interval, at most 2 s (a read of
+	// a few index pages when nothing changed).
+	FollowInterval time.Duration
 	// OneByOne: the transport asks one id per request (PLAIN), so the
 	// tracker paces its requests at PlainRate per second (default 2).
 	OneByOne  bool
@@ -46,7 +52,8 @@ type Options struct {
 type Tracker struct {
 	st    Store
 	gw    sms.Gateway
-	hub   *Hub
+	feed  *Feed
+	hub   *Hub // the feed's
 	opt   Options
 	poke  chan struct{}
 	pacer *rate.Limiter
@@ -55,10 +62,13 @@ type Tracker struct {
 	nextExpire time.Time
 }
 
-// New makes a tracker publishing on hub.
-func New(st Store, gw sms.Gateway, hub *Hub, o Options) *Tracker {
+// New makes a tracker that publishes through feed, which reads st.
+func New(st Store, gw sms.Gateway, feed *Feed, o Options) *Tracker {
 	if o.PollInterval <= 0 {
 		o.PollInterval = 30 * time.Second
+	}
+	if o.FollowInterval <= 0 {
+		o.FollowInterval = min(o.PollInterval, 2*time.Second)
 	}
 	if o.BalanceInterval <= 0 {
 		o.BalanceInterval = 5 * time.Minute
@@ -75,7 +85,7 @@ func New(st Store, gw sms.Gateway, hub *Hub, o Options) *Tracker {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	t := &Tracker{st: st, gw: gw, hub: hub, opt: o, poke: make(chan struct{}, 1)}
+	t := &Tracker{st: st, gw: gw, feed: feed, hub: feed.Hub(), opt: o, poke: make(chan struct{}, 1)}
 	if o.OneByOne {
 		t.pacer = rate.NewLimiter(rate.Limit(o.PlainRate), 1)
 		t.opt.Chunk = 1
@@ -94,7 +104,12 @@ func (t *Tracker) Poke() {
 
 // Run polls until ctx ends. Failures back off (doubling, with jitter, up
 // to ten poll intervals) and are published so the UI can show them.
+// Beside the polling, on its own goroutine, it publishes what other
+// processes write (follow); it returns once that has stopped.
 func (t *Tracker) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	wg.Go(func() { t.follow(ctx) })
 	delay := time.Duration(0)
 	nextBalance := time.Time{}
 	for {
@@ -124,6 +139,24 @@ func (t *Tracker) Run(ctx context.Context) {
 		case <-t.poke:
 			nextBalance = time.Time{}
 		case <-time.After(wait):
+		}
+	}
+}
+
+// follow publishes, at FollowInterval, what was written to the history
+// and not published yet: other processes' changes, mostly (this
+// tracker's own are published as it writes them).
+func (t *Tracker) follow(ctx context.Context) {
+	tick := time.NewTicker(t.opt.FollowInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		if _, err := t.feed.CatchUp(ctx); err != nil && ctx.Err() == nil {
+			t.hub.Publish(Event{Err: err, ErrSet: true})
 		}
 	}
 }
@@ -223,7 +256,9 @@ func (t *Tracker) Cycle(ctx context.Context) (int, error) {
 		}
 		changed += len(updates)
 		if len(updates) > 0 {
-			t.hub.Publish(Event{Updates: updates})
+			if _, err := t.feed.CatchUp(ctx); err != nil {
+				return changed, err
+			}
 		}
 	}
 	return changed, nil
