@@ -53,7 +53,7 @@ func watchStatuses(ctx context.Context, e *Env, a *app.App, g sms.Gateway, ids [
 	go func() { tr.Run(ctx); close(stopped) }()
 	defer func() { cancel(); <-stopped }() // before the history closes
 	enc := json.NewEncoder(e.Stdout)
-	var lastErr string
+	var pollErr, balanceErr lastSaid
 	for len(open) > 0 {
 		select {
 		case <-ctx.Done():
@@ -61,15 +61,11 @@ func watchStatuses(ctx context.Context, e *Env, a *app.App, g sms.Gateway, ids [
 		case <-sub.C():
 		}
 		ev, _ := sub.Take()
-		if ev.ErrSet {
-			msg := ""
-			if ev.Err != nil {
-				msg = ev.Err.Error()
-			}
-			if msg != lastErr && msg != "" {
-				e.say("asking statuses: %v (retrying)", msg)
-			}
-			lastErr = msg
+		if ev.ErrSet && pollErr.fresh(ev.Err) {
+			e.say("asking statuses: %v (retrying)", ev.Err)
+		}
+		if ev.BalanceErrSet && balanceErr.fresh(ev.BalanceErr) {
+			e.say("reading the balance: %v", ev.BalanceErr)
 		}
 		for _, u := range ev.Updates {
 			if !open[u.GatewayID] {
@@ -90,6 +86,21 @@ func watchStatuses(ctx context.Context, e *Env, a *app.App, g sms.Gateway, ids [
 		}
 	}
 	return nil
+}
+
+// lastSaid is the text of the last failure said, so that a failure
+// repeated at every try is said once.
+type lastSaid string
+
+// fresh records err and reports whether it is a failure not just said.
+func (l *lastSaid) fresh(err error) bool {
+	msg := ""
+	if err != nil {
+		msg = err.Error()
+	}
+	fresh := msg != "" && msg != string(*l)
+	*l = lastSaid(msg)
+	return fresh
 }
 
 type watchJSON struct {
