@@ -331,14 +331,23 @@ func (m *Model) header() string {
 		b.WriteString(s.Err.Render("✗ " + common.ErrText(m.conn, a.Lang())))
 	}
 	b.WriteString(" · ")
-	if p, ok := m.balance.Latest(); ok {
+	p, read := m.balance.Latest()
+	failed := m.balance.Failed() != nil
+	switch {
+	case read:
 		v := fmt.Sprintf(t.CreditsShort, p.Credits)
 		if m.balance.Low() {
 			v = s.Warn.Render("⚠ " + v)
 		}
 		b.WriteString(v + " " + s.Faint.Render(common.Ago(t, p.At, m.ctx.Now())))
-	} else {
+	case !failed:
 		b.WriteString(s.Faint.Render(t.NoBalanceShort))
+	}
+	if failed { // the reason is on the Balance tab
+		if read {
+			b.WriteString(" ")
+		}
+		b.WriteString(s.Err.Render("✗ " + t.ReadFailed))
 	}
 	return common.Trunc(b.String(), m.w)
 }

@@ -37,6 +37,7 @@ type App struct {
 	Gateway    sms.Gateway
 	Outbox     *outbox.Outbox
 	Hub        *tracker.Hub
+	Feed       *tracker.Feed // publishes on Hub what the history says, from any process
 	Tracker    *tracker.Tracker
 	SMSC       *smppsim.Running // DEMO mode's SMPP side
 	smpp       *smpp.Client     // started when the transport is smpp
@@ -117,8 +118,21 @@ func (a *App) startDemo() error {
 }
 
 // SetTransport switches the transport ("plain", "xml", "json", "smpp")
-// and rebuilds the outbox and tracker on it.
+// and rebuilds the outbox and tracker on it. The first call starts the
+// feed, before anything reads the history to show it (Open calls it
+// right after opening the history): every change after that reaches
+// the hub.
 func (a *App) SetTransport(transport string) error {
+	if a.Feed == nil {
+		if a.Hub == nil {
+			a.Hub = tracker.NewHub()
+		}
+		feed, err := tracker.NewFeed(context.Background(), a.Store, a.Hub)
+		if err != nil {
+			return err
+		}
+		a.Feed = feed
+	}
 	g, err := a.Transport(transport)
 	if err != nil {
 		return err
@@ -127,10 +141,7 @@ func (a *App) SetTransport(transport string) error {
 	a.Gateway = g
 	ob := a.NewOutbox(g, transport)
 	a.Outbox = &ob
-	if a.Hub == nil {
-		a.Hub = tracker.NewHub()
-	}
-	a.Tracker = tracker.New(a.Store, g, a.Hub, tracker.Options{
+	a.Tracker = tracker.New(a.Store, g, a.Feed, tracker.Options{
 		PollInterval: c.Tracker.PollInterval.Duration,
 		Chunk:        max(c.API.BatchSize, 1000),
 		OneByOne:     transport == config.TransportPlain,
@@ -164,9 +175,6 @@ func (a *App) Transport(name string) (sms.Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
-	if a.Hub == nil {
-		a.Hub = tracker.NewHub()
-	}
 	c := a.Config.SMPP
 	if c.Address == "" {
 		return nil, fmt.Errorf("%w: smpp.address is not set", ErrUsage)
@@ -187,13 +195,13 @@ func (a *App) Transport(name string) (sms.Gateway, error) {
 
 // receipts writes a burst of delivery receipts and publishes the changes.
 func (a *App) receipts(reports []sms.StatusReport) {
-	ups, err := a.Store.ApplyStatuses(context.Background(), "smpp", reports)
+	ctx := context.Background()
+	ups, err := a.Store.ApplyStatuses(ctx, "smpp", reports)
+	if err == nil && len(ups) > 0 {
+		_, err = a.Feed.CatchUp(ctx)
+	}
 	if err != nil {
 		a.Hub.Publish(tracker.Event{Err: err, ErrSet: true})
-		return
-	}
-	if len(ups) > 0 {
-		a.Hub.Publish(tracker.Event{Updates: ups})
 	}
 }
 

@@ -12,8 +12,14 @@ import (
 )
 
 // watchStatuses follows messages through the tracker's stream of updates
-// and prints each change as it comes, until every one is final.
+// and prints each change as it comes, until every one is final. The
+// stream is what the history says (app.App.Feed): a change another
+// smsdash wrote (the dashboard, another watch) counts as well as its own.
 func watchStatuses(ctx context.Context, e *Env, a *app.App, g sms.Gateway, ids []int64, asJSON bool) error {
+	// Subscribed before reading what to watch: a change is either in
+	// that read or published to sub after it.
+	sub := a.Hub.Subscribe()
+	defer sub.Close()
 	tracked, err := a.Store.Tracked(ctx, 0)
 	if err != nil {
 		return err
@@ -41,15 +47,13 @@ func watchStatuses(ctx context.Context, e *Env, a *app.App, g sms.Gateway, ids [
 		return nil
 	}
 	e.say("watching %d message(s); Ctrl-C stops", len(open))
-	hub := tracker.NewHub()
-	sub := hub.Subscribe()
-	defer sub.Close()
-	tr := tracker.New(a.Store, g, hub, tracker.Options{PollInterval: a.PollEvery(), BalanceInterval: 24 * time.Hour})
+	tr := tracker.New(a.Store, g, a.Feed, tracker.Options{PollInterval: a.PollEvery(), BalanceInterval: 24 * time.Hour})
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	go tr.Run(ctx)
+	stopped := make(chan struct{})
+	go func() { tr.Run(ctx); close(stopped) }()
+	defer func() { cancel(); <-stopped }() // before the history closes
 	enc := json.NewEncoder(e.Stdout)
-	var lastErr string
+	var pollErr, balanceErr lastSaid
 	for len(open) > 0 {
 		select {
 		case <-ctx.Done():
@@ -57,15 +61,11 @@ func watchStatuses(ctx context.Context, e *Env, a *app.App, g sms.Gateway, ids [
 		case <-sub.C():
 		}
 		ev, _ := sub.Take()
-		if ev.ErrSet {
-			msg := ""
-			if ev.Err != nil {
-				msg = ev.Err.Error()
-			}
-			if msg != lastErr && msg != "" {
-				e.say("asking statuses: %v (retrying)", msg)
-			}
-			lastErr = msg
+		if ev.ErrSet && pollErr.fresh(ev.Err) {
+			e.say("asking statuses: %v (retrying)", ev.Err)
+		}
+		if ev.BalanceErrSet && balanceErr.fresh(ev.BalanceErr) {
+			e.say("reading the balance: %v", ev.BalanceErr)
 		}
 		for _, u := range ev.Updates {
 			if !open[u.GatewayID] {
@@ -86,6 +86,21 @@ func watchStatuses(ctx context.Context, e *Env, a *app.App, g sms.Gateway, ids [
 		}
 	}
 	return nil
+}
+
+// lastSaid is the text of the last failure said, so that a failure
+// repeated at every try is said once.
+type lastSaid string
+
+// fresh records err and reports whether it is a failure not just said.
+func (l *lastSaid) fresh(err error) bool {
+	msg := ""
+	if err != nil {
+		msg = err.Error()
+	}
+	fresh := msg != "" && msg != string(*l)
+	*l = lastSaid(msg)
+	return fresh
 }
 
 type watchJSON struct {

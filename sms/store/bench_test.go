@@ -228,3 +228,60 @@ func BenchmarkRecoverBesideLive100k(b *testing.B) {
 		}
 	}
 }
+
+// Following the change sequence (Changes): a burst of 100,000 status
+// changes read in the feed's pages of 10,000, as another process's
+// tracker reads what one cycle wrote; and a read when nothing changed,
+// what each process pays at every follow tick.
+func BenchmarkChanges100k(b *testing.B) {
+	const n = 100_000
+	s := openTest(b)
+	ids, err := addPending(s, ctx, 0, "ann", "json", msgs(n))
+	if err != nil {
+		b.Fatal(err)
+	}
+	res := make([]sms.Result, n)
+	reports := make([]sms.StatusReport, n)
+	for i := range res {
+		res[i] = sms.Result{Outcome: sms.Accepted, ID: int64(i + 1), Parts: 1}
+		reports[i] = sms.StatusReport{ID: int64(i + 1), Status: sms.Queued}
+	}
+	if err := s.RecordResults(ctx, ids, res); err != nil {
+		b.Fatal(err)
+	}
+	before, _ := s.LastChange(ctx)
+	if _, err := s.ApplyStatuses(ctx, "http", reports); err != nil {
+		b.Fatal(err)
+	}
+	last, err := s.LastChange(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("burst", func(b *testing.B) {
+		for b.Loop() {
+			got := 0
+			for at := before; at < last; at += 10000 {
+				ups, err := s.Changes(ctx, at, min(at+10000, last))
+				if err != nil {
+					b.Fatal(err)
+				}
+				got += len(ups)
+			}
+			if got != n {
+				b.Fatalf("%d changes, want %d", got, n)
+			}
+		}
+		b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "changes/s")
+	})
+	b.Run("idle", func(b *testing.B) {
+		for b.Loop() {
+			end, err := s.LastChange(ctx)
+			if err != nil || end != last {
+				b.Fatalf("LastChange = %d, %v", end, err)
+			}
+			if ups, err := s.Changes(ctx, end, end); err != nil || len(ups) != 0 {
+				b.Fatalf("%d changes, %v", len(ups), err)
+			}
+		}
+	})
+}

@@ -115,7 +115,7 @@ func TestRecoverLeavesLiveOwner(t *testing.T) {
 					t.Fatalf("B's RecoverPending while A runs = %d unknown, %d not sent, %v", unknown, notSent, err)
 				}
 			}
-			checkCounts(t, b, map[string]int{"queued": 9, "resent": 1, "pending": 1})
+			checkCounts(t, b, map[string]int{"queued": 5, "resent": 1, "pending": 5}) // 4 in flight, 1 resend
 			if n := tableRows(t, b, "inflight"); n != 1 {
 				t.Errorf("B dropped A's in-flight range: %d left", n)
 			}
@@ -182,7 +182,7 @@ func TestRecoverUnclaimedRows(t *testing.T) {
 	if err != nil || unknown != 1 || notSent != 2 {
 		t.Fatalf("RecoverPending = %d unknown, %d not sent, %v", unknown, notSent, err)
 	}
-	if got := states(t, b, append(old, live...)); !slices.Equal(got, []State{StateUnknown, StateNotSent, StateNotSent, StateQueued, StateQueued}) {
+	if got := states(t, b, append(old, live...)); !slices.Equal(got, []State{StateUnknown, StateNotSent, StateNotSent, StatePending, StatePending}) { // the live ones in flight
 		t.Errorf("states %v", got)
 	}
 	if n := tableRows(t, b, "inflight"); n != 1 {
@@ -439,5 +439,47 @@ func TestRecoverRacesLiveSenders(t *testing.T) {
 	}
 	if got := lockFiles(t, path); len(got) != 0 {
 		t.Errorf("lock files %v left", got)
+	}
+}
+
+// A batch left without messages (its smsdash stopped between recording
+// the batch and its messages) goes at the next start; one whose smsdash
+// still runs, and so may be about to record them, stays, as does the
+// starting Store's own.
+func TestRecoverRemovesEmptyBatches(t *testing.T) {
+	_, st := openShared(t, 3)
+	a, b, c := st[0], st[1], st[2]
+	live, err := a.CreateBatch(ctx, "live", "ann", "json", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	filled, _ := c.CreateBatch(ctx, "filled", "bob", "json", 1)
+	if _, err := c.AddQueued(ctx, filled, "bob", "json", msgs(1)); err != nil {
+		t.Fatal(err)
+	}
+	dead, _ := c.CreateBatch(ctx, "dead", "bob", "json", 3)
+	c.die(false)
+	if _, err := a.w.Exec(`INSERT INTO batches(id, name, agent, created_at, total, transport) VALUES (99, 'v6', 'ann', 1, 5, 'json')`); err != nil {
+		t.Fatal(err) // as schema v6 recorded it: no owner
+	}
+	own, _ := b.CreateBatch(ctx, "own", "cat", "json", 1)
+
+	if _, _, err := b.RecoverPending(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[int64]error{live: nil, filled: nil, own: nil, dead: ErrNoBatch, 99: ErrNoBatch} {
+		if _, err := b.Batch(ctx, id); !errors.Is(err, want) {
+			t.Errorf("batch %d: %v, want %v", id, err, want)
+		}
+	}
+	// The live owner records its messages as it was about to.
+	if _, err := a.AddQueued(ctx, live, "ann", "json", msgs(2)); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := a.RecoverPending(ctx); err != nil { // now a start of A's: B is alive
+		t.Fatal(err)
+	}
+	if _, err := a.Batch(ctx, own); err != nil {
+		t.Errorf("B's empty batch, B running: %v", err)
 	}
 }

@@ -80,7 +80,20 @@ type BalancePoint struct {
 }
 
 const rowColumns = `id, batch_id, agent, recipient, text, sender, transport, scheduled_at, validity_s,
-	gateway_id, parts, state, code, error, status, final, polled, resend_of, created_at, updated_at, status_at`
+	gateway_id, parts, ` + shownStateSQL + `, code, error, status, final, polled, resend_of, created_at, updated_at, status_at`
+
+// A package in flight stays queued row by row: MarkPending marks its id
+// range (inflight) instead. Its rows are shown, filtered and counted as
+// pending all the same: their request may be on its way.
+const (
+	// shownStateSQL is the state of the outer statement's message as
+	// shown; inflight holds the few ranges on their way at the moment.
+	shownStateSQL = `(CASE WHEN state = 'queued' AND EXISTS
+		(SELECT 1 FROM inflight f WHERE messages.id BETWEEN f.lo AND f.hi) THEN 'pending' ELSE state END)`
+	// shownBucketSQL is the display bucket of that state (bucketSQL is
+	// the stored one, which the counts and the index keep).
+	shownBucketSQL = `(CASE WHEN status <> '' THEN status ELSE ` + shownStateSQL + ` END)`
+)
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -108,11 +121,16 @@ func scanRow(sc scanner) (Row, error) {
 func (f Filter) where() (string, []any) {
 	var conds []string
 	var args []any
-	if f.Status != "" {
+	switch w := bucketWord(f.Status); w {
+	case "":
+		if !f.WithResent {
+			conds = append(conds, `state <> 'resent'`)
+		}
+	case string(StatePending):
+		conds = append(conds, `(`+bucketSQL+` = 'pending' OR `+inFlightSQL+`)`)
+	default:
 		conds = append(conds, bucketSQL+` = ?`)
-		args = append(args, bucketWord(f.Status))
-	} else if !f.WithResent {
-		conds = append(conds, `state <> 'resent'`)
+		args = append(args, w)
 	}
 	if f.Recipient != "" {
 		if n, err := sms.NormalizePhone(f.Recipient); err == nil {
@@ -220,8 +238,16 @@ func (s *Store) Message(ctx context.Context, id int64) (Row, error) {
 // instant at any size. Empty buckets are left out, and so are the rows a
 // resend superseded (see Filter.WithResent).
 func (s *Store) Counts(ctx context.Context) (map[string]int, error) {
-	return s.counts(ctx, "counts", `SELECT status, n FROM status_counts WHERE n <> 0 AND status <> 'resent'`)
+	return s.counts(ctx, "counts", `SELECT status, n FROM (`+countsSQL+`) WHERE status <> 'resent'`)
 }
+
+// countsSQL moves the rows in flight, kept as queued, to pending, in the
+// same read (a snapshot: the two cannot disagree).
+const countsSQL = `WITH f(n) AS (SELECT count(*) FROM messages WHERE ` + inFlightSQL + `),
+	c(status, n) AS (
+		SELECT status, n - (CASE WHEN status = 'queued' THEN (SELECT n FROM f) ELSE 0 END) FROM status_counts
+		UNION ALL SELECT 'pending', n FROM f)
+	SELECT status, sum(n) AS n FROM c GROUP BY status HAVING sum(n) <> 0`
 
 // CountsFor counts the messages that match f by display bucket; f's
 // Limit and Offset are ignored. It reads every matching row: for the
@@ -232,7 +258,7 @@ func (s *Store) CountsFor(ctx context.Context, f Filter) (map[string]int, error)
 		return s.Counts(ctx)
 	}
 	where, args := f.where()
-	return s.counts(ctx, "counts for", `SELECT `+bucketSQL+`, count(*) FROM messages`+where+` GROUP BY 1`, args...)
+	return s.counts(ctx, "counts for", `SELECT `+shownBucketSQL+`, count(*) FROM messages`+where+` GROUP BY 1`, args...)
 }
 
 func (s *Store) counts(ctx context.Context, op, q string, args ...any) (map[string]int, error) {

@@ -10,7 +10,7 @@ import (
 // file from PRAGMA user_version i to i+1. A step that has been released
 // must never change (files in the field were made by it); change the
 // schema by appending a step.
-var migrations = []string{schemaV1, schemaV2, schemaV3, schemaV4, schemaV5}
+var migrations = []string{schemaV1, schemaV2, schemaV3, schemaV4, schemaV5, schemaV6, schemaV7}
 
 // schemaV1 is the first schema. Times are unix milliseconds except
 // scheduled_at (unix seconds); validity_s is in seconds, 0 meaning the
@@ -169,6 +169,23 @@ CREATE TABLE claims (
 	lo    INTEGER NOT NULL,
 	hi    INTEGER NOT NULL
 );
+`
+
+// schemaV6 adds status_history.prev: the status a change started from,
+// written with it, so that following the changes (Changes) reads it
+// instead of looking among the message's earlier entries. Rows written
+// before have none (NULL) and are looked up.
+const schemaV6 = `
+ALTER TABLE status_history ADD COLUMN prev TEXT;
+`
+
+// schemaV7 adds batches.owner: the owner token (owner.go) of the smsdash
+// that recorded the batch (empty before). A batch is recorded before its
+// messages, in a transaction of its own; one left without messages (its
+// smsdash stopped in between) goes at the next start, unless its owner
+// still runs (RecoverPending).
+const schemaV7 = `
+ALTER TABLE batches ADD COLUMN owner TEXT NOT NULL DEFAULT '';
 `
 
 // bucketSQL is a message's display bucket (see schemaV2). It must stay

@@ -45,13 +45,19 @@ func Bucket(state State, status sms.Status) string {
 // was pending when the program stopped.
 const Interrupted = "interrupted: the program stopped before the gateway's reply was recorded; check before resending"
 
-// CreateBatch records a batch and returns its id.
+// CreateBatch records a batch and returns its id. The batch is this
+// Store's (owner.go) until its messages are recorded: a start meanwhile
+// leaves it alone.
 func (s *Store) CreateBatch(ctx context.Context, name, agent, transport string, total int) (int64, error) {
+	owner, err := s.owner()
+	if err != nil {
+		return 0, wrap("create batch", err)
+	}
 	var id int64
-	err := s.write(ctx, "create batch", func(tx *sql.Tx) error {
+	err = s.write(ctx, "create batch", func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx,
-			`INSERT INTO batches(name, agent, created_at, total, transport) VALUES (?, ?, ?, ?, ?)`,
-			name, agent, ms(s.now()), total, transport)
+			`INSERT INTO batches(name, agent, created_at, total, transport, owner) VALUES (?, ?, ?, ?, ?, ?)`,
+			name, agent, ms(s.now()), total, transport, owner)
 		if err != nil {
 			return err
 		}
@@ -446,6 +452,12 @@ const NeverLeft = "interrupted before sending: it never left; safe to send again
 // were (schema v5). The rows of another smsdash that is still running
 // (the dashboard sending a batch while the command line starts) are its
 // own to finish.
+//
+// A batch without messages (a process stopped between CreateBatch and
+// recording its messages) is removed: nothing of it can be sent or
+// resumed. Only one whose owner is dead (or unknown, before schema v7):
+// a running smsdash may be about to record its messages, and this
+// Store's own is left to it too.
 func (s *Store) RecoverPending(ctx context.Context) (unknown, notSent int, err error) {
 	var dead []*flock.Flock // dead owners' locks, held until their rows are recovered
 	var live []string
@@ -457,7 +469,7 @@ func (s *Store) RecoverPending(ctx context.Context) (unknown, notSent int, err e
 	}()
 	self := s.ownToken()
 	err = s.write(ctx, "recover pending", func(tx *sql.Tx) error {
-		owners, err := claimOwners(ctx, tx)
+		owners, err := liveCandidates(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -516,6 +528,18 @@ func (s *Store) RecoverPending(ctx context.Context) (unknown, notSent int, err e
 		if _, err := tx.ExecContext(ctx, `DELETE FROM claims WHERE owner NOT IN (SELECT value FROM json_each(?))`, string(liveJSON)); err != nil {
 			return err
 		}
+		keep := append([]string{}, live...) // [] rather than null
+		if self != "" {
+			keep = append(keep, self)
+		}
+		keepJSON, err := json.Marshal(keep)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM batches WHERE owner NOT IN (SELECT value FROM json_each(?)) AND `+emptyBatchSQL,
+			string(keepJSON)); err != nil {
+			return err
+		}
 		if len(live) == 0 {
 			_, err = tx.ExecContext(ctx, `DELETE FROM inflight`)
 			return err
@@ -563,9 +587,15 @@ func unclaimedRanges(ctx context.Context, tx *sql.Tx, live string) ([][2]int64, 
 	return append(gaps, [2]int64{next, math.MaxInt64}), nil
 }
 
-// claimOwners lists the owners that have claims.
-func claimOwners(ctx context.Context, tx *sql.Tx) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT owner FROM claims`)
+// emptyBatchSQL selects the batches (of the outer statement's table
+// batches) without messages, by the messages_batch index.
+const emptyBatchSQL = `NOT EXISTS (SELECT 1 FROM messages m WHERE m.batch_id = batches.id)`
+
+// liveCandidates lists the owners whose liveness RecoverPending must
+// know: those with claims, and those of batches without messages.
+func liveCandidates(ctx context.Context, tx *sql.Tx) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT owner FROM claims
+		UNION SELECT owner FROM batches WHERE owner <> '' AND `+emptyBatchSQL)
 	if err != nil {
 		return nil, err
 	}

@@ -54,10 +54,10 @@ func userVersion(t *testing.T, db *sql.DB) int {
 	return v
 }
 
-// recount counts the buckets by query, to check the trigger-kept table.
+// realCounts counts the buckets by query, to check the kept table.
 func realCounts(t testing.TB, s *Store) map[string]int {
 	t.Helper()
-	got, err := s.counts(ctx, "recount", `SELECT `+bucketSQL+`, count(*) FROM messages GROUP BY 1`)
+	got, err := s.counts(ctx, "recount", `SELECT `+shownBucketSQL+`, count(*) FROM messages GROUP BY 1`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func realCounts(t testing.TB, s *Store) map[string]int {
 // too) with want and with the rows.
 func checkCounts(t testing.TB, s *Store, want map[string]int) {
 	t.Helper()
-	got, err := s.counts(ctx, "kept counts", `SELECT status, n FROM status_counts WHERE n <> 0`)
+	got, err := s.counts(ctx, "kept counts", countsSQL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -376,7 +376,7 @@ func TestSendStateMachine(t *testing.T) {
 			t.Fatalf("ids not in order: %v", ids)
 		}
 	}
-	checkCounts(t, s, map[string]int{"queued": 6}) // in flight: queued rows in an inflight range
+	checkCounts(t, s, map[string]int{"pending": 6}) // in flight: queued rows in an inflight range, shown as pending
 
 	if err := s.RecordResults(ctx, ids[:2], []sms.Result{{}}); err == nil {
 		t.Error("RecordResults with mismatched lengths: no error")
@@ -401,7 +401,7 @@ func TestSendStateMachine(t *testing.T) {
 		{StateUnknown, false, "connection reset"},
 		{StateNotSent, false, "dial: refused"},
 		{StateUnknown, false, "the gateway accepted the message but gave no id"},
-		{StateQueued, false, ""}, // still in flight
+		{StatePending, false, ""}, // still in flight
 	}
 	for i, w := range want {
 		r, err := s.Message(ctx, ids[i])
@@ -729,6 +729,7 @@ func TestQueryPlans(t *testing.T) {
 	if _, err := tx.Exec(reportTablesSQL); err != nil {
 		t.Fatal(err)
 	}
+	pendingWhere, _ := Filter{Status: "pending"}.where()
 	for _, c := range []struct{ query, want string }{
 		{`SELECT id FROM messages WHERE ` + bucketSQL + ` = 'Delivered' ORDER BY id DESC LIMIT 10`, "messages_bucket"},
 		{`SELECT id FROM messages WHERE ` + trackedSQL + ` ORDER BY id`, "messages_tracked"},
@@ -741,6 +742,11 @@ func TestQueryPlans(t *testing.T) {
 		// Recovery walks the in-flight ranges and the unclaimed ranges by id.
 		{`SELECT id FROM messages WHERE ` + inFlightSQL, "SCAN f | SEARCH m USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"},
 		{`SELECT id FROM messages WHERE ` + bucketSQL + ` = 'queued' AND id BETWEEN 5 AND 9`, "messages_bucket (<expr>=? AND rowid>? AND rowid<?)"},
+		// In flight: the pending rows by bucket, the in-flight ranges by id.
+		{`SELECT id FROM messages` + pendingWhere + ` ORDER BY id DESC LIMIT 10`, "MULTI-INDEX OR | INDEX 1 | SEARCH messages USING INDEX messages_bucket (<expr>=?) | INDEX 2"},
+		// Following the changes walks the new entries by id, each message's by index.
+		{strings.ReplaceAll(changesSQL, "?", "5"), "SEARCH h USING INTEGER PRIMARY KEY (rowid>? AND rowid<?) | SEARCH m USING INTEGER PRIMARY KEY (rowid=?) | " +
+			"CORRELATED SCALAR SUBQUERY 1 | SEARCH p USING INDEX status_history_message (message_id=? AND rowid<?)"},
 	} {
 		rows, err := tx.Query("EXPLAIN QUERY PLAN " + c.query)
 		if err != nil {
@@ -853,6 +859,73 @@ func TestInFlight(t *testing.T) {
 	if r, _ := s.Message(ctx, ids[2]); r.Error != Interrupted {
 		t.Errorf("in-flight row: %+v", r)
 	}
+}
+
+// A package in flight is marked by its id range, its rows staying
+// queued; they are shown, filtered (history --status pending) and
+// counted as pending all the same, beside rows marked pending one by
+// one, until their outcome is recorded.
+func TestInFlightShownPending(t *testing.T) {
+	s := openTest(t)
+	batch, err := s.CreateBatch(ctx, "list", "ann", "json", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, err := s.AddQueued(ctx, batch, "ann", "json", msgs(5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.MarkPending(ctx, ids[:2]); err != nil { // a range: inflight
+		t.Fatal(err)
+	}
+	single, err := s.AddQueued(ctx, 0, "ann", "json", msgs(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.MarkPending(ctx, []int64{single[0], single[2]}); err != nil { // not a range: row by row
+		t.Fatal(err)
+	}
+	pending := func(f Filter) []int64 {
+		t.Helper()
+		f.Status = string(StatePending)
+		rows, err := s.Latest(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []int64
+		for _, r := range rows {
+			if r.State != StatePending || r.Bucket() != "pending" {
+				t.Errorf("row %d in the pending filter is %s", r.ID, r.State)
+			}
+			out = append(out, r.ID)
+		}
+		return out
+	}
+	if got, want := pending(Filter{}), []int64{single[2], single[0], ids[1], ids[0]}; !slices.Equal(got, want) {
+		t.Errorf("pending = %v, want %v", got, want)
+	}
+	if got := pending(Filter{BatchID: batch, Limit: 1}); !slices.Equal(got, ids[1:2]) {
+		t.Errorf("pending in the batch, 1 = %v", got)
+	}
+	if r, _ := s.Message(ctx, ids[2]); r.State != StateQueued {
+		t.Errorf("a queued row outside the range: %s", r.State)
+	}
+	checkCounts(t, s, map[string]int{"pending": 4, "queued": 4})
+	if c, err := s.CountsFor(ctx, Filter{BatchID: batch}); err != nil || c["pending"] != 2 || c["queued"] != 3 || len(c) != 2 {
+		t.Errorf("CountsFor the batch = %v, %v", c, err)
+	}
+	var csv strings.Builder
+	if err := s.Export(ctx, &csv, Filter{BatchID: batch, Status: "pending"}, false); err != nil || strings.Count(csv.String(), ",pending,") != 2 {
+		t.Errorf("export: %v\n%s", err, csv.String())
+	}
+
+	if err := s.RecordResults(ctx, ids[:2], []sms.Result{{Outcome: sms.Accepted, ID: 7}, {Outcome: sms.Accepted, ID: 8}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := pending(Filter{}); !slices.Equal(got, []int64{single[2], single[0]}) {
+		t.Errorf("pending after the outcome = %v", got)
+	}
+	checkCounts(t, s, map[string]int{"pending": 2, "queued": 4, "accepted": 2})
 }
 
 // addPending records msgs as the outbox does right before their request

@@ -124,8 +124,8 @@ func (s *Store) ApplyStatuses(ctx context.Context, source string, reports []sms.
 			{`UPDATE messages SET status = c.new, final = 1, status_at = ?, updated_at = ?,
 				parts = CASE WHEN c.parts > 0 THEN c.parts ELSE messages.parts END
 				FROM temp.report_change c WHERE messages.id = c.id AND c.final = 1`, []any{now, now}},
-			{`INSERT INTO status_history(message_id, state, status, at, source)
-				SELECT id, 'accepted', new, ?, ? FROM temp.report_change ORDER BY id`, []any{now, source}},
+			{`INSERT INTO status_history(message_id, state, status, prev, at, source)
+				SELECT id, 'accepted', new, old, ?, ? FROM temp.report_change ORDER BY id`, []any{now, source}},
 			{`INSERT OR IGNORE INTO orphan_receipts(gateway_id, status, at, source)
 				SELECT r.gateway_id, r.status, ?, ? FROM temp.report_in r
 				WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.gateway_id = r.gateway_id)`, []any{now, source}},
@@ -200,8 +200,8 @@ func newOrphanApplier(ctx context.Context, tx *sql.Tx) (*orphanApplier, error) {
 		{&o.sel, `SELECT status, at, source FROM orphan_receipts WHERE gateway_id = ? ORDER BY at, rowid`},
 		{&o.count, recountSQL(`SELECT ` + bucketSQL + `, ? FROM messages WHERE id = ?`)},
 		{&o.upd, `UPDATE messages SET status = ?, final = ?, status_at = ?, updated_at = ? WHERE id = ?`},
-		{&o.hist, `INSERT INTO status_history(message_id, state, status, at, source, note)
-			VALUES (?, 'accepted', ?, ?, ?, 'the report arrived before the send was recorded')`},
+		{&o.hist, `INSERT INTO status_history(message_id, state, status, prev, at, source, note)
+			VALUES (?, 'accepted', ?, ?, ?, ?, 'the report arrived before the send was recorded')`},
 		{&o.del, `DELETE FROM orphan_receipts WHERE gateway_id = ?`},
 	} {
 		stmt, err := tx.PrepareContext(ctx, p.sql)
@@ -262,7 +262,7 @@ func (o *orphanApplier) apply(ctx context.Context, id, gatewayID int64) error {
 		if _, err := o.upd.ExecContext(ctx, r.status.String(), r.status.Final(), r.at, r.at, id); err != nil {
 			return err
 		}
-		if _, err := o.hist.ExecContext(ctx, id, r.status.String(), r.at, r.source); err != nil {
+		if _, err := o.hist.ExecContext(ctx, id, r.status.String(), cur.String(), r.at, r.source); err != nil {
 			return err
 		}
 		cur = r.status
@@ -289,8 +289,8 @@ func (s *Store) ExpireStale(ctx context.Context, now time.Time, margin time.Dura
 			+ (CASE WHEN validity_s > 0 AND validity_s < ? THEN validity_s ELSE ? END) * 1000 + ? <= ?`
 		maxS := int64(maxValidity / time.Second)
 		args := []any{maxS, maxS, margin.Milliseconds(), ms(now)}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO status_history(message_id, state, status, at, source, note)
-			SELECT id, state, status, ?, 'expire', 'no longer asked about: its validity period has passed'
+		if _, err := tx.ExecContext(ctx, `INSERT INTO status_history(message_id, state, status, prev, at, source, note)
+			SELECT id, state, status, status, ?, 'expire', 'no longer asked about: its validity period has passed'
 			FROM messages WHERE `+trackedSQL+` AND `+stale,
 			append([]any{ms(now)}, args...)...); err != nil {
 			return err

@@ -30,7 +30,7 @@ func benchCycle(b *testing.B, swing bool) {
 	if _, _, err := r.ob.Send(context.Background(), 0, msgs); err != nil {
 		b.Fatal(err)
 	}
-	tr := New(r.st, r.gw, r.hub, Options{Now: r.clk.Now, Chunk: 5000})
+	tr := New(r.st, r.gw, r.feed, Options{Now: r.clk.Now, Chunk: 5000})
 	sub := r.hub.Subscribe()
 	defer sub.Close()
 	if _, err := tr.Cycle(context.Background()); err != nil { // the first statuses, untimed

@@ -15,6 +15,10 @@ type Event struct {
 	Balance *Balance       // the newest reading, if any
 	Err     error          // the newest polling failure, nil once a cycle succeeds
 	ErrSet  bool           // Err changed (to nil as well)
+	// BalanceErr is the newest failure to read the balance, nil once a
+	// reading succeeds; BalanceErrSet: it changed.
+	BalanceErr    error
+	BalanceErrSet bool
 }
 
 // Balance is one reading of the account's credits.
@@ -69,7 +73,7 @@ func (s *Sub) Take() (Event, bool) {
 	e := s.pending
 	s.pending = Event{}
 	clear(s.index)
-	return e, len(e.Updates) > 0 || e.Balance != nil || e.ErrSet
+	return e, len(e.Updates) > 0 || e.Balance != nil || e.ErrSet || e.BalanceErrSet
 }
 
 // Close unsubscribes.
@@ -95,6 +99,9 @@ func (s *Sub) merge(e Event) {
 	}
 	if e.ErrSet {
 		s.pending.Err, s.pending.ErrSet = e.Err, true
+	}
+	if e.BalanceErrSet {
+		s.pending.BalanceErr, s.pending.BalanceErrSet = e.BalanceErr, true
 	}
 	s.mu.Unlock()
 	select {

@@ -1,13 +1,15 @@
 // Package tracker keeps every message that is not final fresh: it asks the
 // gateway for statuses in chunks at the poll interval (or takes SMPP
-// receipts), writes each change to the store, and publishes it on one
-// stream that the dashboard and "smsdash status --watch" subscribe to. It
-// also reads the balance on its own interval.
+// receipts) and writes each change to the store. What the store holds
+// is published on one stream that the dashboard and "smsdash status
+// --watch" subscribe to (Feed), whichever process wrote it. It also
+// reads the balance on its own interval, beside the polling.
 package tracker
 
 import (
 	"context"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -29,6 +31,10 @@ type Options struct {
 	PollInterval    time.Duration // default 30 s
 	BalanceInterval time.Duration // default 5 min
 	Chunk           int           // ids per status request; default 1000
+	// FollowInterval: how often the history is read for what other
+	// processes wrote; default the poll interval, at most 2 s (a read of
+	// a few index pages when nothing changed).
+	FollowInterval time.Duration
 	// OneByOne: the transport asks one id per request (PLAIN), so the
 	// tracker paces its requests at PlainRate per second (default 2).
 	OneByOne  bool
@@ -44,21 +50,26 @@ type Options struct {
 
 // Tracker is the one background service that keeps statuses fresh.
 type Tracker struct {
-	st    Store
-	gw    sms.Gateway
-	hub   *Hub
-	opt   Options
-	poke  chan struct{}
-	pacer *rate.Limiter
+	st          Store
+	gw          sms.Gateway
+	feed        *Feed
+	hub         *Hub // the feed's
+	opt         Options
+	poke        chan struct{} // a cycle now
+	pokeBalance chan struct{} // a balance reading now
+	pacer       *rate.Limiter
 	// nextExpire is when Cycle next retires expired messages; only
 	// Cycle touches it, and cycles do not overlap.
 	nextExpire time.Time
 }
 
-// New makes a tracker publishing on hub.
-func New(st Store, gw sms.Gateway, hub *Hub, o Options) *Tracker {
+// New makes a tracker that publishes through feed, which reads st.
+func New(st Store, gw sms.Gateway, feed *Feed, o Options) *Tracker {
 	if o.PollInterval <= 0 {
 		o.PollInterval = 30 * time.Second
+	}
+	if o.FollowInterval <= 0 {
+		o.FollowInterval = min(o.PollInterval, 2*time.Second)
 	}
 	if o.BalanceInterval <= 0 {
 		o.BalanceInterval = 5 * time.Minute
@@ -75,7 +86,8 @@ func New(st Store, gw sms.Gateway, hub *Hub, o Options) *Tracker {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	t := &Tracker{st: st, gw: gw, hub: hub, opt: o, poke: make(chan struct{}, 1)}
+	t := &Tracker{st: st, gw: gw, feed: feed, hub: feed.Hub(), opt: o,
+		poke: make(chan struct{}, 1), pokeBalance: make(chan struct{}, 1)}
 	if o.OneByOne {
 		t.pacer = rate.NewLimiter(rate.Limit(o.PlainRate), 1)
 		t.opt.Chunk = 1
@@ -86,22 +98,26 @@ func New(st Store, gw sms.Gateway, hub *Hub, o Options) *Tracker {
 // Poke asks for a cycle and a balance reading now, e.g. right after a
 // send: the credits just changed.
 func (t *Tracker) Poke() {
-	select {
-	case t.poke <- struct{}{}:
-	default:
+	for _, c := range []chan struct{}{t.poke, t.pokeBalance} {
+		select {
+		case c <- struct{}{}:
+		default:
+		}
 	}
 }
 
 // Run polls until ctx ends. Failures back off (doubling, with jitter, up
 // to ten poll intervals) and are published so the UI can show them.
+// Beside the polling, on their own goroutines, it reads the balance
+// (balances) and publishes what other processes write (follow); it
+// returns once they have stopped.
 func (t *Tracker) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	wg.Go(func() { t.balances(ctx) })
+	wg.Go(func() { t.follow(ctx) })
 	delay := time.Duration(0)
-	nextBalance := time.Time{}
 	for {
-		if now := t.opt.Now(); !now.Before(nextBalance) {
-			t.readBalance(ctx)
-			nextBalance = now.Add(t.opt.BalanceInterval)
-		}
 		_, err := t.Cycle(ctx)
 		if ctx.Err() != nil {
 			return
@@ -122,34 +138,60 @@ func (t *Tracker) Run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.poke:
-			nextBalance = time.Time{}
 		case <-time.After(wait):
 		}
 	}
 }
 
-func (t *Tracker) readBalance(ctx context.Context) {
-	credits, err := t.gw.Balance(ctx)
-	if err != nil {
-		return // the next cycle's error, or the next reading, tells
-	}
-	at := t.opt.Now()
-	if t.st.RecordBalance(ctx, credits, at) == nil {
-		t.hub.Publish(Event{Balance: &Balance{Credits: credits, At: at}})
+// balances reads the balance at BalanceInterval and when poked. It has
+// its own goroutine: a slow credits endpoint (a read may take the whole
+// request timeout) must not hold up the statuses.
+func (t *Tracker) balances(ctx context.Context) {
+	for {
+		t.ReadBalance(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.pokeBalance:
+		case <-time.After(t.opt.BalanceInterval):
+		}
 	}
 }
 
-// ReadBalance reads and records the balance now (the UI's refresh key).
+// follow publishes, at FollowInterval, what was written to the history
+// and not published yet: other processes' changes, mostly (this
+// tracker's own are published as it writes them).
+func (t *Tracker) follow(ctx context.Context) {
+	tick := time.NewTicker(t.opt.FollowInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		if _, err := t.feed.CatchUp(ctx); err != nil && ctx.Err() == nil {
+			t.hub.Publish(Event{Err: err, ErrSet: true})
+		}
+	}
+}
+
+// ReadBalance reads and records the balance now (also the UI's refresh
+// key) and publishes the reading, or the failure as the balance's own
+// error: the polling's state is another matter.
 func (t *Tracker) ReadBalance(ctx context.Context) (Balance, error) {
 	credits, err := t.gw.Balance(ctx)
+	b := Balance{Credits: credits, At: t.opt.Now()}
+	if err == nil {
+		err = t.st.RecordBalance(ctx, credits, b.At)
+	}
 	if err != nil {
+		if ctx.Err() == nil { // stopping is no failure to show
+			t.hub.Publish(Event{BalanceErr: err, BalanceErrSet: true})
+		}
 		return Balance{}, err
 	}
-	b := Balance{Credits: credits, At: t.opt.Now()}
-	if err := t.st.RecordBalance(ctx, credits, b.At); err != nil {
-		return b, err
-	}
-	t.hub.Publish(Event{Balance: &b})
+	t.hub.Publish(Event{Balance: &b, BalanceErrSet: true})
 	return b, nil
 }
 
@@ -223,7 +265,9 @@ func (t *Tracker) Cycle(ctx context.Context) (int, error) {
 		}
 		changed += len(updates)
 		if len(updates) > 0 {
-			t.hub.Publish(Event{Updates: updates})
+			if _, err := t.feed.CatchUp(ctx); err != nil {
+				return changed, err
+			}
 		}
 	}
 	return changed, nil

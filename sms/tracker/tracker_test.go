@@ -30,10 +30,12 @@ func (c *clock) Set(t time.Time) {
 
 type rig struct {
 	sim   *sim.Running
+	path  string // the history's file
 	st    *store.Store
 	gw    sms.Gateway
 	ob    *outbox.Outbox
 	hub   *Hub
+	feed  *Feed
 	clk   *clock
 	start time.Time
 }
@@ -47,20 +49,32 @@ func newRig(t testing.TB, faults sim.Faults) *rig {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { run.Close() })
-	st, err := store.Open(filepath.Join(t.TempDir(), "h.db"))
+	path := filepath.Join(t.TempDir(), "h.db")
+	st, err := store.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	u := run.URL()
-	gw, err := httpapi.New("json", httpapi.Config{Login: "demo", Password: "demo", JSONURL: u + sim.PathJSON,
-		CreditsPlainURL: u + sim.PathCreditsPlain, BatchSize: 1000, Timeout: 5 * time.Second,
+	gw := jsonGateway(t, run.URL())
+	hub := NewHub()
+	feed, err := NewFeed(context.Background(), st, hub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &rig{sim: run, path: path, st: st, gw: gw, hub: hub, feed: feed, clk: clk, start: start,
+		ob: &outbox.Outbox{Store: st, Gateway: gw, Transport: "json", Agent: "test", Chunk: 1000}}
+}
+
+// jsonGateway is the JSON transport on a simulator at base.
+func jsonGateway(t testing.TB, base string) sms.Gateway {
+	t.Helper()
+	gw, err := httpapi.New("json", httpapi.Config{Login: "demo", Password: "demo", JSONURL: base + sim.PathJSON,
+		CreditsPlainURL: base + sim.PathCreditsPlain, BatchSize: 1000, Timeout: 5 * time.Second,
 		Retry: httpapi.Retry{Attempts: 2, Base: time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &rig{sim: run, st: st, gw: gw, hub: NewHub(), clk: clk, start: start,
-		ob: &outbox.Outbox{Store: st, Gateway: gw, Transport: "json", Agent: "test", Chunk: 1000}}
+	return gw
 }
 
 func (r *rig) send(t testing.TB, numbers ...string) []int64 {
@@ -83,7 +97,7 @@ func (r *rig) send(t testing.TB, numbers ...string) []int64 {
 
 func TestCycle(t *testing.T) {
 	r := newRig(t, sim.Faults{})
-	tr := New(r.st, r.gw, r.hub, Options{Now: r.clk.Now})
+	tr := New(r.st, r.gw, r.feed, Options{Now: r.clk.Now})
 	sub := r.hub.Subscribe()
 	defer sub.Close()
 	ids := r.send(t, "375296717259", "375291234500", "375291234503")
@@ -136,7 +150,7 @@ func TestCycle(t *testing.T) {
 // no change lost, none written twice.
 func TestCycleUnderFaults(t *testing.T) {
 	r := newRig(t, sim.Faults{})
-	tr := New(r.st, r.gw, r.hub, Options{Now: r.clk.Now, Chunk: 7})
+	tr := New(r.st, r.gw, r.feed, Options{Now: r.clk.Now, Chunk: 7})
 	var numbers []string
 	for i := range 50 {
 		numbers = append(numbers, fmt.Sprintf("3752912345%02d", i))

@@ -64,6 +64,9 @@ func (m *Model) Latest() (store.BalancePoint, bool) {
 	return m.points[len(m.points)-1], true
 }
 
+// Failed is the last reading's failure, nil once one works.
+func (m *Model) Failed() error { return m.readErr }
+
 // Low reports a reading under the warning threshold (0 disables it).
 func (m *Model) Low() bool {
 	p, ok := m.Latest()
@@ -96,6 +99,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case common.Event:
 		if b := msg.Balance; b != nil {
 			m.points = appendNew(m.points, store.BalancePoint{At: b.At, Credits: b.Credits})
+		}
+		if msg.BalanceErrSet { // the tracker's own readings
+			m.readErr = msg.BalanceErr
 		}
 	case readMsg:
 		m.reading, m.readErr = false, msg.err

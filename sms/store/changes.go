@@ -1,0 +1,71 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+)
+
+// The history's change sequence is status_history's id. Every status
+// change, by whichever process sharing the file, adds a row there in the
+// transaction that makes it; writers take the write lock for the whole
+// transaction (BEGIN IMMEDIATE), one at a time, so ids are handed out in
+// commit order, and a reader that has seen id n has seen every change up
+// to n. Rows are never deleted, so an id is never handed out twice. A
+// reader follows every process's changes by asking, now and then, for
+// those after the last id it saw (LastChange, Changes): no schema of
+// its own, and a read of a few index pages when nothing changed.
+
+// LastChange is the newest position in the change sequence (0 for an
+// empty history).
+func (s *Store) LastChange(ctx context.Context) (int64, error) {
+	var n sql.NullInt64
+	if err := s.r.QueryRowContext(ctx, `SELECT max(id) FROM status_history`).Scan(&n); err != nil {
+		return 0, wrap("last change", err)
+	}
+	return n.Int64, nil
+}
+
+// Changes returns the status changes at positions after+1 … upto, in the
+// order they were written, as ApplyStatuses returned them to the process
+// that wrote them: From is the status before. Entries of the history that
+// change no status (an outcome, a recovery, ExpireStale giving up) are
+// left out.
+func (s *Store) Changes(ctx context.Context, after, upto int64) ([]Update, error) {
+	rows, err := s.r.QueryContext(ctx, changesSQL, after, upto)
+	if err != nil {
+		return nil, wrap("changes", err)
+	}
+	defer rows.Close()
+	var out []Update
+	for rows.Next() {
+		var u Update
+		var to, from string
+		var at int64
+		if err := rows.Scan(&u.ID, &u.GatewayID, &to, &from, &at); err != nil {
+			return nil, wrap("changes", err)
+		}
+		if to == from {
+			continue // ExpireStale's note keeps the status as it was
+		}
+		u.From, u.To, u.At = parseStatus(from), parseStatus(to), time.UnixMilli(at)
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap("changes", err)
+	}
+	return out, nil
+}
+
+// changesSQL walks status_history by id (CROSS JOIN keeps it outside).
+// A change's status before is written with it (prev); for an entry
+// older than schemaV6 it is found among the message's earlier entries,
+// by the status_history_message index (coalesce evaluates that only
+// when prev is NULL).
+const changesSQL = `SELECT h.message_id, coalesce(m.gateway_id, 0), h.status,
+	coalesce(h.prev, (SELECT p.status FROM status_history p
+		WHERE p.message_id = h.message_id AND p.id < h.id AND p.status <> ''
+		ORDER BY p.id DESC LIMIT 1), ''), h.at
+	FROM status_history h CROSS JOIN messages m ON m.id = h.message_id
+	WHERE h.id > ? AND h.id <= ? AND h.status <> ''
+	ORDER BY h.id`
