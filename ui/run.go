@@ -78,6 +78,7 @@ func (m *Model) run(stop, abort context.Context, in io.Reader, out io.Writer) er
 		}
 	}()
 	_, err := p.Run()
+	m.drain()
 	if errors.Is(err, tea.ErrProgramPanic) && g.report != "" {
 		fmt.Fprintf(out, "smsdash: a crash report is in %s\n", g.report)
 	}

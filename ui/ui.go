@@ -205,6 +205,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, m.broadcast(msg)
 }
 
+// drain lets a send still under way when the program ends (its terminal
+// gone) finish gracefully before the history closes.
+func (m *Model) drain() {
+	for _, t := range m.tabs {
+		if d, ok := t.(interface{ Drain() }); ok {
+			d.Drain()
+		}
+	}
+}
+
 // sendingTab is the tab with a send under way, or -1: quitting then
 // stops that send first, and the program ends once it has.
 func (m *Model) sendingTab() int {

@@ -123,7 +123,8 @@ type run struct {
 	stop      chan struct{} // closed by a stop
 	progress  chan sbatch.Progress
 	done      chan doneMsg
-	stopping  bool // stop closed
+	finished  chan struct{} // closed when the send has ended, whoever reads done
+	stopping  bool          // stop closed
 	aborted   bool
 	ask       asking
 	quitAfter bool // the agent asked to quit: once the send ends
@@ -140,6 +141,22 @@ const (
 
 // Sending reports whether a send is under way: quitting asks first.
 func (m *Model) Sending() bool { return m.run != nil }
+
+// Drain stops a send still under way when the program has ended without
+// the agent's stop (the terminal went: an SSH session dropped), and
+// waits for it, so that the package in flight gets its reply and is
+// recorded before the history closes.
+func (m *Model) Drain() {
+	r := m.run
+	if r == nil {
+		return
+	}
+	if !r.stopping {
+		r.stopping = true
+		close(r.stop)
+	}
+	<-r.finished
+}
 
 // askStop asks to stop the run gracefully, or to abort it once stopping.
 func (r *run) askStop() {
@@ -854,7 +871,8 @@ func (m *Model) start(atOnce bool) tea.Cmd {
 	}
 	// Not the program's context: quitting stops gracefully (see run).
 	ctx, cancel := context.WithCancel(context.WithoutCancel(m.ctx.Base))
-	r := &run{abort: cancel, stop: make(chan struct{}), progress: make(chan sbatch.Progress, 1), done: make(chan doneMsg, 1)}
+	r := &run{abort: cancel, stop: make(chan struct{}), progress: make(chan sbatch.Progress, 1), done: make(chan doneMsg, 1),
+		finished: make(chan struct{})}
 	m.run, m.stage, m.summary, m.sendErr, m.progress = r, stSending, nil, nil, sbatch.Progress{}
 	if rep != nil && id == 0 {
 		m.progress.Total = len(rep.Messages)
@@ -887,6 +905,7 @@ func (m *Model) start(atOnce bool) tea.Cmd {
 			sum, err = sbatch.Send(ctx, a, rep, opt)
 		}
 		r.done <- doneMsg{r: r, sum: sum, err: err}
+		close(r.finished)
 	}()
 	return m.wait(r)
 }

@@ -615,3 +615,27 @@ func TestResumeFromAnEmptyTab(t *testing.T) {
 	}
 	wantView(t, fresh, fmt.Sprintf("accepted %d", notSent))
 }
+
+// When the program ends under a send (an SSH session dropped), Drain
+// stops it after the package in flight and waits: every message is
+// recorded, none left in flight or unknown.
+func TestDrainAtExit(t *testing.T) {
+	m := newTab(t, "en")
+	m.ctx.App.Config.API.BatchSize = 1
+	m.ctx.App.Sim.Server().SetFaults(sim.Faults{Latency: 20 * time.Millisecond})
+	var b strings.Builder
+	b.WriteString("phone,text\n")
+	for i := range 30 {
+		b.WriteString("+3752967" + strings.Repeat("0", 5-len(itoa(i))) + itoa(i) + ",hello\n")
+	}
+	press(t, m, "tab", write(t, "big.csv", []byte(b.String())), "enter", "ctrl+s")
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")}) // its wait is never run: the program is gone
+	m.Drain()
+	counts, err := m.ctx.App.Store.Counts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts["pending"] != 0 || counts["unknown"] != 0 || counts["queued"] != 0 || counts["not_sent"] == 0 {
+		t.Errorf("after Drain: %v", counts)
+	}
+}
