@@ -89,6 +89,9 @@ func Send(ctx context.Context, a *app.App, r *Report, opt SendOptions) (*Summary
 	if err != nil {
 		return nil, err
 	}
+	if err := preflight(ctx, g); err != nil {
+		return nil, err
+	}
 	if at := r.At; !at.IsZero() {
 		if err := sms.CheckSchedule(at, time.Now()); err != nil {
 			return nil, err
@@ -132,6 +135,9 @@ func Resume(ctx context.Context, a *app.App, batchID int64, opt ResumeOptions) (
 	}
 	tr, g, err := transport(a, want)
 	if err != nil {
+		return nil, err
+	}
+	if err := preflight(ctx, g); err != nil {
 		return nil, err
 	}
 	var at *time.Time
@@ -191,6 +197,21 @@ func (h history) AddQueued(ctx context.Context, batchID int64, agent, transport 
 		return nil, fmt.Errorf("resume: %d messages for %d recorded rows", len(msgs), len(h.queued))
 	}
 	return h.queued, nil
+}
+
+// preflight reads the balance before anything is recorded: a refusal of
+// the account (-2 wrong password, -12 API off, -13 blocked, …) stops the
+// send with nothing posted; any other failure (the network) is left to
+// the packages, whose outcomes say it.
+func preflight(ctx context.Context, g sms.Gateway) error {
+	bctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	_, err := g.Balance(bctx)
+	var code sms.Code
+	if errors.As(err, &code) && code.AccountWide() {
+		return code
+	}
+	return nil
 }
 
 // transport picks the batch transport and its gateway.

@@ -314,3 +314,20 @@ func TestSendLostReply(t *testing.T) {
 		t.Fatalf("%+v", st)
 	}
 }
+
+// A refusal of the account at the balance read stops a batch before
+// anything is recorded or posted.
+func TestSendStopsOnAccountRefusal(t *testing.T) {
+	a, run := testApp(t, sim.Options{}, 10)
+	a.Config.Account.Password = "wrong"
+	if err := a.SetTransport("json"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Send(context.Background(), a, report(t, 5, time.Time{}), SendOptions{})
+	if !errors.Is(err, sms.CodeAuth) || run.Server().Stats().SendRequests != 0 {
+		t.Fatalf("%v, %d send requests", err, run.Server().Stats().SendRequests)
+	}
+	if rows, _ := a.Store.Latest(context.Background(), store.Filter{}); len(rows) != 0 {
+		t.Errorf("%d rows recorded", len(rows))
+	}
+}
