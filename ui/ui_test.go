@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/smsdash/smsdash/sms"
 	"github.com/smsdash/smsdash/sms/app"
 	"github.com/smsdash/smsdash/sms/config"
 	"github.com/smsdash/smsdash/sms/sim"
@@ -565,4 +566,39 @@ func helpHas(m *Model, k string) bool {
 		}
 	}
 	return false
+}
+
+// On the list of one batch, M settles all its messages of unknown
+// outcome at once.
+func TestSettleBatchFromStatus(t *testing.T) {
+	m := newModel(t, "en")
+	settle(t, m, m.Init())
+	st, ctx := m.ctx.App.Store, m.ctx.Base
+	id, err := st.CreateBatch(ctx, "list.csv", "agent", "json", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, err := st.AddQueued(ctx, id, "agent", "json", []sms.Message{
+		{To: "375296717259", Text: "a", Sender: "CMC"}, {To: "375291234567", Text: "b", Sender: "CMC"}, {To: "375331234567", Text: "c", Sender: "CMC"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.MarkPending(ctx, ids)
+	lost := sms.Result{Outcome: sms.OutcomeUnknown, Err: errors.New("no reply")}
+	if err := st.RecordResults(ctx, ids, []sms.Result{lost, lost, {Outcome: sms.Accepted, ID: 77, Parts: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	_, cmd := m.Update(common.ShowBatch{ID: id})
+	settle(t, m, cmd)
+	if !helpHas(m, "M") {
+		t.Fatalf("no M on the batch's list: %v\n%s", m.tabs[TabStatus].ShortHelp(), m.View())
+	}
+	press(t, m, "M")
+	if v := m.View(); !strings.Contains(v, "Mark 2 message(s) of unknown outcome as sent?") {
+		t.Fatalf("no question:\n%s", v)
+	}
+	press(t, m, "y")
+	if rows, _ := st.Latest(ctx, store.Filter{Status: "unknown"}); len(rows) != 0 || !strings.Contains(m.View(), "2 marked as sent") {
+		t.Errorf("%d unknown left:\n%s", len(rows), m.View())
+	}
 }

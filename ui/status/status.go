@@ -648,12 +648,11 @@ func (m *Model) View() string {
 	ask := m.askLines()
 	switch {
 	case ask != "":
-		body := m.detailView(m.h - 3)
-		if m.detail == nil {
+		if m.detail != nil {
+			b.WriteString(m.detailView(m.h - 3))
+		} else {
 			m.table(&b)
-			body = ""
 		}
-		b.WriteString(body)
 		return common.Fit(b.String(), m.w, m.h-lipgloss.Height(ask)) + "\n" + ask
 	case m.detail != nil:
 		b.WriteString(m.detailView(m.h - 3))
