@@ -250,12 +250,8 @@ func TestCancelAndResume(t *testing.T) {
 	// 60 packages of 20 ms: the cancel lands while most are still to go.
 	m.ctx.App.Sim.Server().SetFaults(sim.Faults{Latency: 20 * time.Millisecond})
 	press(t, m, "tab")
-	var b strings.Builder
-	b.WriteString("phone,text\n")
-	for i := range 60 {
-		b.WriteString("+3752967" + strings.Repeat("0", 5-len(itoa(i))) + itoa(i) + ",hello\n")
-	}
-	press(t, m, write(t, "big.csv", []byte(b.String())), "enter")
+	big := bigList(60)
+	press(t, m, write(t, "big.csv", big), "enter")
 	if m.report == nil || len(m.report.Messages) != 60 {
 		t.Fatalf("report: %v %v %v", m.blocker(), m.loadErr, m.View())
 	}
@@ -562,12 +558,8 @@ func TestQuitWhileSending(t *testing.T) {
 		m := newTab(t, "en")
 		m.ctx.App.Config.API.BatchSize = 1
 		m.ctx.App.Sim.Server().SetFaults(sim.Faults{Latency: 20 * time.Millisecond})
-		var b strings.Builder
-		b.WriteString("phone,text\n")
-		for i := range 30 {
-			b.WriteString("+3752967" + strings.Repeat("0", 5-len(itoa(i))) + itoa(i) + ",hello\n")
-		}
-		press(t, m, "tab", write(t, "big.csv", []byte(b.String())), "enter", "ctrl+s")
+		big := bigList(30)
+		press(t, m, "tab", write(t, "big.csv", big), "enter", "ctrl+s")
 		cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")})
 		for i := 0; i < 1000 && m.stage == stSending && m.progress.Done == 0; i++ {
 			cmd = m.Update(cmd())
@@ -623,12 +615,8 @@ func TestDrainAtExit(t *testing.T) {
 	m := newTab(t, "en")
 	m.ctx.App.Config.API.BatchSize = 1
 	m.ctx.App.Sim.Server().SetFaults(sim.Faults{Latency: 20 * time.Millisecond})
-	var b strings.Builder
-	b.WriteString("phone,text\n")
-	for i := range 30 {
-		b.WriteString("+3752967" + strings.Repeat("0", 5-len(itoa(i))) + itoa(i) + ",hello\n")
-	}
-	press(t, m, "tab", write(t, "big.csv", []byte(b.String())), "enter", "ctrl+s")
+	big := bigList(30)
+	press(t, m, "tab", write(t, "big.csv", big), "enter", "ctrl+s")
 	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")}) // its wait is never run: the program is gone
 	m.Drain()
 	counts, err := m.ctx.App.Store.Counts(context.Background())
@@ -638,4 +626,14 @@ func TestDrainAtExit(t *testing.T) {
 	if counts["pending"] != 0 || counts["unknown"] != 0 || counts["queued"] != 0 || counts["not_sent"] == 0 {
 		t.Errorf("after Drain: %v", counts)
 	}
+}
+
+// bigList is a list of n numbers with one text: packages to stop between.
+func bigList(n int) []byte {
+	var b strings.Builder
+	b.WriteString("phone,text\n")
+	for i := range n {
+		b.WriteString("+3752967" + strings.Repeat("0", 5-len(itoa(i))) + itoa(i) + ",hello\n")
+	}
+	return []byte(b.String())
 }
