@@ -44,20 +44,18 @@ func sendBatch(ctx context.Context, e *Env, opt batch.SendOptions, run func(cont
 	bar := newProgressBar(stderr, tty)
 	quiet := *e
 	quiet.Stderr = stderr
-	opt.Progress, opt.Stop = bar.update, ctx.Done()
-	finished := make(chan struct{})
-	go func() {
-		select {
-		case <-ctx.Done():
-			if tty {
-				stderr.Write([]byte("\n")) // below the bar
-			}
-			quiet.say("stopping after the package in flight; ctrl+c again to abort now")
-		case <-finished:
+	opt.Progress = bar.update
+	job := batch.Start(e.abortCtx(), opt, run)
+	select {
+	case <-ctx.Done():
+		job.Stop()
+		if tty {
+			stderr.Write([]byte("\n")) // below the bar
 		}
-	}()
-	sum, err := run(e.abortCtx(), opt)
-	close(finished)
+		quiet.say("stopping after the package in flight; ctrl+c again to abort now")
+	case <-job.Done():
+	}
+	sum, err := job.Result()
 	bar.done()
 	return sum, err
 }

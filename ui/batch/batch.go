@@ -119,12 +119,8 @@ const (
 // reply and sends no other (no message left "outcome unknown"); an abort
 // cuts that package too. Each is asked first.
 type run struct {
-	abort     context.CancelFunc
-	stop      chan struct{} // closed by a stop
-	progress  chan sbatch.Progress
-	done      chan doneMsg
-	finished  chan struct{} // closed when the send has ended, whoever reads done
-	stopping  bool          // stop closed
+	job       *sbatch.Job
+	stopping  bool // stopped gracefully
 	aborted   bool
 	ask       asking
 	quitAfter bool // the agent asked to quit: once the send ends
@@ -151,11 +147,8 @@ func (m *Model) Drain() {
 	if r == nil {
 		return
 	}
-	if !r.stopping {
-		r.stopping = true
-		close(r.stop)
-	}
-	<-r.finished
+	r.job.Stop()
+	<-r.job.Done()
 }
 
 // askStop asks to stop the run gracefully, or to abort it once stopping.
@@ -175,10 +168,10 @@ func (r *run) answer(yes bool) {
 		r.quitAfter = false
 	case r.ask == askStop:
 		r.stopping = true
-		close(r.stop)
+		r.job.Stop()
 	case r.ask == askAbort:
 		r.aborted = true
-		r.abort()
+		r.job.Abort()
 	}
 	r.ask = askNone
 }
@@ -869,54 +862,32 @@ func (m *Model) start(atOnce bool) tea.Cmd {
 		m.stage = stForm
 		return nil
 	}
+	opt := sbatch.SendOptions{Name: filepath.Base(name)}
+	send := func(ctx context.Context, opt sbatch.SendOptions) (*sbatch.Summary, error) {
+		resume.SendOptions = opt
+		return sbatch.Resume(ctx, a, id, resume)
+	}
+	if id == 0 {
+		opt.Only = rep.Covered()
+		send = func(ctx context.Context, opt sbatch.SendOptions) (*sbatch.Summary, error) { return sbatch.Send(ctx, a, rep, opt) }
+	}
 	// Not the program's context: quitting stops gracefully (see run).
-	ctx, cancel := context.WithCancel(context.WithoutCancel(m.ctx.Base))
-	r := &run{abort: cancel, stop: make(chan struct{}), progress: make(chan sbatch.Progress, 1), done: make(chan doneMsg, 1),
-		finished: make(chan struct{})}
+	r := &run{job: sbatch.Start(context.WithoutCancel(m.ctx.Base), opt, send)}
 	m.run, m.stage, m.summary, m.sendErr, m.progress = r, stSending, nil, nil, sbatch.Progress{}
-	if rep != nil && id == 0 {
+	if id == 0 {
 		m.progress.Total = len(rep.Messages)
 	}
-	progress := func(p sbatch.Progress) {
-		for {
-			select {
-			case r.progress <- p:
-				return
-			default:
-				select { // keep only the newest
-				case <-r.progress:
-				default:
-				}
-			}
-		}
-	}
-	go func() {
-		defer cancel()
-		opt := sbatch.SendOptions{Name: filepath.Base(name), Progress: progress, Stop: r.stop}
-		if rep != nil && id == 0 {
-			opt.Only = rep.Covered()
-		}
-		var sum *sbatch.Summary
-		var err error
-		if id != 0 {
-			resume.SendOptions = opt
-			sum, err = sbatch.Resume(ctx, a, id, resume)
-		} else {
-			sum, err = sbatch.Send(ctx, a, rep, opt)
-		}
-		r.done <- doneMsg{r: r, sum: sum, err: err}
-		close(r.finished)
-	}()
 	return m.wait(r)
 }
 
 func (m *Model) wait(r *run) tea.Cmd {
 	return func() tea.Msg {
 		select {
-		case p := <-r.progress:
+		case p := <-r.job.Progress():
 			return progressMsg{r, p}
-		case d := <-r.done:
-			return d
+		case <-r.job.Done():
+			sum, err := r.job.Result()
+			return doneMsg{r: r, sum: sum, err: err}
 		}
 	}
 }
