@@ -869,7 +869,9 @@ func (m *Model) start(atOnce bool) tea.Cmd {
 	}
 	if id == 0 {
 		opt.Only = rep.Covered()
-		send = func(ctx context.Context, opt sbatch.SendOptions) (*sbatch.Summary, error) { return sbatch.Send(ctx, a, rep, opt) }
+		send = func(ctx context.Context, opt sbatch.SendOptions) (*sbatch.Summary, error) {
+			return sbatch.Send(ctx, a, rep, opt)
+		}
 	}
 	// Not the program's context: quitting stops gracefully (see run).
 	r := &run{job: sbatch.Start(context.WithoutCancel(m.ctx.Base), opt, send)}
