@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -66,4 +67,27 @@ func NeedsYes(cs []Caution) bool {
 		}
 	}
 	return false
+}
+
+// ResumePlan is what a resume of the batch would send, as a Report, so
+// that the balance it covers and the cautions are computed as for a new
+// send: the messages not sent, in the order Resume takes them, with
+// their parts and cost at price a part (0 counts 1).
+func ResumePlan(ctx context.Context, st *store.Store, batchID int64, price, balance float64, known bool) (*Report, error) {
+	rows, err := st.Latest(ctx, store.Filter{BatchID: batchID, Status: string(store.StateNotSent)})
+	if err != nil {
+		return nil, err
+	}
+	if price <= 0 {
+		price = 1
+	}
+	r := &Report{Price: price, Balance: balance, BalanceKnown: known}
+	for i := len(rows) - 1; i >= 0; i-- { // Latest is newest first
+		parts := sms.Measure(rows[i].Text).Parts
+		r.Messages = append(r.Messages, Message{To: rows[i].Recipient, Text: rows[i].Text, Parts: parts})
+		r.Parts += parts
+	}
+	r.Cost = float64(r.Parts) * price
+	r.Enough = known && r.Cost <= balance
+	return r, nil
 }

@@ -435,3 +435,33 @@ func TestImportKillResume(t *testing.T) {
 	}
 	t.Logf("rows by state: %v; the gateway accepted %d", states, stats.Accepted)
 }
+
+// The balance rule holds for a resume too: it shows the cost of what is
+// left, sends the first messages the balance covers, and after a top-up
+// the rest, each exactly once.
+func TestResumeOverTheBalance(t *testing.T) {
+	srv, cfg := simConfig(t, sim.Options{Balance: 3})
+	file := importList(t, 8)
+	r := cli(t, "", "--config", cfg, "import", file, "--template", "x", "--yes")
+	if r.code != ExitNetwork || !strings.Contains(r.stdout, "3 accepted") {
+		t.Fatalf("import: %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if r := cli(t, "", "--config", cfg, "import", "--resume", "1", "--yes"); r.code != ExitRefused || !strings.Contains(r.stderr, "does not cover even the first message") {
+		t.Fatalf("resume on an empty balance: %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	srv.Server().Charge(-2) // a negative charge tops the balance up
+	r = cli(t, "", "--config", cfg, "import", "--resume", "1", "--yes")
+	if !strings.Contains(r.stdout, "not sent (resume sends them): 5, 5 parts, cost 5.00") ||
+		!strings.Contains(r.stdout, "caution: the balance 2.00 covers the first 2 of 5 messages") || !strings.Contains(r.stdout, "2 accepted") {
+		t.Fatalf("resume over the balance: %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	srv.Server().Charge(-10)
+	if r := cli(t, "", "--config", cfg, "import", "--resume", "1", "--yes"); r.code != ExitOK || !strings.Contains(r.stdout, "3 accepted") {
+		t.Fatalf("resume after a top-up: %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	for i := range 8 {
+		if n := srv.Server().Received(fmt.Sprintf("375291%02d%02d%02d", i/10000, i/100%100, i%100)); n != 1 {
+			t.Errorf("row %d received %d times", i, n)
+		}
+	}
+}

@@ -364,6 +364,20 @@ func resumeImport(ctx context.Context, e *Env, cfgPath string, asJSON bool, f im
 		return usageErr("import: --resume: %s", langText(err, lang))
 	}
 	out := newResumeJSON(st, lang)
+	// What the resume will do, computed as for a new send: its cost
+	// against the balance, and the cautions.
+	credits, known, err := readBalance(ctx, e, a, a.Gateway)
+	if err != nil {
+		return err
+	}
+	plan, err := batch.ResumePlan(ctx, a.Store, id, *f.price, credits, known)
+	if err != nil {
+		return err
+	}
+	out.Batch.Parts, out.Batch.Cost = plan.Parts, plan.Cost
+	for _, c := range plan.Cautions(nil, a.Config.API.Transport) {
+		out.Cautions = append(out.Cautions, c.Text(lang))
+	}
 	if !asJSON {
 		printResume(e.Stdout, out, *f.show)
 	}
@@ -381,7 +395,11 @@ func resumeImport(ctx context.Context, e *Env, cfgPath string, asJSON bool, f im
 		}
 		return finish(nil)
 	}
-	opt := batch.ResumeOptions{SendOptions: batch.SendOptions{Transport: tr}}
+	only := plan.Covered()
+	if only == 0 {
+		return finish(&exitError{ExitRefused, fmt.Errorf("import: nothing was sent: the balance %s does not cover even the first message; top up first", money(credits))})
+	}
+	opt := batch.ResumeOptions{SendOptions: batch.SendOptions{Transport: tr, Only: only}}
 	if *f.now || *f.at != "" {
 		opt.Reschedule = true
 		if *f.at != "" {
@@ -390,7 +408,11 @@ func resumeImport(ctx context.Context, e *Env, cfgPath string, asJSON bool, f im
 			}
 		}
 	}
-	if ok, err := confirm(ctx, e, *f.yes, fmt.Sprintf("resume batch %d: send the %d messages that were not sent?", id, st.NotSent)); !ok || err != nil {
+	question := fmt.Sprintf("resume batch %d: send the %d messages that were not sent?", id, st.NotSent)
+	if only < st.NotSent {
+		question = fmt.Sprintf("resume batch %d: send the first %d of the %d messages that were not sent?", id, only, st.NotSent)
+	}
+	if ok, err := confirm(ctx, e, *f.yes, question); !ok || err != nil {
 		return finish(err)
 	}
 	sum, err := sendBatch(ctx, e, opt.SendOptions, func(ctx context.Context, so batch.SendOptions) (*batch.Summary, error) {
@@ -570,6 +592,8 @@ type batchStateJSON struct {
 	Total     int            `json:"total"`
 	Counts    map[string]int `json:"counts"`
 	NotSent   int            `json:"not_sent"`
+	Parts     int            `json:"parts"` // of the messages not sent
+	Cost      float64        `json:"cost"`  // of those, at --price a part
 	Unknown   []historyJSON  `json:"unknown"`
 }
 
@@ -735,7 +759,10 @@ func printResume(w io.Writer, r *importJSON, show int) {
 	}
 	slices.Sort(keys)
 	fmt.Fprintf(w, "now: %s\n", strings.Join(keys, ", "))
-	fmt.Fprintf(w, "not sent (resume sends them): %d\n", b.NotSent)
+	fmt.Fprintf(w, "not sent (resume sends them): %d, %d parts, cost %s\n", b.NotSent, b.Parts, money(b.Cost))
+	for _, c := range r.Cautions {
+		fmt.Fprintf(w, "caution: %s\n", sms.Safe(c))
+	}
 	if len(b.Unknown) > 0 {
 		fmt.Fprintf(w, "\noutcome unknown: %d: they may have reached the gateway, so resume leaves them alone; check them before sending again\n", len(b.Unknown))
 		n := len(b.Unknown)

@@ -99,7 +99,8 @@ type Model struct {
 	balanceAt    time.Time
 
 	unfinished []store.Unfinished
-	resumeID   int64 // the batch the confirmation is for; 0 for a new one
+	resumeID   int64          // the batch the confirmation is for; 0 for a new one
+	resumePlan *sbatch.Report // what resuming it sends, once read
 
 	run      *run
 	progress sbatch.Progress
@@ -184,8 +185,13 @@ type (
 	}
 	balanceMsg    struct{ p []store.BalancePoint }
 	unfinishedMsg struct{ list []store.Unfinished }
-	checkDueMsg   struct{ seq int }
-	checkedMsg    struct {
+	resumePlanMsg struct {
+		id   int64
+		plan *sbatch.Report
+		err  error
+	}
+	checkDueMsg struct{ seq int }
+	checkedMsg  struct {
 		seq    int
 		report *sbatch.Report
 		prev   *store.Batch
@@ -397,6 +403,15 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 	case unfinishedMsg:
 		m.unfinished = msg.list
+	case resumePlanMsg:
+		switch {
+		case msg.err != nil:
+			m.problem = common.ErrText(msg.err, m.ctx.Lang())
+		case msg.plan.Covered() == 0:
+			m.problem = m.ctx.T.BatchNoneCovered
+		case m.stage == stForm || m.stage == stDone:
+			m.resumeID, m.resumePlan, m.stage = msg.id, msg.plan, stConfirm
+		}
 	case progressMsg:
 		if msg.r == m.run {
 			m.progress = msg.p
@@ -469,9 +484,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		m.ask()
 		return nil
 	case key.Matches(msg, k.resume) && len(m.unfinished) > 0:
-		m.resumeID = m.unfinished[0].ID
-		m.stage = stConfirm
-		return nil
+		return m.askResume(m.unfinished[0].ID)
 	case key.Matches(msg, k.esc):
 		m.setFocus(common.NoFocus)
 		return nil
@@ -823,10 +836,32 @@ func (m *Model) ask() {
 	}
 }
 
+// askResume reads what resuming the batch sends (its cost against the
+// balance, its cautions) off the UI goroutine, then asks.
+func (m *Model) askResume(id int64) tea.Cmd {
+	st, base, balance, known := m.ctx.App.Store, m.ctx.Base, m.balance, m.balanceKnown
+	return func() tea.Msg {
+		plan, err := sbatch.ResumePlan(base, st, id, 0, balance, known)
+		return resumePlanMsg{id, plan, err}
+	}
+}
+
+// plan is what the confirmation is about: the list checked, or the
+// resume's plan.
+func (m *Model) plan() *sbatch.Report {
+	if m.resumeID != 0 {
+		return m.resumePlan
+	}
+	return m.report
+}
+
 // cautions are the send plan's, as the command line shows them.
 func (m *Model) cautions() []sbatch.Caution {
-	if m.resumeID != 0 || m.report == nil {
+	switch r := m.plan(); {
+	case r == nil:
 		return nil
+	case m.resumeID != 0:
+		return r.Cautions(nil, m.ctx.App.Config.API.Transport)
 	}
 	return m.report.Cautions(m.prev, m.ctx.App.Config.API.Transport)
 }
@@ -867,8 +902,8 @@ func (m *Model) start(atOnce bool) tea.Cmd {
 		resume.SendOptions = opt
 		return sbatch.Resume(ctx, a, id, resume)
 	}
+	opt.Only = m.plan().Covered()
 	if id == 0 {
-		opt.Only = rep.Covered()
 		send = func(ctx context.Context, opt sbatch.SendOptions) (*sbatch.Summary, error) {
 			return sbatch.Send(ctx, a, rep, opt)
 		}
@@ -1158,14 +1193,17 @@ func (m *Model) confirmLines() []string {
 	var q, note string
 	keys := t.BatchConfirmKeys
 	when := common.Minsk(m.atTime, sms.TypedLayout)
+	r := m.plan()
 	if m.resumeID != 0 {
 		u := m.unfinished[0]
-		q, note, keys = fmt.Sprintf(t.BatchConfirmResume, u.ID, sms.Safe(u.Name), u.NotSent), common.Wrap(t.BatchResumeOwn, m.w), t.BatchResumeKeys
+		q, note, keys = fmt.Sprintf(t.BatchConfirmResume, u.ID, sms.Safe(u.Name), u.NotSent, r.Parts, r.Cost), common.Wrap(t.BatchResumeOwn, m.w), t.BatchResumeKeys
 		if !m.atTime.IsZero() {
 			note = common.Wrap(fmt.Sprintf(t.BatchResumeAt, when), m.w)
 		}
+		if m.warned() {
+			keys = t.BatchResumeKeysY
+		}
 	} else {
-		r := m.report
 		q = fmt.Sprintf(t.BatchConfirm, len(r.Messages), r.Parts, r.Cost)
 		if !m.atTime.IsZero() {
 			note = common.Wrap(fmt.Sprintf(t.BatchWhen, when), m.w)
@@ -1173,16 +1211,16 @@ func (m *Model) confirmLines() []string {
 		if n := r.Covered(); n < len(r.Messages) {
 			q = fmt.Sprintf(t.BatchConfirmFirst, n, len(r.Messages))
 		}
-		for _, c := range m.cautions() {
-			mark, st := "· ", s.Faint
-			if c.Confirm {
-				mark, st = "⚠ ", s.Warn
-			}
-			note += "\n" + common.Lines(st, common.Wrap(mark+c.Text(m.ctx.Lang()), m.w))
-		}
 		if m.warned() {
 			keys = t.BatchConfirmKeysY
 		}
+	}
+	for _, c := range m.cautions() {
+		mark, st := "· ", s.Faint
+		if c.Confirm {
+			mark, st = "⚠ ", s.Warn
+		}
+		note += "\n" + common.Lines(st, common.Wrap(mark+c.Text(m.ctx.Lang()), m.w))
 	}
 	out := []string{"", common.Lines(s.Title, common.Wrap(q, m.w))}
 	if note = strings.TrimPrefix(note, "\n"); note != "" {

@@ -59,7 +59,7 @@ type Texts struct {
 	BatchConfirm, BatchConfirmKeys, BatchConfirmResume, BatchSendingT, BatchRate, BatchETA              string
 	BatchCancelling, BatchCancel, BatchDone, BatchCancelled, BatchSummary, BatchSeeStatus               string
 	BatchStopAsk, BatchStopQuitAsk, BatchAbortAsk, BatchAborting, BatchAbortKey                         string
-	BatchNoneCovered, BatchConfirmKeysY, BatchConfirmFirst                                              string
+	BatchNoneCovered, BatchConfirmKeysY, BatchConfirmFirst, BatchResumeKeysY                            string
 	BatchUnfinished, BatchResume, BatchConfirmKey, BatchDeny, BatchMore, BatchLoadKey                   string
 	BatchNothing, BatchStopped, BatchRefusedCode, BatchShow, BatchChecking, BatchShared, BatchRecording string
 
@@ -290,7 +290,7 @@ func build(l sms.Lang) *Texts {
 		BatchNoFile:        p("Type the path of a list: a CSV (UTF-8 or Windows-1251; comma, semicolon or tab) or an XLSX file with a column of phone numbers.", "Укажите путь к списку: CSV (UTF-8 или Windows-1251; запятая, точка с запятой или табуляция) или XLSX со столбцом номеров телефонов."),
 		BatchConfirm:       p("Send %d messages (%d parts) for %.2f credits?", "Отправить %d сообщений (%d частей) за %.2f кред.?"),
 		BatchConfirmKeys:   p("y or enter: send · n or esc: back", "y или enter: отправить · n или esc: назад"),
-		BatchConfirmResume: p("Resume batch %d %q: send its %d messages not sent?", "Возобновить пакет %d %q: отправить %d неотправленных сообщений?"),
+		BatchConfirmResume: p("Resume batch %d %q: send its %d messages not sent (%d parts for %.2f credits)?", "Возобновить пакет %d %q: отправить %d неотправленных сообщений (%d частей за %.2f кред.)?"),
 		BatchSendingT:      p("Sending: %d of %d done, %d accepted", "Отправка: готово %d из %d, принято %d"),
 		BatchStopAsk: p("Stop after the package in flight? It gets its reply; the rest stays not sent (ctrl+r resumes). y: stop · n: go on",
 			"Остановить после текущего пакета? Он получит ответ; остальное останется неотправленным (ctrl+r возобновит). y: остановить · n: продолжить"),
@@ -302,6 +302,7 @@ func build(l sms.Lang) *Texts {
 		BatchNoneCovered:  p("the balance does not cover even the first message: top up first", "баланса не хватает даже на первое сообщение: сначала пополните счёт"),
 		BatchConfirmKeysY: p("y: send · n or esc: back", "y: отправить · n или esc: назад"),
 		BatchConfirmFirst: p("Send the first %d of %d messages?", "Отправить первые %d из %d сообщений?"),
+		BatchResumeKeysY:  p("y: resume · a: resume, sending at once · n or esc: back", "y: возобновить · a: возобновить с отправкой сразу · n или esc: назад"),
 		BatchAbortKey:     p("abort now", "прервать сейчас"),
 		BatchRate:         p("%.1f msg/s", "%.1f сообщ./с"),
 		BatchETA:          p("about %s left", "осталось около %s"),
