@@ -14,6 +14,7 @@ import (
 
 	"github.com/smsdash/smsdash/sms"
 	"github.com/smsdash/smsdash/sms/app"
+	batchpkg "github.com/smsdash/smsdash/sms/batch"
 	"github.com/smsdash/smsdash/sms/config"
 	"github.com/smsdash/smsdash/sms/sim"
 	"github.com/smsdash/smsdash/sms/store"
@@ -600,5 +601,32 @@ func TestSettleBatchFromStatus(t *testing.T) {
 	press(t, m, "y")
 	if rows, _ := st.Latest(ctx, store.Filter{Status: "unknown"}); len(rows) != 0 || !strings.Contains(m.View(), "2 marked as sent") {
 		t.Errorf("%d unknown left:\n%s", len(rows), m.View())
+	}
+}
+
+// After a resume the Status tab counts each message once: the rows the
+// resume superseded leave the list and its counts.
+func TestStatusCountsOnceAfterResume(t *testing.T) {
+	m := newModel(t, "en")
+	settle(t, m, m.Init())
+	st, ctx := m.ctx.App.Store, m.ctx.Base
+	id, _ := st.CreateBatch(ctx, "list.csv", "agent", "json", 2)
+	ids, err := st.AddQueued(ctx, id, "agent", "json", []sms.Message{{To: "375296717259", Text: "a", Sender: "CMC"}, {To: "375291234567", Text: "b", Sender: "CMC"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.MarkPending(ctx, ids)
+	st.RecordResults(ctx, ids, []sms.Result{{Outcome: sms.NotSent, Err: errors.New("stopped")}, {Outcome: sms.NotSent, Err: errors.New("stopped")}})
+	press(t, m, "alt+3", "r")
+	if v := m.View(); !strings.Contains(v, "2 messages") {
+		t.Fatalf("before the resume:\n%s", v)
+	}
+	if _, err := batchpkg.Resume(ctx, m.ctx.App, id, batchpkg.ResumeOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	_, cmd := m.Update(common.Sent{})
+	settle(t, m, cmd)
+	if v := m.View(); !strings.Contains(v, "2 messages") || strings.Contains(v, "not sent") {
+		t.Errorf("after the resume:\n%s", v)
 	}
 }

@@ -260,6 +260,11 @@ func (m *Model) merge(newestFirst []store.Row) {
 			}
 			continue
 		}
+		if p, ok := m.index[r.ResendOf]; ok && r.ResendOf != 0 {
+			// A resend or a resume: the message counts once, at its
+			// new row.
+			m.rows[p].State = store.StateResent
+		}
 		m.index[r.ID] = len(m.rows)
 		m.rows = append(m.rows, r)
 		m.lines = append(m.lines, "")
@@ -334,8 +339,8 @@ func (m *Model) rebuild() {
 	filter := m.batch != 0 || m.numQ != "" || m.textQ != ""
 	for p := len(m.rows) - 1; p >= 0; p-- {
 		r := &m.rows[p]
-		if filter && !m.matches(r) {
-			continue
+		if filter && !m.matches(r) || r.State == store.StateResent {
+			continue // superseded: see merge
 		}
 		b := r.Bucket()
 		m.counts[b]++
