@@ -276,18 +276,26 @@ func TestSendOverTheBalance(t *testing.T) {
 	}
 }
 
-// Covered sends what the balance pays for and leaves the rest to resume.
+// 3,000 rows on 100 credits: the first 100 the balance covers go, the
+// other 2,900 stay not sent, and after a top-up the resume sends them,
+// each message exactly once.
 func TestSendCovered(t *testing.T) {
-	a, run := testApp(t, sim.Options{Balance: 3}, 10)
-	r := report(t, 5, time.Time{})
-	r.Balance, r.BalanceKnown, r.Enough = 3, true, false
-	if n := r.Covered(); n != 3 {
-		t.Fatalf("Covered %d, want 3", n)
+	a, run := testApp(t, sim.Options{Balance: 100}, 500)
+	r := report(t, 3000, time.Time{})
+	r.Balance, r.BalanceKnown, r.Enough = 100, true, false
+	if n := r.Covered(); n != 100 {
+		t.Fatalf("Covered %d, want 100", n)
 	}
 	sum, err := Send(context.Background(), a, r, SendOptions{Only: r.Covered()})
-	if err != nil || sum.Accepted != 3 || sum.NotSent != 2 || run.Server().Stats().Messages != 3 {
+	if err != nil || sum.Accepted != 100 || sum.NotSent != 2900 || sum.Refused != 0 || run.Server().Stats().Messages != 100 {
 		t.Fatalf("%v %+v", err, sum)
 	}
+	run.Server().Charge(-2900) // a negative charge tops the balance up
+	sum, err = Resume(context.Background(), a, sum.BatchID, ResumeOptions{})
+	if err != nil || sum.Accepted != 2900 || sum.NotSent != 0 {
+		t.Fatalf("resume: %v %+v", err, sum)
+	}
+	receivedOnce(t, run.Server(), r)
 }
 
 // A package whose reply is lost: its messages are unknown, the rest not

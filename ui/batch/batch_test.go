@@ -637,3 +637,54 @@ func bigList(n int) []byte {
 	}
 	return []byte(b.String())
 }
+
+// The tab's confirmed stop, again and again: a list of 3,000 at 250 ms a
+// package, stopped after its first package five times and resumed each
+// time; no stop leaves anything unknown, and in the end every message is
+// at the simulator exactly once. (The command line's stop is tested at
+// 10,000 and 20 stops, through real processes: sms/cli.)
+func TestStopResumeRepeatedly(t *testing.T) {
+	m := newTab(t, "en")
+	m.ctx.App.Config.API.BatchSize = 100
+	srv := m.ctx.App.Sim.Server()
+	srv.Charge(-100_000) // credits for the whole list
+	srv.SetFaults(sim.Faults{Latency: 250 * time.Millisecond})
+	var b strings.Builder
+	b.WriteString("phone,text\n")
+	for i := range 3000 {
+		fmt.Fprintf(&b, "+37529%07d,hello\n", 3_000_000+i)
+	}
+	press(t, m, "tab", write(t, "big.csv", []byte(b.String())), "enter")
+	keys := func(k string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)} }
+	cmd := m.Update(tea.KeyMsg{Type: tea.KeyCtrlS})
+	drive(t, m, cmd)
+	cmd = m.Update(keys("y"))
+	for stop := range 5 {
+		for i := 0; i < 1000 && m.stage == stSending && m.progress.Done == 0; i++ {
+			cmd = m.Update(cmd())
+		}
+		m.Update(tea.KeyMsg{Type: tea.KeyEsc})
+		m.Update(keys("y"))
+		drive(t, m, cmd)
+		if s := m.summary; s == nil || s.Unknown != 0 || s.NotSent == 0 {
+			t.Fatalf("stop %d: %+v, %v", stop+1, s, m.sendErr)
+		}
+		drive(t, m, m.Update(tea.KeyMsg{Type: tea.KeyCtrlR}))
+		if m.stage != stConfirm || m.resumeID == 0 {
+			t.Fatalf("stop %d: no resume asked:\n%s", stop+1, m.View())
+		}
+		if stop == 4 {
+			srv.SetFaults(sim.Faults{}) // the last resume runs to its end
+		}
+		cmd = m.Update(keys("y"))
+	}
+	drive(t, m, cmd)
+	if s := m.summary; s == nil || s.Unknown != 0 || s.NotSent != 0 {
+		t.Fatalf("the last resume: %+v, %v", s, m.sendErr)
+	}
+	for i := range 3000 {
+		if n := srv.Received(fmt.Sprintf("37529%07d", 3_000_000+i)); n != 1 {
+			t.Fatalf("message %d received %d times", i, n)
+		}
+	}
+}
