@@ -205,7 +205,7 @@ func runImport(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return finish(sendErr(err, lang))
 	}
-	return finish(summaryExit(sum))
+	return finish(summaryExit(sum, lang))
 }
 
 // parseInterspersed parses flags that may stand before and after the
@@ -428,7 +428,7 @@ func resumeImport(ctx context.Context, e *Env, cfgPath string, asJSON bool, f im
 	if err != nil {
 		return finish(sendErr(err, lang))
 	}
-	return finish(summaryExit(sum))
+	return finish(summaryExit(sum, lang))
 }
 
 func listUnfinished(ctx context.Context, e *Env, cfgPath string, asJSON bool) error {
@@ -487,7 +487,7 @@ func sendErr(err error, lang sms.Lang) error {
 
 // summaryExit: an unknown outcome or a message not sent outranks a
 // refusal, as for send.
-func summaryExit(s *batch.Summary) error {
+func summaryExit(s *batch.Summary, lang sms.Lang) error {
 	resume := fmt.Sprintf("smsdash import --resume %d", s.BatchID)
 	switch {
 	case s.Unknown > 0:
@@ -495,18 +495,26 @@ func summaryExit(s *batch.Summary) error {
 	case s.Cancelled:
 		return &exitError{ExitNetwork, fmt.Errorf("cancelled: %d message(s) not sent; %s sends them", s.NotSent, resume)}
 	case s.NotSent > 0:
-		return &exitError{ExitNetwork, fmt.Errorf("%d message(s) not sent (%v); %s sends them", s.NotSent, s.Err, resume)}
+		return &exitError{ExitNetwork, fmt.Errorf("%d message(s) not sent (%s); %s sends them", s.NotSent, langText(s.Err, lang), resume)}
 	case s.Refused > 0:
 		return &exitError{ExitRefused, fmt.Errorf("%d message(s) refused by the gateway", s.Refused)}
 	}
 	return nil
 }
 
-// text gives a domain error in the agent's language.
+// langText gives an error in the agent's language: a domain error's
+// text, a gateway code with its text and hint.
 func langText(err error, lang sms.Lang) string {
+	if err == nil {
+		return ""
+	}
 	var se *sms.Error
-	if errors.As(err, &se) {
+	var code sms.Code
+	switch {
+	case errors.As(err, &se):
 		return se.Text(lang)
+	case errors.As(err, &code):
+		return code.Explain(lang)
 	}
 	return err.Error()
 }
