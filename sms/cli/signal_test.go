@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -32,7 +31,7 @@ func TestSignalsStopGracefully(t *testing.T) {
 	env := append(os.Environ(), "XDG_CONFIG_HOME="+dir, "XDG_DATA_HOME="+dir)
 	run := func(args ...string) (*exec.Cmd, *syncBuffer) {
 		cmd := exec.Command(bin, append([]string{"--config", cfgPath}, args...)...)
-		stderr := &syncBuffer{}
+		stderr := newSyncBuffer()
 		cmd.Env, cmd.Stderr = env, stderr
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -121,16 +120,17 @@ func TestSignalsStopGracefully(t *testing.T) {
 	}
 }
 
-// syncBuffer is what a process writes, read while it runs.
+// syncBuffer is what a process writes, read while it runs: a
+// lockedWriter over a buffer.
 type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	lockedWriter
+	b bytes.Buffer
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
+func newSyncBuffer() *syncBuffer {
+	s := &syncBuffer{}
+	s.w = &s.b
+	return s
 }
 
 func (s *syncBuffer) String() string {

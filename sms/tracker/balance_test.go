@@ -1,14 +1,12 @@
 package tracker
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/smsdash/smsdash/sms"
 	"github.com/smsdash/smsdash/sms/sim"
@@ -45,13 +43,7 @@ func TestStatusesNotHeldUpByBalance(t *testing.T) {
 		}
 	})
 	tr := New(r.st, gw, r.feed, Options{Now: r.clk.Now})
-	sub := r.hub.Subscribe()
-	defer sub.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	done := make(chan struct{})
-	go func() { tr.Run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
+	ctx, sub := r.run(t, tr)
 
 	select {
 	case <-asked:
@@ -86,13 +78,7 @@ func TestBalanceFailureShown(t *testing.T) {
 		return false
 	})
 	tr := New(r.st, gw, r.feed, Options{Now: r.clk.Now})
-	sub := r.hub.Subscribe()
-	defer sub.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	done := make(chan struct{})
-	go func() { tr.Run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
+	ctx, sub := r.run(t, tr)
 
 	var pollOK, balanceErr bool
 	next(t, ctx, sub, "a polling success and a balance failure", func(ev Event) bool {

@@ -115,13 +115,7 @@ func TestRunFollowsOtherProcess(t *testing.T) {
 	ids := r.send(t, "375296717259")
 	row, _ := r.st.Message(context.Background(), ids[0])
 	tr := New(r.st, r.gw, r.feed, Options{Now: r.clk.Now, Receipts: true, FollowInterval: time.Millisecond, BalanceInterval: time.Hour})
-	sub := r.hub.Subscribe()
-	defer sub.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	done := make(chan struct{})
-	go func() { tr.Run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
+	ctx, sub := r.run(t, tr)
 
 	if _, err := r.other(t).ApplyStatuses(ctx, "smpp", []sms.StatusReport{{ID: row.GatewayID, Status: sms.Delivered}}); err != nil {
 		t.Fatal(err)

@@ -40,6 +40,17 @@ type rig struct {
 	start time.Time
 }
 
+// run runs tr until the test ends (at most 30 s), with a subscription
+// to the hub taken before it starts.
+func (r *rig) run(t *testing.T, tr *Tracker) (context.Context, *Sub) {
+	sub := r.hub.Subscribe()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	done := make(chan struct{})
+	go func() { tr.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done; sub.Close() })
+	return ctx, sub
+}
+
 func newRig(t testing.TB, faults sim.Faults) *rig {
 	t.Helper()
 	start := time.Now().Truncate(time.Second)
