@@ -171,6 +171,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.resize()
 		}
 		return m, m.key(msg)
+	case tea.MouseMsg:
+		return m, m.mouse(msg)
 	case eventMsg:
 		cmd := m.waitEvent()
 		if !msg.ok {
@@ -258,6 +260,35 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	cmd := m.tabs[m.active].Update(msg)
 	m.resize() // the help bar's height may have changed
 	return cmd
+}
+
+// mouse: a click on the tab bar chooses a tab; what happens in the body
+// goes to the active tab alone, counted from the body's first line.
+func (m *Model) mouse(msg tea.MouseMsg) tea.Cmd {
+	top := m.bodyTop()
+	var cmd tea.Cmd
+	switch {
+	case msg.Y == frameLines-1:
+		if (common.Mouse{MouseMsg: msg}).Click() {
+			m.setTab(m.tabAt(msg.X))
+		}
+	case msg.Y >= top && msg.Y < m.h-lipgloss.Height(m.helpView()):
+		msg.Y -= top
+		cmd = m.tabs[m.active].Update(common.Mouse{MouseMsg: msg})
+	}
+	if m.notice != "" && msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft {
+		m.notice = "" // as a key does; after the click, which was aimed with it shown
+	}
+	m.resize()
+	return cmd
+}
+
+// bodyTop is the screen line where the active tab starts.
+func (m *Model) bodyTop() int {
+	if m.notice != "" {
+		return frameLines + lipgloss.Height(m.noticeView())
+	}
+	return frameLines
 }
 
 func (m *Model) setTab(i int) {
@@ -362,7 +393,17 @@ func (m *Model) header() string {
 	return common.Trunc(b.String(), m.w)
 }
 
+// tabBar names the tabs with their keys. While a field takes the keys,
+// plain digits would be typed into it, so the bar says how to get out.
 func (m *Model) tabBar() string {
+	bar := strings.Join(m.tabLabels(), " ")
+	if m.tabs[m.active].Capturing() {
+		bar += "  " + m.ctx.S.Faint.Render(m.ctx.T.TabsTyping)
+	}
+	return common.Trunc(bar, m.w)
+}
+
+func (m *Model) tabLabels() []string {
 	t, s := m.ctx.T, m.ctx.S
 	names := []string{t.TabCompose, t.TabBatch, t.TabStatus, t.TabBalance, t.TabSettings}
 	parts := make([]string, len(names))
@@ -374,7 +415,20 @@ func (m *Model) tabBar() string {
 			parts[i] = s.Tab.Render(" " + label + " ")
 		}
 	}
-	return common.Trunc(strings.Join(parts, " "), m.w)
+	return parts
+}
+
+// tabAt is the tab whose label covers column x of the tab bar, or -1.
+func (m *Model) tabAt(x int) int {
+	left := 0
+	for i, p := range m.tabLabels() {
+		right := left + lipgloss.Width(p)
+		if x >= left && x < right {
+			return i
+		}
+		left = right + 1 // the space between labels
+	}
+	return -1
 }
 
 func (m *Model) helpView() string { return m.help.View(keyMap{m}) }

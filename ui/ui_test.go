@@ -630,3 +630,87 @@ func TestStatusCountsOnceAfterResume(t *testing.T) {
 		t.Errorf("after the resume:\n%s", v)
 	}
 }
+
+// The tab bar says how to reach the tabs from a field, and only then.
+func TestTabBarSaysTheWayOut(t *testing.T) {
+	for _, lang := range []string{"en", "ru"} {
+		m := newModel(t, lang)
+		want := m.ctx.T.TabsTyping
+		if bar := strings.Split(m.View(), "\n")[1]; !strings.Contains(bar, want) {
+			t.Errorf("%s typing: tab bar lacks %q: %s", lang, want, bar)
+		}
+		press(t, m, "esc")
+		if bar := strings.Split(m.View(), "\n")[1]; strings.Contains(bar, want) {
+			t.Errorf("%s not typing: tab bar still says %q", lang, want)
+		}
+	}
+}
+
+func click(x, y int) tea.MouseMsg {
+	return tea.MouseMsg{X: x, Y: y, Action: tea.MouseActionPress, Button: tea.MouseButtonLeft}
+}
+
+// A click on a tab's label chooses it, even while a field takes the keys;
+// a click between labels or past them changes nothing.
+func TestClickTabBar(t *testing.T) {
+	m := newModel(t, "en")
+	bar := ansi.Strip(strings.Split(m.View(), "\n")[1])
+	for _, tc := range []struct {
+		label string
+		want  int
+	}{{"3 Status", TabStatus}, {"5 Settings", TabSettings}, {"2 Batch", TabBatch}, {"1 Compose", TabCompose}} {
+		x := strings.Index(bar, tc.label)
+		if x < 0 {
+			t.Fatalf("no %q in %q", tc.label, bar)
+		}
+		m.Update(click(x+len(tc.label)-1, 1))
+		if m.Active() != tc.want {
+			t.Errorf("click on %q: tab %d, want %d", tc.label, m.Active(), tc.want)
+		}
+	}
+	m.Update(click(79, 1))
+	m.Update(tea.MouseMsg{X: strings.Index(bar, "4 Balance"), Y: 1, Action: tea.MouseActionRelease, Button: tea.MouseButtonLeft})
+	if m.Active() != TabCompose {
+		t.Errorf("a click past the labels or a release changed the tab to %d", m.Active())
+	}
+}
+
+// recorder is a tab that keeps the mouse events it gets.
+type recorder struct {
+	common.Component
+	got []common.Mouse
+}
+
+func (r *recorder) Update(msg tea.Msg) tea.Cmd {
+	if ms, ok := msg.(common.Mouse); ok {
+		r.got = append(r.got, ms)
+	}
+	return r.Component.Update(msg)
+}
+
+// Only the active tab gets the body's mouse events, counted from its
+// first line (below the notice, when one shows); the frame's lines and
+// the help bar give the tab nothing.
+func TestMouseReachesTheActiveTab(t *testing.T) {
+	m := newModel(t, "en")
+	rec := &recorder{Component: m.tabs[TabStatus]}
+	other := &recorder{Component: m.tabs[TabCompose]}
+	m.tabs[TabStatus], m.tabs[TabCompose] = rec, other
+	m.setTab(TabStatus)
+	m.Update(click(5, 2))
+	m.Update(tea.MouseMsg{X: 5, Y: 7, Action: tea.MouseActionPress, Button: tea.MouseButtonWheelDown})
+	m.Update(click(5, 0))  // the header
+	m.Update(click(5, 23)) // the help bar
+	if len(other.got) != 0 {
+		t.Errorf("an inactive tab got %v", other.got)
+	}
+	if len(rec.got) != 2 || rec.got[0].Y != 0 || !rec.got[0].Click() || rec.got[1].Y != 5 || rec.got[1].Wheel() != 1 {
+		t.Fatalf("the tab got %+v", rec.got)
+	}
+	m.notice = "one line of notice"
+	m.resize()
+	m.Update(click(5, 3))
+	if last := rec.got[len(rec.got)-1]; last.Y != 0 || m.notice != "" {
+		t.Errorf("below a notice: Y %d, notice %q", last.Y, m.notice)
+	}
+}

@@ -144,6 +144,9 @@ type UI struct {
 	// BalanceWarn: the balance (in credits) below which the UI warns; 0
 	// disables the warning.
 	BalanceWarn float64 `toml:"balance_warn"`
+	// Mouse: clicks and the wheel work in the dashboard; false leaves the
+	// mouse to the terminal, for agents who select text with it.
+	Mouse bool `toml:"mouse"`
 }
 
 // Store is the [store] section: the local send history.
@@ -173,7 +176,7 @@ func Default() *Config {
 		},
 		SMPP:    SMPP{Address: DefaultSMPPAddress, Window: DefaultSMPPWindow, Latin1Limit: DefaultLatin1Limit},
 		Tracker: Tracker{PollInterval: Duration{DefaultPollInterval}},
-		UI:      UI{Lang: defaultLang(), BalanceWarn: DefaultBalanceWarn},
+		UI:      UI{Lang: defaultLang(), BalanceWarn: DefaultBalanceWarn, Mouse: true},
 	}
 }
 

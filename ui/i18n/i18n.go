@@ -15,7 +15,7 @@ type Texts struct {
 	TabCompose, TabBatch, TabStatus, TabBalance, TabSettings             string
 	DemoBadge, NoLogin, Connecting, Online, CreditsShort, NoBalanceShort string
 	NoticeRecovered, NoticeNeverLeft                                     string
-	Tabs, Quit, MoreKeys                                                 string
+	Tabs, Quit, MoreKeys, TabsTyping                                     string
 	JustNow, Ago, Seconds, Minutes, Hours, Days, Loading                 string
 
 	// Compose.
@@ -115,6 +115,7 @@ func build(l sms.Lang) *Texts {
 		CreditsShort:   p("%.2f credits", "%.2f кред."),
 		NoBalanceShort: p("balance not read yet", "баланс ещё не прочитан"),
 		Tabs:           p("tabs", "вкладки"),
+		TabsTyping:     p("esc, then 1…5: tabs", "esc, потом 1…5"),
 		Quit:           p("quit", "выход"),
 		MoreKeys:       p("more", "ещё"),
 		JustNow:        p("just now", "только что"),
