@@ -52,7 +52,9 @@ type Texts struct {
 	BatchTitle, BatchPath, BatchPathHint, BatchLoading, BatchFileInfo, BatchXLSXInfo                    string
 	BatchSheetL, BatchHeaderL, BatchAuto, Yes, No, BatchBrowse, BatchWhen                               string
 	BatchResumeNow, BatchResumeAt, BatchResumeOwn, BatchResumeKeys                                      string
-	PickTitle, PickHint, PickEmpty, PickNotList, PickMove, PickOpen, PickUp, PickClose                  string
+	PickTitle, PickFilter, PickFilterHint, PickEmpty, PickNoMatch, PickMatches, PickHidden              string
+	PickMore, PickCannot, PickNoAccess, PickGone, PickKB, PickMB                                        string
+	PickMove, PickOpen, PickUp, PickClose, PickClear, BatchPasted, BatchPastedList, BatchPasteTooBig    string
 	BatchPhone, BatchSource, BatchTemplate, BatchTemplateCol, BatchTplHint, BatchChooseCol              string
 	BatchReport, BatchRowsMsgs, BatchCost, BatchNotEnough, BatchNoBalance, BatchDupInvalid              string
 	BatchInvalid, BatchWarnings, BatchPreviewT, BatchScroll, BatchSendButton, BatchNoFile               string
@@ -263,13 +265,26 @@ func build(l sms.Lang) *Texts {
 		BatchResumeOwn:     p("They keep the batch's own time, if it had one.", "Они сохранят время отправки пакета, если оно было."),
 		BatchResumeKeys:    p("y or enter: resume · a: resume, sending at once · n or esc: back", "y или enter: возобновить · a: возобновить с отправкой сразу · n или esc: назад"),
 		PickTitle:          p("Choose a list in", "Выберите список в"),
-		PickHint:           p("enter opens a folder or loads a CSV, TXT, TSV or XLSX list", "enter открывает папку или загружает список CSV, TXT, TSV или XLSX"),
-		PickEmpty:          p("No files here.", "Здесь нет файлов."),
-		PickNotList:        p("not a CSV or XLSX list", "это не список CSV или XLSX"),
+		PickFilter:         p("Filter:", "Фильтр:"),
+		PickFilterHint:     p("type to filter by name", "печатайте, чтобы отобрать по имени"),
+		PickEmpty:          p("No lists (CSV, TSV, TXT, XLSX) and no folders here.", "Здесь нет ни списков (CSV, TSV, TXT, XLSX), ни папок."),
+		PickNoMatch:        p("Nothing here has %q in its name.", "Здесь нет имён с %q."),
+		PickMatches:        p("%d of %d match", "подходят %d из %d"),
+		PickHidden:         p("files that are not lists: %d, not shown (a typed path loads any file)", "файлов, которые не списки: %d, не показаны (набранный путь загрузит любой файл)"),
+		PickMore:           p("only the first %d entries are read: type the path", "прочитаны только первые %d записей: наберите путь"),
+		PickCannot:         p("this folder cannot be read: %s", "эту папку не прочитать: %s"),
+		PickNoAccess:       p("permission denied", "нет прав на чтение"),
+		PickGone:           p("no longer there", "больше нет"),
+		PickKB:             p("%d KB", "%d КБ"),
+		PickMB:             p("%.1f MB", "%.1f МБ"),
 		PickMove:           p("move", "выбор"),
 		PickOpen:           p("open", "открыть"),
 		PickUp:             p("up a folder", "папка выше"),
 		PickClose:          p("close", "закрыть"),
+		PickClear:          p("clear filter", "сбросить фильтр"),
+		BatchPasted:        p("pasted list %s (%d rows)", "вставленный список %s (строк: %d)"),
+		BatchPastedList:    p("pasted list", "вставленный список"),
+		BatchPasteTooBig:   p("the pasted text is %d KB; pastes up to %d KB are read as a list: save the list as a file (CSV or XLSX) and load that", "вставлено %d КБ текста, а списком читается вставка до %d КБ: сохраните список в файл (CSV или XLSX) и загрузите его"),
 		BatchPhone:         p("Phone", "Телефон"),
 		BatchSource:        p("Text", "Текст"),
 		BatchTemplate:      p("Template", "Шаблон"),
