@@ -71,6 +71,8 @@ type Model struct {
 	refresh time.Duration // how often the open picker reads its folder again; 0 never (tests)
 
 	loading  bool
+	reading  string // the name of the list being read
+	loadSeq  int    // the newest read asked for; an older reply is dropped
 	loadErr  error
 	table    *sbatch.Table
 	src      source // where the table came from
@@ -203,6 +205,7 @@ func (r *run) answer(yes bool) {
 
 type (
 	loadedMsg struct {
+		seq   int
 		src   source
 		table *sbatch.Table
 		err   error
@@ -608,9 +611,6 @@ func (m *Model) load() tea.Cmd {
 // paste reads a list pasted into the tab as a file is read, a new list.
 // A terminal ends the lines of a paste with CR.
 func (m *Model) paste(text string) tea.Cmd {
-	if m.loading {
-		return nil
-	}
 	m.picking = false
 	if len(text) > maxPaste {
 		en, ru := i18n.For(sms.EN), i18n.For(sms.RU)
@@ -635,8 +635,12 @@ func (m *Model) pastedName(paste []byte, rows int) string {
 // read reads the list in a command (Update never waits for the disk),
 // with the sheet and header choices.
 func (m *Model) read(src source) tea.Cmd {
-	m.loading, m.loadErr = true, nil
-	opt := sbatch.ReadOptions{Sheet: m.sheet}
+	m.loadSeq++
+	m.loading, m.loadErr, m.reading = true, nil, src.name
+	if src.paste != nil && src.name == "" {
+		m.reading = m.ctx.T.BatchPastedList
+	}
+	opt, seq := sbatch.ReadOptions{Sheet: m.sheet}, m.loadSeq
 	if m.header != headerAuto {
 		yes := m.header == headerYes
 		opt.Header = &yes
@@ -644,13 +648,13 @@ func (m *Model) read(src source) tea.Cmd {
 	return func() tea.Msg {
 		if src.paste == nil {
 			t, err := sbatch.Read(src.path, opt)
-			return loadedMsg{src: src, table: t, err: err}
+			return loadedMsg{seq, src, t, err}
 		}
 		t, err := sbatch.Parse(src.paste, opt)
 		if err != nil {
 			err = pasteErr(err)
 		}
-		return loadedMsg{src: src, table: t, err: err}
+		return loadedMsg{seq, src, t, err}
 	}
 }
 
@@ -684,6 +688,9 @@ func (m *Model) reread(right bool) tea.Cmd {
 }
 
 func (m *Model) fileLoaded(msg loadedMsg) tea.Cmd {
+	if msg.seq != m.loadSeq {
+		return nil
+	}
 	m.loading = false
 	if msg.err != nil {
 		m.loadErr = msg.err
@@ -693,6 +700,7 @@ func (m *Model) fileLoaded(msg loadedMsg) tea.Cmd {
 	if msg.src.paste != nil && msg.src.name == "" {
 		msg.src.name = m.pastedName(msg.src.paste, len(msg.table.Rows))
 	}
+	m.path.Placeholder = ""
 	if msg.src.paste != nil {
 		// The list is the paste now: the path field shows its name.
 		m.path.SetValue("")
@@ -1040,7 +1048,7 @@ func (m *Model) View() string {
 	add(m.label(t.BatchPath, fPath) + m.path.View(fw, 1, s))
 	switch {
 	case m.loading:
-		add(indent + s.Faint.Render(fmt.Sprintf(t.BatchLoading, sms.Safe(filepath.Base(expand(m.path.Value()))))))
+		add(indent + s.Faint.Render(fmt.Sprintf(t.BatchLoading, sms.Safe(m.reading))))
 	case m.loadErr != nil:
 		add(common.Lines(s.Err, common.Wrap("✗ "+common.ErrText(m.loadErr, m.ctx.Lang()), m.w)))
 	case m.table != nil:

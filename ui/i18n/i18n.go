@@ -302,7 +302,7 @@ func build(l sms.Lang) *Texts {
 		BatchPreviewT:      p("Preview, as sent:", "Так уйдут сообщения:"),
 		BatchScroll:        p("scroll invalid", "листать ошибки"),
 		BatchSendButton:    p("Send…", "Отправить…"),
-		BatchNoFile:        p("Type the path of a list: a CSV (UTF-8 or Windows-1251; comma, semicolon or tab) or an XLSX file with a column of phone numbers.", "Укажите путь к списку: CSV (UTF-8 или Windows-1251; запятая, точка с запятой или табуляция) или XLSX со столбцом номеров телефонов."),
+		BatchNoFile:        p("Type the path of a list: a CSV (UTF-8 or Windows-1251; comma, semicolon or tab) or an XLSX file with a column of phone numbers. Or paste the list here: cells copied from a spreadsheet, or lines of text, are read as a file is (over SSH, your files are not on this host).", "Укажите путь к списку: CSV (UTF-8 или Windows-1251; запятая, точка с запятой или табуляция) или XLSX со столбцом номеров телефонов. Или вставьте список сюда: ячейки, скопированные из таблицы, или строки текста читаются как файл (по SSH ваших файлов на этом компьютере нет)."),
 		BatchConfirm:       p("Send %d messages (%d parts) for %.2f credits?", "Отправить %d сообщений (%d частей) за %.2f кред.?"),
 		BatchConfirmKeys:   p("y or enter: send · n or esc: back", "y или enter: отправить · n или esc: назад"),
 		BatchConfirmResume: p("Resume batch %d %q: send its %d messages not sent (%d parts for %.2f credits)?", "Возобновить пакет %d %q: отправить %d неотправленных сообщений (%d частей за %.2f кред.)?"),
