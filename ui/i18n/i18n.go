@@ -15,6 +15,7 @@ type Texts struct {
 	TabCompose, TabBatch, TabStatus, TabBalance, TabSettings             string
 	DemoBadge, NoLogin, Connecting, Online, CreditsShort, NoBalanceShort string
 	NoticeRecovered, NoticeNeverLeft                                     string
+	DrawFailed, DrawReport, DrawKept                                     string
 	Tabs, Quit, MoreKeys                                                 string
 	JustNow, Ago, Seconds, Minutes, Hours, Days, Loading                 string
 
@@ -114,6 +115,10 @@ func build(l sms.Lang) *Texts {
 			"%d сообщ. отправлялись, когда smsdash остановился: результат неизвестен — проверьте на вкладке «Статусы» (фильтр unknown), прежде чем отправлять снова"),
 		NoticeNeverLeft: p("%d message(s) waiting to be sent were not sent (Status tab, filter: not_sent)",
 			"%d сообщ. в очереди не были отправлены (вкладка «Статусы», фильтр not_sent)"),
+		DrawFailed: p("This tab failed to draw (a bug in smsdash): %s.", "Эта вкладка не смогла отрисоваться (ошибка в smsdash): %s."),
+		DrawReport: p("A report for the developers is in %s.", "Отчёт для разработчиков: %s."),
+		DrawKept: p("Nothing is lost: what you typed and a send under way are kept, and the other tabs work (alt+1…5).",
+			"Ничего не потеряно: набранное и идущая отправка сохранены, остальные вкладки работают (alt+1…5)."),
 		CreditsShort:   p("%.2f credits", "%.2f кред."),
 		NoBalanceShort: p("balance not read yet", "баланс ещё не прочитан"),
 		Tabs:           p("tabs", "вкладки"),
