@@ -462,7 +462,7 @@ func (m *Model) entryLine(e entry, selected bool) string {
 		mark = "› "
 	}
 	line := mark + common.Pad(name, max(m.w-2-metaW-1, 10)) + " " + common.Pad(meta, metaW)
-	if selected {
+	if selected && !s.Plain { // inverse to the edge
 		return s.Selected.Render(line)
 	}
 	return strings.TrimRight(line, " ")
