@@ -136,7 +136,7 @@ func readDir(dir string) (d dirMsg) {
 		switch {
 		case err != nil:
 		case info.IsDir():
-			d.entries = append(d.entries, entry{name: name, dir: true, mod: info.ModTime()})
+			d.entries = append(d.entries, entry{name: name, dir: true})
 		case info.Mode().IsRegular() && isList(name):
 			// Regular files only: reading a pipe would wait forever.
 			d.entries = append(d.entries, entry{name: name, size: info.Size(), mod: info.ModTime()})
@@ -386,6 +386,7 @@ func (m *Model) pickKey(msg tea.KeyMsg) tea.Cmd {
 			return p.read(up, filepath.Base(p.dir))
 		}
 	case (msg.Type == tea.KeyRunes || msg.Type == tea.KeySpace) && len([]rune(p.filter.Value()))+max(len(msg.Runes), 1) > maxFilter:
+		// The filter is full: what is typed past it is dropped.
 	default:
 		if p.filter.Update(msg) {
 			p.match()
