@@ -58,6 +58,9 @@ type Model struct {
 	// notice is what the agent must see at start (sends a crash
 	// interrupted, config warnings), until the first key.
 	notice string
+	bodyH  int // the tabs' height
+	// drawn is the last panic caught while a tab drew, and its report.
+	drawn struct{ panic, report string }
 }
 
 // New builds the dashboard over a, drawing with r (one renderer per
@@ -328,13 +331,14 @@ func (m *Model) resize() {
 	if m.notice != "" {
 		bodyH -= lipgloss.Height(m.noticeView())
 	}
+	m.bodyH = max(bodyH, 1)
 	for _, t := range m.tabs {
-		t.SetSize(m.w, max(bodyH, 1))
+		t.SetSize(m.w, m.bodyH)
 	}
 }
 
 func (m *Model) View() string {
-	body := m.tabs[m.active].View()
+	body := m.drawTab()
 	if m.notice != "" {
 		body = m.noticeView() + "\n" + body
 	}

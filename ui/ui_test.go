@@ -439,23 +439,77 @@ func TestBackToDemo(t *testing.T) {
 	}
 }
 
-// panicky is a tab whose View panics.
-type panicky struct{ common.Component }
+// panicky is a tab whose View panics; one whose Update panics on a key.
+type (
+	panicky       struct{ common.Component }
+	panickyUpdate struct{ common.Component }
+)
 
-func (panicky) View() string { panic("drawing went wrong") }
+func (panicky) View() string { panic("drawing went wrong with hunter22") }
+
+func (p panickyUpdate) Update(msg tea.Msg) tea.Cmd {
+	if _, ok := msg.(tea.KeyMsg); ok {
+		panic("drawing went wrong")
+	}
+	return p.Component.Update(msg)
+}
+
+// A tab that panics while it draws shows what happened in its place,
+// secrets masked, with one report however often it is drawn; the program
+// goes on, and what was typed in another tab is there.
+func TestDrawPanic(t *testing.T) {
+	cache := t.TempDir()
+	m := newModel(t, "en")
+	t.Setenv("XDG_CACHE_HOME", cache)
+	m.ctx.App.Config.Account.Password = "hunter22"
+	m.tabs[TabBatch] = panicky{m.tabs[TabBatch]}
+	press(t, m, "375296717259", "tab", "tab", "a draft")
+	press(t, m, "alt+2")
+	v := m.View()
+	for range 3 {
+		m.View()
+	}
+	if !strings.Contains(v, "This tab failed to draw (a bug in smsdash): drawing went wrong with ****.") ||
+		!strings.Contains(v, "Nothing is lost") || strings.Contains(v, "hunter22") {
+		t.Errorf("view:\n%s", v)
+	}
+	if n := strings.Count(v, "\n") + 1; n != 24 {
+		t.Errorf("%d lines", n)
+	}
+	reports, _ := filepath.Glob(filepath.Join(cache, "smsdash", "panic-*.txt"))
+	if len(reports) != 1 || !strings.Contains(strings.ReplaceAll(v, "\n", ""), reports[0]) {
+		t.Fatalf("reports %v", reports)
+	}
+	if data, _ := os.ReadFile(reports[0]); strings.Contains(string(data), "hunter22") || !strings.Contains(string(data), "TestDrawPanic") {
+		t.Errorf("report:\n%s", data)
+	}
+	press(t, m, "alt+1")
+	if v := m.View(); !strings.Contains(v, "a draft") || !strings.Contains(v, "375296717259") {
+		t.Errorf("the draft is gone:\n%s", v)
+	}
+}
 
 // TestRunPanic: a panic restores the terminal (the alternate screen is
-// left) and writes a report whose path is printed.
+// left) and writes a report whose path is printed; one while a tab draws
+// does not end the program.
 func TestRunPanic(t *testing.T) {
 	a := newApp(t, "en")
 	m := New(a, asciiRenderer())
 	t.Cleanup(m.Close)
 	m.tabs[TabBatch] = panicky{m.tabs[TabBatch]}
+	m.tabs[TabStatus] = panickyUpdate{m.tabs[TabStatus]}
 	in, keys := io.Pipe()
 	out := &syncBuffer{}
 	done := make(chan error, 1)
 	go func() { done <- m.run(t.Context(), t.Context(), in, out) }()
-	keys.Write([]byte("\x1b2")) // alt+2
+	keys.Write([]byte("\x1b2")) // alt+2: the Batch tab fails to draw
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(out.String(), "failed to draw"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("the failure was not drawn:\n%q", out.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	keys.Write([]byte("\x1b3x")) // alt+3, a key: the Status tab's Update panics
 	var err error
 	select {
 	case err = <-done:

@@ -15,6 +15,7 @@ type Texts struct {
 	TabCompose, TabBatch, TabStatus, TabBalance, TabSettings             string
 	DemoBadge, NoLogin, Connecting, Online, CreditsShort, NoBalanceShort string
 	NoticeRecovered, NoticeNeverLeft                                     string
+	DrawFailed, DrawReport, DrawKept                                     string
 	Tabs, Quit, MoreKeys, TabsTyping                                     string
 	JustNow, Ago, Seconds, Minutes, Hours, Days, Loading                 string
 
@@ -52,7 +53,9 @@ type Texts struct {
 	BatchTitle, BatchPath, BatchPathHint, BatchLoading, BatchFileInfo, BatchXLSXInfo                    string
 	BatchSheetL, BatchHeaderL, BatchAuto, Yes, No, BatchBrowse, BatchWhen                               string
 	BatchResumeNow, BatchResumeAt, BatchResumeOwn, BatchResumeKeys                                      string
-	PickTitle, PickHint, PickEmpty, PickNotList, PickMove, PickOpen, PickUp, PickClose                  string
+	PickTitle, PickFilter, PickFilterHint, PickEmpty, PickNoMatch, PickMatches, PickHidden              string
+	PickMore, PickCannot, PickNoAccess, PickGone, PickKB, PickMB                                        string
+	PickMove, PickOpen, PickUp, PickClose, PickClear, BatchPasted, BatchPastedList, BatchPasteTooBig    string
 	BatchPhone, BatchSource, BatchTemplate, BatchTemplateCol, BatchTplHint, BatchChooseCol              string
 	BatchReport, BatchRowsMsgs, BatchCost, BatchNotEnough, BatchNoBalance, BatchDupInvalid              string
 	BatchInvalid, BatchWarnings, BatchPreviewT, BatchScroll, BatchSendButton, BatchNoFile               string
@@ -112,6 +115,10 @@ func build(l sms.Lang) *Texts {
 			"%d сообщ. отправлялись, когда smsdash остановился: результат неизвестен — проверьте на вкладке «Статусы» (фильтр unknown), прежде чем отправлять снова"),
 		NoticeNeverLeft: p("%d message(s) waiting to be sent were not sent (Status tab, filter: not_sent)",
 			"%d сообщ. в очереди не были отправлены (вкладка «Статусы», фильтр not_sent)"),
+		DrawFailed: p("This tab failed to draw (a bug in smsdash): %s.", "Эта вкладка не смогла отрисоваться (ошибка в smsdash): %s."),
+		DrawReport: p("A report for the developers is in %s.", "Отчёт для разработчиков: %s."),
+		DrawKept: p("Nothing is lost: what you typed and a send under way are kept, and the other tabs work (alt+1…5).",
+			"Ничего не потеряно: набранное и идущая отправка сохранены, остальные вкладки работают (alt+1…5)."),
 		CreditsShort:   p("%.2f credits", "%.2f кред."),
 		NoBalanceShort: p("balance not read yet", "баланс ещё не прочитан"),
 		Tabs:           p("tabs", "вкладки"),
@@ -264,13 +271,26 @@ func build(l sms.Lang) *Texts {
 		BatchResumeOwn:     p("They keep the batch's own time, if it had one.", "Они сохранят время отправки пакета, если оно было."),
 		BatchResumeKeys:    p("y or enter: resume · a: resume, sending at once · n or esc: back", "y или enter: возобновить · a: возобновить с отправкой сразу · n или esc: назад"),
 		PickTitle:          p("Choose a list in", "Выберите список в"),
-		PickHint:           p("enter opens a folder or loads a CSV, TXT, TSV or XLSX list", "enter открывает папку или загружает список CSV, TXT, TSV или XLSX"),
-		PickEmpty:          p("No files here.", "Здесь нет файлов."),
-		PickNotList:        p("not a CSV or XLSX list", "это не список CSV или XLSX"),
+		PickFilter:         p("Filter:", "Фильтр:"),
+		PickFilterHint:     p("type to filter by name", "печатайте, чтобы отобрать по имени"),
+		PickEmpty:          p("No lists (CSV, TSV, TXT, XLSX) and no folders here.", "Здесь нет ни списков (CSV, TSV, TXT, XLSX), ни папок."),
+		PickNoMatch:        p("Nothing here has %q in its name.", "Здесь нет имён с %q."),
+		PickMatches:        p("%d of %d match", "подходят %d из %d"),
+		PickHidden:         p("files that are not lists: %d, not shown (a typed path loads any file)", "файлов, которые не списки: %d, не показаны (набранный путь загрузит любой файл)"),
+		PickMore:           p("only the first %d entries are read: type the path", "прочитаны только первые %d записей: наберите путь"),
+		PickCannot:         p("this folder cannot be read: %s", "эту папку не прочитать: %s"),
+		PickNoAccess:       p("permission denied", "нет прав на чтение"),
+		PickGone:           p("no longer there", "больше нет"),
+		PickKB:             p("%d KB", "%d КБ"),
+		PickMB:             p("%.1f MB", "%.1f МБ"),
 		PickMove:           p("move", "выбор"),
 		PickOpen:           p("open", "открыть"),
 		PickUp:             p("up a folder", "папка выше"),
 		PickClose:          p("close", "закрыть"),
+		PickClear:          p("clear filter", "сбросить фильтр"),
+		BatchPasted:        p("pasted list %s (%d rows)", "вставленный список %s (строк: %d)"),
+		BatchPastedList:    p("pasted list", "вставленный список"),
+		BatchPasteTooBig:   p("the pasted text is %d KB; pastes up to %d KB are read as a list: save the list as a file (CSV or XLSX) and load that", "вставлено %d КБ текста, а списком читается вставка до %d КБ: сохраните список в файл (CSV или XLSX) и загрузите его"),
 		BatchPhone:         p("Phone", "Телефон"),
 		BatchSource:        p("Text", "Текст"),
 		BatchTemplate:      p("Template", "Шаблон"),
@@ -288,7 +308,7 @@ func build(l sms.Lang) *Texts {
 		BatchPreviewT:      p("Preview, as sent:", "Так уйдут сообщения:"),
 		BatchScroll:        p("scroll invalid", "листать ошибки"),
 		BatchSendButton:    p("Send…", "Отправить…"),
-		BatchNoFile:        p("Type the path of a list: a CSV (UTF-8 or Windows-1251; comma, semicolon or tab) or an XLSX file with a column of phone numbers.", "Укажите путь к списку: CSV (UTF-8 или Windows-1251; запятая, точка с запятой или табуляция) или XLSX со столбцом номеров телефонов."),
+		BatchNoFile:        p("Type the path of a list: a CSV (UTF-8 or Windows-1251; comma, semicolon or tab) or an XLSX file with a column of phone numbers. Or paste the list here: cells copied from a spreadsheet, or lines of text, are read as a file is (over SSH, your files are not on this host).", "Укажите путь к списку: CSV (UTF-8 или Windows-1251; запятая, точка с запятой или табуляция) или XLSX со столбцом номеров телефонов. Или вставьте список сюда: ячейки, скопированные из таблицы, или строки текста читаются как файл (по SSH ваших файлов на этом компьютере нет)."),
 		BatchConfirm:       p("Send %d messages (%d parts) for %.2f credits?", "Отправить %d сообщений (%d частей) за %.2f кред.?"),
 		BatchConfirmKeys:   p("y or enter: send · n or esc: back", "y или enter: отправить · n или esc: назад"),
 		BatchConfirmResume: p("Resume batch %d %q: send its %d messages not sent (%d parts for %.2f credits)?", "Возобновить пакет %d %q: отправить %d неотправленных сообщений (%d частей за %.2f кред.)?"),
