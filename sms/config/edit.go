@@ -259,8 +259,11 @@ func setKeys(data []byte, edits []edit) ([]byte, error) {
 			splices = append(splices, splice{t.at, t.at, lead + e.key + " = " + e.value + nl})
 		}
 	}
-	for _, name := range order {
-		appended.WriteString(nl + "[" + name + "]" + nl + newTables[name].String())
+	for i, name := range order {
+		if i > 0 {
+			appended.WriteString(nl)
+		}
+		appended.WriteString("[" + name + "]" + nl + newTables[name].String())
 	}
 
 	// Splices apply from the end, so the offsets before them hold; those
@@ -272,7 +275,11 @@ func setKeys(data []byte, edits []edit) ([]byte, error) {
 		out = slices.Concat(out[:s.from], []byte(s.text), out[s.to:])
 	}
 	if appended.Len() > 0 {
-		if len(out) > 0 && out[len(out)-1] != '\n' {
+		// A blank line before the new tables, as between the others.
+		if len(out) > 0 && !bytes.HasSuffix(out, []byte("\n")) {
+			out = append(out, nl...)
+		}
+		if len(out) > 0 && !bytes.HasSuffix(out, []byte(nl+nl)) {
 			out = append(out, nl...)
 		}
 		out = append(out, appended.String()...)

@@ -144,6 +144,7 @@ func TestSetKeysPlaces(t *testing.T) {
 		{"new tables", "# only a comment", []edit{{"store", "path", `"p"`}, {"ui", "lang", `"ru"`}, {"store", "x", "1"}}, "# only a comment\n\n[store]\npath = \"p\"\nx = 1\n\n[ui]\nlang = \"ru\"\n"},
 		{"not in a sub-table", "[ui]\nlang = \"en\"\n[ui.more]\nlang = 1\n", []edit{{"ui", "balance_warn", "1.0"}}, "[ui]\nlang = \"en\"\nbalance_warn = 1.0\n[ui.more]\nlang = 1\n"},
 		{"CRLF", "[ui]\r\nlang = \"en\"\r\n", []edit{{"ui", "balance_warn", "1.0"}, {"api", "timeout", "1"}}, "[ui]\r\nlang = \"en\"\r\nbalance_warn = 1.0\r\n\r\n[api]\r\ntimeout = 1\r\n"},
+		{"into nothing", "", []edit{{"api", "timeout", "1"}}, "[api]\ntimeout = 1\n"},
 		{"BOM", "\xef\xbb\xbf[ui]\nlang = \"en\"\n", []edit{{"ui", "lang", `"ru"`}}, "\xef\xbb\xbf[ui]\nlang = \"ru\"\n"},
 	}
 	for _, tt := range tests {
@@ -203,7 +204,7 @@ func TestSaveKeysNew(t *testing.T) {
 		t.Fatalf("%v, backup %q", err, backup)
 	}
 	raw, _ := os.ReadFile(path)
-	if string(raw) != fileHeader+"\n[account]\nlogin = \"acme\"\n" {
+	if string(raw) != fileHeader+"[account]\nlogin = \"acme\"\n" {
 		t.Errorf("file:\n%s", raw)
 	}
 	if _, err := os.Stat(path + BackupSuffix); err == nil {

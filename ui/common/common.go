@@ -76,6 +76,15 @@ type (
 	StopSend struct{ Ask, Quit bool }
 	// AbortSend cuts a send under way, then quits (a second signal).
 	AbortSend struct{}
+	// AskLeave asks a tab with unsaved edits (one that has an Unsaved()
+	// bool method saying so) before the root goes to tab To or quits; the
+	// tab answers Leave, with the same fields, once it may.
+	AskLeave struct {
+		To   int
+		Quit bool
+	}
+	// Leave lets the root go on with what AskLeave asked.
+	Leave AskLeave
 )
 
 // NoFocus is a form's focus when no item has it (after esc): plain keys

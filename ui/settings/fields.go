@@ -133,7 +133,7 @@ var defs = []def{
 	floatDef("smpp.rate", func(c *config.Config) *float64 { return &c.SMPP.Rate }),
 	intDef("smpp.latin1_limit", func(c *config.Config) *int { return &c.SMPP.Latin1Limit }),
 	durationDef("tracker.poll_interval", func(c *config.Config) *config.Duration { return &c.Tracker.PollInterval }),
-	choiceDef("ui.lang", config.Langs, func(c *config.Config) *string { return &c.UI.Lang }),
+	choiceDef("ui.lang", append([]string{""}, config.Langs...), func(c *config.Config) *string { return &c.UI.Lang }), // "": as LANG says
 	floatDef("ui.balance_warn", func(c *config.Config) *float64 { return &c.UI.BalanceWarn }),
 	textDef("store.path", func(c *config.Config) *string { return &c.Store.Path }),
 }
