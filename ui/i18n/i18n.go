@@ -248,7 +248,7 @@ func build(l sms.Lang) *Texts {
 		BadInteger:         p("%q is not a whole number", "%q — не целое число"),
 		BadNumber:          p("%q is not a number", "%q — не число"),
 		Unsaved:            p("* unsaved: %d", "* не сохранено: %d"),
-		LeaveAsk:           p("Settings changed and not saved: %d. s: save · d: discard · esc: back", "Изменённые и не сохранённые настройки: %d. s: сохранить · d: отбросить · esc: назад"),
+		LeaveAsk:           p("Settings changed and not saved: %d. s: save · d: discard · esc: back", "Не сохранено изменений: %d. s: сохранить · d: отбросить · esc: назад"),
 		DiscardKey:         p("discard", "отбросить"),
 		LeaveBack:          p("back", "назад"),
 		SavedBackup:        p("Saved to %s (mode 0600); the previous file is %s.", "Сохранено в %s (права 0600); прежний файл — %s."),
