@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/smsdash/smsdash/sms"
 	"github.com/smsdash/smsdash/sms/app"
+	"github.com/smsdash/smsdash/sms/config"
 	"github.com/smsdash/smsdash/ui/common"
 )
 
@@ -115,6 +117,24 @@ func TestSettingsSaveKeepsFile(t *testing.T) {
 	press(t, m, "ctrl+s")
 	if !strings.Contains(m.View(), "Nothing changed") {
 		t.Errorf("nothing to save:\n%s", m.View())
+	}
+}
+
+// TestSettingsSaveAfterMovedAside: with the file moved aside (ctrl+d), a
+// save writes every value that is not a default, not only the one
+// changed.
+func TestSettingsSaveAfterMovedAside(t *testing.T) {
+	m, _ := fileModel(t)
+	path := m.ctx.App.ConfigPath
+	press(t, m, "alt+5", "ctrl+d", "ctrl+d")
+	if _, err := os.Stat(path); err == nil {
+		t.Fatal("not moved aside")
+	}
+	focusSetting(t, m, "account.login")
+	press(t, m, "ctrl+u", "acme", "ctrl+s")
+	c, _, err := config.Load(path)
+	if err != nil || c.Account.Login != "acme" || c.API.JSONURL != m.ctx.App.Config.API.JSONURL || !slices.Equal(c.Account.Senders, []string{"CMC", "Shop"}) {
+		t.Errorf("the new file loads as %+v, %v", c, err)
 	}
 }
 

@@ -488,6 +488,7 @@ func (m *Model) backToDemo() tea.Cmd {
 		return nil
 	}
 	m.note, m.noteErr = fmt.Sprintf(t.MovedAside, aside), false
+	m.file = shown(config.Default()) // no file: a save writes all that is not a default
 	return nil
 }
 
