@@ -196,6 +196,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.apply(msg)
 	case common.ShowBatch:
 		m.setTab(TabStatus)
+	case common.Leave:
+		if msg.Quit {
+			return m, m.quit()
+		}
+		m.setTab(msg.To)
+		return m, nil
 	case interruptMsg:
 		if i := m.sendingTab(); i >= 0 {
 			return m, m.tabs[i].Update(common.StopSend{Quit: true})
@@ -231,6 +237,28 @@ func (m *Model) sendingTab() int {
 	return -1
 }
 
+// quit ends the program, asking first about unsaved edits, then
+// stopping a send under way.
+func (m *Model) quit() tea.Cmd {
+	for i, t := range m.tabs {
+		if unsaved(t) {
+			m.setTab(i)
+			return t.Update(common.AskLeave{Quit: true})
+		}
+	}
+	if i := m.sendingTab(); i >= 0 {
+		m.setTab(i)
+		return m.tabs[i].Update(common.StopSend{Ask: true, Quit: true})
+	}
+	return tea.Quit
+}
+
+// unsaved: the tab holds edits that leaving it would lose.
+func unsaved(t common.Component) bool {
+	u, ok := t.(interface{ Unsaved() bool })
+	return ok && u.Unsaved()
+}
+
 func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
 	cmds := make([]tea.Cmd, len(m.tabs))
 	for i, t := range m.tabs {
@@ -244,17 +272,9 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	free := !m.tabs[m.active].Capturing()
 	switch {
 	case key.Matches(msg, k.quit), free && key.Matches(msg, k.quitQ):
-		if i := m.sendingTab(); i >= 0 {
-			m.setTab(i)
-			return m.tabs[i].Update(common.StopSend{Ask: true, Quit: true})
-		}
-		return tea.Quit
-	case key.Matches(msg, k.tabsAlt):
-		m.setTab(int(msg.Runes[0] - '1'))
-		return nil
-	case free && key.Matches(msg, k.tabs):
-		m.setTab(int(msg.Runes[0] - '1'))
-		return nil
+		return m.quit()
+	case key.Matches(msg, k.tabsAlt), free && key.Matches(msg, k.tabs):
+		return m.goTab(int(msg.Runes[0] - '1'))
 	case free && key.Matches(msg, k.help):
 		m.help.ShowAll = !m.help.ShowAll
 		m.resize()
@@ -272,8 +292,8 @@ func (m *Model) mouse(msg tea.MouseMsg) tea.Cmd {
 	var cmd tea.Cmd
 	switch {
 	case msg.Y == frameLines-1:
-		if (common.Mouse{MouseMsg: msg}).Click() {
-			m.setTab(m.tabAt(msg.X))
+		if i := m.tabAt(msg.X); i >= 0 && (common.Mouse{MouseMsg: msg}).Click() {
+			cmd = m.goTab(i)
 		}
 	case msg.Y >= top && msg.Y < m.h-lipgloss.Height(m.helpView()):
 		msg.Y -= top
@@ -292,6 +312,15 @@ func (m *Model) bodyTop() int {
 		return frameLines + lipgloss.Height(m.noticeView())
 	}
 	return frameLines
+}
+
+// goTab shows tab to, once the tab shown lets it go (unsaved edits ask).
+func (m *Model) goTab(to int) tea.Cmd {
+	if to != m.active && unsaved(m.tabs[m.active]) {
+		return m.tabs[m.active].Update(common.AskLeave{To: to})
+	}
+	m.setTab(to)
+	return nil
 }
 
 func (m *Model) setTab(i int) {

@@ -80,6 +80,15 @@ type (
 	// Y counts from the tab's first line, so a tab maps it to its rows
 	// with the Hits its last view recorded.
 	Mouse struct{ tea.MouseMsg }
+	// AskLeave asks a tab with unsaved edits (one that has an Unsaved()
+	// bool method saying so) before the root goes to tab To or quits; the
+	// tab answers Leave, with the same fields, once it may.
+	AskLeave struct {
+		To   int
+		Quit bool
+	}
+	// Leave lets the root go on with what AskLeave asked.
+	Leave AskLeave
 )
 
 // Hits maps the lines of a tab's last view to what a click there

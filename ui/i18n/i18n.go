@@ -48,6 +48,9 @@ type Texts struct {
 	RealGateway, BackToDemo, Testing, TestOK, TestFailed, NotSaved, Saved   string
 	RestartToLeaveDemo, Problems, DemoURLs, RealGatewayNote                 string
 	BackToDemoAsk, MovedAside, NotMoved, BadDuration, BadInteger, BadNumber string
+	Unsaved, LeaveAsk, DiscardKey, LeaveBack, SavedBackup, NothingToSave    string
+	FollowLang, FromUser, FromEnvPassword, EnvPasswordHelp                  string
+	MoreAbove, MoreBelow                                                    string
 
 	// Batch.
 	BatchTitle, BatchPath, BatchPathHint, BatchLoading, BatchFileInfo, BatchXLSXInfo                    string
@@ -252,6 +255,18 @@ func build(l sms.Lang) *Texts {
 		BadDuration:        p("%q is not a duration: use 30s, 1m30s or seconds", "%q — не длительность: пишите 30s, 1m30s или число секунд"),
 		BadInteger:         p("%q is not a whole number", "%q — не целое число"),
 		BadNumber:          p("%q is not a number", "%q — не число"),
+		Unsaved:            p("* unsaved: %d", "* не сохранено: %d"),
+		LeaveAsk:           p("Settings changed and not saved: %d. s: save · d: discard · esc: back", "Не сохранено изменений: %d. s: сохранить · d: отбросить · esc: назад"),
+		DiscardKey:         p("discard", "отбросить"),
+		LeaveBack:          p("back", "назад"),
+		SavedBackup:        p("Saved to %s (mode 0600); the previous file is %s.", "Сохранено в %s (права 0600); прежний файл — %s."),
+		NothingToSave:      p("Nothing changed: the file stays as it is.", "Ничего не изменено: файл остаётся прежним."),
+		FollowLang:         p("as LANG says (%s)", "как в LANG (%s)"),
+		FromUser:           p("as $USER (%s)", "как $USER (%s)"),
+		FromEnvPassword:    p("from SMSDASH_PASSWORD", "из SMSDASH_PASSWORD"),
+		EnvPasswordHelp:    p("SMSDASH_PASSWORD gives it and overrides the file; unset it to edit the file's", "его задаёт SMSDASH_PASSWORD, он важнее файла; уберите переменную, чтобы править пароль файла"),
+		MoreAbove:          p("↑ more above: %d", "↑ ещё выше: %d"),
+		MoreBelow:          p("↓ more below: %d, %s", "↓ ещё ниже: %d, %s"),
 
 		BatchTitle:         p("Batch send", "Пакетная рассылка"),
 		BatchPath:          p("File", "Файл"),
@@ -374,9 +389,9 @@ func build(l sms.Lang) *Texts {
 			"account.login":         p("login of the SMS-Assistent account", "логин учётной записи SMS-Assistent"),
 			"account.password":      p("the account password (SMSDASH_PASSWORD overrides it)", "пароль учётной записи (SMSDASH_PASSWORD его заменяет)"),
 			"account.token":         p("optional requestAuthToken, sent beside the password", "необязательный requestAuthToken, идёт вместе с паролем"),
-			"account.sender":        p("the default sender name; it must be one of senders", "отправитель по умолчанию; должен быть среди senders"),
+			"account.sender":        p("the default sender name, usually one of senders", "отправитель по умолчанию, обычно один из senders"),
 			"account.senders":       p("registered sender names, separated by commas", "зарегистрированные имена отправителя через запятую"),
-			"account.agent":         p("your name, recorded with every send", "ваше имя, записывается с каждой отправкой"),
+			"account.agent":         p("your name, recorded with every send; empty: $USER", "ваше имя, записывается с каждой отправкой; пусто — $USER"),
 			"api.transport":         p("plain (single, priority), xml or json (batches), smpp", "plain (единичные, срочные), xml или json (пакеты), smpp"),
 			"api.send_plain_url":    p("PLAIN send URL", "адрес отправки PLAIN"),
 			"api.status_plain_url":  p("PLAIN status URL", "адрес статусов PLAIN"),
@@ -393,8 +408,9 @@ func build(l sms.Lang) *Texts {
 			"smpp.rate":             p("messages a second at most; 0 means no limit", "не больше сообщений в секунду; 0 — без ограничения"),
 			"smpp.latin1_limit":     p("one-part Latin-1 limit in octets, 70..160 (140 is safe)", "предел одной части Latin-1 в октетах, 70..160 (140 надёжно)"),
 			"tracker.poll_interval": p("how often statuses are asked for, at least 1s", "как часто спрашивать статусы, не чаще 1s"),
-			"ui.lang":               p("language of the dashboard: en or ru", "язык интерфейса: en или ru"),
+			"ui.lang":               p("language of the dashboard: en, ru or as LANG says", "язык интерфейса: en, ru или как в LANG"),
 			"ui.balance_warn":       p("warn below this balance; 0 turns the warning off", "предупреждать при балансе ниже; 0 — не предупреждать"),
+			"ui.mouse":              p("clicks and the wheel; false leaves the mouse to the terminal (from the next start)", "клики и колесо мыши; false — мышь остаётся терминалу (со следующего запуска)"),
 			"store.path":            p("history database; empty means the XDG default", "база истории; пусто — путь по XDG"),
 		},
 	}
