@@ -15,6 +15,7 @@ import (
 
 	"github.com/smsdash/smsdash/sms"
 	"github.com/smsdash/smsdash/sms/health"
+	"github.com/smsdash/smsdash/sms/smpp"
 	"github.com/smsdash/smsdash/sms/tracker"
 )
 
@@ -289,6 +290,42 @@ func TestGoldenLight(t *testing.T) {
 				waitLight(t, m, map[string]health.Level{"online": health.Online, "degraded": health.Degraded, "offline": health.Offline}[st.name], failing...)
 				teatest.RequireEqualOutput(t, scrub(m.View()))
 			})
+		}
+	}
+}
+
+// refusing answers every send with one result.
+type refusing struct {
+	sms.Gateway
+	res sms.Result
+}
+
+func (g refusing) Send(_ context.Context, msgs []sms.Message) []sms.Result {
+	out := make([]sms.Result, len(msgs))
+	for i := range out {
+		out[i] = g.res
+	}
+	return out
+}
+
+// TestComposeResultSaysWhy: a send's result says why in full, wrapped
+// into the rows below, never cut: a wrong login with its hint; an SMPP
+// refusal that no HTTP code means says itself, not "code 0".
+func TestComposeResultSaysWhy(t *testing.T) {
+	for _, tc := range []struct {
+		res       sms.Result
+		want, not string
+	}{
+		{sms.Result{Outcome: sms.Refused, Code: sms.CodeAuth, Err: sms.CodeAuth}, sms.CodeAuth.Explain(sms.EN), ""},
+		{sms.Result{Outcome: sms.Refused, Err: smpp.StatusEncoding}, "encoding not supported (0x000004A3)", "unknown gateway code 0"},
+	} {
+		m := newModel(t, "en")
+		a := m.ctx.App
+		a.Outbox.Gateway = refusing{a.Gateway, tc.res}
+		composeSend(t, m)
+		v := strings.Join(strings.Fields(m.View()), " ")
+		if !strings.Contains(v, tc.want) || tc.not != "" && strings.Contains(v, tc.not) {
+			t.Errorf("want %q:\n%s", tc.want, m.View())
 		}
 	}
 }

@@ -231,6 +231,20 @@ func Message(st lipgloss.Style, text string, width int) string {
 	return Lines(st, Wrap(text, width))
 }
 
+// Beside puts a message after line (a button) when both fit in width,
+// else wraps it on the lines below, as far in as line.
+func Beside(line string, st lipgloss.Style, text string, width int) string {
+	switch {
+	case text == "":
+		return line
+	case ansi.StringWidth(line)+2+ansi.StringWidth(text) <= width:
+		return line + "  " + st.Render(text)
+	}
+	in := strings.Repeat(" ", len(line)-len(strings.TrimLeft(line, " ")))
+	below := strings.Split(Message(st, text, width-len(in)), "\n")
+	return line + "\n" + in + strings.Join(below, "\n"+in)
+}
+
 // Lines styles each line of text on its own (lipgloss would pad a block
 // to its widest line).
 func Lines(st lipgloss.Style, text string) string {
