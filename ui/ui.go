@@ -17,9 +17,11 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/smsdash/smsdash/sms"
 	"github.com/smsdash/smsdash/sms/app"
+	"github.com/smsdash/smsdash/sms/health"
 	"github.com/smsdash/smsdash/sms/tracker"
 	"github.com/smsdash/smsdash/ui/balance"
 	"github.com/smsdash/smsdash/ui/batch"
@@ -50,8 +52,9 @@ type Model struct {
 	help    help.Model
 	w, h    int
 	sub     *tracker.Sub
-	conn    error // the tracker's last failure; nil when its last cycle worked
-	connSet bool  // the tracker has said something yet
+	health  health.State // the connection light, as of the last event
+	// setupErr: the transport Settings chose could not be set up.
+	setupErr error
 	// Set by Run; nil in tests, which drive the model directly.
 	copy    func(text string) // writes OSC 52 to the terminal
 	tracker *trackerRunner
@@ -81,6 +84,7 @@ func New(a *app.App, r *lipgloss.Renderer) *Model {
 	// when the output is not a terminal).
 	m.w, m.h = 80, 24
 	m.notice = startNotice(a, ctx.T)
+	m.health = a.Health.State()
 	m.resize()
 	return m
 }
@@ -181,8 +185,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if !msg.ok {
 			return m, cmd
 		}
-		if msg.ev.ErrSet {
-			m.conn, m.connSet = msg.ev.Err, true
+		if msg.ev.Health {
+			m.health = m.ctx.App.Health.State()
+			m.resize() // the header's height may have changed
 		}
 		return m, tea.Batch(cmd, m.broadcast(common.Event{Event: msg.ev}))
 	case clockMsg:
@@ -288,10 +293,14 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 // mouse: a click on the tab bar chooses a tab; what happens in the body
 // goes to the active tab alone, counted from the body's first line.
 func (m *Model) mouse(msg tea.MouseMsg) tea.Cmd {
-	top := m.bodyTop()
+	bar := lipgloss.Height(m.header()) // the tab bar's line: the header may wrap
+	top := bar + 1
+	if m.notice != "" {
+		top += lipgloss.Height(m.noticeView())
+	}
 	var cmd tea.Cmd
 	switch {
-	case msg.Y == frameLines-1:
+	case msg.Y == bar:
 		if i := m.tabAt(msg.X); i >= 0 && (common.Mouse{MouseMsg: msg}).Click() {
 			cmd = m.goTab(i)
 		}
@@ -304,14 +313,6 @@ func (m *Model) mouse(msg tea.MouseMsg) tea.Cmd {
 	}
 	m.resize()
 	return cmd
-}
-
-// bodyTop is the screen line where the active tab starts.
-func (m *Model) bodyTop() int {
-	if m.notice != "" {
-		return frameLines + lipgloss.Height(m.noticeView())
-	}
-	return frameLines
 }
 
 // goTab shows tab to, once the tab shown lets it go (unsaved edits ask).
@@ -342,21 +343,20 @@ func (m *Model) apply(s common.ConfigSaved) {
 		a.Config.UI.BalanceWarn = s.Config.UI.BalanceWarn
 	} else {
 		a.Config = s.Config
-		if err := a.SetTransport(s.Config.API.Transport); err != nil {
-			m.conn, m.connSet = err, true
-		} else if m.tracker != nil {
+		m.setupErr = a.SetTransport(s.Config.API.Transport)
+		if m.setupErr == nil && m.tracker != nil {
 			m.tracker.start(a.Tracker)
 		}
 	}
 	m.ctx.SetLang(s.Config.UI.Lang)
+	m.resize()
 }
 
-// The frame: header and tab bar above, help below.
-const frameLines = 2
-
+// resize gives the tabs the rows the frame leaves: the header (its
+// lines of what fails, if any) and the tab bar above, help below.
 func (m *Model) resize() {
 	m.help.Width = m.w
-	bodyH := m.h - frameLines - lipgloss.Height(m.helpView())
+	bodyH := m.h - lipgloss.Height(m.header()) - 1 - lipgloss.Height(m.helpView())
 	if m.notice != "" {
 		bodyH -= lipgloss.Height(m.noticeView())
 	}
@@ -378,8 +378,9 @@ func (m *Model) noticeView() string {
 	return m.ctx.S.Warn.Width(m.w).Render("⚠ " + m.notice)
 }
 
-// header: the account, the transport, the connection and the balance,
-// and the DEMO badge, inverse and in words, when on the simulator.
+// header: the account, the transport, the connection light and the
+// balance, and the DEMO badge, inverse and in words, when on the
+// simulator; below, wrapped, what fails and since when.
 func (m *Model) header() string {
 	t, s, a := m.ctx.T, m.ctx.S, m.ctx.App
 	var b strings.Builder
@@ -396,34 +397,112 @@ func (m *Model) header() string {
 		login = t.NoLogin
 	}
 	b.WriteString("  " + login + " · " + a.Config.API.Transport + " · ")
-	switch {
-	case !m.connSet:
-		b.WriteString(s.Faint.Render("… " + t.Connecting))
-	case m.conn == nil:
-		b.WriteString(s.OK.Render("● " + t.Online))
+	// What gives way when the line is too long: the reading's age (or
+	// that there is none yet), then since when the light shows what it
+	// shows.
+	var line string
+	for _, c := range []struct{ since, age bool }{{true, true}, {true, false}, {false, false}} {
+		line = b.String() + m.light(c.since)
+		if bal := m.balanceView(c.age); bal != "" {
+			line += " · " + bal
+		}
+		if ansi.StringWidth(line) <= m.w {
+			break
+		}
+	}
+	lines := []string{common.Trunc(line, m.w)}
+	if d := m.failures(); d != "" {
+		lines = append(lines, d)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// light is the connection light: online, degraded or offline in words
+// and a mark (not colour alone), since when if asked.
+func (m *Model) light(since bool) string {
+	t, s, h := m.ctx.T, m.ctx.S, m.health
+	var st lipgloss.Style
+	var text string
+	switch h.Level {
+	case health.Unknown:
+		return s.Faint.Render("… " + t.Connecting)
+	case health.Online:
+		st, text = s.OK, "● "+t.Online
+	case health.Degraded:
+		st, text = s.Warn, "◐ "+t.Degraded
 	default:
-		b.WriteString(s.Err.Render("✗ " + common.ErrText(m.conn, a.Lang())))
+		st, text = s.Err, "✗ "+t.Offline
 	}
-	b.WriteString(" · ")
+	if since {
+		text += " " + m.since(h.Since)
+	}
+	return st.Render(text)
+}
+
+// since says when, in Minsk time: the hour today, the date before.
+func (m *Model) since(at time.Time) string {
+	layout := "15:04"
+	if common.Minsk(at, "2006-01-02") != common.Minsk(m.ctx.Now(), "2006-01-02") {
+		layout = "01-02 15:04"
+	}
+	return fmt.Sprintf(m.ctx.T.Since, common.Minsk(at, layout))
+}
+
+// failures says what fails, kinds with the same reason together:
+// "✗ send, balance since 15:03: nothing listens at …: check the URL and
+// port", wrapped, never cut, up to a quarter of the screen.
+func (m *Model) failures() string {
+	s, l := m.ctx.S, m.ctx.Lang()
+	var texts, order []string
+	kinds := map[string][]string{}
+	since := map[string]time.Time{}
+	for _, f := range m.health.Failed {
+		why := common.ErrText(f.Err, l)
+		if _, ok := kinds[why]; !ok {
+			order = append(order, why)
+			since[why] = f.Since
+		} else if f.Since.Before(since[why]) {
+			since[why] = f.Since
+		}
+		kinds[why] = append(kinds[why], f.Kind.Text(l))
+	}
+	for _, why := range order {
+		texts = append(texts, "✗ "+strings.Join(kinds[why], ", ")+" "+m.since(since[why])+": "+why)
+	}
+	if m.setupErr != nil {
+		texts = append(texts, "✗ "+common.ErrText(m.setupErr, l))
+	}
+	if len(texts) == 0 {
+		return ""
+	}
+	lines := strings.Split(common.Message(s.Err, strings.Join(texts, "\n"), m.w), "\n")
+	if room := max(m.h/4, 1); len(lines) > room { // a screen too small for it all
+		lines[room-1] = common.Trunc(lines[room-1]+" …", m.w)
+		lines = lines[:room]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// balanceView: the last reading and, if asked, its age or that there is
+// no reading yet (a failed reading shows in the light's failures, its
+// reason on the Balance tab).
+func (m *Model) balanceView(age bool) string {
+	t, s := m.ctx.T, m.ctx.S
 	p, read := m.balance.Latest()
-	failed := m.balance.Failed() != nil
 	switch {
-	case read:
-		v := fmt.Sprintf(t.CreditsShort, p.Credits)
-		if m.balance.Low() {
-			v = s.Warn.Render("⚠ " + v)
-		}
-		b.WriteString(v + " " + s.Faint.Render(common.Ago(t, p.At, m.ctx.Now())))
-	case !failed:
-		b.WriteString(s.Faint.Render(t.NoBalanceShort))
+	case !read && !age:
+		return ""
+	case !read:
+		return s.Faint.Render(t.NoBalanceShort)
 	}
-	if failed { // the reason is on the Balance tab
-		if read {
-			b.WriteString(" ")
-		}
-		b.WriteString(s.Err.Render("✗ " + t.ReadFailed))
+	v := fmt.Sprintf(t.CreditsShort, p.Credits)
+	if m.balance.Low() {
+		v = s.Warn.Render("⚠ " + v)
 	}
-	return common.Trunc(b.String(), m.w)
+	if !age {
+		return v
+	}
+	return v + " " + s.Faint.Render(common.Ago(t, p.At, m.ctx.Now()))
 }
 
 // tabBar names the tabs with their keys. While a field takes the keys,

@@ -14,6 +14,7 @@ import (
 
 	"github.com/smsdash/smsdash/sms"
 	"github.com/smsdash/smsdash/sms/config"
+	"github.com/smsdash/smsdash/sms/health"
 	"github.com/smsdash/smsdash/sms/httpapi"
 	"github.com/smsdash/smsdash/sms/outbox"
 	"github.com/smsdash/smsdash/sms/secret"
@@ -37,7 +38,8 @@ type App struct {
 	Gateway    sms.Gateway
 	Outbox     *outbox.Outbox
 	Hub        *tracker.Hub
-	Feed       *tracker.Feed // publishes on Hub what the history says, from any process
+	Health     *health.Record // how the last request of each kind went, whoever sent it; changes are published on Hub
+	Feed       *tracker.Feed  // publishes on Hub what the history says, from any process
 	Tracker    *tracker.Tracker
 	SMSC       *smppsim.Running // DEMO mode's SMPP side
 	smpp       *smpp.Client     // started when the transport is smpp
@@ -127,6 +129,8 @@ func (a *App) SetTransport(transport string) error {
 		if a.Hub == nil {
 			a.Hub = tracker.NewHub()
 		}
+		hub := a.Hub
+		a.Health = health.New(func() { hub.Publish(tracker.Event{Health: true}) })
 		feed, err := tracker.NewFeed(context.Background(), a.Store, a.Hub)
 		if err != nil {
 			return err
@@ -146,6 +150,7 @@ func (a *App) SetTransport(transport string) error {
 		Chunk:        max(c.API.BatchSize, 1000),
 		OneByOne:     transport == config.TransportPlain,
 		Receipts:     transport == config.TransportSMPP,
+		Health:       a.Health,
 	})
 	return nil
 }
@@ -155,7 +160,7 @@ func (a *App) SetTransport(transport string) error {
 func (a *App) NewOutbox(g sms.Gateway, transport string) outbox.Outbox {
 	c := a.Config
 	return outbox.Outbox{Store: a.Store, Gateway: g, Transport: transport, Agent: c.Account.Agent,
-		Chunk: c.API.BatchSize, Mask: secret.New(c.Secrets()...)}
+		Chunk: c.API.BatchSize, Mask: secret.New(c.Secrets()...), Health: a.Health}
 }
 
 // Transport gives the transport named (the config's for ""). SMPP is one
@@ -200,13 +205,18 @@ func (a *App) receipts(reports []sms.StatusReport) {
 	if err == nil && len(ups) > 0 {
 		_, err = a.Feed.CatchUp(ctx)
 	}
+	a.Health.Report(health.History, err)
 	if err != nil {
 		a.Hub.Publish(tracker.Event{Err: err, ErrSet: true})
 	}
 }
 
-// smppState shows the link's state where the tracker's errors show.
+// smppState records the link's state for the connection light, and
+// publishes it where the tracker's errors show (status --watch).
 func (a *App) smppState(s smpp.ConnState) {
+	if s.Kind != smpp.Connecting {
+		a.Health.Report(health.Link, s.Failure())
+	}
 	var err error
 	if s.Kind != smpp.Bound {
 		err = errors.New(s.Text(a.Lang()))

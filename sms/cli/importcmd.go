@@ -502,22 +502,8 @@ func summaryExit(s *batch.Summary, lang sms.Lang) error {
 	return nil
 }
 
-// langText gives an error in the agent's language: a domain error's
-// text, a gateway code with its text and hint.
-func langText(err error, lang sms.Lang) string {
-	if err == nil {
-		return ""
-	}
-	var se *sms.Error
-	var code sms.Code
-	switch {
-	case errors.As(err, &se):
-		return se.Text(lang)
-	case errors.As(err, &code):
-		return code.Explain(lang)
-	}
-	return err.Error()
-}
+// langText gives an error in the agent's language (sms.ErrText).
+func langText(err error, lang sms.Lang) string { return sms.ErrText(err, lang) }
 
 func money(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
 

@@ -134,6 +134,40 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// Text says the failure in a person's language, with what to do: where
+// (the endpoint and its URL), then the HTTP status or the cause
+// (sms.ErrText explains network failures), then the body's start.
+func (e *Error) Text(l sms.Lang) string {
+	ru := l == sms.RU
+	pick := func(en, r string) string {
+		if ru {
+			return r
+		}
+		return en
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s (%s)", e.Endpoint, e.URL)
+	switch {
+	case e.Status == 0:
+	case e.Redirect != "":
+		fmt.Fprintf(&b, pick(": HTTP %d: a redirect to %s, not followed: the gateway does not redirect; check the URL (nothing was sent there)",
+			": HTTP %d: перенаправление на %s не выполнено: шлюз не перенаправляет; проверьте URL (туда ничего не отправлено)"), e.Status, e.Redirect)
+	case e.Status == http.StatusNotFound:
+		fmt.Fprintf(&b, pick(": HTTP %d: no such page: check the path in the URL", ": HTTP %d: нет такой страницы: проверьте путь в URL"), e.Status)
+	case e.Status >= 500:
+		fmt.Fprintf(&b, pick(": HTTP %d: the gateway's server failed; it usually passes: try again later", ": HTTP %d: сбой на сервере шлюза; обычно проходит: повторите позже"), e.Status)
+	case e.Status != http.StatusOK:
+		fmt.Fprintf(&b, pick(": HTTP %d: check the URL", ": HTTP %d: проверьте URL"), e.Status)
+	}
+	if e.Err != nil {
+		b.WriteString(": " + sms.ErrText(e.Err, l))
+	}
+	if e.Excerpt != "" {
+		fmt.Fprintf(&b, pick("; body: %q", "; ответ: %q"), e.Excerpt)
+	}
+	return b.String()
+}
+
 // retryable: the request did nothing the gateway will act on twice.
 func (e *Error) retryable() bool {
 	return e.Status == 0 || e.Status >= 500 || e.Status == http.StatusTooManyRequests
@@ -164,7 +198,7 @@ func (c *client) post(ctx context.Context, endpoint, rawURL, contentType string,
 			err = ue.Err
 		}
 		if ctx.Err() == context.DeadlineExceeded {
-			err = fmt.Errorf("no reply within %s", c.cfg.Timeout)
+			err = &sms.TimeoutError{After: c.cfg.Timeout}
 		}
 		return fail(0, nil, err)
 	}

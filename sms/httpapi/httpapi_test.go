@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -289,7 +290,7 @@ func TestFaults(t *testing.T) {
 		{"-10", sim.Faults{Unavailable: 1}, 0, sms.Refused, sms.CodeUnavailable, "", 0},
 		{"dropped connection", sim.Faults{Drop: 1}, 0, sms.OutcomeUnknown, 0, "EOF", 1},
 		{"garbage body", sim.Faults{Garbage: 1}, 0, sms.OutcomeUnknown, 0, "body:", 1},
-		{"latency over the timeout", sim.Faults{Latency: time.Second}, 100 * time.Millisecond, sms.OutcomeUnknown, 0, "no reply within", 0},
+		{"latency over the timeout", sim.Faults{Latency: time.Second}, 100 * time.Millisecond, sms.OutcomeUnknown, 0, "no answer within 100ms", 0},
 	}
 	for _, tt := range tests {
 		for _, tr := range transports {
@@ -489,5 +490,59 @@ func TestErrorEchoMasked(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestErrorTexts: what the agent reads when a request fails on the way,
+// made for real on loopback: a closed port, a redirect, a self-signed
+// certificate. Each says where and what to do, in both languages, with
+// no raw Go text.
+func TestErrorTexts(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + ln.Addr().String() + "/api/v1/json"
+	ln.Close()
+	redirect := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "https://elsewhere.example/api?x=1", http.StatusFound)
+	}))
+	t.Cleanup(redirect.Close)
+	selfSigned := httptest.NewUnstartedServer(http.NotFoundHandler())
+	selfSigned.Config.ErrorLog = log.New(io.Discard, "", 0)
+	selfSigned.StartTLS()
+	t.Cleanup(selfSigned.Close)
+	tests := []struct {
+		name, url string
+		en, ru    []string
+	}{
+		{"closed port", closed, []string{"JSON send (" + closed + ")", "nothing listens at " + strings.TrimSuffix(strings.TrimPrefix(closed, "http://"), "/api/v1/json") + ": check the URL and port"},
+			[]string{"никто не принимает соединений: проверьте URL и порт"}},
+		{"redirect", redirect.URL, []string{"HTTP 302: a redirect to https://elsewhere.example, not followed", "check the URL (nothing was sent there)"},
+			[]string{"HTTP 302: перенаправление на https://elsewhere.example не выполнено", "проверьте URL"}},
+		{"self-signed certificate", selfSigned.URL, []string{"TLS certificate is not trusted (self-signed", "check that the URL is the gateway's"},
+			[]string{"самоподписанный", "проверьте, что URL — адрес шлюза"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := Config{Login: "agent", Password: password, JSONURL: tc.url, Timeout: 2 * time.Second}
+			r := gateway(t, "json", cfg).Send(context.Background(), []sms.Message{{To: "375296717259", Text: "hi", Sender: "CMC"}})[0]
+			if r.Err == nil {
+				t.Fatalf("sent: %+v", r)
+			}
+			for l, parts := range map[sms.Lang][]string{sms.EN: tc.en, sms.RU: tc.ru} {
+				got := sms.ErrText(r.Err, l)
+				for _, p := range parts {
+					if !strings.Contains(got, p) {
+						t.Errorf("%s: %q lacks %q", l, got, p)
+					}
+				}
+				for _, raw := range []string{"connect:", "x509:", "tls:", password, "x=1"} {
+					if strings.Contains(got, raw) {
+						t.Errorf("%s: %q shows %q", l, got, raw)
+					}
+				}
+			}
+		})
 	}
 }

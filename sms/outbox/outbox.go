@@ -15,6 +15,7 @@ import (
 	"fmt"
 
 	"github.com/smsdash/smsdash/sms"
+	"github.com/smsdash/smsdash/sms/health"
 	"github.com/smsdash/smsdash/sms/secret"
 )
 
@@ -46,6 +47,9 @@ type Outbox struct {
 	// Only, when above 0, sends only the first Only messages (what the
 	// balance covers); the rest are recorded as not sent, to resume.
 	Only int
+	// Health, if set, is told how each request went (the connection
+	// light).
+	Health *health.Record
 }
 
 // ErrStopped marks messages left unsent after an earlier chunk failed or
@@ -175,6 +179,9 @@ func (o *Outbox) sendChunk(ctx context.Context, moved []bool, msgs []sms.Message
 		}
 	}
 	got := o.Gateway.Send(ctx, send)
+	if len(send) > 0 {
+		o.Health.Report(health.Send, o.Mask.Err(failure(got)))
+	}
 	k := 0
 	for i, ok := range moved {
 		if ok {
@@ -188,6 +195,23 @@ func (o *Outbox) sendChunk(ctx context.Context, moved []bool, msgs []sms.Message
 			k++
 		}
 	}
+}
+
+// failure is what a request's results say of the way to the gateway:
+// the first that did not get through (outcome unknown; not sent, unless
+// a local check refused it; a refusal of the whole account), nil when
+// the gateway took the messages or refused them for themselves.
+func failure(res []sms.Result) error {
+	for _, r := range res {
+		_, local := r.Err.(*sms.Error)
+		switch {
+		case r.Outcome == sms.Refused && r.Code.AccountWide():
+			return r.Code
+		case r.Outcome == sms.OutcomeUnknown && r.Err != nil, r.Outcome == sms.NotSent && r.Err != nil && !local:
+			return r.Err
+		}
+	}
+	return nil
 }
 
 func (o *Outbox) stopped() bool { return Stopped(o.Stop) }

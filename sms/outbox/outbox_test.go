@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/smsdash/smsdash/sms"
+	"github.com/smsdash/smsdash/sms/health"
 	"github.com/smsdash/smsdash/sms/secret"
 	"github.com/smsdash/smsdash/sms/store"
 )
@@ -355,5 +356,40 @@ func TestSettleUnknown(t *testing.T) {
 	// Settled rows are left alone the second time.
 	if _, res, _ := ob.Resend(context.Background(), ids); len(res) != 0 {
 		t.Errorf("a settled row was resent: %+v", res)
+	}
+}
+
+// TestHealthReports: each request's outcome reaches the connection
+// light: a request that did not get through, or an account that cannot
+// send, fails it; a refusal of one message does not.
+func TestHealthReports(t *testing.T) {
+	tests := []struct {
+		name    string
+		outcome sms.Outcome
+		code    sms.Code
+		err     error
+		fails   bool
+	}{
+		{"accepted", sms.Accepted, 0, nil, false},
+		{"refused for itself", sms.Refused, sms.CodeBadRecipient, nil, false},
+		{"refused for the account", sms.Refused, sms.CodeAuth, sms.CodeAuth, true},
+		{"outcome unknown", sms.OutcomeUnknown, 0, errors.New("boom"), true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			g := &gateway{outcome: func(int) sms.Outcome { return tc.outcome }, code: tc.code}
+			ob, _ := setup(t, g)
+			ob.Health = health.New(nil)
+			if _, _, err := ob.Send(context.Background(), 0, messages(2)); err != nil {
+				t.Fatal(err)
+			}
+			s := ob.Health.State()
+			switch {
+			case !tc.fails && s.Level != health.Online:
+				t.Errorf("%+v, want online", s)
+			case tc.fails && (s.Level != health.Offline || len(s.Failed) != 1 || s.Failed[0].Kind != health.Send || s.Failed[0].Err.Error() != tc.err.Error()):
+				t.Errorf("%+v, want offline: send: %v", s, tc.err)
+			}
+		})
 	}
 }

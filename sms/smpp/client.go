@@ -113,7 +113,7 @@ type link struct {
 	name  string
 	rx    bool
 	kind  StateKind
-	err   error
+	err   error // why it is not bound: its last failure, kept while it reconnects
 	retry time.Duration
 	tx    *txLink // the bound transmitter, nil when not bound
 }
@@ -377,8 +377,9 @@ var (
 func (c *Client) run(ctx context.Context, l *link) {
 	defer c.links.Done()
 	attempt := 0
+	var failed error // since the last bind: a send that finds no link says why
 	for {
-		c.setLink(l, Connecting, nil, 0)
+		c.setLink(l, Connecting, failed, 0)
 		obj, tx, lost, err := c.bind(ctx, l)
 		if err == nil {
 			attempt = 0
@@ -409,6 +410,7 @@ func (c *Client) run(ctx context.Context, l *link) {
 		}
 		attempt++
 		d := c.cfg.Backoff.Delay(attempt)
+		failed = err
 		c.setLink(l, Lost, err, d)
 		t := time.NewTimer(d)
 		select {
@@ -484,7 +486,7 @@ func (e *NotBoundError) Error() string {
 func (e *NotBoundError) Text(l sms.Lang) string {
 	t := ErrNotBound.Text(l)
 	if e.Err != nil {
-		t += ": " + Reason(e.Err, l)
+		t += ": " + cause(e.Err, l)
 	}
 	return t
 }

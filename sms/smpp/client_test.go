@@ -227,7 +227,7 @@ func TestErrorCodes(t *testing.T) {
 			if r.Outcome != sms.Refused || !errors.As(r.Err, &st) || st != tc.status || r.Code != tc.code {
 				t.Fatalf("result %+v, want refused with %v", r, tc.status)
 			}
-			if en, ru := Reason(r.Err, sms.EN), Reason(r.Err, sms.RU); !strings.Contains(en, tc.en) || !strings.Contains(ru, tc.ru) {
+			if en, ru := sms.ErrText(r.Err, sms.EN), sms.ErrText(r.Err, sms.RU); !strings.Contains(en, tc.en) || !strings.Contains(ru, tc.ru) {
 				t.Errorf("texts %q / %q", en, ru)
 			}
 		})
@@ -283,8 +283,8 @@ func TestBadPasswordStops(t *testing.T) {
 	})
 	s := waitState(t, c, Stopped, 5*time.Second)
 	if !errors.Is(s.Err, StatusBadPassword) || !strings.Contains(s.Text(sms.EN), "wrong SMPP password") ||
-		!strings.Contains(s.Text(sms.RU), "неправильный пароль") || s.Hint(sms.EN) == "" {
-		t.Errorf("state %v (hint %q)", s, s.Hint(sms.EN))
+		!strings.Contains(s.Text(sms.RU), "неправильный пароль") || !strings.Contains(s.Text(sms.EN), "set apart from the account's") {
+		t.Errorf("state %v", s)
 	}
 	time.Sleep(300 * time.Millisecond) // ten backoffs' worth
 	if st := srv.Stats(); st.Binds > 2 || st.BindsRefused != st.Binds {
@@ -292,8 +292,8 @@ func TestBadPasswordStops(t *testing.T) {
 	}
 	r := c.Send(context.Background(), []sms.Message{msg("296717259", "x")})[0]
 	if r.Outcome != sms.NotSent || !errors.Is(r.Err, StatusBadPassword) ||
-		Reason(r.Err, sms.RU) != "нет связи со шлюзом SMPP: неправильный пароль к подключению по SMPP (0x0000000E)" {
-		t.Errorf("send after the refusal: %+v (%s)", r, Reason(r.Err, sms.RU))
+		sms.ErrText(r.Err, sms.RU) != "нет связи со шлюзом SMPP: неправильный пароль к подключению по SMPP (0x0000000E; пароль SMPP задаётся отдельно от пароля кабинета: «Мои настройки → Персональные данные → SMPP подключение»)" {
+		t.Errorf("send after the refusal: %+v (%s)", r, sms.ErrText(r.Err, sms.RU))
 	}
 	mu.Lock()
 	defer mu.Unlock()
@@ -302,6 +302,12 @@ func TestBadPasswordStops(t *testing.T) {
 	}
 }
 
+// TestRefusedConnectionHint: a refused connection is explained with the
+// IP registration's hint, in the state and in a send that finds no link;
+// once the SMSC is up, the client binds. Deterministic: it waits for the
+// transmitter's own failure (OnState is given every state that names
+// it), and a send that finds no link says the link's last failure even
+// while the link is dialling again.
 func TestRefusedConnectionHint(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -309,19 +315,37 @@ func TestRefusedConnectionHint(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	c, _ := startClient(t, addr, func(c *Config) { c.ConnectWait = 200 * time.Millisecond })
-	s := waitState(t, c, Lost, 5*time.Second)
-	if !strings.Contains(s.Text(sms.EN), "connection refused") || !strings.Contains(s.Hint(sms.EN), "registered") ||
-		!strings.Contains(s.Hint(sms.RU), "IP-адрес") || s.Retry <= 0 {
-		t.Errorf("state %q hint %q", s.Text(sms.EN), s.Hint(sms.EN))
+	lost := make(chan ConnState, 1)
+	c, _ := startClient(t, addr, func(c *Config) {
+		c.ConnectWait = 50 * time.Millisecond
+		c.OnState = func(s ConnState) {
+			if s.Kind == Lost && s.Link == "transmitter" {
+				select {
+				case lost <- s:
+				default:
+				}
+			}
+		}
+	})
+	var s ConnState
+	select {
+	case s = <-lost:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no lost transmitter; state %v", c.State())
 	}
-	r := c.Send(context.Background(), []sms.Message{msg("296717259", "x")})[0]
-	if r.Outcome != sms.NotSent || !strings.Contains(Hint(r.Err, sms.EN), "registered") {
-		t.Errorf("send: %+v", r)
+	const registered, registeredRU = "only from IP addresses registered", "только с IP-адресов"
+	if en, ru := s.Text(sms.EN), s.Text(sms.RU); !strings.Contains(en, "nothing listens at "+addr) || !strings.Contains(en, registered) ||
+		!strings.Contains(ru, registeredRU) || s.Retry <= 0 {
+		t.Errorf("state %q / %q", en, ru)
+	}
+	for range 3 { // whether the link is waiting or dialling again
+		r := c.Send(context.Background(), []sms.Message{msg("296717259", "x")})[0]
+		if en := sms.ErrText(r.Err, sms.EN); r.Outcome != sms.NotSent || !strings.Contains(en, "not bound") || !strings.Contains(en, registered) {
+			t.Errorf("send: %+v (%s)", r, en)
+		}
 	}
 	// It keeps trying: once the SMSC is up, it binds.
-	o := smppsim.Options{}
-	srv, err := smppsim.Start(addr, o)
+	srv, err := smppsim.Start(addr, smppsim.Options{})
 	if err != nil {
 		t.Skip("port taken meanwhile:", err)
 	}
@@ -446,8 +470,8 @@ func TestUnknownOutcomes(t *testing.T) {
 		if r.Outcome != sms.OutcomeUnknown {
 			t.Fatalf("result %+v", r)
 		}
-		if en, ru := Reason(r.Err, sms.EN), Reason(r.Err, sms.RU); !strings.Contains(en, "lost while waiting for the answer: the gateway closed") ||
-			!strings.Contains(ru, "в ожидании ответа: шлюз закрыл") {
+		if en, ru := sms.ErrText(r.Err, sms.EN), sms.ErrText(r.Err, sms.RU); !strings.Contains(en, "lost while waiting for the answer: the other side closed the connection") ||
+			!strings.Contains(ru, "в ожидании ответа: другая сторона закрыла соединение") {
 			t.Errorf("reasons %q / %q", en, ru)
 		}
 		if n := charged.Load(); n != 1 {
@@ -465,7 +489,7 @@ func TestUnknownOutcomes(t *testing.T) {
 		waitState(t, c, Bound, 5*time.Second)
 		srv.SetFaults(smppsim.Faults{Delay: 300 * time.Millisecond})
 		r := c.Send(context.Background(), []sms.Message{msg("296717259", "x")})[0]
-		if r.Outcome != sms.OutcomeUnknown || !strings.Contains(Reason(r.Err, sms.EN), "response timeout") {
+		if r.Outcome != sms.OutcomeUnknown || !strings.Contains(sms.ErrText(r.Err, sms.EN), "response timeout") {
 			t.Fatalf("result %+v", r)
 		}
 	})

@@ -151,7 +151,7 @@ func (s ConnState) Text(l sms.Lang) string {
 		t += " (" + link + ")"
 	}
 	if s.Err != nil {
-		t += ": " + oneLine(Reason(s.Err, l))
+		t += ": " + oneLine(cause(s.Err, l))
 	}
 	if s.Kind == Lost && s.Retry > 0 {
 		d := s.Retry.Round(100 * time.Millisecond).String()
@@ -164,8 +164,21 @@ func (s ConnState) Text(l sms.Lang) string {
 	return t
 }
 
-// Hint gives advice for the state's error (the IP registration for a
-// refused connection, the password's place for 0x0E), else "".
-func (s ConnState) Hint(l sms.Lang) string { return Hint(s.Err, l) }
-
 func (s ConnState) String() string { return s.Text(sms.EN) }
+
+// Failure is the state as an error, for a record of what failed: a lost
+// or stopped link; nil while bound or connecting. Its text leaves out
+// the wait before the next attempt, which is stale at once.
+func (s ConnState) Failure() error {
+	if s.Kind != Lost && s.Kind != Stopped {
+		return nil
+	}
+	s.Retry = 0
+	return stateError{s}
+}
+
+type stateError struct{ s ConnState }
+
+func (e stateError) Error() string          { return e.s.Text(sms.EN) }
+func (e stateError) Text(l sms.Lang) string { return e.s.Text(l) }
+func (e stateError) Unwrap() error          { return e.s.Err }

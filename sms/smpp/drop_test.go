@@ -130,8 +130,8 @@ func TestLostLinkWritesNothing(t *testing.T) {
 	close(fin) // the SMSC half-closes the transmitter's connection
 	waitLosses(t, c, 1)
 	r := c.Send(context.Background(), []sms.Message{msg("296717259", "x")})[0]
-	if r.Outcome != sms.NotSent || !strings.Contains(Reason(r.Err, sms.RU), "нет связи со шлюзом SMPP") {
-		t.Errorf("result %+v (%s), want not sent: not bound", r, Reason(r.Err, sms.RU))
+	if r.Outcome != sms.NotSent || !strings.Contains(sms.ErrText(r.Err, sms.RU), "нет связи со шлюзом SMPP") {
+		t.Errorf("result %+v (%s), want not sent: not bound", r, sms.ErrText(r.Err, sms.RU))
 	}
 	select {
 	case n := <-after:

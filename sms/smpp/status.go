@@ -3,12 +3,8 @@ package smpp
 import (
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"strings"
 	"syscall"
-
-	"github.com/fiorix/go-smpp/smpp/pdu"
 
 	"github.com/smsdash/smsdash/sms"
 )
@@ -76,6 +72,20 @@ func (s Status) Text(l sms.Lang) string {
 	return info.en
 }
 
+// Explain gives the status with its number and, if any, its hint:
+// "wrong SMPP password (0x0000000E; the SMPP password is set apart …)".
+// sms.ErrText says a Status so.
+func (s Status) Explain(l sms.Lang) string {
+	if !s.Known() {
+		return s.Text(l)
+	}
+	t := s.Text(l) + " (" + s.Hex()
+	if h := s.Hint(l); h != "" {
+		t += "; " + h
+	}
+	return t + ")"
+}
+
 // Hint gives advice where one helps, else "".
 func (s Status) Hint(l sms.Lang) string {
 	if l == sms.RU {
@@ -117,9 +127,9 @@ func (e *PartialError) Error() string {
 func (e *PartialError) Text(l sms.Lang) string {
 	if l == sms.RU {
 		return fmt.Sprintf("принято частей: %d из %d (id первой %d), затем: %s; получатель мог увидеть обрывок текста",
-			e.Sent, e.Total, e.FirstID, Reason(e.Err, sms.RU))
+			e.Sent, e.Total, e.FirstID, cause(e.Err, sms.RU))
 	}
-	return e.Error() + "; the recipient may see a broken text"
+	return fmt.Sprintf("%d of %d parts accepted (first id %d), then: %s; the recipient may see a broken text", e.Sent, e.Total, e.FirstID, cause(e.Err, l))
 }
 
 func (e *PartialError) Unwrap() error { return e.Err }
@@ -136,79 +146,25 @@ var (
 		RU: "в SMPP нет команды баланса: баланс читается по HTTP (API PLAIN)"}
 )
 
-// refusedHint is shown when the gateway refuses the TCP connection.
+// refusedHint follows a refused connection's text: the real gateway
+// refuses addresses not registered with it as if nothing listened.
 var refusedHint = [2]string{
 	"the gateway admits SMPP only from IP addresses registered with support@sms-assistent.by: send them this machine's address",
 	"шлюз принимает SMPP только с IP-адресов, зарегистрированных в support@sms-assistent.by: сообщите им адрес этой машины",
 }
 
-// Reason gives a person's text for why a link failed or a send did.
-func Reason(err error, l sms.Lang) string {
-	ru := l == sms.RU
-	pick := func(en, r string) string {
-		if ru {
-			return r
+// cause says why a link failed or a send did (sms.ErrText), with the IP
+// registration's hint after a refused connection.
+func cause(err error, l sms.Lang) string {
+	t := sms.ErrText(err, l)
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		i := 0
+		if l == sms.RU {
+			i = 1
 		}
-		return en
+		t += "; " + refusedHint[i]
 	}
-	var st Status
-	var pst pdu.Status
-	var se *sms.Error
-	var pe *PartialError
-	var nb *NotBoundError
-	var le *LinkError
-	switch {
-	case err == nil:
-		return ""
-	case errors.As(err, &pe):
-		return pe.Text(l)
-	case errors.As(err, &nb):
-		return nb.Text(l)
-	case errors.As(err, &le):
-		return le.Text(l)
-	case errors.As(err, &st):
-		t := st.Text(l)
-		if st.Known() {
-			t += " (" + st.Hex() + ")"
-		}
-		return t
-	case errors.As(err, &pst):
-		return Reason(Status(pst), l)
-	case errors.As(err, &se):
-		return se.Text(l)
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return pick("connection refused", "в соединении отказано")
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return pick("the gateway closed the connection", "шлюз закрыл соединение")
-	}
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
-		return pick("network timeout", "сеть не отвечает")
-	}
-	return err.Error()
-}
-
-// Hint gives advice for a link or send error, else "": the IP
-// registration for a refused connection, the SMPP password's place for
-// 0x0E.
-func Hint(err error, l sms.Lang) string {
-	i := 0
-	if l == sms.RU {
-		i = 1
-	}
-	var st Status
-	var pst pdu.Status
-	switch {
-	case err == nil:
-		return ""
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return refusedHint[i]
-	case errors.As(err, &st):
-		return st.Hint(l)
-	case errors.As(err, &pst):
-		return Status(pst).Hint(l)
-	}
-	return ""
+	return t
 }
 
 // oneLine keeps an error text on one line for the state view.

@@ -88,7 +88,7 @@ func (e *LinkError) text(l sms.Lang) string {
 func (e *LinkError) Error() string { return e.text(sms.EN) + ": " + e.Err.Error() }
 
 // Text gives the error in a person's language.
-func (e *LinkError) Text(l sms.Lang) string { return e.text(l) + ": " + Reason(e.Err, l) }
+func (e *LinkError) Text(l sms.Lang) string { return e.text(l) + ": " + cause(e.Err, l) }
 
 func (e *LinkError) Unwrap() error { return e.Err }
 

@@ -19,6 +19,9 @@ type Event struct {
 	// reading succeeds; BalanceErrSet: it changed.
 	BalanceErr    error
 	BalanceErrSet bool
+	// Health: the record of how requests went changed (health.Record,
+	// read from it: the event only says to look again).
+	Health bool
 }
 
 // Balance is one reading of the account's credits.
@@ -73,7 +76,7 @@ func (s *Sub) Take() (Event, bool) {
 	e := s.pending
 	s.pending = Event{}
 	clear(s.index)
-	return e, len(e.Updates) > 0 || e.Balance != nil || e.ErrSet || e.BalanceErrSet
+	return e, len(e.Updates) > 0 || e.Balance != nil || e.ErrSet || e.BalanceErrSet || e.Health
 }
 
 // Close unsubscribes.
@@ -103,6 +106,7 @@ func (s *Sub) merge(e Event) {
 	if e.BalanceErrSet {
 		s.pending.BalanceErr, s.pending.BalanceErrSet = e.BalanceErr, true
 	}
+	s.pending.Health = s.pending.Health || e.Health
 	s.mu.Unlock()
 	select {
 	case s.c <- struct{}{}:

@@ -15,6 +15,7 @@ import (
 
 	"github.com/smsdash/smsdash/sms"
 	"github.com/smsdash/smsdash/sms/backoff"
+	"github.com/smsdash/smsdash/sms/health"
 	"github.com/smsdash/smsdash/sms/store"
 )
 
@@ -46,6 +47,9 @@ type Options struct {
 	// about; past it an Unknown stays Unknown, unpolled. Default 1 h.
 	Margin time.Duration
 	Now    func() time.Time
+	// Health, if set, is told how each request went (the connection
+	// light) and whether the history could be read and written.
+	Health *health.Record
 }
 
 // Tracker is the one background service that keeps statuses fresh.
@@ -169,7 +173,12 @@ func (t *Tracker) follow(ctx context.Context) {
 			return
 		case <-tick.C:
 		}
-		if _, err := t.feed.CatchUp(ctx); err != nil && ctx.Err() == nil {
+		_, err := t.feed.CatchUp(ctx)
+		if ctx.Err() != nil {
+			continue // stopping is no failure to show
+		}
+		t.opt.Health.Report(health.History, err)
+		if err != nil {
 			t.hub.Publish(Event{Err: err, ErrSet: true})
 		}
 	}
@@ -180,9 +189,11 @@ func (t *Tracker) follow(ctx context.Context) {
 // error: the polling's state is another matter.
 func (t *Tracker) ReadBalance(ctx context.Context) (Balance, error) {
 	credits, err := t.gw.Balance(ctx)
+	t.opt.Health.Report(health.Balance, err)
 	b := Balance{Credits: credits, At: t.opt.Now()}
 	if err == nil {
 		err = t.st.RecordBalance(ctx, credits, b.At)
+		t.opt.Health.Report(health.History, err)
 	}
 	if err != nil {
 		if ctx.Err() == nil { // stopping is no failure to show
@@ -203,11 +214,12 @@ func (t *Tracker) Cycle(ctx context.Context) (int, error) {
 	// soon enough, and spares a scan of every tracked row each cycle.
 	if now := t.opt.Now(); !now.Before(t.nextExpire) {
 		if _, err := t.st.ExpireStale(ctx, now, t.opt.Margin); err != nil {
-			return 0, err
+			return 0, t.historyErr(ctx, err)
 		}
 		t.nextExpire = now.Add(time.Minute)
 	}
 	if t.opt.Receipts {
+		t.opt.Health.Report(health.History, nil)
 		return 0, nil
 	}
 	ctx, cancel := context.WithCancel(ctx)
@@ -228,7 +240,7 @@ func (t *Tracker) Cycle(ctx context.Context) (int, error) {
 			if err == nil && len(chunk) == 0 {
 				return
 			}
-			a := answer{err: err}
+			a := answer{err: t.historyErr(ctx, err)}
 			if err == nil {
 				after = chunk[len(chunk)-1].ID
 				ids := make([]int64, len(chunk))
@@ -241,6 +253,9 @@ func (t *Tracker) Cycle(ctx context.Context) (int, error) {
 				if a.err == nil {
 					a.reports, a.err = t.gw.Statuses(ctx, ids)
 					a.reports = news(chunk, a.reports)
+					// At once: a long first cycle over a large history
+					// must not leave the light saying "connecting".
+					t.opt.Health.Report(health.Statuses, a.err)
 				}
 			}
 			select {
@@ -260,16 +275,27 @@ func (t *Tracker) Cycle(ctx context.Context) (int, error) {
 		}
 		updates, err := t.st.ApplyStatuses(ctx, "http", a.reports)
 		if err != nil {
-			return changed, err
+			return changed, t.historyErr(ctx, err)
 		}
 		changed += len(updates)
 		if len(updates) > 0 {
 			if _, err := t.feed.CatchUp(ctx); err != nil {
-				return changed, err
+				return changed, t.historyErr(ctx, err)
 			}
 		}
 	}
+	if ctx.Err() == nil {
+		t.opt.Health.Report(health.History, nil)
+	}
 	return changed, nil
+}
+
+// historyErr reports a failure of the history, unless the work stops.
+func (t *Tracker) historyErr(ctx context.Context, err error) error {
+	if err != nil && ctx.Err() == nil {
+		t.opt.Health.Report(health.History, err)
+	}
+	return err
 }
 
 // news keeps the reports that differ from what the history already

@@ -64,9 +64,6 @@ func (m *Model) Latest() (store.BalancePoint, bool) {
 	return m.points[len(m.points)-1], true
 }
 
-// Failed is the last reading's failure, nil once one works.
-func (m *Model) Failed() error { return m.readErr }
-
 // Low reports a reading under the warning threshold (0 disables it).
 func (m *Model) Low() bool {
 	p, ok := m.Latest()
@@ -156,9 +153,9 @@ func (m *Model) View() string {
 	case m.reading:
 		out = append(out, s.Faint.Render(t.Reading))
 	case m.readErr != nil:
-		out = append(out, s.Err.Render("✗ "+t.ReadFailed+": "+common.ErrText(m.readErr, m.ctx.Lang())))
+		out = append(out, strings.Split(common.Message(s.Err, "✗ "+t.ReadFailed+": "+common.ErrText(m.readErr, m.ctx.Lang()), m.w), "\n")...)
 	case m.loadErr != nil:
-		out = append(out, s.Err.Render("✗ "+common.ErrText(m.loadErr, m.ctx.Lang())))
+		out = append(out, strings.Split(common.Message(s.Err, "✗ "+common.ErrText(m.loadErr, m.ctx.Lang()), m.w), "\n")...)
 	}
 	out = append(out, "", s.Title.Render(t.BalanceHistory))
 	out = append(out, m.chart(m.h-len(out)-1)...)

@@ -1097,11 +1097,7 @@ func (m *Model) View() string {
 	add(m.label(t.From, fSender) + common.Pad(from, 14) + m.label(t.At, fAt) + common.Pad(m.at.View(16, 1, s), 17) +
 		m.label(t.Validity, fValid) + m.valid.View(3, 1, s))
 	label := t.BatchSendButton
-	btn := indent[1:] + s.ButtonView(label, m.focus == fSend)
-	if m.problem != "" {
-		btn += "  " + s.Err.Render(m.problem)
-	}
-	add(btn)
+	add(strings.Split(common.Beside(indent[1:]+s.ButtonView(label, m.focus == fSend), s.Err, m.problem, m.w), "\n")...)
 
 	add(m.stageLines(m.h - len(out))...)
 	return common.Fit(strings.Join(out, "\n"), m.w, m.h)
@@ -1362,7 +1358,7 @@ func (m *Model) doneLines() []string {
 	sum := m.summary
 	if sum == nil {
 		if m.sendErr != nil {
-			return []string{s.Err.Render(common.Trunc(fmt.Sprintf(t.BatchStopped, common.ErrText(m.sendErr, l)), m.w))}
+			return strings.Split(common.Message(s.Err, fmt.Sprintf(t.BatchStopped, common.ErrText(m.sendErr, l)), m.w), "\n")
 		}
 		return nil
 	}
@@ -1383,7 +1379,7 @@ func (m *Model) doneLines() []string {
 		err = m.sendErr
 	}
 	if err != nil && !sum.Cancelled {
-		out = append(out, s.Err.Render(common.Trunc("✗ "+common.ErrText(err, l), m.w)))
+		out = append(out, strings.Split(common.Message(s.Err, "✗ "+common.ErrText(err, l), m.w), "\n")...)
 	}
 	out = append(out, s.Faint.Render(t.BatchSeeStatus))
 	return out

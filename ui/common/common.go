@@ -5,7 +5,6 @@ package common
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -152,24 +151,10 @@ func Step(focus, d, n int) int {
 // Cmd wraps a message as a command.
 func Cmd(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
 
-// ErrText says what went wrong in the agent's language: the core's
-// errors carry both languages, a gateway code gets its number, text and
-// hint. Errors carry outside text (a cell, a reply), so the text is made
-// safe here, where every error on the screen passes.
-func ErrText(err error, l sms.Lang) string {
-	if err == nil {
-		return ""
-	}
-	var se *sms.Error
-	if errors.As(err, &se) && errors.Unwrap(err) == nil {
-		return sms.SafeLines(se.Text(l))
-	}
-	var code sms.Code
-	if errors.As(err, &code) {
-		return CodeText(code, l)
-	}
-	return sms.SafeLines(err.Error())
-}
+// ErrText says what went wrong in the agent's language, with what to do
+// (sms.ErrText). Errors carry outside text (a cell, a reply), so the text
+// is made safe here, where every error on the screen passes.
+func ErrText(err error, l sms.Lang) string { return sms.SafeLines(sms.ErrText(err, l)) }
 
 // SafeView makes the view of a component that draws outside text itself
 // (bubbles' file picker draws file names) safe for the terminal: its
@@ -291,6 +276,27 @@ func Dur(t *i18n.Texts, d time.Duration) string {
 // Wrap breaks text into lines of at most width cells, at spaces where it
 // can.
 func Wrap(text string, width int) string { return ansi.Wrap(text, max(width, 1), "") }
+
+// Message draws a text that may be long (an error, a hint, what to do)
+// in st, wrapped into lines of width cells: the one way a tab draws
+// one, since Fit would cut a long line at the edge of the screen.
+func Message(st lipgloss.Style, text string, width int) string {
+	return Lines(st, Wrap(text, width))
+}
+
+// Beside puts a message after line (a button) when both fit in width,
+// else wraps it on the lines below, as far in as line.
+func Beside(line string, st lipgloss.Style, text string, width int) string {
+	switch {
+	case text == "":
+		return line
+	case ansi.StringWidth(line)+2+ansi.StringWidth(text) <= width:
+		return line + "  " + st.Render(text)
+	}
+	in := strings.Repeat(" ", len(line)-len(strings.TrimLeft(line, " ")))
+	below := strings.Split(Message(st, text, width-len(in)), "\n")
+	return line + "\n" + in + strings.Join(below, "\n"+in)
+}
 
 // Lines styles each line of text on its own (lipgloss would pad a block
 // to its widest line).

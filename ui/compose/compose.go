@@ -421,10 +421,7 @@ func (m *Model) View() string {
 	if m.sending {
 		label = t.Sending
 	}
-	b.WriteString(indent[1:] + s.ButtonView(label, m.focus == fSend))
-	if m.problem != "" {
-		b.WriteString("  " + s.Err.Render(m.problem))
-	}
+	b.WriteString(common.Beside(indent[1:]+s.ButtonView(label, m.focus == fSend), s.Err, m.problem, m.w))
 	b.WriteByte('\n')
 	used := strings.Count(b.String(), "\n")
 	b.WriteString(m.resultLines(m.h - used))
@@ -518,17 +515,17 @@ func (m *Model) resultLines(height int) string {
 	t, s, l := m.ctx.T, m.ctx.S, m.ctx.Lang()
 	var out []string
 	if m.sendErr != nil {
-		out = append(out, s.Err.Render("✗ "+common.ErrText(m.sendErr, l)))
+		out = append(out, strings.Split(common.Message(s.Err, "✗ "+common.ErrText(m.sendErr, l), m.w), "\n")...)
 	}
 	if m.via != "" {
 		out = append(out, s.Faint.Render(m.via))
 	}
 	for i, r := range m.results {
-		if len(out) == height-1 && i < len(m.results)-1 {
+		if len(out) >= height-1 && i < len(m.results)-1 {
 			out = append(out, s.Faint.Render(fmt.Sprintf(t.MoreResults, len(m.results)-i)))
 			break
 		}
-		out = append(out, m.resultLine(r))
+		out = append(out, strings.Split(common.Wrap(m.resultLine(r), m.w), "\n")...)
 	}
 	return s.Title.Render(t.LastSend) + "\n" + strings.Join(out, "\n")
 }
@@ -545,6 +542,9 @@ func (m *Model) resultLine(r result) string {
 	case sms.Refused:
 		mark = "✗"
 		detail = t.Code + " " + common.CodeText(res.Code, l)
+		if res.Code == 0 && res.Err != nil { // an SMPP refusal that no HTTP code means
+			detail = common.ErrText(res.Err, l)
+		}
 	default:
 		mark = "?"
 		if res.Outcome == sms.NotSent {

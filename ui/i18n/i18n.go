@@ -14,6 +14,7 @@ type Texts struct {
 	// The frame.
 	TabCompose, TabBatch, TabStatus, TabBalance, TabSettings             string
 	DemoBadge, NoLogin, Connecting, Online, CreditsShort, NoBalanceShort string
+	Degraded, Offline, Since                                             string
 	NoticeRecovered, NoticeNeverLeft                                     string
 	DrawFailed, DrawReport, DrawKept                                     string
 	Tabs, Quit, MoreKeys, TabsTyping                                     string
@@ -114,6 +115,9 @@ func build(l sms.Lang) *Texts {
 		NoLogin:     p("no login", "нет логина"),
 		Connecting:  p("connecting", "подключение"),
 		Online:      p("online", "на связи"),
+		Degraded:    p("degraded", "с перебоями"),
+		Offline:     p("offline", "нет связи"),
+		Since:       p("since %s", "с %s"),
 		NoticeRecovered: p("%d message(s) were being sent when smsdash stopped: outcome unknown, check them on the Status tab (filter: unknown) before sending again",
 			"%d сообщ. отправлялись, когда smsdash остановился: результат неизвестен — проверьте на вкладке «Статусы» (фильтр unknown), прежде чем отправлять снова"),
 		NoticeNeverLeft: p("%d message(s) waiting to be sent were not sent (Status tab, filter: not_sent)",

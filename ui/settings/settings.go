@@ -541,7 +541,7 @@ func (m *Model) View() string {
 	case m.test != "" && m.testOK:
 		out = append(out, s.OK.Render("✓ "+m.test))
 	case m.test != "":
-		out = append(out, s.Err.Render("✗ "+m.test))
+		out = append(out, common.Message(s.Err, "✗ "+m.test, m.w))
 	default:
 		out = append(out, "")
 	}

@@ -663,7 +663,7 @@ func (m *Model) View() string {
 		b.WriteString(m.detailView(m.h - 3))
 		return common.Fit(b.String(), m.w, m.h)
 	case m.loadErr != nil:
-		b.WriteString(s.Err.Render(common.ErrText(m.loadErr, m.ctx.Lang())))
+		b.WriteString(common.Message(s.Err, common.ErrText(m.loadErr, m.ctx.Lang()), m.w))
 	case !m.loaded:
 		b.WriteString(s.Faint.Render(t.Loading))
 	case len(m.rows) == 0:
@@ -673,7 +673,8 @@ func (m *Model) View() string {
 	default:
 		m.table(&b)
 	}
-	return common.Fit(b.String(), m.w, m.h-1) + "\n" + m.footer()
+	footer := m.footer()
+	return common.Fit(b.String(), m.w, m.h-lipgloss.Height(footer)) + "\n" + footer
 }
 
 func (m *Model) table(b *strings.Builder) {
@@ -800,7 +801,7 @@ func (m *Model) footer() string {
 	if m.flash != "" {
 		pos += "  " + s.OK.Render(m.flash)
 	}
-	return common.Trunc(s.Faint.Render(pos), m.w)
+	return common.Wrap(s.Faint.Render(pos), m.w) // a failure's reason is never cut
 }
 
 // detailView: one message with its life.
@@ -841,7 +842,7 @@ func (m *Model) detailView(height int) string {
 	d := m.detail
 	switch {
 	case d.err != nil:
-		out = append(out, s.Err.Render(common.ErrText(d.err, l)))
+		out = append(out, strings.Split(common.Message(s.Err, common.ErrText(d.err, l), m.w), "\n")...)
 	case d.history == nil:
 		out = append(out, s.Faint.Render(t.Loading))
 	}
