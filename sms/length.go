@@ -127,3 +127,18 @@ func Measure(text string) Length {
 	}
 	return l
 }
+
+// PerPart is how many units each part of the text holds: 160 (GSM) or 70
+// (UCS-2) when it fits one part, 153 or 67 when it is split, the rest
+// going to the header that joins the parts.
+func (l Length) PerPart() int {
+	switch {
+	case l.Encoding == UCS2 && l.Parts > 1:
+		return ucs2Part
+	case l.Encoding == UCS2:
+		return ucs2Single
+	case l.Parts > 1:
+		return gsmPart
+	}
+	return gsmSingle
+}

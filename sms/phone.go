@@ -144,3 +144,36 @@ func phoneErr(in, en, ru string) *Error {
 	q := quote(in)
 	return errorf("phone "+q+": "+en, "номер "+q+": "+ru)
 }
+
+// Recipient is one item of a list of numbers as an agent typed it.
+type Recipient struct {
+	Typed  string // the item, trimmed
+	Number string // normalised (NormalizePhone); "" when Err is set
+	Err    error  // why the item is no number a message can go to
+	Dup    bool   // the same number as an earlier item: it is sent once
+}
+
+// ParseRecipients is the one rule for a list of numbers, wherever it is
+// typed (Compose's To, the command line's --to): items are separated by
+// commas, semicolons, tabs and line breaks (CR, LF or both), which is
+// what a spreadsheet's row or column gives when pasted. Spaces do not
+// separate: a number itself may hold them ("+375 29 671-72-59"). Empty
+// items are skipped; a number given twice is marked Dup.
+func ParseRecipients(s string) []Recipient {
+	var out []Recipient
+	seen := map[string]bool{}
+	for _, typed := range strings.FieldsFunc(s, isRecipientSep) {
+		typed = strings.TrimSpace(typed)
+		if typed == "" {
+			continue
+		}
+		n, err := NormalizePhone(typed)
+		out = append(out, Recipient{Typed: typed, Number: n, Err: err, Dup: err == nil && seen[n]})
+		seen[n] = seen[n] || err == nil
+	}
+	return out
+}
+
+func isRecipientSep(r rune) bool {
+	return r == ',' || r == ';' || r == '\t' || r == '\r' || r == '\n'
+}

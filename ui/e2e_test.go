@@ -13,8 +13,9 @@ import (
 )
 
 // TestEndToEndTmux types into the real binary: DEMO mode under tmux, a
-// Cyrillic message to a number from Compose, ctrl+s, then the Status tab
-// until it reads Delivered; then a batch from a list chosen in the Batch
+// Cyrillic message to a number from Compose, ctrl+s, its line on Compose
+// and then the Status tab until they read Delivered; a column of numbers
+// pasted into To and sent; then a batch from a list chosen in the Batch
 // tab's file picker; a file deleted while the picker shows it; then a
 // list pasted into the Batch tab (bracketed paste, as a terminal sends it).
 func TestEndToEndTmux(t *testing.T) {
@@ -71,12 +72,28 @@ func TestEndToEndTmux(t *testing.T) {
 	tmux("send-keys", "-t", "e2e", "-l", "Привет из tmux! Это проверка.")
 	waitFor("Привет из tmux! Это проверка.")
 	tmux("send-keys", "-t", "e2e", "C-s")
-	waitFor("375296717259  accepted")
+	waitFor("375296717259  ") // the last send's line: accepted, then its statuses
+	waitFor("✓ 375296717259  Delivered")
 	tmux("send-keys", "-t", "e2e", "M-3")
+	waitFor("[3 Status]")
 	waitFor("Delivered")
 	if !strings.Contains(screen, "375296717259") || !strings.Contains(screen, "Привет из tmux") {
 		t.Errorf("the Status tab lacks the message:\n%s", screen)
 	}
+
+	// A column of numbers pasted into To: bracketed paste (-p) of a
+	// buffer with a terminal's CR line ends; each line one number.
+	tmux("send-keys", "-t", "e2e", "M-1")
+	waitFor("[1 Compose]")
+	tmux("set-buffer", "-b", "numbers", "+375 29 111-22-33\r80331234567\r")
+	tmux("paste-buffer", "-p", "-d", "-b", "numbers", "-t", "e2e")
+	waitFor("✓ 375291112233, 375331234567")
+	tmux("send-keys", "-t", "e2e", "Tab", "Tab")
+	tmux("send-keys", "-t", "e2e", "-l", "Two at once")
+	waitFor("2 recipient(s) × 1 part(s) = 2 SMS")
+	tmux("send-keys", "-t", "e2e", "C-s")
+	waitFor("375291112233  ")
+	waitFor("375331234567  ")
 
 	// A batch: a Windows-1251 list with semicolons chosen in the file
 	// picker, a template, confirm, done; its messages on the Status tab.

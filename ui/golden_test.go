@@ -75,6 +75,8 @@ func TestGolden(t *testing.T) {
 		wait      map[string]string // a text that shows the tab is drawn with its data
 	}{
 		{"compose", "alt+1", []string{"8(029)671-72-59, 29671725", "tab", "tab", "Привет! Ваш заказ готов."}, map[string]string{"en": "готов.", "ru": "готов."}},
+		{"compose-paste", "alt+1", []string{"paste:291112233\r331234567\r", "tab", "tab", "paste:Заказ №1024 готов.\rЖдём вас!"}, map[string]string{"en": "вас!", "ru": "вас!"}},
+		{"compose-sent", "alt+1", []string{"paste:291112233\r331234567\r", "tab", "tab", "paste:Заказ №1024 готов.\rЖдём вас!", "ctrl+s"}, map[string]string{"en": "Last send", "ru": "Последняя отправка"}},
 		{"batch", "alt+2", nil, map[string]string{"en": "Batch send", "ru": "Пакетная рассылка"}},
 		{"status", "alt+3", nil, map[string]string{"en": "Delivered", "ru": "Доставлено"}},
 		{"balance", "alt+4", nil, map[string]string{"en": "Balance: 90.00", "ru": "Баланс: 90.00"}},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -98,8 +99,9 @@ func settle(tb testing.TB, m *Model, cmd tea.Cmd) {
 	}
 }
 
-// press sends keys: a name ("ctrl+s", "tab", "alt+3") or text typed as
-// one message, as a terminal delivers Cyrillic.
+// press sends keys: a name ("ctrl+s", "tab", "alt+3"), text typed as
+// one message, as a terminal delivers Cyrillic, or "paste:" and the text
+// of a bracketed paste.
 func press(tb testing.TB, m *Model, keys ...string) {
 	tb.Helper()
 	for _, k := range keys {
@@ -117,6 +119,9 @@ func keyMsg(k string) tea.KeyMsg {
 	}
 	if t, ok := named[k]; ok {
 		return tea.KeyMsg{Type: t}
+	}
+	if text, ok := strings.CutPrefix(k, "paste:"); ok { // a bracketed paste
+		return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(text), Paste: true}
 	}
 	if len(k) == 5 && k[:4] == "alt+" {
 		return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k[4:]), Alt: true}

@@ -103,6 +103,7 @@ func TestLightOffline(t *testing.T) {
 func TestLightDegradedThenOnline(t *testing.T) {
 	m := newModel(t, "en")
 	a := m.ctx.App
+	a.Health.SetClock(time.Now) // since must move on
 	good := a.Config.API.JSONURL
 	point(t, m, "http://"+deadAddr(t)+"/api/v1/json", a.Config.API.CreditsPlainURL)
 	composeSend(t, m)

@@ -104,7 +104,11 @@ func startNotice(a *app.App, t *i18n.Texts) string {
 }
 
 // SetClock replaces the clock (tests: fixed times make stable views).
-func (m *Model) SetClock(now func() time.Time) { m.ctx.Now = now }
+// The connection light's record takes it too: its "since" is drawn.
+func (m *Model) SetClock(now func() time.Time) {
+	m.ctx.Now = now
+	m.ctx.App.Health.SetClock(now)
+}
 
 // Close ends the model's background work: its commands' context and its
 // subscription to the tracker.

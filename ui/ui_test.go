@@ -172,7 +172,7 @@ func TestComposeScheduleRule(t *testing.T) {
 func TestComposeCounter(t *testing.T) {
 	m := newModel(t, "ru")
 	press(t, m, "tab", "tab", strings.Repeat("я", 71))
-	if v := m.View(); !strings.Contains(v, "71 симв. · UCS-2 · частей: 2 · в последней осталось 63") {
+	if v := m.View(); !strings.Contains(v, "71 симв. · кириллица: 67 в SMS · частей: 2 · в последней осталось 63") {
 		t.Errorf("counter:\n%s", v)
 	}
 }

@@ -16,7 +16,7 @@ import (
 
 func runSend(ctx context.Context, e *Env, args []string) error {
 	fs, cfgPath, asJSON := newFlags(e, "send", "--to N[,N…] --text T|- [flags]")
-	to := fs.String("to", "", "recipient `numbers`, comma-separated, in any usual form (+375 29 …, 8(029)…)")
+	to := fs.String("to", "", "recipient `numbers`, separated by commas or semicolons, in any usual form (+375 29 …, 8(029)…); one given twice is sent once")
 	text := fs.String("text", "", "message `text`; - reads it from standard input")
 	sender := fs.String("sender", "", "sender name (default: the config's sender)")
 	api := fs.String("api", "", "transport: plain, xml or json (default: the config's)")
@@ -210,16 +210,13 @@ func buildMessages(to, text, sender, at string, validity int, now time.Time) ([]
 		problems = append(problems, "--validity: hours must be positive")
 	}
 	var msgs []sms.Message
-	for _, raw := range strings.Split(to, ",") {
-		if strings.TrimSpace(raw) == "" {
-			continue
+	for _, r := range sms.ParseRecipients(to) {
+		switch {
+		case r.Err != nil:
+			problems = append(problems, "--to: "+r.Err.Error())
+		case !r.Dup:
+			msgs = append(msgs, sms.Message{To: r.Number, Text: text, Sender: sender, At: when, Validity: sms.ValidityFromHours(validity)})
 		}
-		n, err := sms.NormalizePhone(raw)
-		if err != nil {
-			problems = append(problems, "--to: "+err.Error())
-			continue
-		}
-		msgs = append(msgs, sms.Message{To: n, Text: text, Sender: sender, At: when, Validity: sms.ValidityFromHours(validity)})
 	}
 	if len(msgs) == 0 && len(problems) == 0 {
 		problems = append(problems, "--to: no recipient")

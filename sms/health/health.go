@@ -75,6 +75,7 @@ type State struct {
 // ready: use New. A nil *Record takes reports and drops them.
 type Record struct {
 	onChange func()
+	now      func() time.Time
 
 	mu    sync.Mutex
 	last  [kinds]outcome
@@ -91,11 +92,27 @@ type outcome struct {
 // New makes a record; onChange, if set, is called (outside the record's
 // lock) after a report that changes the State's level or failures. It
 // must not block.
-func New(onChange func()) *Record { return &Record{onChange: onChange} }
+func New(onChange func()) *Record { return &Record{onChange: onChange, now: time.Now} }
+
+// SetClock replaces the clock Report reads (tests: fixed times make
+// stable views).
+func (r *Record) SetClock(now func() time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.now = now
+}
 
 // Report records the outcome of a request of kind k that ended now; err
 // nil is a success. A cancel is no outcome: the request was given up.
-func (r *Record) Report(k Kind, err error) { r.ReportAt(k, err, time.Now()) }
+func (r *Record) Report(k Kind, err error) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	now := r.now
+	r.mu.Unlock()
+	r.ReportAt(k, err, now())
+}
 
 // ReportAt is Report for a request that ended at at.
 func (r *Record) ReportAt(k Kind, err error, at time.Time) {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -42,27 +43,26 @@ type Model struct {
 	focus                int
 	w, h                 int
 	sending              bool
-	results              []result // of the last send
-	sendErr              error    // the last send stopped on this
-	via                  string   // the last send took another transport: why
-	problem              string   // why ctrl+s did not send
-	recips               []recipient
+	results              []result  // of the last send
+	sendErr              error     // the last send stopped on this
+	via                  string    // the last send took another transport: why
+	problem              string    // why ctrl+s did not send
+	lastAt               time.Time // the last send was scheduled for then
+	recips               []sms.Recipient
 	atTime               time.Time
 	atErr, validErr      error
 	validity             time.Duration
 	lastSenders, senders []string
 }
 
-type recipient struct {
-	typed, number string
-	err           error
-	dup           bool // the same number typed twice: sent once
-}
-
+// result is one recipient of the last send, its status kept fresh by
+// the tracker's events.
 type result struct {
 	number string
-	id     int64
+	id     int64 // local
 	res    sms.Result
+	status sms.Status
+	at     time.Time // of status: an older word never replaces a newer
 }
 
 // sentMsg is the outcome of a send.
@@ -70,13 +70,20 @@ type sentMsg struct {
 	Numbers []string
 	IDs     []int64
 	Results []sms.Result
+	At      time.Time // scheduled for; zero: at once
 	Err     error
 }
+
+// rowsMsg is the history's word on the last send's messages, read once
+// it is shown: a status that came before the send's reply reached this
+// tab is not missed.
+type rowsMsg struct{ rows []store.Row }
 
 // New makes the tab.
 func New(ctx *common.Context) *Model {
 	m := &Model{ctx: ctx}
 	m.text.Multiline = true
+	m.to.Separator = ", " // a pasted column or row of numbers
 	m.setFocus(fTo)
 	m.refresh()
 	return m
@@ -165,7 +172,15 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.key(msg)
 	case sentMsg:
 		m.sent(msg)
-		return common.Cmd(common.Sent{IDs: msg.IDs})
+		return tea.Batch(common.Cmd(common.Sent{IDs: msg.IDs}), m.readRows())
+	case rowsMsg:
+		for _, r := range msg.rows {
+			m.setStatus(r.ID, r.Status, r.UpdatedAt)
+		}
+	case common.Event:
+		for _, u := range msg.Updates {
+			m.setStatus(u.ID, u.To, u.At)
+		}
 	case common.ConfigSaved:
 		m.refresh()
 	}
@@ -215,7 +230,7 @@ func (m *Model) edit(in *field.Input, msg tea.KeyMsg) {
 
 // refresh re-checks the draft: recipients, schedule, validity, senders.
 func (m *Model) refresh() {
-	m.recips = parseRecipients(m.to.Value())
+	m.recips = sms.ParseRecipients(m.to.Value())
 	m.atTime, m.atErr = time.Time{}, nil
 	if s := strings.TrimSpace(m.at.Value()); s != "" {
 		m.atTime, m.atErr = sms.ParseSchedule(s, m.ctx.Now())
@@ -241,31 +256,13 @@ func (m *Model) refresh() {
 	}
 }
 
-// parseRecipients splits on commas, semicolons and line breaks (a number
-// itself may hold spaces: "+375 29 671-72-59").
-func parseRecipients(s string) []recipient {
-	var out []recipient
-	seen := map[string]bool{}
-	for _, typed := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == '\n' }) {
-		typed = strings.TrimSpace(typed)
-		if typed == "" {
-			continue
-		}
-		n, err := sms.NormalizePhone(typed)
-		r := recipient{typed: typed, number: n, err: err, dup: err == nil && seen[n]}
-		seen[n] = seen[n] || err == nil
-		out = append(out, r)
-	}
-	return out
-}
-
 // check says what stops the draft from being sent, or "".
 func (m *Model) check() string {
 	t, l := m.ctx.T, m.ctx.Lang()
 	numbers := 0
 	for _, r := range m.recips {
-		if r.err != nil {
-			return common.ErrText(r.err, l)
+		if r.Err != nil {
+			return common.ErrText(r.Err, l)
 		}
 		numbers++
 	}
@@ -312,16 +309,16 @@ func (m *Model) send() tea.Cmd {
 	var msgs []sms.Message
 	var numbers []string
 	for _, r := range m.recips {
-		if r.dup {
+		if r.Dup {
 			continue
 		}
-		numbers = append(numbers, r.number)
-		msgs = append(msgs, sms.Message{To: r.number, Text: m.text.Value(), Sender: m.senders[m.sender], At: m.atTime, Validity: m.validity})
+		numbers = append(numbers, r.Number)
+		msgs = append(msgs, sms.Message{To: r.Number, Text: m.text.Value(), Sender: m.senders[m.sender], At: m.atTime, Validity: m.validity})
 	}
 	m.sending, m.problem, m.results, m.sendErr, m.via = true, "", nil, nil, ""
 	// Read on this goroutine: Settings may replace them later.
 	a := m.ctx.App
-	ob, tr, base := a.Outbox, a.Tracker, m.ctx.Base
+	ob, tr, base, at := a.Outbox, a.Tracker, m.ctx.Base, m.atTime
 	if via, _ := a.SendTransport("", len(msgs)); via != ob.Transport {
 		// PLAIN in the config: more than a few go in one package.
 		g, err := a.Transport(via)
@@ -337,14 +334,14 @@ func (m *Model) send() tea.Cmd {
 		defer cancel()
 		ids, res, err := ob.Send(ctx, 0, msgs)
 		tr.Poke()
-		return sentMsg{Numbers: numbers, IDs: ids, Results: res, Err: err}
+		return sentMsg{Numbers: numbers, IDs: ids, Results: res, At: at, Err: err}
 	}
 }
 
 // sent shows the outcome; the draft goes only when every message was
 // accepted, so a failed send can be fixed and sent again.
 func (m *Model) sent(s sentMsg) {
-	m.sending, m.sendErr, m.results = false, s.Err, nil
+	m.sending, m.sendErr, m.results, m.lastAt = false, s.Err, nil, s.At
 	all := s.Err == nil && len(s.Results) == len(s.Numbers)
 	for i, n := range s.Numbers {
 		if i >= len(s.Results) {
@@ -362,6 +359,40 @@ func (m *Model) sent(s sentMsg) {
 	}
 }
 
+// readRows reads the last send's accepted messages from the history.
+func (m *Model) readRows() tea.Cmd {
+	var ids []int64
+	for _, r := range m.results {
+		if r.res.Outcome == sms.Accepted {
+			ids = append(ids, r.id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	st, base := m.ctx.App.Store, m.ctx.Base
+	return func() tea.Msg {
+		var rows []store.Row
+		for _, id := range ids { // at most maxRecipients
+			if r, err := st.Message(base, id); err == nil {
+				rows = append(rows, r)
+			}
+		}
+		return rowsMsg{rows}
+	}
+}
+
+// setStatus gives a message of the last send the status it reached at
+// at, unless a newer one is already shown.
+func (m *Model) setStatus(id int64, st sms.Status, at time.Time) {
+	for i := range m.results {
+		r := &m.results[i]
+		if r.id == id && st != sms.StatusNone && !at.Before(r.at) {
+			r.status, r.at = st, at
+		}
+	}
+}
+
 func (m *Model) clearDraft() {
 	for _, in := range []*field.Input{&m.to, &m.text, &m.at, &m.valid} {
 		in.SetValue("")
@@ -370,36 +401,56 @@ func (m *Model) clearDraft() {
 	m.refresh()
 }
 
+// minText: the text's rows are those the rest of the form and the last
+// send's lines leave, at least these.
+const minText = 3
+
 func (m *Model) View() string {
 	t, s := m.ctx.T, m.ctx.S
 	fw := max(m.w-labelW, 10)
-	var b strings.Builder
-	line := func(label string, f int, value string) {
-		b.WriteString(m.label(label, f))
-		b.WriteString(value)
-		b.WriteByte('\n')
-	}
 	indent := strings.Repeat(" ", labelW)
-	note := func(text string) {
-		for _, l := range strings.Split(text, "\n") {
-			b.WriteString(indent + l + "\n")
+	field := func(label string, f int, value string) string { return m.label(label, f) + value }
+	notes := func(text string) []string {
+		lines := strings.Split(text, "\n")
+		for i, l := range lines {
+			lines[i] = indent + l
 		}
+		return lines
 	}
 
-	line(t.To, fTo, m.to.View(fw, 1, s))
+	top := []string{field(t.To, fTo, m.to.View(fw, 1, s))}
 	for _, l := range m.recipientLines(fw, 4) {
-		note(l)
+		top = append(top, indent+l)
 	}
 	from := sms.Safe(m.senders[m.sender])
 	if m.focus == fFrom && len(m.senders) > 1 {
 		from = "‹ " + from + " ›"
 	}
-	line(t.From, fFrom, from)
-	textH := 4
-	if m.h < 22 {
-		textH = 3
+	top = append(top, field(t.From, fFrom, from))
+
+	bottom := notes(m.counter(fw))
+	// Fixed widths, so the notes beside them stay put while typing.
+	bottom = append(bottom, field(t.At, fAt, m.at.View(17, 1, s)))
+	at := notes(m.atNote())
+	bottom = append(bottom, at...)
+	bottom = append(bottom, field(t.Validity, fValid, common.Pad(m.valid.View(4, 1, s), 5)+m.validNote()))
+	label := t.SendButton
+	if m.sending {
+		label = t.Sending
 	}
-	// The text keeps its height, so nothing below it moves while typing.
+	button := indent[1:] + s.ButtonView(label, m.focus == fSend)
+	if m.problem != "" {
+		button = common.Beside(button, s.Err, m.problem, m.w)
+	} else {
+		button = common.Beside(button, s.Faint, m.cost(), m.w)
+	}
+	// The schedule's note has two rows, used or not (the second is a gap
+	// below the button): a reason that wraps moves nothing.
+	bottom = append(append(bottom, strings.Split(button, "\n")...), make([]string, max(2-len(at), 0))...)
+
+	results := m.resultLines()
+	textH := max(m.h-len(top)-len(bottom)-len(results), minText)
+	// The text's rows stay while typing it: nothing below moves.
 	text := strings.Split(m.text.View(fw, textH, s), "\n")
 	for len(text) < textH {
 		text = append(text, "")
@@ -409,23 +460,11 @@ func (m *Model) View() string {
 		if i == 0 {
 			label = t.Text
 		}
-		line(label, fText, l)
+		text[i] = field(label, fText, l)
 	}
-	note(m.counter())
-	// Fixed widths, so the notes beside them stay put while typing.
-	line(t.At, fAt, m.at.View(17, 1, s))
-	note(m.atNote())
-	line(t.Validity, fValid, common.Pad(m.valid.View(4, 1, s), 5)+m.validNote())
-
-	label := t.SendButton
-	if m.sending {
-		label = t.Sending
-	}
-	b.WriteString(common.Beside(indent[1:]+s.ButtonView(label, m.focus == fSend), s.Err, m.problem, m.w))
-	b.WriteByte('\n')
-	used := strings.Count(b.String(), "\n")
-	b.WriteString(m.resultLines(m.h - used))
-	return common.Fit(b.String(), m.w, m.h)
+	lines := append(append(top, text...), bottom...)
+	lines = append(lines, m.fitResults(results, m.h-len(lines))...)
+	return common.Fit(strings.Join(lines, "\n"), m.w, m.h)
 }
 
 // label draws a field's label; the focused one is marked with › as well
@@ -447,12 +486,12 @@ func (m *Model) recipientLines(width, maxLines int) []string {
 	var ok, bad []string
 	for _, r := range m.recips {
 		switch {
-		case r.err != nil:
-			bad = append(bad, "✗ "+common.ErrText(r.err, l))
-		case r.dup:
-			ok = append(ok, r.number+" "+t.Duplicate)
+		case r.Err != nil:
+			bad = append(bad, "✗ "+common.ErrText(r.Err, l))
+		case r.Dup:
+			ok = append(ok, r.Number+" "+t.Duplicate)
 		default:
-			ok = append(ok, r.number)
+			ok = append(ok, r.Number)
 		}
 	}
 	var out []string
@@ -476,13 +515,50 @@ func (m *Model) recipientLines(width, maxLines int) []string {
 	return out
 }
 
-func (m *Model) counter() string {
-	t := m.ctx.T
-	l := sms.Measure(m.text.Value())
+// counter says the text's length as the gateway counts it, in plain
+// words: the alphabet and what one SMS of it holds, wrapped to width.
+func (m *Model) counter(width int) string {
+	t, text := m.ctx.T, m.text.Value()
+	l := sms.Measure(text)
 	if l.Chars == 0 {
 		return m.ctx.S.Faint.Render(t.TextHint)
 	}
-	return m.ctx.S.Faint.Render(fmt.Sprintf(t.Counter, l.Chars, l.Encoding, l.Parts, l.Left))
+	alphabet := fmt.Sprintf(t.AlphabetLatin, l.PerPart())
+	if l.Encoding == sms.UCS2 {
+		alphabet = fmt.Sprintf(t.AlphabetCyrillic, l.PerPart())
+		if !strings.ContainsFunc(text, func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) }) {
+			alphabet = fmt.Sprintf(t.AlphabetOther, sms.Safe(string(outsideGSM(text))), l.PerPart())
+		}
+	}
+	return common.Lines(m.ctx.S.Faint, common.Wrap(fmt.Sprintf(t.Counter, l.Chars, alphabet, l.Parts, l.Left), width))
+}
+
+// outsideGSM is the first character of text that the GSM alphabet lacks:
+// the one that makes the text travel as UCS-2.
+func outsideGSM(text string) rune {
+	for _, r := range text {
+		if sms.Measure(string(r)).Encoding == sms.UCS2 {
+			return r
+		}
+	}
+	return 0
+}
+
+// cost is what the draft takes, in SMS parts: recipients × parts. No
+// price a part is known here (the gateway's replies and the balance do
+// not say one), so it is counted in SMS, as the gateway charges.
+func (m *Model) cost() string {
+	n := 0
+	for _, r := range m.recips {
+		if r.Err == nil && !r.Dup {
+			n++
+		}
+	}
+	parts := sms.Measure(m.text.Value()).Parts
+	if n == 0 || parts == 0 {
+		return ""
+	}
+	return fmt.Sprintf(m.ctx.T.Cost, n, parts, n*parts)
 }
 
 func (m *Model) atNote() string {
@@ -507,37 +583,55 @@ func (m *Model) validNote() string {
 	return s.OK.Render("✓ " + fmt.Sprintf(t.ValidityOK, sms.ValidityHours(m.validity)))
 }
 
-// resultLines: one line per recipient of the last send.
-func (m *Model) resultLines(height int) string {
-	if height <= 0 || (len(m.results) == 0 && m.sendErr == nil) {
-		return ""
+// resultLines: a title that says when the last send goes, then one line
+// per recipient.
+func (m *Model) resultLines() []string {
+	if len(m.results) == 0 && m.sendErr == nil {
+		return nil
 	}
 	t, s, l := m.ctx.T, m.ctx.S, m.ctx.Lang()
-	var out []string
+	title := t.LastSend
+	if !m.lastAt.IsZero() {
+		title = fmt.Sprintf(t.LastSendAt, common.Minsk(m.lastAt, sms.TypedLayout))
+	}
+	out := []string{s.Title.Render(title)}
 	if m.sendErr != nil {
 		out = append(out, strings.Split(common.Message(s.Err, "✗ "+common.ErrText(m.sendErr, l), m.w), "\n")...)
 	}
 	if m.via != "" {
 		out = append(out, s.Faint.Render(m.via))
 	}
-	for i, r := range m.results {
-		if len(out) >= height-1 && i < len(m.results)-1 {
-			out = append(out, s.Faint.Render(fmt.Sprintf(t.MoreResults, len(m.results)-i)))
-			break
-		}
+	for _, r := range m.results {
 		out = append(out, strings.Split(common.Wrap(m.resultLine(r), m.w), "\n")...)
 	}
-	return s.Title.Render(t.LastSend) + "\n" + strings.Join(out, "\n")
+	return out
+}
+
+// fitResults cuts the last send's lines to height, the last row saying
+// how many recipients did not fit.
+func (m *Model) fitResults(lines []string, height int) []string {
+	switch {
+	case len(lines) <= height:
+		return lines
+	case height < 2:
+		return nil
+	}
+	hidden := min(len(lines)-height+1, len(m.results))
+	return append(lines[:height-1:height-1], m.ctx.S.Faint.Render(fmt.Sprintf(m.ctx.T.MoreResults, hidden)))
 }
 
 func (m *Model) resultLine(r result) string {
 	t, s, l := m.ctx.T, m.ctx.S, m.ctx.Lang()
 	res := r.res
 	var mark, detail string
-	st := s.Err
+	st, word := s.Err, res.Outcome.Text(l)
 	switch res.Outcome {
 	case sms.Accepted:
-		mark, st = theme.Symbol(string(store.StateAccepted)), s.OK
+		mark, st, word = theme.Symbol(string(store.StateAccepted)), s.OK, res.Outcome.Text(l)
+		if r.status != sms.StatusNone { // the tracker's latest word
+			b := r.status.String()
+			mark, st, word = theme.Symbol(b), s.Bucket(b), t.Bucket(b)
+		}
 		detail = fmt.Sprintf(t.AcceptedDetail, res.ID, max(res.Parts, 1), r.id)
 	case sms.Refused:
 		mark = "✗"
@@ -552,5 +646,5 @@ func (m *Model) resultLine(r result) string {
 		}
 		detail = common.ErrText(res.Err, l)
 	}
-	return st.Render(mark+" "+r.number+"  "+res.Outcome.Text(l)) + "  " + detail
+	return st.Render(mark+" "+r.number+"  "+word) + "  " + detail
 }

@@ -24,9 +24,13 @@ type Input struct {
 	Placeholder string
 	Mask        bool // show • for every character (passwords, tokens)
 	Multiline   bool // enter inserts a line break
-	value       []rune
-	pos         int
-	focused     bool
+	// Separator is what a pasted line break or tab becomes in a one-line
+	// field that holds a list (numbers pasted from a column or a row);
+	// without it they become a space.
+	Separator string
+	value     []rune
+	pos       int
+	focused   bool
 }
 
 // Value returns the text.
@@ -120,17 +124,32 @@ func (in *Input) altKey(k tea.KeyMsg) bool {
 	return false
 }
 
-// insert adds typed or pasted runes; control characters are dropped, and
-// a one-line field turns pasted line breaks into spaces.
+// insert adds typed or pasted runes. A line break in any form a paste
+// brings (a terminal sends CR, a file CRLF or LF) is a line break in a
+// multi-line field; in a one-line field it, like a tab, becomes the
+// Separator, once for a run of them. Other control characters are
+// dropped.
 func (in *Input) insert(rs []rune) bool {
+	sep := []rune(in.Separator)
+	if len(sep) == 0 {
+		sep = []rune{' '}
+	}
 	clean := make([]rune, 0, len(rs))
-	for _, r := range rs {
+	broke := false // the last rune added was a break
+	for i, r := range rs {
+		isBreak := r == '\r' || r == '\n'
 		switch {
-		case r == '\r':
-		case r == '\n' && !in.Multiline, r == '\t':
-			clean = append(clean, ' ')
-		case r == '\n' || !unicode.IsControl(r):
-			clean = append(clean, r)
+		case r == '\r' && i+1 < len(rs) && rs[i+1] == '\n':
+			// CRLF: the LF is the break
+		case isBreak && in.Multiline:
+			clean, broke = append(clean, '\n'), false
+		case isBreak || r == '\t':
+			if !broke {
+				clean = append(clean, sep...)
+			}
+			broke = true
+		case !unicode.IsControl(r):
+			clean, broke = append(clean, r), false
 		}
 	}
 	if len(clean) == 0 {

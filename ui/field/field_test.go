@@ -99,3 +99,46 @@ func TestCursorOnAWrappingSpace(t *testing.T) {
 		}
 	}
 }
+
+func paste(s string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s), Paste: true} }
+
+// A terminal's bracketed paste ends lines with CR; a file's with CRLF or
+// LF. Each is one line break in a multi-line field and one separator in
+// a list, as is a tab (a spreadsheet row).
+func TestPasteLineBreaks(t *testing.T) {
+	for _, tc := range []struct {
+		name, in, text, list, plain string
+	}{
+		{"CR", "Привет,\rмир\r!", "Привет,\nмир\n!", "Привет,, мир, !", "Привет, мир !"},
+		{"CRLF", "a\r\nb\r\n", "a\nb\n", "a, b, ", "a b "},
+		{"LF", "a\nb", "a\nb", "a, b", "a b"},
+		{"tab", "a\tb", "a b", "a, b", "a b"},
+		{"a run of breaks, blank lines", "a\r\n\r\n\tb", "a\n\n b", "a, b", "a b"},
+		{"semicolons stay", "a;b", "a;b", "a;b", "a;b"},
+		{"a control between breaks", "a\r\x07\rb", "a\n\nb", "a, b", "a b"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			text := Input{Multiline: true}
+			list := Input{Separator: ", "}
+			var plain Input
+			for _, in := range []*Input{&text, &list, &plain} {
+				if !in.Update(paste(tc.in)) {
+					t.Errorf("%q: no change", tc.in)
+				}
+			}
+			if text.Value() != tc.text || list.Value() != tc.list || plain.Value() != tc.plain {
+				t.Errorf("paste %q: text %q, list %q, plain %q; want %q, %q, %q", tc.in, text.Value(), list.Value(), plain.Value(), tc.text, tc.list, tc.plain)
+			}
+		})
+	}
+}
+
+// The paste goes in at the cursor, which ends after it.
+func TestPasteAtCursor(t *testing.T) {
+	in := Input{Separator: ", "}
+	in.SetValue("291112233")
+	keys(&in, tea.KeyMsg{Type: tea.KeyHome}, paste("331234567\r"), runes("x"))
+	if in.Value() != "331234567, x291112233" {
+		t.Errorf("value %q", in.Value())
+	}
+}
