@@ -147,7 +147,14 @@ func (f Filter) from() (clause, idCol string, args []any) {
 	case string(StatePending):
 		conds = append(conds, `(`+bucketSQL+` = 'pending' OR `+inFlightSQL+`)`)
 	default:
-		conds = append(conds, bucketSQL+` = ?`)
+		// A batch (its index) picks out fewer rows than a bucket, which
+		// may be most of the history: with both, "+" leaves the bucket's
+		// index aside.
+		if f.BatchID != 0 {
+			conds = append(conds, `+`+bucketSQL+` = ?`)
+		} else {
+			conds = append(conds, bucketSQL+` = ?`)
+		}
 		args = append(args, w)
 	}
 	if f.Recipient != "" {

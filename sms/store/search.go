@@ -136,5 +136,18 @@ func recipientMatch(typed string) (string, []any) {
 		return `instr(recipient, ?) > 0`, []any{d}
 	}
 	// The digits after the last one of the prefix: '9'+1 is ':'.
-	return `recipient >= ? AND recipient < ?`, []any{d, d[:len(d)-1] + string(d[len(d)-1]+1)}
+	args := []any{d, d[:len(d)-1] + string(d[len(d)-1]+1)}
+	if len(d) < indexedPrefix {
+		return `+recipient >= ? AND +recipient < ?`, args
+	}
+	return `recipient >= ? AND recipient < ?`, args
 }
+
+// indexedPrefix is the shortest start of a number worth the recipient
+// index. The country and operator codes alone ("37529", five digits) are
+// a quarter of a history: one row in four is found sooner by reading in
+// id order (a page of 100 stops after 400 rows) than by sorting the
+// index's quarter, and counted sooner too, reading the table in order
+// instead of looking up each row. Two more digits pick one in 400
+// (BenchmarkSearch1M).
+const indexedPrefix = 7
