@@ -242,3 +242,23 @@ func TestSearchIndexFollows(t *testing.T) {
 		t.Errorf("the last of a long send: %v", got)
 	}
 }
+
+func TestReadNote(t *testing.T) {
+	for _, c := range []struct {
+		note, kind string
+		id         int64
+		agent      string
+	}{
+		{resentNote(12, ""), "resent", 12, ""},
+		{resentNote(12, "ann lee"), "resent", 12, "ann lee"},
+		{markedNote(""), "marked", 0, ""},
+		{markedNote("bob"), "marked", 0, "bob"},
+		{Interrupted, "", 0, ""},
+		{"resent as #x", "", 0, ""},
+	} {
+		kind, id, agent := ReadNote(c.note)
+		if kind != c.kind || id != c.id || agent != c.agent {
+			t.Errorf("ReadNote(%q) = %q, %d, %q", c.note, kind, id, agent)
+		}
+	}
+}

@@ -543,12 +543,12 @@ func (m *Model) resultLine(r result) string {
 		mark, st = theme.Symbol(string(store.StateAccepted)), s.OK
 		detail = fmt.Sprintf(t.AcceptedDetail, res.ID, max(res.Parts, 1), r.id)
 	case sms.Refused:
-		mark = "✗"
+		mark = theme.Symbol(string(store.StateRefused))
 		detail = t.Code + " " + common.CodeText(res.Code, l)
 	default:
-		mark = "?"
+		mark = theme.Symbol(string(store.StateUnknown))
 		if res.Outcome == sms.NotSent {
-			mark = "-"
+			mark = theme.Symbol(string(store.StateNotSent))
 		}
 		detail = common.ErrText(res.Err, l)
 	}

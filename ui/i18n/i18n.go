@@ -36,6 +36,9 @@ type Texts struct {
 	MessageN, GatewayID, Created, Agent, Error, History, PartsN                  string
 	SettleResend, SettleMark, SettleYes, SettleResendAsk, SettleMarkAsk          string
 	SettleResent, SettleMarked                                                   string
+	SearchShort, Scheduled, CountsLater                                          string
+	NoteInterrupted, NoteNeverLeft, NoteExpired, NoteOrphan                      string
+	NoteResent, NoteResentBy, NoteMarked, NoteMarkedBy                           string
 
 	// Balance.
 	Credits, ReadAt, NoBalance, LowBalance, Reading, ReadFailed string
@@ -63,7 +66,7 @@ type Texts struct {
 	BatchUnfinished, BatchResume, BatchConfirmKey, BatchDeny, BatchMore, BatchLoadKey                   string
 	BatchNothing, BatchStopped, BatchRefusedCode, BatchShow, BatchChecking, BatchShared, BatchRecording string
 
-	buckets, sections, settings map[string]string
+	buckets, sources, sections, settings map[string]string
 }
 
 // Bucket is the word for a display bucket (store.Bucket): a gateway
@@ -73,6 +76,15 @@ func (t *Texts) Bucket(b string) string {
 		return w
 	}
 	return b
+}
+
+// Source says who wrote an entry of a message's history (store.Change):
+// the send, a status poll, an SMPP receipt, …
+func (t *Texts) Source(s string) string {
+	if w, ok := t.sources[s]; ok {
+		return w
+	}
+	return s
 }
 
 // Section says what a config file section is for.
@@ -206,6 +218,18 @@ func build(l sms.Lang) *Texts {
 			"Отметить сообщения с неизвестным результатом (%d) как отправленные? Они не будут отправлены снова. y: отметить · n: назад"),
 		SettleResent: p("resent %d: %d accepted", "отправлено снова: %d, принято: %d"),
 		SettleMarked: p("%d marked as sent", "отмечено отправленными: %d"),
+		SearchShort:  p("type 3 characters or more", "введите от 3 символов"),
+		Scheduled:    p("@ : scheduled", "@ : по расписанию"),
+		CountsLater:  p("counting…", "подсчёт…"),
+		NoteInterrupted: p("interrupted: smsdash stopped before the gateway's reply was recorded; check before resending",
+			"прервано: smsdash остановился до записи ответа шлюза; проверьте, прежде чем отправлять снова"),
+		NoteNeverLeft: p("interrupted before sending: it never left; safe to send again", "прервано до отправки: не ушло; можно отправить снова"),
+		NoteExpired:   p("no longer asked about: its validity period has passed", "больше не опрашивается: срок жизни истёк"),
+		NoteOrphan:    p("the report arrived before the send was recorded", "отчёт пришёл раньше, чем записалась отправка"),
+		NoteResent:    p("resent as #%d", "отправлено снова как №%d"),
+		NoteResentBy:  p("resent as #%d by %s", "отправлено снова как №%d, агент %s"),
+		NoteMarked:    p("marked sent by the agent", "отмечено отправленным агентом"),
+		NoteMarkedBy:  p("marked sent by %s", "отмечено отправленным, агент %s"),
 
 		Credits:        p("Balance: %.2f credits", "Баланс: %.2f"),
 		ReadAt:         p("read %s (%s)", "прочитан %s (%s)"),
@@ -337,9 +361,18 @@ func build(l sms.Lang) *Texts {
 			"pending":   p("pending", "ожидает"),
 			"accepted":  p("accepted", "принято"),
 			"refused":   p("refused", "отказ"),
-			"unknown":   p("outcome?", "исход?"),
+			"unknown":   p("in doubt", "не ясно"),
 			"not_sent":  p("not sent", "не ушло"),
 			"resent":    p("resent", "повторено"),
+		},
+		sources: map[string]string{
+			"send":     p("send", "отправка"),
+			"http":     p("poll", "опрос"),
+			"smpp":     p("receipt", "квитанция"),
+			"recovery": p("restart", "перезапуск"),
+			"resend":   p("resend", "повтор"),
+			"expire":   p("expiry", "срок"),
+			"agent":    p("agent", "агент"),
 		},
 		sections: map[string]string{
 			"account": p("the gateway account", "учётная запись шлюза"),
