@@ -31,12 +31,12 @@ type Texts struct {
 	Up, Down, Move, PageUp, PageDown, Newest, Oldest, FilterStatus, FilterNumber string
 	Search, Details, Back, CopyID, Reload, Done                                  string
 	FilterStatusLabel, FilterNumberLabel, SearchLabel, All, FilterBatchLabel     string
-	Total, TotalLatest, NoMessages, NoMatch, RowOf, NoGatewayID, Copied          string
+	Total, NoMessages, NoMatch, RowOf, NoGatewayID, Copied                       string
 	ColTime, ColTo, ColStatus, ColText                                           string
 	MessageN, GatewayID, Created, Agent, Error, History, PartsN                  string
 	SettleResend, SettleMark, SettleYes, SettleResendAsk, SettleMarkAsk          string
 	SettleResent, SettleMarked                                                   string
-	SearchShort, Scheduled, CountsLater                                          string
+	SearchShort, CountsLater                                                     string
 	NoteInterrupted, NoteNeverLeft, NoteExpired, NoteOrphan                      string
 	NoteResent, NoteResentBy, NoteMarked, NoteMarkedBy                           string
 
@@ -192,7 +192,6 @@ func build(l sms.Lang) *Texts {
 		SearchLabel:       p("Search:", "Поиск:"),
 		All:               p("all", "все"),
 		Total:             p("%d messages", "сообщений: %d"),
-		TotalLatest:       p("%d of the latest %d", "%d из последних %d"),
 		NoMessages:        p("No messages yet: send one from Compose (alt+1).", "Сообщений пока нет: отправьте из вкладки «Написать» (alt+1)."),
 		NoMatch:           p("No message matches the filter (esc clears it).", "Нет сообщений под фильтр (esc сбрасывает)."),
 		RowOf:             p("%d of %d", "%d из %d"),
@@ -219,7 +218,6 @@ func build(l sms.Lang) *Texts {
 		SettleResent: p("resent %d: %d accepted", "отправлено снова: %d, принято: %d"),
 		SettleMarked: p("%d marked as sent", "отмечено отправленными: %d"),
 		SearchShort:  p("type 3 characters or more", "введите от 3 символов"),
-		Scheduled:    p("@ : scheduled", "@ : по расписанию"),
 		CountsLater:  p("counting…", "подсчёт…"),
 		NoteInterrupted: p("interrupted: smsdash stopped before the gateway's reply was recorded; check before resending",
 			"прервано: smsdash остановился до записи ответа шлюза; проверьте, прежде чем отправлять снова"),
