@@ -597,7 +597,7 @@ func TestSettleUnknownFromStatus(t *testing.T) {
 	press(t, m, "8(029)671-72-59, 8(029)123-45-67", "tab", "tab", "Hello", "ctrl+s")
 	srv.SetFaults(sim.Faults{})
 	press(t, m, "esc", "alt+3", "enter")
-	if v := m.View(); !strings.Contains(v, "outcome?") || !helpHas(m, "R") || !helpHas(m, "M") {
+	if v := m.View(); !strings.Contains(v, "⁇ in doubt") || !helpHas(m, "R") || !helpHas(m, "M") {
 		t.Fatalf("no settling offered:\n%s\n%v", v, m.tabs[TabStatus].ShortHelp())
 	}
 	before := srv.Stats().Accepted

@@ -27,6 +27,9 @@ var exportHeader = []string{
 // exact bytes, for a file or a pipe.
 func (s *Store) Export(ctx context.Context, w io.Writer, f Filter, terminal bool) error {
 	f.WithResent = true // the record keeps every row; resend_of links them
+	if err := s.indexText(ctx, f.Search); err != nil {
+		return err
+	}
 	q, args := f.query()
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {

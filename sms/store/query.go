@@ -20,16 +20,23 @@ type Filter struct {
 	// case. So "unknown" is the local outcome unknown, "Unknown" the
 	// gateway's status, and "delivered" means "Delivered".
 	Status string
-	// Recipient: a number that normalises (sms.NormalizePhone) matches
-	// that recipient exactly (fast, by index); anything else matches
-	// recipients containing its digits.
+	// Recipient is a number as an agent types it (see recipientMatch):
+	// a whole number matches that recipient, the start of one
+	// ("8029 67", "+375 29") the recipients it begins, other digits the
+	// recipients that contain them.
 	Recipient string
 	BatchID   int64
 	Since     time.Time // created at or after
-	// Search: messages whose text contains it (case is ignored for
-	// Latin letters only: SQLite's LIKE).
-	Search        string
-	Limit, Offset int // Limit <= 0: no limit
+	// Search: messages whose text contains it, case ignored in any
+	// alphabet (search.go).
+	Search string
+	// BeforeID and AfterID bound the local ids (0: no bound), so that a
+	// list pages on from the rows it holds instead of counting an
+	// offset from the newest. OldestFirst reverses the order: the page
+	// just above a row, or the oldest page.
+	BeforeID, AfterID int64
+	OldestFirst       bool
+	Limit, Offset     int // Limit <= 0: no limit
 	// WithResent keeps the rows a resend or a resume superseded (state
 	// "resent"): a message counts once, at its latest row, unless they
 	// are asked for (Status "resent") or kept for the record (Export).
@@ -117,10 +124,21 @@ func scanRow(sc scanner) (Row, error) {
 	return r, nil
 }
 
-// where turns the filter (without limit) into a WHERE clause.
-func (f Filter) where() (string, []any) {
+// from turns the filter (without order and limit) into the FROM and
+// WHERE clauses of a select over messages, and names the id column to
+// order by: a text search reads the matching ids from the text index, in
+// the order of its ids, so a page of a common word stops early.
+func (f Filter) from() (clause, idCol string, args []any) {
 	var conds []string
-	var args []any
+	clause, idCol = ` FROM messages`, `id`
+	if m, ok := textMatch(f.Search); ok {
+		clause = ` FROM (SELECT rowid AS tid FROM messages_text WHERE messages_text MATCH ?) CROSS JOIN messages ON messages.id = tid`
+		idCol = `tid`
+		args = append(args, m)
+	} else if f.Search != "" {
+		c, a := shortSearch(f.Search)
+		conds, args = append(conds, c), append(args, a...)
+	}
 	switch w := bucketWord(f.Status); w {
 	case "":
 		if !f.WithResent {
@@ -129,17 +147,19 @@ func (f Filter) where() (string, []any) {
 	case string(StatePending):
 		conds = append(conds, `(`+bucketSQL+` = 'pending' OR `+inFlightSQL+`)`)
 	default:
-		conds = append(conds, bucketSQL+` = ?`)
+		// A batch (its index) picks out fewer rows than a bucket, which
+		// may be most of the history: with both, "+" leaves the bucket's
+		// index aside.
+		if f.BatchID != 0 {
+			conds = append(conds, `+`+bucketSQL+` = ?`)
+		} else {
+			conds = append(conds, bucketSQL+` = ?`)
+		}
 		args = append(args, w)
 	}
 	if f.Recipient != "" {
-		if n, err := sms.NormalizePhone(f.Recipient); err == nil {
-			conds = append(conds, `recipient = ?`)
-			args = append(args, n)
-		} else {
-			conds = append(conds, `instr(recipient, ?) > 0`)
-			args = append(args, digitsOr(f.Recipient))
-		}
+		c, a := recipientMatch(f.Recipient)
+		conds, args = append(conds, c), append(args, a...)
 	}
 	if f.BatchID != 0 {
 		conds = append(conds, `batch_id = ?`)
@@ -149,14 +169,18 @@ func (f Filter) where() (string, []any) {
 		conds = append(conds, `created_at >= ?`)
 		args = append(args, ms(f.Since))
 	}
-	if f.Search != "" {
-		conds = append(conds, `text LIKE ? ESCAPE '\'`)
-		args = append(args, "%"+likeEscaper.Replace(f.Search)+"%")
+	if f.BeforeID != 0 {
+		conds = append(conds, idCol+` < ?`)
+		args = append(args, f.BeforeID)
 	}
-	if len(conds) == 0 {
-		return "", nil
+	if f.AfterID != 0 {
+		conds = append(conds, idCol+` > ?`)
+		args = append(args, f.AfterID)
 	}
-	return " WHERE " + strings.Join(conds, " AND "), args
+	if len(conds) > 0 {
+		clause += " WHERE " + strings.Join(conds, " AND ")
+	}
+	return clause, idCol, args
 }
 
 // bucketWord reads a Filter.Status: a state as it is, a status word in
@@ -172,35 +196,26 @@ func bucketWord(w string) string {
 	return w
 }
 
-var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-
-// digitsOr keeps the digits of s, or all of s if it has none.
-func digitsOr(s string) string {
-	d := strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return r
-		}
-		return -1
-	}, s)
-	if d == "" {
-		return strings.TrimSpace(s)
-	}
-	return d
-}
-
-// query returns the filtered rows, newest first.
+// query returns the filtered rows, newest first (or oldest first).
 func (f Filter) query() (string, []any) {
-	where, args := f.where()
+	from, idCol, args := f.from()
 	limit := f.Limit
 	if limit <= 0 {
 		limit = -1
 	}
-	return `SELECT ` + rowColumns + ` FROM messages` + where + ` ORDER BY id DESC LIMIT ? OFFSET ?`,
+	order := " DESC"
+	if f.OldestFirst {
+		order = ""
+	}
+	return `SELECT ` + rowColumns + from + ` ORDER BY ` + idCol + order + ` LIMIT ? OFFSET ?`,
 		append(args, limit, max(f.Offset, 0))
 }
 
 // Latest returns the messages that match f, newest first.
 func (s *Store) Latest(ctx context.Context, f Filter) ([]Row, error) {
+	if err := s.indexText(ctx, f.Search); err != nil {
+		return nil, err
+	}
 	q, args := f.query()
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -253,12 +268,15 @@ const countsSQL = `WITH f(n) AS (SELECT count(*) FROM messages WHERE ` + inFligh
 // Limit and Offset are ignored. It reads every matching row: for the
 // whole history, Counts is instant.
 func (s *Store) CountsFor(ctx context.Context, f Filter) (map[string]int, error) {
-	f.Limit, f.Offset = 0, 0
+	f.Limit, f.Offset, f.OldestFirst = 0, 0, false
 	if f == (Filter{}) { // the kept counts, without the superseded rows
 		return s.Counts(ctx)
 	}
-	where, args := f.where()
-	return s.counts(ctx, "counts for", `SELECT `+shownBucketSQL+`, count(*) FROM messages`+where+` GROUP BY 1`, args...)
+	if err := s.indexText(ctx, f.Search); err != nil {
+		return nil, err
+	}
+	from, _, args := f.from()
+	return s.counts(ctx, "counts for", `SELECT `+shownBucketSQL+`, count(*)`+from+` GROUP BY 1`, args...)
 }
 
 func (s *Store) counts(ctx context.Context, op, q string, args ...any) (map[string]int, error) {

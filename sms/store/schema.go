@@ -10,7 +10,7 @@ import (
 // file from PRAGMA user_version i to i+1. A step that has been released
 // must never change (files in the field were made by it); change the
 // schema by appending a step.
-var migrations = []string{schemaV1, schemaV2, schemaV3, schemaV4, schemaV5, schemaV6, schemaV7}
+var migrations = []string{schemaV1, schemaV2, schemaV3, schemaV4, schemaV5, schemaV6, schemaV7, schemaV8}
 
 // schemaV1 is the first schema. Times are unix milliseconds except
 // scheduled_at (unix seconds); validity_s is in seconds, 0 meaning the
@@ -186,6 +186,17 @@ ALTER TABLE status_history ADD COLUMN prev TEXT;
 // still runs (RecoverPending).
 const schemaV7 = `
 ALTER TABLE batches ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+`
+
+// schemaV8 adds messages_text, the index of the message texts that a
+// search of the whole history reads (search.go), and text_indexed, the
+// local id up to which it is filled. It starts empty: the first search
+// fills it, a step at a time, so that this step is instant on a long
+// history.
+const schemaV8 = `
+CREATE VIRTUAL TABLE messages_text USING fts5(text, content='messages', content_rowid='id', tokenize='trigram');
+CREATE TABLE text_indexed (upto INTEGER NOT NULL);
+INSERT INTO text_indexed VALUES (0);
 `
 
 // bucketSQL is a message's display bucket (see schemaV2). It must stay

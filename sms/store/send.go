@@ -45,6 +45,13 @@ func Bucket(state State, status sms.Status) string {
 // was pending when the program stopped.
 const Interrupted = "interrupted: the program stopped before the gateway's reply was recorded; check before resending"
 
+// Notes of a message's history, written into SQL as they are (no quote
+// in them).
+const (
+	NoteOrphan  = "the report arrived before the send was recorded"
+	NoteExpired = "no longer asked about: its validity period has passed"
+)
+
 // CreateBatch records a batch and returns its id. The batch is this
 // Store's (owner.go) until its messages are recorded: a start meanwhile
 // leaves it alone.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
+	"strings"
 )
 
 // MarkSent settles messages whose outcome is unknown as sent, on the
@@ -44,4 +46,24 @@ func markedNote(agent string) string {
 		return "marked sent by the agent"
 	}
 	return fmt.Sprintf("marked sent by %s", agent)
+}
+
+// ReadNote tells apart the notes of a message's history that the store
+// writes with a local id or an agent's name in them, so that a reader can
+// show them in its own words: kind "resent" (resentNote: id is the new
+// row) or "marked" (markedNote); "" for any other note.
+func ReadNote(note string) (kind string, id int64, agent string) {
+	if rest, ok := strings.CutPrefix(note, "resent as #"); ok {
+		num, by, _ := strings.Cut(rest, " by ")
+		if n, err := strconv.ParseInt(num, 10, 64); err == nil {
+			return "resent", n, by
+		}
+	}
+	if note == markedNote("") {
+		return "marked", 0, ""
+	}
+	if by, ok := strings.CutPrefix(note, "marked sent by "); ok {
+		return "marked", 0, by
+	}
+	return "", 0, ""
 }

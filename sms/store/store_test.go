@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -729,7 +730,9 @@ func TestQueryPlans(t *testing.T) {
 	if _, err := tx.Exec(reportTablesSQL); err != nil {
 		t.Fatal(err)
 	}
-	pendingWhere, _ := Filter{Status: "pending"}.where()
+	pendingFrom, _, _ := Filter{Status: "pending"}.from()
+	prefixFrom, _, prefixArgs := Filter{Recipient: "8029 671"}.from()
+	textQuery, textArgs := Filter{Search: "код подтверждения", BatchID: 5, Limit: 10}.query()
 	for _, c := range []struct{ query, want string }{
 		{`SELECT id FROM messages WHERE ` + bucketSQL + ` = 'Delivered' ORDER BY id DESC LIMIT 10`, "messages_bucket"},
 		{`SELECT id FROM messages WHERE ` + trackedSQL + ` ORDER BY id`, "messages_tracked"},
@@ -743,7 +746,11 @@ func TestQueryPlans(t *testing.T) {
 		{`SELECT id FROM messages WHERE ` + inFlightSQL, "SCAN f | SEARCH m USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"},
 		{`SELECT id FROM messages WHERE ` + bucketSQL + ` = 'queued' AND id BETWEEN 5 AND 9`, "messages_bucket (<expr>=? AND rowid>? AND rowid<?)"},
 		// In flight: the pending rows by bucket, the in-flight ranges by id.
-		{`SELECT id FROM messages` + pendingWhere + ` ORDER BY id DESC LIMIT 10`, "MULTI-INDEX OR | INDEX 1 | SEARCH messages USING INDEX messages_bucket (<expr>=?) | INDEX 2"},
+		// The start of a number is a range of the recipient index; a text
+		// is looked up in the text index, in the order of its ids.
+		{inline(`SELECT id`+prefixFrom, prefixArgs), "SEARCH messages USING INDEX messages_recipient (recipient>? AND recipient<?)"},
+		{inline(textQuery, textArgs), "SCAN messages_text VIRTUAL TABLE INDEX 192:M1 | SEARCH messages USING INTEGER PRIMARY KEY (rowid=?)"},
+		{`SELECT id` + pendingFrom + ` ORDER BY id DESC LIMIT 10`, "MULTI-INDEX OR | INDEX 1 | SEARCH messages USING INDEX messages_bucket (<expr>=?) | INDEX 2"},
 		// Following the changes walks the new entries by id, each message's by index.
 		{strings.ReplaceAll(changesSQL, "?", "5"), "SEARCH h USING INTEGER PRIMARY KEY (rowid>? AND rowid<?) | SEARCH m USING INTEGER PRIMARY KEY (rowid=?) | " +
 			"CORRELATED SCALAR SUBQUERY 1 | SEARCH p USING INDEX status_history_message (message_id=? AND rowid<?)"},
@@ -764,6 +771,18 @@ func TestQueryPlans(t *testing.T) {
 			t.Errorf("%s\nplan: %s, want %s", c.query, p, c.want)
 		}
 	}
+}
+
+// inline writes args into q's placeholders, for EXPLAIN.
+func inline(q string, args []any) string {
+	for _, a := range args {
+		v := fmt.Sprint(a)
+		if s, ok := a.(string); ok {
+			v = "'" + strings.ReplaceAll(s, "'", "''") + "'"
+		}
+		q = strings.Replace(q, "?", v, 1)
+	}
+	return q
 }
 
 func TestBalances(t *testing.T) {

@@ -201,7 +201,7 @@ func newOrphanApplier(ctx context.Context, tx *sql.Tx) (*orphanApplier, error) {
 		{&o.count, recountSQL(`SELECT ` + bucketSQL + `, ? FROM messages WHERE id = ?`)},
 		{&o.upd, `UPDATE messages SET status = ?, final = ?, status_at = ?, updated_at = ? WHERE id = ?`},
 		{&o.hist, `INSERT INTO status_history(message_id, state, status, prev, at, source, note)
-			VALUES (?, 'accepted', ?, ?, ?, ?, 'the report arrived before the send was recorded')`},
+			VALUES (?, 'accepted', ?, ?, ?, ?, '` + NoteOrphan + `')`},
 		{&o.del, `DELETE FROM orphan_receipts WHERE gateway_id = ?`},
 	} {
 		stmt, err := tx.PrepareContext(ctx, p.sql)
@@ -290,7 +290,7 @@ func (s *Store) ExpireStale(ctx context.Context, now time.Time, margin time.Dura
 		maxS := int64(maxValidity / time.Second)
 		args := []any{maxS, maxS, margin.Milliseconds(), ms(now)}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO status_history(message_id, state, status, prev, at, source, note)
-			SELECT id, state, status, status, ?, 'expire', 'no longer asked about: its validity period has passed'
+			SELECT id, state, status, status, ?, 'expire', '`+NoteExpired+`'
 			FROM messages WHERE `+trackedSQL+` AND `+stale,
 			append([]any{ms(now)}, args...)...); err != nil {
 			return err

@@ -634,15 +634,15 @@ func (m *Model) resultLine(r result) string {
 		}
 		detail = fmt.Sprintf(t.AcceptedDetail, res.ID, max(res.Parts, 1), r.id)
 	case sms.Refused:
-		mark = "✗"
+		mark = theme.Symbol(string(store.StateRefused))
 		detail = t.Code + " " + common.CodeText(res.Code, l)
 		if res.Code == 0 && res.Err != nil { // an SMPP refusal that no HTTP code means
 			detail = common.ErrText(res.Err, l)
 		}
 	default:
-		mark = "?"
+		mark = theme.Symbol(string(store.StateUnknown))
 		if res.Outcome == sms.NotSent {
-			mark = "-"
+			mark = theme.Symbol(string(store.StateNotSent))
 		}
 		detail = common.ErrText(res.Err, l)
 	}

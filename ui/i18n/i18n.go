@@ -34,11 +34,14 @@ type Texts struct {
 	Up, Down, Move, PageUp, PageDown, Newest, Oldest, FilterStatus, FilterNumber string
 	Search, Details, Back, CopyID, Reload, Done                                  string
 	FilterStatusLabel, FilterNumberLabel, SearchLabel, All, FilterBatchLabel     string
-	Total, TotalLatest, NoMessages, NoMatch, RowOf, NoGatewayID, Copied          string
+	Total, NoMessages, NoMatch, RowOf, NoGatewayID, Copied                       string
 	ColTime, ColTo, ColStatus, ColText                                           string
 	MessageN, GatewayID, Created, Agent, Error, History, PartsN                  string
 	SettleResend, SettleMark, SettleYes, SettleResendAsk, SettleMarkAsk          string
 	SettleResent, SettleMarked                                                   string
+	SearchShort, CountsLater                                                     string
+	NoteInterrupted, NoteNeverLeft, NoteExpired, NoteOrphan                      string
+	NoteResent, NoteResentBy, NoteMarked, NoteMarkedBy                           string
 
 	// Balance.
 	Credits, ReadAt, NoBalance, LowBalance, Reading, ReadFailed string
@@ -71,7 +74,7 @@ type Texts struct {
 	BatchUnfinished, BatchResume, BatchConfirmKey, BatchDeny, BatchMore, BatchLoadKey                   string
 	BatchNothing, BatchStopped, BatchRefusedCode, BatchShow, BatchChecking, BatchShared, BatchRecording string
 
-	buckets, sections, settings map[string]string
+	buckets, sources, sections, settings map[string]string
 }
 
 // Bucket is the word for a display bucket (store.Bucket): a gateway
@@ -81,6 +84,15 @@ func (t *Texts) Bucket(b string) string {
 		return w
 	}
 	return b
+}
+
+// Source says who wrote an entry of a message's history (store.Change):
+// the send, a status poll, an SMPP receipt, …
+func (t *Texts) Source(s string) string {
+	if w, ok := t.sources[s]; ok {
+		return w
+	}
+	return s
 }
 
 // Section says what a config file section is for.
@@ -201,7 +213,6 @@ func build(l sms.Lang) *Texts {
 		SearchLabel:       p("Search:", "Поиск:"),
 		All:               p("all", "все"),
 		Total:             p("%d messages", "сообщений: %d"),
-		TotalLatest:       p("%d of the latest %d", "%d из последних %d"),
 		NoMessages:        p("No messages yet: send one from Compose (alt+1).", "Сообщений пока нет: отправьте из вкладки «Написать» (alt+1)."),
 		NoMatch:           p("No message matches the filter (esc clears it).", "Нет сообщений под фильтр (esc сбрасывает)."),
 		RowOf:             p("%d of %d", "%d из %d"),
@@ -227,6 +238,17 @@ func build(l sms.Lang) *Texts {
 			"Отметить сообщения с неизвестным результатом (%d) как отправленные? Они не будут отправлены снова. y: отметить · n: назад"),
 		SettleResent: p("resent %d: %d accepted", "отправлено снова: %d, принято: %d"),
 		SettleMarked: p("%d marked as sent", "отмечено отправленными: %d"),
+		SearchShort:  p("type 3 characters or more", "введите от 3 символов"),
+		CountsLater:  p("counting…", "подсчёт…"),
+		NoteInterrupted: p("interrupted: smsdash stopped before the gateway's reply was recorded; check before resending",
+			"прервано: smsdash остановился до записи ответа шлюза; проверьте, прежде чем отправлять снова"),
+		NoteNeverLeft: p("interrupted before sending: it never left; safe to send again", "прервано до отправки: не ушло; можно отправить снова"),
+		NoteExpired:   p("no longer asked about: its validity period has passed", "больше не опрашивается: срок жизни истёк"),
+		NoteOrphan:    p("the report arrived before the send was recorded", "отчёт пришёл раньше, чем записалась отправка"),
+		NoteResent:    p("resent as #%d", "отправлено снова как №%d"),
+		NoteResentBy:  p("resent as #%d by %s", "отправлено снова как №%d, агент %s"),
+		NoteMarked:    p("marked sent by the agent", "отмечено отправленным агентом"),
+		NoteMarkedBy:  p("marked sent by %s", "отмечено отправленным, агент %s"),
 
 		Credits:        p("Balance: %.2f credits", "Баланс: %.2f"),
 		ReadAt:         p("read %s (%s)", "прочитан %s (%s)"),
@@ -383,9 +405,18 @@ func build(l sms.Lang) *Texts {
 			"pending":   p("pending", "ожидает"),
 			"accepted":  p("accepted", "принято"),
 			"refused":   p("refused", "отказ"),
-			"unknown":   p("outcome?", "исход?"),
+			"unknown":   p("in doubt", "не ясно"),
 			"not_sent":  p("not sent", "не ушло"),
 			"resent":    p("resent", "повторено"),
+		},
+		sources: map[string]string{
+			"send":     p("send", "отправка"),
+			"http":     p("poll", "опрос"),
+			"smpp":     p("receipt", "квитанция"),
+			"recovery": p("restart", "перезапуск"),
+			"resend":   p("resend", "повтор"),
+			"expire":   p("expiry", "срок"),
+			"agent":    p("agent", "агент"),
 		},
 		sections: map[string]string{
 			"account": p("the gateway account", "учётная запись шлюза"),

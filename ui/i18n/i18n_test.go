@@ -27,6 +27,7 @@ func TestComplete(t *testing.T) {
 	}
 	for _, m := range []func(*Texts) map[string]string{
 		func(t *Texts) map[string]string { return t.buckets },
+		func(t *Texts) map[string]string { return t.sources },
 		func(t *Texts) map[string]string { return t.sections },
 		func(t *Texts) map[string]string { return t.settings },
 	} {

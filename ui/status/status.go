@@ -1,18 +1,23 @@
-// Package status is the Status tab: every message of the history, newest
-// first, kept live from the tracker's stream.
+// Package status is the Status tab: the messages of the whole history,
+// newest first, filtered by the store and kept live from the tracker's
+// stream.
 //
-// It is built for 100,000 rows: all rows stay in memory, oldest first, so
-// new ones are appended and an index (local id → position) stays valid;
-// only the visible window is drawn, from a cache of rendered lines; a
-// burst of tracker updates touches only the rows it names and redraws
-// once.
+// The tab holds a window of the list, not the list: a few pages of rows
+// around what is shown, read from the store next to the rows it holds
+// (store.Filter's BeforeID and AfterID), so a history of millions scrolls
+// as one of a hundred. The store counts the matching messages by bucket
+// (the counts line, the list's length). Only the visible rows are drawn,
+// from a cache of rendered lines; a burst of tracker updates rewrites the
+// held rows it names and asks once for fresh counts and a fresh window.
 package status
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -26,8 +31,17 @@ import (
 	"github.com/smsdash/smsdash/ui/theme"
 )
 
-// Limit is how many of the newest messages the tab holds.
-const Limit = 100_000
+// Page is how many rows one read brings; the window keeps at most
+// maxWindow of them.
+const (
+	Page      = 200
+	maxWindow = 4 * Page
+)
+
+// minSearch is the shortest text searched: the store's text index finds
+// three characters or more; fewer would read the whole history for
+// little.
+const minSearch = 3
 
 // followFor is how long the tab keeps poking the tracker about a message
 // sent from this dashboard that has not reached a final status.
@@ -35,26 +49,31 @@ const followFor = 10 * time.Minute
 
 // Model is the Status tab.
 type Model struct {
-	ctx    *common.Context
-	rows   []store.Row   // oldest first
-	index  map[int64]int // local id → position in rows
-	lines  []string      // rendered rows by position; "" means not yet
-	lineW  int           // the width lines were rendered for
-	view   []int         // positions that pass the filter, newest first
-	counts map[string]int
-	top    string // the counts and chart lines, "" when stale
+	ctx   *common.Context
+	q     store.Filter       // the list's query (status filter included)
+	win   []store.Row        // a stretch of the list, newest first
+	winAt int                // the list position of win[0]
+	at    map[int64]int      // local id → index in win
+	more  bool               // rows may follow the window's last one
+	lines map[lineKey]string // rendered rows
+	lineW int                // the width lines were rendered for
 
-	cursor, offset int // in view
+	counts       map[string]int // matching messages by bucket, status filter aside
+	counted      bool           // counts are those of q
+	batchUnknown int            // the shown batch's messages of unknown outcome
+	top          []string       // the counts and chart lines, nil when stale
+
+	cursor, offset int // list positions
 	status         string
 	batch          int64 // 0: every batch and single sends
 	number, search field.Input
 	input          *field.Input // the focused filter field, nil if none
-	numQ, textQ    string       // the filters as matched: digits, lower case
 
-	loaded, loading bool
+	loaded          bool // the first page of q came
 	loadErr         error
-	seq             int  // the newest load asked for; older replies are dropped
-	fetching, again bool // a fetch of new rows is out; another is due after it
+	seq             int  // q's generation; replies for an older one are dropped
+	paging, again   bool // a page read is out; a refresh is due after it
+	counting, recnt bool // a count is out; another is due after it
 	detail          *detail
 	settling        *settle // a decision waiting for its y
 	flash           string
@@ -62,6 +81,16 @@ type Model struct {
 	ticking         bool
 	w, h            int
 }
+
+// lineKey names a rendered row: a change of the row is a new line.
+type lineKey struct {
+	id      int64
+	updated time.Time
+	state   store.State
+	status  sms.Status
+}
+
+func keyOf(r *store.Row) lineKey { return lineKey{r.ID, r.UpdatedAt, r.State, r.Status} }
 
 // settle is the agent's decision on messages of unknown outcome: send
 // them again, or mark them sent. Nothing else ever settles them.
@@ -71,26 +100,48 @@ type settle struct {
 }
 
 type detail struct {
-	id      int64
+	row     store.Row
 	history []store.Change
 	err     error
 }
 
+// A page read: which stretch of the list it brings.
+type pageKind int
+
+const (
+	pageTop     pageKind = iota // the newest rows
+	pageBottom                  // the oldest rows
+	pageDown                    // the rows below the window
+	pageUp                      // the rows above the window
+	pageRefresh                 // the window again, and where it now is
+)
+
 // Messages of this tab's commands.
 type (
+	pageMsg struct {
+		seq    int
+		kind   pageKind
+		anchor int64 // the window's row it was read next to
+		rows   []store.Row
+		newer  int // pageRefresh: the list position of the anchor
+		err    error
+	}
+	countsMsg struct {
+		seq          int
+		counts       map[string]int
+		batchUnknown int
+		err          error
+	}
+	unknownMsg struct {
+		seq    int
+		ids    []int64
+		resend bool
+		err    error
+	}
 	settledMsg struct {
 		resend      bool
 		n, accepted int
 		err         error
-	}
-	loadedMsg struct {
-		seq  int
-		rows []store.Row
-		err  error
-	}
-	freshMsg struct {
-		rows []store.Row
-		err  error
 	}
 	historyMsg struct {
 		id      int64
@@ -102,16 +153,16 @@ type (
 
 // New makes the tab.
 func New(ctx *common.Context) *Model {
-	m := &Model{ctx: ctx, index: map[int64]int{}, counts: map[string]int{}, follow: map[int64]time.Time{}}
+	m := &Model{ctx: ctx, at: map[int64]int{}, lines: map[lineKey]string{}, counts: map[string]int{}, follow: map[int64]time.Time{}}
 	m.number.Placeholder = "375…"
 	return m
 }
 
-func (m *Model) Init() tea.Cmd { return m.load() }
+func (m *Model) Init() tea.Cmd { return m.reload() }
 
 func (m *Model) SetSize(w, h int) {
 	if w != m.w {
-		m.top = "" // rows are redrawn for the new width by table
+		m.top = nil // rows are redrawn for the new width by table
 	}
 	m.w, m.h = w, h
 	m.scroll()
@@ -119,33 +170,112 @@ func (m *Model) SetSize(w, h int) {
 
 func (m *Model) Capturing() bool { return m.input != nil }
 
-// load reads the newest Limit messages.
-func (m *Model) load() tea.Cmd {
+// query is the list's filter as the fields say; a search shorter than
+// minSearch is not applied yet.
+func (m *Model) query() store.Filter {
+	f := store.Filter{Status: m.status, BatchID: m.batch, Recipient: strings.TrimSpace(m.number.Value())}
+	if s := m.search.Value(); utf8.RuneCountInString(strings.TrimSpace(s)) >= minSearch {
+		f.Search = s
+	}
+	return f
+}
+
+// reload reads the list of the current query from its top.
+func (m *Model) reload() tea.Cmd {
+	m.q = m.query()
 	m.seq++
-	m.loading = true
-	seq, st, base := m.seq, m.ctx.App.Store, m.ctx.Base
+	m.cursor, m.offset = 0, 0
+	m.setWindow(nil, 0)
+	m.loaded, m.loadErr, m.counted = false, nil, false
+	m.paging, m.again, m.counting, m.recnt = false, false, false, false
+	m.top = nil
+	return tea.Batch(m.read(pageTop), m.count())
+}
+
+// requery reloads if the fields changed the query.
+func (m *Model) requery() tea.Cmd {
+	if m.query() == m.q {
+		return nil
+	}
+	return m.reload()
+}
+
+// refresh reads the counts and the window again (the history changed),
+// keeping the cursor on its message.
+func (m *Model) refresh() tea.Cmd {
+	var cmds []tea.Cmd
+	if m.paging {
+		m.again = true
+	} else {
+		cmds = append(cmds, m.read(pageRefresh))
+	}
+	if m.counting {
+		m.recnt = true
+	} else {
+		cmds = append(cmds, m.count())
+	}
+	return tea.Batch(cmds...)
+}
+
+// read asks the store for a stretch of the list.
+func (m *Model) read(kind pageKind) tea.Cmd {
+	if kind == pageRefresh && len(m.win) == 0 {
+		kind = pageTop
+	}
+	m.paging = true
+	f, seq, st, base := m.q, m.seq, m.ctx.App.Store, m.ctx.Base
+	f.Limit = Page
+	var anchor int64
+	switch kind {
+	case pageBottom:
+		f.OldestFirst = true
+	case pageDown:
+		anchor = m.win[len(m.win)-1].ID
+		f.BeforeID = anchor
+	case pageUp:
+		anchor = m.win[0].ID
+		f.AfterID, f.OldestFirst = anchor, true
+	case pageRefresh:
+		anchor = m.win[0].ID
+		f.BeforeID, f.Limit = anchor+1, max(len(m.win), Page)
+	}
 	return func() tea.Msg {
-		rows, err := st.Latest(base, store.Filter{Limit: Limit})
-		return loadedMsg{seq, rows, err}
+		rows, err := st.Latest(base, f)
+		if f.OldestFirst {
+			slices.Reverse(rows)
+		}
+		msg := pageMsg{seq: seq, kind: kind, anchor: anchor, rows: rows, err: err}
+		if kind == pageRefresh && err == nil {
+			above := f
+			above.BeforeID, above.AfterID, above.Limit = 0, anchor, 0
+			var c map[string]int
+			c, msg.err = st.CountsFor(base, above)
+			for _, n := range c {
+				msg.newer += n
+			}
+		}
+		return msg
 	}
 }
 
-// fetchNew reads the messages created since the newest one held (a send
-// from here or from the command line).
-func (m *Model) fetchNew() tea.Cmd {
-	if m.loading || m.fetching {
-		m.again = true
-		return nil
-	}
-	m.fetching = true
-	var since time.Time
-	if n := len(m.rows); n > 0 {
-		since = m.rows[n-1].CreatedAt
-	}
-	st, base := m.ctx.App.Store, m.ctx.Base
+// count asks the store for the counts by bucket of the query, status
+// filter aside, and the shown batch's messages of unknown outcome.
+func (m *Model) count() tea.Cmd {
+	m.counting = true
+	f, seq, st, base := m.q, m.seq, m.ctx.App.Store, m.ctx.Base
+	f.Status = ""
 	return func() tea.Msg {
-		rows, err := st.Latest(base, store.Filter{Since: since, Limit: Limit})
-		return freshMsg{rows, err}
+		c, err := st.CountsFor(base, f)
+		msg := countsMsg{seq: seq, counts: c, err: err}
+		if f.BatchID != 0 && err == nil {
+			msg.batchUnknown = c[string(store.StateUnknown)]
+			if f.Recipient != "" || f.Search != "" {
+				var b map[string]int
+				b, msg.err = st.CountsFor(base, store.Filter{BatchID: f.BatchID})
+				msg.batchUnknown = b[string(store.StateUnknown)]
+			}
+		}
+		return msg
 	}
 }
 
@@ -153,38 +283,59 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		return m.key(msg)
-	case loadedMsg:
+	case pageMsg:
 		if msg.seq != m.seq {
 			return nil
 		}
-		m.loading, m.loaded, m.loadErr = false, true, msg.err
-		if msg.err == nil {
-			m.setRows(msg.rows)
+		m.paging = false
+		m.loaded = true
+		if m.loadErr = msg.err; msg.err == nil {
+			m.place(msg)
 		}
-		return m.afterFetch()
-	case freshMsg:
-		m.fetching = false
-		if msg.err == nil {
-			m.merge(msg.rows)
+		return m.ensure()
+	case countsMsg:
+		if msg.seq != m.seq {
+			return nil
 		}
-		return m.afterFetch()
+		m.counting = false
+		if msg.err == nil {
+			m.counts, m.counted, m.batchUnknown = msg.counts, true, msg.batchUnknown
+			m.top = nil
+			m.scroll()
+		} else {
+			m.loadErr = msg.err
+		}
+		var cmds []tea.Cmd
+		if m.recnt {
+			m.recnt = false
+			cmds = append(cmds, m.count())
+		}
+		return tea.Batch(append(cmds, m.ensure())...)
+	case unknownMsg:
+		if msg.seq != m.seq {
+			return nil
+		}
+		if msg.err != nil {
+			m.flash = common.ErrText(msg.err, m.ctx.Lang())
+		} else if len(msg.ids) > 0 {
+			m.settling = &settle{ids: msg.ids, resend: msg.resend}
+		}
 	case common.Event:
-		if len(msg.Updates) > 0 && m.apply(msg.Updates) {
-			return m.fetchNew()
+		if len(msg.Updates) > 0 {
+			m.apply(msg.Updates)
+			return m.refresh()
 		}
 	case common.ShowBatch:
 		m.batch, m.status, m.detail, m.input = msg.ID, "", nil, nil
 		m.number.SetValue("")
 		m.search.SetValue("")
-		m.cursor, m.offset = 0, 0
-		m.rebuild()
-		return m.fetchNew()
+		return m.reload()
 	case common.Sent:
 		until := m.ctx.Now().Add(followFor)
 		for _, id := range msg.IDs {
 			m.follow[id] = until
 		}
-		return tea.Batch(m.fetchNew(), m.tick())
+		return tea.Batch(m.refresh(), m.tick())
 	case followTick:
 		m.ticking = false
 		return m.tick()
@@ -199,21 +350,132 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.flash = fmt.Sprintf(t.SettleMarked, msg.n)
 		}
 		m.detail = nil
-		return m.load()
+		return m.reload()
 	case historyMsg:
-		if m.detail != nil && m.detail.id == msg.id {
+		if m.detail != nil && m.detail.row.ID == msg.id {
 			m.detail.history, m.detail.err = msg.history, msg.err
 		}
 	case common.ConfigSaved:
-		m.lines, m.top = make([]string, len(m.rows)), "" // the language may have changed
+		clear(m.lines) // the language may have changed
+		m.top = nil
 	}
 	return nil
 }
 
-func (m *Model) afterFetch() tea.Cmd {
+// place takes a page read into the window.
+func (m *Model) place(p pageMsg) {
+	switch p.kind {
+	case pageTop:
+		m.setWindow(p.rows, 0)
+		m.more = len(p.rows) == Page
+	case pageBottom:
+		m.setWindow(p.rows, max(m.size()-len(p.rows), 0))
+		m.more = false
+	case pageDown:
+		if len(m.win) == 0 || m.win[len(m.win)-1].ID != p.anchor {
+			return // the window moved meanwhile
+		}
+		w := append(slices.Clip(m.win), p.rows...)
+		at := m.winAt
+		if cut := len(w) - maxWindow; cut > 0 {
+			w, at = w[cut:], at+cut
+		}
+		m.setWindow(w, at)
+		m.more = len(p.rows) == Page
+	case pageUp:
+		if len(m.win) == 0 || m.win[0].ID != p.anchor {
+			return
+		}
+		w := append(slices.Clip(p.rows), m.win...)
+		if len(w) > maxWindow {
+			w, m.more = w[:maxWindow], true
+		}
+		m.setWindow(w, max(m.winAt-len(p.rows), 0))
+	case pageRefresh:
+		// The cursor stays on its message, which new messages above
+		// move down the list; on the top row it stays on the top row,
+		// where they come in.
+		var id int64 = -1
+		if r := m.row(m.cursor); r != nil && m.cursor > 0 {
+			id = r.ID
+		}
+		m.setWindow(p.rows, p.newer)
+		m.more = len(p.rows) >= Page
+		if i, ok := m.at[id]; ok {
+			d := m.winAt + i - m.cursor
+			m.cursor += d
+			if m.offset > 0 {
+				m.offset += d
+			}
+		}
+	}
+	m.scroll()
+}
+
+func (m *Model) setWindow(rows []store.Row, at int) {
+	m.win, m.winAt = rows, at
+	clear(m.at)
+	for i, r := range rows {
+		m.at[r.ID] = i
+	}
+	if len(m.lines) > 2*maxWindow {
+		clear(m.lines)
+	}
+}
+
+// ensure reads what the screen needs and the window lacks: the next
+// stretch next to it, or the top or the bottom of the list when the
+// cursor jumped there. A refresh due goes first.
+func (m *Model) ensure() tea.Cmd {
+	if m.paging || !m.loaded || m.loadErr != nil {
+		return nil
+	}
 	if m.again {
 		m.again = false
-		return m.fetchNew()
+		return m.read(pageRefresh)
+	}
+	lo, hi := m.offset, min(m.offset+m.tableH(), m.size())
+	end := m.winAt + len(m.win)
+	switch {
+	case lo >= hi:
+		return nil
+	case hi <= Page && m.winAt > 0:
+		return m.read(pageTop)
+	case m.counted && lo >= m.size()-Page && lo > end:
+		return m.read(pageBottom)
+	case len(m.win) == 0:
+		return m.read(pageTop)
+	case hi > end && m.more:
+		return m.read(pageDown)
+	case lo < m.winAt:
+		return m.read(pageUp)
+	}
+	return nil
+}
+
+// size is the list's length: as counted, or what is known of it.
+func (m *Model) size() int {
+	if m.counted {
+		if m.status != "" {
+			return m.counts[m.status]
+		}
+		n := 0
+		for _, c := range m.counts {
+			n += c
+		}
+		return n
+	}
+	n := m.winAt + len(m.win)
+	if m.more {
+		n++
+	}
+	return n
+}
+
+// row is the list's row at position i, if the window holds it.
+func (m *Model) row(i int) *store.Row {
+	if j := i - m.winAt; j >= 0 && j < len(m.win) {
+		return &m.win[j]
 	}
 	return nil
 }
@@ -223,8 +485,8 @@ func (m *Model) afterFetch() tea.Cmd {
 func (m *Model) tick() tea.Cmd {
 	now := m.ctx.Now()
 	for id, until := range m.follow {
-		i, ok := m.index[id]
-		if now.After(until) || (ok && (m.rows[i].Final || m.rows[i].State != store.StateAccepted && m.rows[i].State != store.StatePending)) {
+		r := m.held(id)
+		if now.After(until) || (r != nil && (r.Final || r.State != store.StateAccepted && r.State != store.StatePending)) {
 			delete(m.follow, id)
 		}
 	}
@@ -236,136 +498,38 @@ func (m *Model) tick() tea.Cmd {
 	return tea.Tick(m.ctx.App.PollEvery(), func(time.Time) tea.Msg { return followTick{} })
 }
 
-// setRows takes the store's rows (newest first) as the whole table.
-func (m *Model) setRows(newestFirst []store.Row) {
-	n := len(newestFirst)
-	m.rows = make([]store.Row, n)
-	m.index = make(map[int64]int, n)
-	for i, r := range newestFirst {
-		m.rows[n-1-i] = r
-		m.index[r.ID] = n - 1 - i
+// held is the message id as the tab holds it (shown in the details or
+// in the window), or nil.
+func (m *Model) held(id int64) *store.Row {
+	if m.detail != nil && m.detail.row.ID == id {
+		return &m.detail.row
 	}
-	m.lines = make([]string, n)
-	m.rebuild()
+	if i, ok := m.at[id]; ok {
+		return &m.win[i]
+	}
+	return nil
 }
 
-// merge adds new rows and refreshes known ones, unless what is held is
-// newer (a tracker update may overtake the read).
-func (m *Model) merge(newestFirst []store.Row) {
-	for i := len(newestFirst) - 1; i >= 0; i-- {
-		r := newestFirst[i]
-		if p, ok := m.index[r.ID]; ok {
-			if !r.UpdatedAt.Before(m.rows[p].UpdatedAt) {
-				m.rows[p], m.lines[p] = r, ""
-			}
-			continue
-		}
-		if p, ok := m.index[r.ResendOf]; ok && r.ResendOf != 0 {
-			// A resend or a resume: the message counts once, at its
-			// new row.
-			m.rows[p].State = store.StateResent
-		}
-		m.index[r.ID] = len(m.rows)
-		m.rows = append(m.rows, r)
-		m.lines = append(m.lines, "")
-	}
-	m.rebuild()
-}
-
-// apply writes the tracker's updates into the rows they name and reports
-// whether some name a message not held yet.
-func (m *Model) apply(updates []store.Update) (unknown bool) {
+// apply writes the tracker's updates into the rows held; the counts and
+// the rows' places come with the refresh that follows.
+func (m *Model) apply(updates []store.Update) {
 	for _, u := range updates {
-		p, ok := m.index[u.ID]
-		if !ok {
-			unknown = true
-			continue
+		if i, ok := m.at[u.ID]; ok {
+			r := &m.win[i]
+			r.Status, r.Final, r.StatusAt, r.UpdatedAt = u.To, u.To.Final(), u.At, u.At
 		}
-		r := &m.rows[p]
-		old := r.Bucket()
-		r.Status, r.Final, r.StatusAt, r.UpdatedAt = u.To, u.To.Final(), u.At, u.At
-		if m.matches(r) {
-			m.counts[old]--
-			m.counts[r.Bucket()]++
-		}
-		m.lines[p] = ""
-	}
-	m.top = ""
-	if m.status != "" {
-		m.rebuild() // a row may have left or joined the filtered set
-	}
-	return unknown
-}
-
-// matches applies the batch, number and search filters.
-func (m *Model) matches(r *store.Row) bool {
-	if m.batch != 0 && r.BatchID != m.batch {
-		return false
-	}
-	if m.numQ != "" && !strings.Contains(r.Recipient, m.numQ) {
-		return false
-	}
-	if m.textQ != "" && !strings.Contains(strings.ToLower(r.Text), m.textQ) {
-		return false
-	}
-	return true
-}
-
-func digits(s string) string {
-	if n, err := sms.NormalizePhone(s); err == nil {
-		return n
-	}
-	return strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return r
-		}
-		return -1
-	}, s)
-}
-
-// rebuild recomputes the filtered view and the counts, keeping the
-// cursor on the same message.
-func (m *Model) rebuild() {
-	var at int64 = -1
-	if m.cursor < len(m.view) {
-		at = m.rows[m.view[m.cursor]].ID
-	}
-	m.view = m.view[:0]
-	clear(m.counts)
-	m.numQ, m.textQ = "", strings.ToLower(m.search.Value())
-	if n := m.number.Value(); n != "" {
-		m.numQ = digits(n)
-	}
-	filter := m.batch != 0 || m.numQ != "" || m.textQ != ""
-	for p := len(m.rows) - 1; p >= 0; p-- {
-		r := &m.rows[p]
-		if filter && !m.matches(r) || r.State == store.StateResent {
-			continue // superseded: see merge
-		}
-		b := r.Bucket()
-		m.counts[b]++
-		if m.status == "" || b == m.status {
-			m.view = append(m.view, p)
+		if d := m.detail; d != nil && d.row.ID == u.ID {
+			d.row.Status, d.row.Final, d.row.StatusAt, d.row.UpdatedAt = u.To, u.To.Final(), u.At, u.At
 		}
 	}
-	m.top = ""
-	if p, ok := m.index[at]; ok && m.cursor < len(m.view) && m.view[m.cursor] != p {
-		for i, q := range m.view {
-			if q == p {
-				m.cursor = i
-				break
-			}
-		}
-	}
-	m.scroll()
 }
 
 // tableH is how many rows fit under the filter bar, counts, chart and
 // column header, above the footer.
-func (m *Model) tableH() int { return max(m.h-5, 1) }
+func (m *Model) tableH() int { return max(m.h-3-len(m.topLines()), 1) }
 
 func (m *Model) scroll() {
-	m.cursor = min(max(m.cursor, 0), max(len(m.view)-1, 0))
+	m.cursor = min(max(m.cursor, 0), max(m.size()-1, 0))
 	h := m.tableH()
 	if m.cursor < m.offset {
 		m.offset = m.cursor
@@ -373,7 +537,7 @@ func (m *Model) scroll() {
 	if m.cursor >= m.offset+h {
 		m.offset = m.cursor - h + 1
 	}
-	m.offset = min(max(m.offset, 0), max(len(m.view)-h, 0))
+	m.offset = min(max(m.offset, 0), max(m.size()-h, 0))
 }
 
 type keys struct {
@@ -406,30 +570,37 @@ func (m *Model) keys() keys {
 	}
 }
 
-// unknownHere is what R and M settle: the message shown, if its outcome
-// is unknown, or on the list of one batch, that batch's unknown ones.
-func (m *Model) unknownHere() []int64 {
+// canSettle says whether R and M have something to settle: the message
+// shown, if its outcome is unknown, or on the list of one batch, that
+// batch's unknown ones.
+func (m *Model) canSettle() bool {
 	if m.detail != nil {
-		if r := m.current(); r != nil && r.State == store.StateUnknown {
-			return []int64{r.ID}
-		}
+		return m.detail.row.State == store.StateUnknown
+	}
+	return m.batch != 0 && m.batchUnknown > 0
+}
+
+// askSettle asks for the decision on what canSettle found: the batch's
+// ids come from the store first.
+func (m *Model) askSettle(resend bool) tea.Cmd {
+	if m.detail != nil {
+		m.settling = &settle{ids: []int64{m.detail.row.ID}, resend: resend}
 		return nil
 	}
-	if m.batch == 0 {
-		return nil
-	}
-	var ids []int64
-	for _, r := range m.rows {
-		if r.BatchID == m.batch && r.State == store.StateUnknown {
-			ids = append(ids, r.ID)
+	seq, batch, st, base := m.seq, m.batch, m.ctx.App.Store, m.ctx.Base
+	return func() tea.Msg {
+		rows, err := st.Latest(base, store.Filter{BatchID: batch, Status: string(store.StateUnknown)})
+		ids := make([]int64, len(rows))
+		for i, r := range rows {
+			ids[i] = r.ID
 		}
+		return unknownMsg{seq: seq, ids: ids, resend: resend, err: err}
 	}
-	return ids
 }
 
 // withSettle adds R and M where there is something to settle.
 func (m *Model) withSettle(b []key.Binding) []key.Binding {
-	if len(m.unknownHere()) > 0 {
+	if m.canSettle() {
 		b = append(b, m.keys().resend, m.keys().mark)
 	}
 	return b
@@ -445,7 +616,7 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{k.done}
 	case m.detail != nil:
 		return m.withSettle(m.withCopy([]key.Binding{k.esc}))
-	case len(m.view) == 0:
+	case m.size() == 0:
 		out := []key.Binding{k.reload}
 		if m.filtered() {
 			out = append(out, k.status, k.esc)
@@ -468,7 +639,7 @@ func (m *Model) withCopy(b []key.Binding) []key.Binding {
 
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys()
-	if m.input != nil || m.detail != nil || len(m.view) == 0 {
+	if m.input != nil || m.detail != nil || m.size() == 0 {
 		return [][]key.Binding{m.ShortHelp()}
 	}
 	return [][]key.Binding{{k.up, k.down, k.pgUp, k.pgDown, k.home, k.end}, append(m.ShortHelp()[1:], k.number), {k.reload}}
@@ -478,18 +649,13 @@ func (m *Model) filtered() bool {
 	return m.status != "" || m.batch != 0 || m.number.Value() != "" || m.search.Value() != ""
 }
 
-// current is the message under the cursor (or in the details).
+// current is the message under the cursor (or in the details), nil
+// while its page is being read.
 func (m *Model) current() *store.Row {
 	if m.detail != nil {
-		if p, ok := m.index[m.detail.id]; ok {
-			return &m.rows[p]
-		}
-		return nil
+		return &m.detail.row
 	}
-	if m.cursor < len(m.view) {
-		return &m.rows[m.view[m.cursor]]
-	}
-	return nil
+	return m.row(m.cursor)
 }
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
@@ -505,17 +671,15 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
-	if ids := m.unknownHere(); len(ids) > 0 && (key.Matches(msg, k.resend) || key.Matches(msg, k.mark)) {
-		m.settling = &settle{ids: ids, resend: key.Matches(msg, k.resend)}
-		return nil
+	if m.canSettle() && (key.Matches(msg, k.resend) || key.Matches(msg, k.mark)) {
+		return m.askSettle(key.Matches(msg, k.resend))
 	}
 	if m.input != nil {
 		if key.Matches(msg, k.done) {
 			m.input.Blur()
 			m.input = nil
 		} else if m.input.Update(msg) {
-			m.cursor, m.offset = 0, 0
-			m.rebuild()
+			return m.requery()
 		}
 		return nil
 	}
@@ -528,7 +692,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 			m.status, m.batch = "", 0
 			m.number.SetValue("")
 			m.search.SetValue("")
-			m.rebuild()
+			return m.reload()
 		}
 	case key.Matches(msg, k.copy):
 		return m.copyID()
@@ -545,9 +709,9 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.home):
 		m.cursor = 0
 	case key.Matches(msg, k.end):
-		m.cursor = len(m.view) - 1
+		m.cursor = m.size() - 1
 	case key.Matches(msg, k.status):
-		m.cycleStatus(msg.String() == "S")
+		return m.cycleStatus(msg.String() == "S")
 	case key.Matches(msg, k.number):
 		m.input = &m.number
 		m.input.Focus()
@@ -555,17 +719,17 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		m.input = &m.search
 		m.input.Focus()
 	case key.Matches(msg, k.reload):
-		return m.load()
+		return m.reload()
 	case key.Matches(msg, k.enter):
 		return m.openDetail()
 	}
 	m.scroll()
-	return nil
+	return m.ensure()
 }
 
 // cycleStatus steps the status filter through "all" and the buckets that
 // have messages.
-func (m *Model) cycleStatus(back bool) {
+func (m *Model) cycleStatus(back bool) tea.Cmd {
 	choices := []string{""}
 	for _, b := range theme.Buckets {
 		if m.counts[b] > 0 || b == m.status {
@@ -583,8 +747,7 @@ func (m *Model) cycleStatus(back bool) {
 		d = len(choices) - 1
 	}
 	m.status = choices[(i+d)%len(choices)]
-	m.cursor, m.offset = 0, 0
-	m.rebuild()
+	return m.reload()
 }
 
 func (m *Model) openDetail() tea.Cmd {
@@ -593,7 +756,7 @@ func (m *Model) openDetail() tea.Cmd {
 		return nil
 	}
 	id, st, base := r.ID, m.ctx.App.Store, m.ctx.Base
-	m.detail = &detail{id: id}
+	m.detail = &detail{row: *r}
 	return func() tea.Msg {
 		h, err := st.History(base, id)
 		return historyMsg{id, h, err}
@@ -635,7 +798,7 @@ func (m *Model) copyID() tea.Cmd {
 // Column widths; the text takes what is left.
 const (
 	colID     = 8
-	colTime   = 11
+	colTime   = 12
 	colTo     = 13
 	colStatus = 12
 )
@@ -645,10 +808,7 @@ func (m *Model) View() string {
 	var b strings.Builder
 	b.WriteString(m.filterBar())
 	b.WriteByte('\n')
-	if m.top == "" {
-		m.top = m.countsLine() + "\n" + m.chartLine()
-	}
-	b.WriteString(m.top)
+	b.WriteString(strings.Join(m.topLines(), "\n"))
 	b.WriteByte('\n')
 	ask := m.askLines()
 	switch {
@@ -660,15 +820,14 @@ func (m *Model) View() string {
 		}
 		return common.Fit(b.String(), m.w, m.h-lipgloss.Height(ask)) + "\n" + ask
 	case m.detail != nil:
-		b.WriteString(m.detailView(m.h - 3))
-		return common.Fit(b.String(), m.w, m.h)
+		b.WriteString(m.detailView(m.h - 4))
 	case m.loadErr != nil:
 		b.WriteString(common.Message(s.Err, common.ErrText(m.loadErr, m.ctx.Lang()), m.w))
 	case !m.loaded:
 		b.WriteString(s.Faint.Render(t.Loading))
-	case len(m.rows) == 0:
+	case m.size() == 0 && !m.filtered():
 		b.WriteString(s.Faint.Render(t.NoMessages))
-	case len(m.view) == 0:
+	case m.size() == 0:
 		b.WriteString(s.Faint.Render(t.NoMatch))
 	default:
 		m.table(&b)
@@ -681,21 +840,26 @@ func (m *Model) table(b *strings.Builder) {
 	t, s := m.ctx.T, m.ctx.S
 	if m.lineW != m.w {
 		m.lineW = m.w
-		m.lines = make([]string, len(m.rows))
+		clear(m.lines)
 	}
-	b.WriteString(s.Title.Render(m.cells(" #", t.ColTime, t.ColTo, t.ColStatus, t.ColText)))
-	end := min(m.offset+m.tableH(), len(m.view))
+	b.WriteString(s.Title.Render(m.cells(" #", " "+t.ColTime, t.ColTo, t.ColStatus, t.ColText)))
+	end := min(m.offset+m.tableH(), m.size())
 	for i := m.offset; i < end; i++ {
 		b.WriteByte('\n')
-		p := m.view[i]
-		if i == m.cursor {
-			b.WriteString(s.Selected.Render(m.renderRow(&m.rows[p], false)))
-			continue
+		r := m.row(i)
+		switch {
+		case r == nil: // its page is on its way
+			b.WriteString(s.Faint.Render(common.Pad("  …", colID)))
+		case i == m.cursor:
+			b.WriteString(s.Selected.Render(m.renderRow(r, false)))
+		default:
+			line, ok := m.lines[keyOf(r)]
+			if !ok {
+				line = m.renderRow(r, true)
+				m.lines[keyOf(r)] = line
+			}
+			b.WriteString(line)
 		}
-		if m.lines[p] == "" {
-			m.lines[p] = m.renderRow(&m.rows[p], true)
-		}
-		b.WriteString(m.lines[p])
 	}
 }
 
@@ -708,7 +872,8 @@ func (m *Model) cells(id, at, to, status, text string) string {
 }
 
 // renderRow draws a row; the status gets its colour unless the row is
-// under the cursor (drawn inverse as a whole).
+// under the cursor (drawn inverse as a whole). A scheduled message shows
+// the time it is to go, marked @, instead of the time it was recorded.
 func (m *Model) renderRow(r *store.Row, colour bool) string {
 	b := r.Bucket()
 	st := theme.Symbol(b) + " " + m.ctx.T.Bucket(b)
@@ -722,7 +887,11 @@ func (m *Model) renderRow(r *store.Row, colour bool) string {
 	if !colour {
 		mark = "›"
 	}
-	line := m.cells(mark+strconv.FormatInt(r.ID, 10), common.Minsk(r.CreatedAt, "01-02 15:04"), sms.Safe(r.Recipient), st, text)
+	at := " " + common.Minsk(r.CreatedAt, "01-02 15:04")
+	if !r.ScheduledAt.IsZero() {
+		at = "@" + common.Minsk(r.ScheduledAt, "01-02 15:04")
+	}
+	line := m.cells(mark+strconv.FormatInt(r.ID, 10), at, sms.Safe(r.Recipient), st, text)
 	if !colour {
 		line = common.Pad(line, m.w)
 	}
@@ -752,22 +921,44 @@ func (m *Model) filterBar() string {
 		part(t.SearchLabel, m.search.View(inputW, 1, s), &m.search)
 }
 
-// countsLine: the messages per bucket, with the total.
-func (m *Model) countsLine() string {
+// topLines: the counts line, wrapped between buckets so that none is
+// lost on a narrow screen, and the chart line.
+func (m *Model) topLines() []string {
+	if m.top == nil {
+		m.top = append(m.countsLines(), m.chartLine())
+	}
+	return m.top
+}
+
+// countsLines: the messages per bucket, with the total.
+func (m *Model) countsLines() []string {
 	t, s := m.ctx.T, m.ctx.S
+	if !m.counted {
+		return []string{s.Faint.Render(t.CountsLater)}
+	}
 	total := 0
-	var parts []string
+	parts := []string{""}
 	for _, b := range theme.Buckets {
 		if n := m.counts[b]; n > 0 {
 			total += n
 			parts = append(parts, s.Bucket(b).Render(theme.Symbol(b)+" "+t.Bucket(b))+" "+strconv.Itoa(n))
 		}
 	}
-	head := fmt.Sprintf(t.Total, total)
-	if len(m.rows) == Limit {
-		head = fmt.Sprintf(t.TotalLatest, total, Limit)
+	parts[0] = s.Title.Render(fmt.Sprintf(t.Total, total))
+	var lines []string
+	line := ""
+	for _, p := range parts {
+		switch {
+		case line == "":
+			line = p
+		case lipgloss.Width(line)+2+lipgloss.Width(p) <= m.w:
+			line += "  " + p
+		default:
+			lines = append(lines, line)
+			line = "  " + p
+		}
 	}
-	return common.Trunc(s.Title.Render(head)+"  "+strings.Join(parts, "  "), m.w)
+	return append(lines, common.Trunc(line, m.w))
 }
 
 // chartLine: the same counts as a stacked bar, one mark per bucket.
@@ -794,23 +985,24 @@ func (m *Model) askLines() string {
 
 func (m *Model) footer() string {
 	t, s := m.ctx.T, m.ctx.S
-	pos := ""
-	if len(m.view) > 0 && m.detail == nil {
-		pos = fmt.Sprintf(t.RowOf, m.cursor+1, len(m.view))
+	var parts []string
+	if n := m.size(); n > 0 && m.detail == nil {
+		parts = append(parts, s.Faint.Render(fmt.Sprintf(t.RowOf, m.cursor+1, n)))
+	}
+	if n := utf8.RuneCountInString(strings.TrimSpace(m.search.Value())); n > 0 && n < minSearch {
+		parts = append(parts, s.Warn.Render(t.SearchShort))
 	}
 	if m.flash != "" {
-		pos += "  " + s.OK.Render(m.flash)
+		parts = append(parts, s.OK.Render(m.flash))
 	}
-	return common.Wrap(s.Faint.Render(pos), m.w) // a failure's reason is never cut
+	return common.Wrap(strings.Join(parts, "  "), m.w) // a failure's reason is never cut
 }
 
 // detailView: one message with its life.
 func (m *Model) detailView(height int) string {
 	t, s, l := m.ctx.T, m.ctx.S, m.ctx.Lang()
-	r := m.current()
-	if r == nil {
-		return s.Faint.Render(t.Loading)
-	}
+	d := m.detail
+	r := &d.row
 	b := r.Bucket()
 	var out []string
 	add := func(label, value string) {
@@ -835,11 +1027,10 @@ func (m *Model) detailView(height int) string {
 		add(t.Code, common.CodeText(r.Code, l))
 	}
 	if r.Error != "" {
-		add(t.Error, sms.Safe(r.Error))
+		add(t.Error, m.note(r.Error))
 	}
 	add(t.ColText, sms.Safe(strings.ReplaceAll(r.Text, "\n", " ⏎ ")))
 	out = append(out, s.Title.Render(t.History))
-	d := m.detail
 	switch {
 	case d.err != nil:
 		out = append(out, strings.Split(common.Message(s.Err, common.ErrText(d.err, l), m.w), "\n")...)
@@ -853,15 +1044,41 @@ func (m *Model) detailView(height int) string {
 		h = h[len(h)-room:]
 	}
 	for _, c := range h {
-		what := string(c.State)
-		if c.Status != sms.StatusNone {
-			what = theme.Symbol(c.Status.String()) + " " + t.Bucket(c.Status.String())
-		}
-		line := "  " + common.Minsk(c.At, "15:04:05.000") + "  " + common.Pad(sms.Safe(c.Source), 8) + " " + what
+		b := store.Bucket(c.State, c.Status)
+		line := "  " + common.Minsk(c.At, "15:04:05.000") + "  " + common.Pad(t.Source(sms.Safe(c.Source)), 10) + " " +
+			theme.Symbol(b) + " " + t.Bucket(b)
 		if c.Note != "" {
-			line += "  " + s.Faint.Render(sms.Safe(c.Note))
+			line += "  " + s.Faint.Render(m.note(c.Note))
 		}
 		out = append(out, line)
 	}
 	return strings.Join(out, "\n")
+}
+
+// note is a note of the history (or a row's error) in the agent's
+// language when the store wrote it, as it came otherwise (a gateway's
+// or a transport's error text).
+func (m *Model) note(n string) string {
+	t := m.ctx.T
+	switch n {
+	case store.Interrupted:
+		return t.NoteInterrupted
+	case store.NeverLeft:
+		return t.NoteNeverLeft
+	case store.NoteExpired:
+		return t.NoteExpired
+	case store.NoteOrphan:
+		return t.NoteOrphan
+	}
+	switch kind, id, agent := store.ReadNote(n); {
+	case kind == "resent" && agent == "":
+		return fmt.Sprintf(t.NoteResent, id)
+	case kind == "resent":
+		return fmt.Sprintf(t.NoteResentBy, id, sms.Safe(agent))
+	case kind == "marked" && agent == "":
+		return t.NoteMarked
+	case kind == "marked":
+		return fmt.Sprintf(t.NoteMarkedBy, sms.Safe(agent))
+	}
+	return sms.Safe(n)
 }

@@ -144,6 +144,9 @@ var Buckets = []string{
 	string(store.StateUnknown), string(store.StateNotSent), string(store.StateResent),
 }
 
+// symbols: one mark for each bucket, none twice, so that a bucket reads
+// without colour (NO_COLOR) too: the gateway's Rejected and Unknown are
+// not the local refused and outcome unknown.
 var symbols = map[string]string{
 	sms.Queued.String():         "·",
 	sms.Sent.String():           "→",
@@ -154,8 +157,8 @@ var symbols = map[string]string{
 	sms.Failed.String():         "!",
 	string(store.StatePending):  "…",
 	string(store.StateAccepted): "↑",
-	string(store.StateRefused):  "✗",
-	string(store.StateUnknown):  "?",
+	string(store.StateRefused):  "⊘",
+	string(store.StateUnknown):  "⁇",
 	string(store.StateNotSent):  "-",
 	string(store.StateResent):   "↻",
 }

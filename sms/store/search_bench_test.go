@@ -1,0 +1,128 @@
+package store
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// searchMillion is a history of 1,000,000 messages for BenchmarkSearch1M,
+// built at the first run and kept in the temporary directory, keyed by
+// the schema version (a new schema builds a new one): recipients spread
+// over the four mobile codes, four kinds of Russian text, every tenth
+// message in one of 100 batches, the statuses of million. The text index
+// is filled as the first search of a real history fills it; the time it
+// took is logged.
+func searchMillion(b *testing.B) string {
+	b.Helper()
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("smsdash-search-1m-v%d.db", len(migrations)))
+	if _, err := os.Stat(path); err == nil {
+		return path
+	}
+	tmp := path + ".building"
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		os.Remove(tmp + suffix)
+	}
+	os.RemoveAll(tmp + ".owners")
+	s, err := Open(tmp)
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	_, err = s.w.Exec(`
+		WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100)
+		INSERT INTO batches(id, name, agent, created_at, total, transport) SELECT i, 'batch ' || i, 'ann', 0, 1000, 'json' FROM n;
+		WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000)
+		INSERT INTO messages(id, batch_id, agent, recipient, text, sender, transport, gateway_id, parts,
+			state, code, status, final, created_at, updated_at, status_at)
+		SELECT i, CASE WHEN i % 10 = 0 THEN 1 + (i / 10) % 100 END, 'ann',
+			'375' || (CASE i % 4 WHEN 0 THEN '25' WHEN 1 THEN '29' WHEN 2 THEN '33' ELSE '44' END) || printf('%07d', (i * 7919) % 10000000),
+			CASE i % 4
+				WHEN 0 THEN printf('Здравствуйте, %s! К оплате %d.%02d руб.', CASE i % 3 WHEN 0 THEN 'Анна' WHEN 1 THEN 'Иван' ELSE 'Ольга' END, i % 500, i % 100)
+				WHEN 1 THEN printf('Ваш код подтверждения: %04d. Никому его не сообщайте.', i % 10000)
+				WHEN 2 THEN printf('Заказ №%d готов к выдаче по адресу ул. Ленина, %d', i, i % 90)
+				ELSE printf('Напоминаем о записи на %02d.12 в %02d:00. Отмена: +375291234567', i % 28 + 1, i % 12 + 8) END,
+			'CMC', 'json',
+			CASE WHEN i % 50 = 0 THEN NULL ELSE i END, 1,
+			CASE WHEN i % 50 = 0 THEN 'refused' ELSE 'accepted' END,
+			CASE WHEN i % 50 = 0 THEN -4 ELSE 0 END,
+			CASE WHEN i % 50 = 0 THEN '' ELSE
+				CASE i % 10 WHEN 0 THEN 'Queued' WHEN 1 THEN 'Sent' WHEN 2 THEN 'Rejected' WHEN 3 THEN 'Expired'
+					WHEN 4 THEN 'Unknown' ELSE 'Delivered' END END,
+			CASE WHEN i % 50 = 0 OR i % 10 IN (2, 3) OR i % 10 >= 5 THEN 1 ELSE 0 END,
+			1767225600000 + i * 1000, 1767225600000 + i * 1000, 1767225600000 + i * 1000
+		FROM n;
+		INSERT INTO status_counts(status, n) SELECT ` + bucketSQL + `, count(*) FROM messages GROUP BY 1`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("built 1,000,000 messages in %v", time.Since(start))
+	start = time.Now()
+	if err := s.indexText(ctx, "first"); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("indexed their texts (the first search) in %v", time.Since(start))
+	if _, err := s.w.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		b.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+// BenchmarkSearch1M: the Status tab's queries on a history of 1,000,000
+// messages: a page of 100 (what the tab reads) and the counts by bucket
+// of the same filter (its counts line).
+func BenchmarkSearch1M(b *testing.B) {
+	path := searchMillion(b)
+	for _, suffix := range []string{"", "-wal"} {
+		if fi, err := os.Stat(path + suffix); err == nil {
+			b.Logf("%s: %.1f MB", filepath.Base(path+suffix), float64(fi.Size())/1e6)
+		}
+	}
+	s, err := Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	var rowid int64
+	if err := s.r.QueryRow(`SELECT max(id) FROM messages`).Scan(&rowid); err != nil || rowid != 1_000_000 {
+		b.Fatalf("the history has %d messages, %v", rowid, err)
+	}
+	for _, c := range []struct {
+		name string
+		f    Filter
+	}{
+		{"number=whole", Filter{Recipient: "8 029 " + fmt.Sprintf("%07d", (999_997*7919)%10_000_000)}},
+		{"number=8029 67", Filter{Recipient: "8029 67"}},    // a tenth of a code's numbers
+		{"number=8029", Filter{Recipient: "8029"}},          // a quarter of the history
+		{"number=digits 12345", Filter{Recipient: "12345"}}, // anywhere in the number
+		{"text=common", Filter{Search: "код подтверждения"}},
+		{"text=rare", Filter{Search: "№123458 "}},
+		{"batch+status", Filter{BatchID: 7, Status: "Queued"}},
+		{"batch+text+number", Filter{BatchID: 8, Search: "Ленина", Recipient: "+375 33"}},
+	} {
+		b.Run("page/"+c.name, func(b *testing.B) {
+			f := c.f
+			f.Limit = 100
+			for b.Loop() {
+				if rows, err := s.Latest(ctx, f); err != nil || len(rows) == 0 {
+					b.Fatalf("%d rows, %v", len(rows), err)
+				}
+			}
+		})
+		b.Run("counts/"+c.name, func(b *testing.B) {
+			for b.Loop() {
+				if counts, err := s.CountsFor(ctx, c.f); err != nil || len(counts) == 0 {
+					b.Fatalf("%v, %v", counts, err)
+				}
+			}
+		})
+	}
+}
