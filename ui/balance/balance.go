@@ -201,7 +201,7 @@ func (m *Model) chart(height int) []string {
 	first, last := common.Minsk(ps[0].At, "01-02 15:04"), common.Minsk(ps[len(ps)-1].At, "01-02 15:04")
 	gap := max(chartW-len(first)-len(last), 1)
 	out = append(out, s.Faint.Render(strings.Repeat(" ", axisW)+first+strings.Repeat(" ", gap)+last))
-	out = append(out, s.Faint.Render(fmt.Sprintf(t.BalanceSummary, len(ps), lo, hi)))
+	out = append(out, s.Faint.Render(fmt.Sprintf(t.BalanceSummary, t.Readings.N(len(ps)), lo, hi)))
 	return out
 }
 

@@ -485,7 +485,7 @@ func (m *Model) counter() string {
 	if l.Chars == 0 {
 		return m.ctx.S.Faint.Render(t.TextHint)
 	}
-	return m.ctx.S.Faint.Render(fmt.Sprintf(t.Counter, l.Chars, l.Encoding, l.Parts, l.Left))
+	return m.ctx.S.Faint.Render(fmt.Sprintf(t.Counter, t.Chars.N(l.Chars), l.Encoding, l.Parts, l.Left))
 }
 
 func (m *Model) atNote() string {

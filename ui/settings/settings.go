@@ -268,7 +268,7 @@ func (m *Model) save() tea.Cmd {
 	m.errs = errs
 	t := m.ctx.T
 	if len(errs) > 0 {
-		m.note, m.noteErr = fmt.Sprintf(t.Problems, len(errs), strings.Join(sortedKeys(errs), ", ")), true
+		m.note, m.noteErr = t.Problems.N(len(errs), strings.Join(sortedKeys(errs), ", ")), true
 		return nil
 	}
 	if a := m.ctx.App; a.Demo && a.Sim != nil && pointsAt(cfg, a.Sim.URL()) {
@@ -440,7 +440,7 @@ func (m *Model) focusNotes() []string {
 		}
 	}
 	if others := len(m.errs); others > 0 && problem == "" {
-		problem = s.Err.Render(fmt.Sprintf(t.Problems, others, strings.Join(sortedKeys(m.errs), ", ")))
+		problem = s.Err.Render(t.Problems.N(others, strings.Join(sortedKeys(m.errs), ", ")))
 	}
 	return []string{s.Faint.Render(desc), problem}
 }

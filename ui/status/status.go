@@ -762,7 +762,7 @@ func (m *Model) countsLine() string {
 			parts = append(parts, s.Bucket(b).Render(theme.Symbol(b)+" "+t.Bucket(b))+" "+strconv.Itoa(n))
 		}
 	}
-	head := fmt.Sprintf(t.Total, total)
+	head := t.Messages.N(total)
 	if len(m.rows) == Limit {
 		head = fmt.Sprintf(t.TotalLatest, total, Limit)
 	}
@@ -784,9 +784,9 @@ func (m *Model) askLines() string {
 	if s == nil {
 		return ""
 	}
-	q := fmt.Sprintf(m.ctx.T.SettleMarkAsk, len(s.ids))
+	q := m.ctx.T.SettleMarkAsk.N(len(s.ids))
 	if s.resend {
-		q = fmt.Sprintf(m.ctx.T.SettleResendAsk, len(s.ids))
+		q = m.ctx.T.SettleResendAsk.N(len(s.ids))
 	}
 	return common.Lines(m.ctx.S.Warn, common.Wrap("? "+q, m.w))
 }
