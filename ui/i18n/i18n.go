@@ -42,9 +42,11 @@ type Texts struct {
 	SettleResendAsk, SettleMarkAsk                                               sms.Plural
 
 	// Balance.
-	Credits, ReadAt, NoBalance, LowBalance, Reading, ReadFailed string
-	BalanceHistory, NoHistory, BalanceSummary, Refresh          string
-	Readings                                                    sms.Plural
+	Credits, ReadAt, NoBalance, LowBalance, Reading, ReadFailed  string
+	BalanceHistory, NoHistory, BalanceSummary, Refresh           string
+	SpentNow, SpentPerHour, SpentPerDay, SpentMost, NothingSpent string
+	TopUps                                                       string
+	Readings                                                     sms.Plural
 
 	// Settings.
 	SettingsFile, DemoNotSaved, NotSet, TestConnection, Save, Choose, Press string
@@ -248,6 +250,12 @@ func build(l sms.Lang) *Texts {
 		NoHistory:      p("A chart needs two readings: the tracker reads every 5 minutes, r reads now.", "Для графика нужно два замера: трекер читает раз в 5 минут, r — сейчас."),
 		BalanceSummary: p("%s · min %.2f · max %.2f", "%s · мин. %.2f · макс. %.2f"),
 		Readings:       pl("%d reading", "%d readings", "%d замер", "%d замера", "%d замеров"),
+		SpentNow:       p("Spent today %.2f · this hour %.2f (Minsk time)", "Потрачено сегодня %.2f · за этот час %.2f (по Минску)"),
+		SpentPerHour:   p("Spent per hour", "Расход по часам"),
+		SpentPerDay:    p("Spent per day", "Расход по дням"),
+		SpentMost:      p("most %.2f", "макс. %.2f"),
+		NothingSpent:   p("nothing spent", "расхода нет"),
+		TopUps:         p("topped up +%.2f", "пополнено +%.2f"),
 		Refresh:        p("read now", "прочитать"),
 
 		SettingsFile:       p("File:", "Файл:"),
