@@ -10,13 +10,15 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/smsdash/smsdash/sms"
 	"github.com/smsdash/smsdash/sms/secret"
+	"github.com/smsdash/smsdash/ui/common"
 )
 
 // guard wraps the root model for Run: a panic in Update, View or a
 // command writes a report file and panics on, so that Bubble Tea
 // restores the terminal as it does for any panic (Run then prints the
-// report's path).
+// report's path). A tab's drawing is caught before, by drawTab.
 type guard struct {
 	m       *Model
 	secrets func() []string
@@ -67,6 +69,39 @@ func (g *guard) catch() {
 		}
 		panic(text)
 	}
+}
+
+// drawTab draws the active tab. A panic while it draws (a bug, such as
+// bubbles' file picker drawing a file deleted meanwhile) is caught here
+// rather than by guard: the tab's place says what happened and where its
+// report is, and the program goes on. Drawing changes nothing, so what was
+// typed and a send under way are all there; the other tabs draw as
+// before, and this one again once its state no longer trips the bug.
+func (m *Model) drawTab() (view string) {
+	defer func() {
+		if r := recover(); r != nil {
+			view = m.drawFailed(r, debug.Stack())
+		}
+	}()
+	return m.tabs[m.active].View()
+}
+
+// drawFailed writes a report once for each panic (not one every frame)
+// and draws the tab's place.
+func (m *Model) drawFailed(r any, stack []byte) string {
+	mask := secret.New(m.ctx.App.Config.Secrets()...)
+	text := mask.Mask(fmt.Sprint(r))
+	if text != m.drawn.panic {
+		m.drawn.panic = text
+		m.drawn.report, _ = writeReport(text, mask.Mask(string(stack)))
+	}
+	t, s := m.ctx.T, m.ctx.S
+	msg := "✗ " + fmt.Sprintf(t.DrawFailed, sms.Safe(text))
+	if m.drawn.report != "" {
+		msg += " " + fmt.Sprintf(t.DrawReport, sms.Safe(m.drawn.report))
+	}
+	out := common.Lines(s.Err, common.Wrap(msg, m.w)) + "\n\n" + common.Lines(s.Faint, common.Wrap(t.DrawKept, m.w))
+	return common.Fit(out, m.w, m.bodyH)
 }
 
 // writeReport writes what a developer needs to a file (0600) in the

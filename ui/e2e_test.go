@@ -15,7 +15,8 @@ import (
 // TestEndToEndTmux types into the real binary: DEMO mode under tmux, a
 // Cyrillic message to a number from Compose, ctrl+s, then the Status tab
 // until it reads Delivered; then a batch from a list chosen in the Batch
-// tab's file picker.
+// tab's file picker; a file deleted while the picker shows it; then a
+// list pasted into the Batch tab (bracketed paste, as a terminal sends it).
 func TestEndToEndTmux(t *testing.T) {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Fatal("tmux is not installed; .ci/run installs it (apt-get install -y tmux)")
@@ -47,16 +48,22 @@ func TestEndToEndTmux(t *testing.T) {
 	t.Cleanup(func() { exec.Command("tmux", "-L", socket, "kill-server").Run() })
 
 	screen := ""
-	waitFor := func(want string) {
+	// until waits for the screen to show want, or with gone to stop
+	// showing it.
+	until := func(want string, gone bool) {
 		t.Helper()
 		for range 60 { // 15 s at most
 			screen = tmux("capture-pane", "-p", "-t", "e2e")
-			if strings.Contains(screen, want) {
+			if strings.Contains(screen, want) != gone {
 				return
 			}
 			time.Sleep(250 * time.Millisecond)
 		}
-		t.Fatalf("the screen never showed %q:\n%s", want, screen)
+		t.Fatalf("the screen never showed (or stopped showing: %v) %q:\n%s", gone, want, screen)
+	}
+	waitFor := func(want string) {
+		t.Helper()
+		until(want, false)
 	}
 	waitFor("[1 Compose]") // main.go opens the dashboard when no command is given
 	tmux("send-keys", "-t", "e2e", "-l", "8(029)671-72-59")
@@ -101,6 +108,41 @@ func TestEndToEndTmux(t *testing.T) {
 	if !strings.Contains(screen, "2 messages") || strings.Contains(screen, "Привет из tmux") {
 		t.Errorf("the Status tab shows more than the batch:\n%s", screen)
 	}
+
+	// A file deleted while the picker lists it (the crash of issue 12):
+	// the picker drops it and goes on.
+	gone := filepath.Join(lists, "gone.csv")
+	if err := os.WriteFile(gone, list, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tmux("send-keys", "-t", "e2e", "M-2")
+	waitFor("[2 Batch]")
+	tmux("send-keys", "-t", "e2e", "Escape") // out of the template
+	waitFor("q quit")
+	tmux("send-keys", "-t", "e2e", "C-o")
+	waitFor("gone.csv")
+	tmux("send-keys", "-t", "e2e", "End")
+	if err := os.Remove(gone); err != nil {
+		t.Fatal(err)
+	}
+	until("gone.csv", true)
+	if !strings.Contains(screen, "клиенты.csv") {
+		t.Fatalf("the picker after a deletion:\n%s", screen)
+	}
+	tmux("send-keys", "-t", "e2e", "Escape")
+	waitFor("Send…")
+
+	// Cells pasted from a spreadsheet: tab-separated; tmux sends the
+	// lines with CR ends inside the brackets, as terminals do.
+	tmux("set-buffer", "-b", "list", "Телефон\tИмя\n+375 29 333-44-55\tОля\n")
+	tmux("paste-buffer", "-p", "-d", "-b", "list", "-t", "e2e")
+	waitFor("pasted list")
+	tmux("send-keys", "-t", "e2e", "-l", "Добрый день, {Имя}!")
+	waitFor("Добрый день, Оля!")
+	tmux("send-keys", "-t", "e2e", "C-s")
+	waitFor("Send 1 message (1 part)")
+	tmux("send-keys", "-t", "e2e", "y")
+	waitFor("accepted 1")
 }
 
 func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }

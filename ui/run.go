@@ -63,7 +63,11 @@ func (m *Model) run(stop, abort context.Context, in io.Reader, out io.Writer) er
 	m.tracker.start(a.Tracker) // ends with ctx
 
 	g := &guard{m: m, secrets: func() []string { return a.Config.Secrets() }}
-	p := tea.NewProgram(g, tea.WithAltScreen(), tea.WithInput(in), tea.WithOutput(out))
+	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithInput(in), tea.WithOutput(out)}
+	if a.Config.UI.Mouse {
+		opts = append(opts, tea.WithMouseCellMotion())
+	}
+	p := tea.NewProgram(g, opts...)
 	go func() {
 		for _, c := range []struct {
 			done <-chan struct{}

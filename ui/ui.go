@@ -58,6 +58,9 @@ type Model struct {
 	// notice is what the agent must see at start (sends a crash
 	// interrupted, config warnings), until the first key.
 	notice string
+	bodyH  int // the tabs' height
+	// drawn is the last panic caught while a tab drew, and its report.
+	drawn struct{ panic, report string }
 }
 
 // New builds the dashboard over a, drawing with r (one renderer per
@@ -171,6 +174,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.resize()
 		}
 		return m, m.key(msg)
+	case tea.MouseMsg:
+		return m, m.mouse(msg)
 	case eventMsg:
 		cmd := m.waitEvent()
 		if !msg.ok {
@@ -191,6 +196,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.apply(msg)
 	case common.ShowBatch:
 		m.setTab(TabStatus)
+	case common.Leave:
+		if msg.Quit {
+			return m, m.quit()
+		}
+		m.setTab(msg.To)
+		return m, nil
 	case interruptMsg:
 		if i := m.sendingTab(); i >= 0 {
 			return m, m.tabs[i].Update(common.StopSend{Quit: true})
@@ -226,6 +237,28 @@ func (m *Model) sendingTab() int {
 	return -1
 }
 
+// quit ends the program, asking first about unsaved edits, then
+// stopping a send under way.
+func (m *Model) quit() tea.Cmd {
+	for i, t := range m.tabs {
+		if unsaved(t) {
+			m.setTab(i)
+			return t.Update(common.AskLeave{Quit: true})
+		}
+	}
+	if i := m.sendingTab(); i >= 0 {
+		m.setTab(i)
+		return m.tabs[i].Update(common.StopSend{Ask: true, Quit: true})
+	}
+	return tea.Quit
+}
+
+// unsaved: the tab holds edits that leaving it would lose.
+func unsaved(t common.Component) bool {
+	u, ok := t.(interface{ Unsaved() bool })
+	return ok && u.Unsaved()
+}
+
 func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
 	cmds := make([]tea.Cmd, len(m.tabs))
 	for i, t := range m.tabs {
@@ -239,17 +272,9 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	free := !m.tabs[m.active].Capturing()
 	switch {
 	case key.Matches(msg, k.quit), free && key.Matches(msg, k.quitQ):
-		if i := m.sendingTab(); i >= 0 {
-			m.setTab(i)
-			return m.tabs[i].Update(common.StopSend{Ask: true, Quit: true})
-		}
-		return tea.Quit
-	case key.Matches(msg, k.tabsAlt):
-		m.setTab(int(msg.Runes[0] - '1'))
-		return nil
-	case free && key.Matches(msg, k.tabs):
-		m.setTab(int(msg.Runes[0] - '1'))
-		return nil
+		return m.quit()
+	case key.Matches(msg, k.tabsAlt), free && key.Matches(msg, k.tabs):
+		return m.goTab(int(msg.Runes[0] - '1'))
 	case free && key.Matches(msg, k.help):
 		m.help.ShowAll = !m.help.ShowAll
 		m.resize()
@@ -258,6 +283,44 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	cmd := m.tabs[m.active].Update(msg)
 	m.resize() // the help bar's height may have changed
 	return cmd
+}
+
+// mouse: a click on the tab bar chooses a tab; what happens in the body
+// goes to the active tab alone, counted from the body's first line.
+func (m *Model) mouse(msg tea.MouseMsg) tea.Cmd {
+	top := m.bodyTop()
+	var cmd tea.Cmd
+	switch {
+	case msg.Y == frameLines-1:
+		if i := m.tabAt(msg.X); i >= 0 && (common.Mouse{MouseMsg: msg}).Click() {
+			cmd = m.goTab(i)
+		}
+	case msg.Y >= top && msg.Y < m.h-lipgloss.Height(m.helpView()):
+		msg.Y -= top
+		cmd = m.tabs[m.active].Update(common.Mouse{MouseMsg: msg})
+	}
+	if m.notice != "" && msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft {
+		m.notice = "" // as a key does; after the click, which was aimed with it shown
+	}
+	m.resize()
+	return cmd
+}
+
+// bodyTop is the screen line where the active tab starts.
+func (m *Model) bodyTop() int {
+	if m.notice != "" {
+		return frameLines + lipgloss.Height(m.noticeView())
+	}
+	return frameLines
+}
+
+// goTab shows tab to, once the tab shown lets it go (unsaved edits ask).
+func (m *Model) goTab(to int) tea.Cmd {
+	if to != m.active && unsaved(m.tabs[m.active]) {
+		return m.tabs[m.active].Update(common.AskLeave{To: to})
+	}
+	m.setTab(to)
+	return nil
 }
 
 func (m *Model) setTab(i int) {
@@ -297,13 +360,14 @@ func (m *Model) resize() {
 	if m.notice != "" {
 		bodyH -= lipgloss.Height(m.noticeView())
 	}
+	m.bodyH = max(bodyH, 1)
 	for _, t := range m.tabs {
-		t.SetSize(m.w, max(bodyH, 1))
+		t.SetSize(m.w, m.bodyH)
 	}
 }
 
 func (m *Model) View() string {
-	body := m.tabs[m.active].View()
+	body := m.drawTab()
 	if m.notice != "" {
 		body = m.noticeView() + "\n" + body
 	}
@@ -362,7 +426,17 @@ func (m *Model) header() string {
 	return common.Trunc(b.String(), m.w)
 }
 
+// tabBar names the tabs with their keys. While a field takes the keys,
+// plain digits would be typed into it, so the bar says how to get out.
 func (m *Model) tabBar() string {
+	bar := strings.Join(m.tabLabels(), " ")
+	if m.tabs[m.active].Capturing() {
+		bar += "  " + m.ctx.S.Faint.Render(m.ctx.T.TabsTyping)
+	}
+	return common.Trunc(bar, m.w)
+}
+
+func (m *Model) tabLabels() []string {
 	t, s := m.ctx.T, m.ctx.S
 	names := []string{t.TabCompose, t.TabBatch, t.TabStatus, t.TabBalance, t.TabSettings}
 	parts := make([]string, len(names))
@@ -374,7 +448,20 @@ func (m *Model) tabBar() string {
 			parts[i] = s.Tab.Render(" " + label + " ")
 		}
 	}
-	return common.Trunc(strings.Join(parts, " "), m.w)
+	return parts
+}
+
+// tabAt is the tab whose label covers column x of the tab bar, or -1.
+func (m *Model) tabAt(x int) int {
+	left := 0
+	for i, p := range m.tabLabels() {
+		right := left + lipgloss.Width(p)
+		if x >= left && x < right {
+			return i
+		}
+		left = right + 1 // the space between labels
+	}
+	return -1
 }
 
 func (m *Model) helpView() string { return m.help.View(keyMap{m}) }

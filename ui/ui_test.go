@@ -179,7 +179,7 @@ func TestComposeCounter(t *testing.T) {
 func focusSetting(t *testing.T, m *Model, key string) {
 	t.Helper()
 	for range 30 {
-		if strings.Contains(m.View(), "✓ "+key) || strings.Contains(m.View(), "✗ "+key+":") {
+		if strings.Contains(m.View(), "\n"+key+": ") {
 			return
 		}
 		press(t, m, "tab")
@@ -270,11 +270,18 @@ func TestSettingsSaveLeavesDemo(t *testing.T) {
 	if err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("config file: %v, %v", st, err)
 	}
+	// A new file holds what differs from the defaults only.
 	data, _ := os.ReadFile(m.ctx.App.ConfigPath)
-	for _, want := range []string{`login = "acme"`, `json_url = "https://userarea.sms-assistent.by/api/v1/json"`, `lang = "ru"`} {
+	for _, want := range []string{`login = "acme"`, `lang = "ru"`} {
 		if !strings.Contains(string(data), want) {
 			t.Errorf("the file lacks %s:\n%s", want, data)
 		}
+	}
+	if strings.Contains(string(data), "127.0.0.1") || strings.Contains(string(data), "_url") {
+		t.Errorf("the file holds URLs:\n%s", data)
+	}
+	if c, _, err := config.Load(m.ctx.App.ConfigPath); err != nil || c.API.JSONURL != "https://userarea.sms-assistent.by/api/v1/json" {
+		t.Errorf("the file loads as %v, %v", c, err)
 	}
 	if a := m.ctx.App; !a.Demo || a.Config.Account.Login != "demo" {
 		t.Error("DEMO must go on until a restart")
@@ -439,23 +446,77 @@ func TestBackToDemo(t *testing.T) {
 	}
 }
 
-// panicky is a tab whose View panics.
-type panicky struct{ common.Component }
+// panicky is a tab whose View panics; one whose Update panics on a key.
+type (
+	panicky       struct{ common.Component }
+	panickyUpdate struct{ common.Component }
+)
 
-func (panicky) View() string { panic("drawing went wrong") }
+func (panicky) View() string { panic("drawing went wrong with hunter22") }
+
+func (p panickyUpdate) Update(msg tea.Msg) tea.Cmd {
+	if _, ok := msg.(tea.KeyMsg); ok {
+		panic("drawing went wrong")
+	}
+	return p.Component.Update(msg)
+}
+
+// A tab that panics while it draws shows what happened in its place,
+// secrets masked, with one report however often it is drawn; the program
+// goes on, and what was typed in another tab is there.
+func TestDrawPanic(t *testing.T) {
+	cache := t.TempDir()
+	m := newModel(t, "en")
+	t.Setenv("XDG_CACHE_HOME", cache)
+	m.ctx.App.Config.Account.Password = "hunter22"
+	m.tabs[TabBatch] = panicky{m.tabs[TabBatch]}
+	press(t, m, "375296717259", "tab", "tab", "a draft")
+	press(t, m, "alt+2")
+	v := m.View()
+	for range 3 {
+		m.View()
+	}
+	if !strings.Contains(v, "This tab failed to draw (a bug in smsdash): drawing went wrong with ****.") ||
+		!strings.Contains(v, "Nothing is lost") || strings.Contains(v, "hunter22") {
+		t.Errorf("view:\n%s", v)
+	}
+	if n := strings.Count(v, "\n") + 1; n != 24 {
+		t.Errorf("%d lines", n)
+	}
+	reports, _ := filepath.Glob(filepath.Join(cache, "smsdash", "panic-*.txt"))
+	if len(reports) != 1 || !strings.Contains(strings.ReplaceAll(v, "\n", ""), reports[0]) {
+		t.Fatalf("reports %v", reports)
+	}
+	if data, _ := os.ReadFile(reports[0]); strings.Contains(string(data), "hunter22") || !strings.Contains(string(data), "TestDrawPanic") {
+		t.Errorf("report:\n%s", data)
+	}
+	press(t, m, "alt+1")
+	if v := m.View(); !strings.Contains(v, "a draft") || !strings.Contains(v, "375296717259") {
+		t.Errorf("the draft is gone:\n%s", v)
+	}
+}
 
 // TestRunPanic: a panic restores the terminal (the alternate screen is
-// left) and writes a report whose path is printed.
+// left) and writes a report whose path is printed; one while a tab draws
+// does not end the program.
 func TestRunPanic(t *testing.T) {
 	a := newApp(t, "en")
 	m := New(a, asciiRenderer())
 	t.Cleanup(m.Close)
 	m.tabs[TabBatch] = panicky{m.tabs[TabBatch]}
+	m.tabs[TabStatus] = panickyUpdate{m.tabs[TabStatus]}
 	in, keys := io.Pipe()
 	out := &syncBuffer{}
 	done := make(chan error, 1)
 	go func() { done <- m.run(t.Context(), t.Context(), in, out) }()
-	keys.Write([]byte("\x1b2")) // alt+2
+	keys.Write([]byte("\x1b2")) // alt+2: the Batch tab fails to draw
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(out.String(), "failed to draw"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("the failure was not drawn:\n%q", out.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	keys.Write([]byte("\x1b3x")) // alt+3, a key: the Status tab's Update panics
 	var err error
 	select {
 	case err = <-done:
@@ -628,5 +689,89 @@ func TestStatusCountsOnceAfterResume(t *testing.T) {
 	settle(t, m, cmd)
 	if v := m.View(); !strings.Contains(v, "2 messages") || strings.Contains(v, "not sent") {
 		t.Errorf("after the resume:\n%s", v)
+	}
+}
+
+// The tab bar says how to reach the tabs from a field, and only then.
+func TestTabBarSaysTheWayOut(t *testing.T) {
+	for _, lang := range []string{"en", "ru"} {
+		m := newModel(t, lang)
+		want := m.ctx.T.TabsTyping
+		if bar := strings.Split(m.View(), "\n")[1]; !strings.Contains(bar, want) {
+			t.Errorf("%s typing: tab bar lacks %q: %s", lang, want, bar)
+		}
+		press(t, m, "esc")
+		if bar := strings.Split(m.View(), "\n")[1]; strings.Contains(bar, want) {
+			t.Errorf("%s not typing: tab bar still says %q", lang, want)
+		}
+	}
+}
+
+func click(x, y int) tea.MouseMsg {
+	return tea.MouseMsg{X: x, Y: y, Action: tea.MouseActionPress, Button: tea.MouseButtonLeft}
+}
+
+// A click on a tab's label chooses it, even while a field takes the keys;
+// a click between labels or past them changes nothing.
+func TestClickTabBar(t *testing.T) {
+	m := newModel(t, "en")
+	bar := ansi.Strip(strings.Split(m.View(), "\n")[1])
+	for _, tc := range []struct {
+		label string
+		want  int
+	}{{"3 Status", TabStatus}, {"5 Settings", TabSettings}, {"2 Batch", TabBatch}, {"1 Compose", TabCompose}} {
+		x := strings.Index(bar, tc.label)
+		if x < 0 {
+			t.Fatalf("no %q in %q", tc.label, bar)
+		}
+		m.Update(click(x+len(tc.label)-1, 1))
+		if m.Active() != tc.want {
+			t.Errorf("click on %q: tab %d, want %d", tc.label, m.Active(), tc.want)
+		}
+	}
+	m.Update(click(79, 1))
+	m.Update(tea.MouseMsg{X: strings.Index(bar, "4 Balance"), Y: 1, Action: tea.MouseActionRelease, Button: tea.MouseButtonLeft})
+	if m.Active() != TabCompose {
+		t.Errorf("a click past the labels or a release changed the tab to %d", m.Active())
+	}
+}
+
+// recorder is a tab that keeps the mouse events it gets.
+type recorder struct {
+	common.Component
+	got []common.Mouse
+}
+
+func (r *recorder) Update(msg tea.Msg) tea.Cmd {
+	if ms, ok := msg.(common.Mouse); ok {
+		r.got = append(r.got, ms)
+	}
+	return r.Component.Update(msg)
+}
+
+// Only the active tab gets the body's mouse events, counted from its
+// first line (below the notice, when one shows); the frame's lines and
+// the help bar give the tab nothing.
+func TestMouseReachesTheActiveTab(t *testing.T) {
+	m := newModel(t, "en")
+	rec := &recorder{Component: m.tabs[TabStatus]}
+	other := &recorder{Component: m.tabs[TabCompose]}
+	m.tabs[TabStatus], m.tabs[TabCompose] = rec, other
+	m.setTab(TabStatus)
+	m.Update(click(5, 2))
+	m.Update(tea.MouseMsg{X: 5, Y: 7, Action: tea.MouseActionPress, Button: tea.MouseButtonWheelDown})
+	m.Update(click(5, 0))  // the header
+	m.Update(click(5, 23)) // the help bar
+	if len(other.got) != 0 {
+		t.Errorf("an inactive tab got %v", other.got)
+	}
+	if len(rec.got) != 2 || rec.got[0].Y != 0 || !rec.got[0].Click() || rec.got[1].Y != 5 || rec.got[1].Wheel() != 1 {
+		t.Fatalf("the tab got %+v", rec.got)
+	}
+	m.notice = "one line of notice"
+	m.resize()
+	m.Update(click(5, 3))
+	if last := rec.got[len(rec.got)-1]; last.Y != 0 || m.notice != "" {
+		t.Errorf("below a notice: Y %d, notice %q", last.Y, m.notice)
 	}
 }

@@ -127,6 +127,17 @@ func TestReadDetails(t *testing.T) {
 			t.Errorf("%+v", tb)
 		}
 	})
+	t.Run("cells from a spreadsheet", func(t *testing.T) {
+		// Copied cells arrive tab-separated; here every row's name has
+		// a comma, as consistent as the tab: the tab is the delimiter.
+		tb, err := Parse([]byte("+375296717259\tИванов, Иван\n+375331234567\tПетров, Пётр\n"), ReadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tb.Delimiter != "tab" || len(tb.Columns) != 2 || tb.Rows[0].Cells[1] != "Иванов, Иван" {
+			t.Errorf("%+v", tb)
+		}
+	})
 	t.Run("bare CR", func(t *testing.T) {
 		tb, err := Parse([]byte("Телефон,Имя\r375296717259,Иван\r375331234567,Ольга\r"), ReadOptions{})
 		if err != nil || len(tb.Rows) != 2 {

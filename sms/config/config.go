@@ -86,6 +86,10 @@ type Config struct {
 	// secret to disk (unless the caller has since changed Password).
 	envPassword  string
 	filePassword string
+	// envAgent and envLang are what an empty agent and lang stand for
+	// ($USER, LANG): Save writes "" for them, so the file keeps following
+	// the environment.
+	envAgent, envLang string
 }
 
 // Account is the [account] section: gateway credentials and sender names.
@@ -95,7 +99,8 @@ type Account struct {
 	// Token is the gateway's optional "requestAuthToken"; a secret like
 	// Password.
 	Token string `toml:"token"`
-	// Sender is the default sender name; it must be one of Senders.
+	// Sender is the default sender name, usually one of Senders (a name
+	// the gateway knows may also stand alone).
 	Sender string `toml:"sender"`
 	// Senders are the (gateway-registered) sender names the agent may pick.
 	Senders []string `toml:"senders"`
@@ -144,6 +149,9 @@ type UI struct {
 	// BalanceWarn: the balance (in credits) below which the UI warns; 0
 	// disables the warning.
 	BalanceWarn float64 `toml:"balance_warn"`
+	// Mouse: clicks and the wheel work in the dashboard; false leaves the
+	// mouse to the terminal, for agents who select text with it.
+	Mouse bool `toml:"mouse"`
 }
 
 // Store is the [store] section: the local send history.
@@ -155,11 +163,10 @@ type Store struct {
 // Default returns a Config with every default applied. Agent and UI.Lang are
 // derived from the environment ($USER, $LC_ALL/$LC_MESSAGES/$LANG).
 func Default() *Config {
-	return &Config{
+	c := &Config{
 		Account: Account{
 			Sender:  DefaultSender,
 			Senders: []string{DefaultSender},
-			Agent:   defaultAgent(),
 		},
 		API: API{
 			Transport:       DefaultTransport,
@@ -173,8 +180,39 @@ func Default() *Config {
 		},
 		SMPP:    SMPP{Address: DefaultSMPPAddress, Window: DefaultSMPPWindow, Latin1Limit: DefaultLatin1Limit},
 		Tracker: Tracker{PollInterval: Duration{DefaultPollInterval}},
-		UI:      UI{Lang: defaultLang(), BalanceWarn: DefaultBalanceWarn},
+		UI:      UI{BalanceWarn: DefaultBalanceWarn, Mouse: true},
 	}
+	c.Resolve()
+	return c
+}
+
+// Resolve fills an empty account.agent and ui.lang from the environment
+// ($USER; LC_ALL, LC_MESSAGES or LANG), as Load does: "" in the file means
+// "follow the environment".
+func (c *Config) Resolve() {
+	if c.Account.Agent == "" {
+		c.Account.Agent = defaultAgent()
+		c.envAgent = c.Account.Agent
+	}
+	if c.UI.Lang == "" {
+		c.UI.Lang = defaultLang()
+		c.envLang = c.UI.Lang
+	}
+}
+
+// FromEnv reports a value that comes from the environment rather than
+// the file: account.password from SMSDASH_PASSWORD, account.agent and
+// ui.lang left unset or "" ($USER, LANG).
+func (c *Config) FromEnv(key string) bool {
+	switch key {
+	case "account.password":
+		return c.envPassword != "" && c.Account.Password == c.envPassword
+	case "account.agent":
+		return c.envAgent != "" && c.Account.Agent == c.envAgent
+	case "ui.lang":
+		return c.envLang != "" && c.UI.Lang == c.envLang
+	}
+	return false
 }
 
 // Demo returns the configuration used in DEMO mode: every HTTP endpoint on the

@@ -564,7 +564,7 @@ func TestValidate(t *testing.T) {
 		{"poll 1s ok", func(c *Config) { c.Tracker.PollInterval = Duration{time.Second} }, nil},
 		{"lang", func(c *Config) { c.UI.Lang = "de" }, []string{`ui.lang: "de" is not one of ru, en`}},
 		{"balance negative", func(c *Config) { c.UI.BalanceWarn = -1 }, []string{"ui.balance_warn:"}},
-		{"sender not listed", func(c *Config) { c.Account.Sender = "Other" }, []string{`account.sender: "Other" is not listed in account.senders`}},
+		{"sender not listed is allowed", func(c *Config) { c.Account.Sender = "Other" }, nil},
 		{"no senders", func(c *Config) { c.Account.Senders = nil }, []string{"account.senders: must list at least one sender"}},
 		{"empty sender", func(c *Config) { c.Account.Sender = "" }, []string{"account.sender: must not be empty"}},
 		{"smpp without address", func(c *Config) { c.API.Transport = "smpp"; c.SMPP.Address = "" }, []string{"smpp.address: must be set"}},

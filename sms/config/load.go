@@ -62,14 +62,20 @@ func Load(path string) (*Config, []string, error) {
 	if err != nil {
 		return nil, warnings, fmt.Errorf("config: %w", err)
 	}
+	c, more, err := parse(path, data)
+	return c, append(warnings, more...), err
+}
+
+// parse is Load without the file: the bytes of the file at path.
+func parse(path string, data []byte) (*Config, []string, error) {
 	if len(data) > maxFileSize {
-		return nil, warnings, &sms.Error{
+		return nil, nil, &sms.Error{
 			EN: fmt.Sprintf("%s: larger than %d KiB, the limit for a config file (one needs a few KB); is it really a config file?", path, maxFileSize>>10),
 			RU: fmt.Sprintf("%s: больше %d КиБ — предела для файла настроек (ему хватает нескольких КБ); это точно файл настроек?", path, maxFileSize>>10),
 		}
 	}
 	if line := tooDeep(data); line > 0 {
-		return nil, warnings, &sms.Error{
+		return nil, nil, &sms.Error{
 			EN: fmt.Sprintf("%s:%d: tables, inline tables and arrays nest deeper than %d levels here, the limit for a config file (one needs 2)", path, line, maxDepth),
 			RU: fmt.Sprintf("%s:%d: здесь таблицы, встроенные таблицы и массивы вложены глубже %d уровней — предела для файла настроек (ему хватает 2)", path, line, maxDepth),
 		}
@@ -78,18 +84,13 @@ func Load(path string) (*Config, []string, error) {
 	c := Default()
 	md, err := toml.Decode(string(data), c)
 	if err != nil {
-		return nil, warnings, decodeError(path, data, err)
+		return nil, nil, decodeError(path, data, err)
 	}
-	warnings = append(warnings, unknownKeys(path, md.Undecoded())...)
+	warnings := unknownKeys(path, md.Undecoded())
 
 	// An empty agent or lang in the file means "derive from the
 	// environment", like an absent key; config.toml.example relies on it.
-	if c.Account.Agent == "" {
-		c.Account.Agent = defaultAgent()
-	}
-	if c.UI.Lang == "" {
-		c.UI.Lang = defaultLang()
-	}
+	c.Resolve()
 
 	if v := os.Getenv(PasswordEnv); v != "" {
 		c.filePassword = c.Account.Password
@@ -222,8 +223,8 @@ func shellQuote(p string) string {
 	return "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
 }
 
-// fileHeader starts every saved file. Save rewrites the whole file, so
-// comments a user added are not kept; the header says where to look instead.
+// fileHeader starts every file smsdash writes anew (Save, or SaveKeys
+// with no file yet); the header says where to look for the keys.
 const fileHeader = `# smsdash configuration, written by smsdash.
 # See config.toml.example for every key with its default and meaning.
 # This file holds credentials and is kept with mode 0600; the account
@@ -235,14 +236,15 @@ const fileHeader = `# smsdash configuration, written by smsdash.
 // files, can skip the (slow, here irrelevant) flush to disk.
 var fsync = (*os.File).Sync
 
-// Save validates c and writes it to path atomically: a temporary file in the
-// same directory (mode 0600) is written, fsynced and renamed over path, then
-// the directory is fsynced. The directory is created with mode 0700 if
-// missing; if path is a symlink its target is replaced.
+// Save validates c and writes the whole of it to path atomically (see
+// writeAtomic); if path is a symlink its target is replaced. SaveKeys is
+// the one that keeps a file as its author wrote it.
 //
 // A password that Load took from SMSDASH_PASSWORD is not written: the file
 // keeps the password it had (unless the caller has changed Password since).
-func Save(path string, c *Config) (err error) {
+// An agent or lang that came from the environment is written "", to go on
+// following it.
+func Save(path string, c *Config) error {
 	if c == nil {
 		return errors.New("config: Save: nil Config")
 	}
@@ -250,8 +252,14 @@ func Save(path string, c *Config) (err error) {
 		return fmt.Errorf("config: not saving an invalid configuration: %w", err)
 	}
 	out := *c
-	if c.envPassword != "" && c.Account.Password == c.envPassword {
+	if c.FromEnv("account.password") {
 		out.Account.Password = c.filePassword
+	}
+	if c.FromEnv("account.agent") {
+		out.Account.Agent = ""
+	}
+	if c.FromEnv("ui.lang") {
+		out.UI.Lang = ""
 	}
 
 	var buf bytes.Buffer
@@ -262,16 +270,29 @@ func Save(path string, c *Config) (err error) {
 		return fmt.Errorf("config: encoding: %w", err)
 	}
 
-	target := path
-	if resolved, rerr := filepath.EvalSymlinks(path); rerr == nil {
-		target = resolved
+	return writeAtomic(target(path), buf.Bytes())
+}
+
+// target is the file path names: a symlink's target is replaced, not
+// the link.
+func target(path string) string {
+	if resolved, err := filepath.EvalSymlinks(path); err == nil {
+		return resolved
 	}
-	dir := filepath.Dir(target)
+	return path
+}
+
+// writeAtomic replaces the file at path with data atomically: a temporary
+// file in the same directory (mode 0600) is written, fsynced and renamed
+// over path, then the directory is fsynced. The directory is created with
+// mode 0700 if missing.
+func writeAtomic(path string, data []byte) (err error) {
+	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
 
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(target)+".tmp-*")
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
@@ -287,7 +308,7 @@ func Save(path string, c *Config) (err error) {
 	if err = tmp.Chmod(0o600); err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
-	if _, err = tmp.Write(buf.Bytes()); err != nil {
+	if _, err = tmp.Write(data); err != nil {
 		return fmt.Errorf("config: writing %s: %w", tmpName, err)
 	}
 	if err = fsync(tmp); err != nil {
@@ -296,7 +317,7 @@ func Save(path string, c *Config) (err error) {
 	if err = tmp.Close(); err != nil {
 		return fmt.Errorf("config: closing %s: %w", tmpName, err)
 	}
-	if err = os.Rename(tmpName, target); err != nil {
+	if err = os.Rename(tmpName, path); err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
 	// The rename is durable only once the directory entry is on disk.

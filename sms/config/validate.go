@@ -34,9 +34,6 @@ func (c *Config) Validate() error {
 			add(errKey("account.senders", "entry %d is empty", "элемент %d пуст", i+1))
 		}
 	}
-	if c.Account.Sender != "" && len(c.Account.Senders) > 0 && !slices.Contains(c.Account.Senders, c.Account.Sender) {
-		add(errKey("account.sender", "%q is not listed in account.senders", "%q нет в списке account.senders", c.Account.Sender))
-	}
 
 	// [api]
 	if !slices.Contains(Transports, c.API.Transport) {

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptrace"
@@ -19,6 +18,7 @@ import (
 	"time"
 
 	"github.com/smsdash/smsdash/sms"
+	"github.com/smsdash/smsdash/sms/backoff"
 	"github.com/smsdash/smsdash/sms/secret"
 	"github.com/smsdash/smsdash/sms/wire"
 )
@@ -41,7 +41,7 @@ type Config struct {
 // 5xx and -10. Sends are never retried.
 type Retry struct {
 	Attempts int           // default 4
-	Base     time.Duration // first delay, doubled each time, with jitter; default 250 ms
+	Base     time.Duration // first delay, doubled each time (sms/backoff); default 250 ms
 }
 
 // New returns the transport named "plain", "xml" or "json".
@@ -230,20 +230,18 @@ func safeURL(raw string) string {
 // retry runs op until it succeeds, fails for good, or attempts run out.
 // op reports a gateway code as its error; -10 is worth retrying.
 func (c *client) retry(ctx context.Context, op func() error) error {
-	delay := c.cfg.Retry.Base
+	wait := backoff.Policy{Min: c.cfg.Retry.Base, Max: c.cfg.Retry.Base << c.cfg.Retry.Attempts}
 	var err error
 	for attempt := 1; ; attempt++ {
 		err = op()
 		if err == nil || attempt >= c.cfg.Retry.Attempts || !temporary(err) {
 			return err
 		}
-		jitter := time.Duration(rand.Int64N(int64(delay)/2 + 1))
 		select {
 		case <-ctx.Done():
 			return err
-		case <-time.After(delay + jitter):
+		case <-time.After(wait.Delay(attempt)):
 		}
-		delay *= 2
 	}
 }
 

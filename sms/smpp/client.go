@@ -407,8 +407,8 @@ func (c *Client) run(ctx context.Context, l *link) {
 			c.stop(l, err)
 			return
 		}
-		d := c.backoff(attempt)
 		attempt++
+		d := c.cfg.Backoff.Delay(attempt)
 		c.setLink(l, Lost, err, d)
 		t := time.NewTimer(d)
 		select {
@@ -432,15 +432,6 @@ func statusErr(st smpp.ConnStatus) error {
 		return errors.New(strings.ToLower(st.Status().String()))
 	}
 	return err
-}
-
-func (c *Client) backoff(attempt int) time.Duration {
-	d := c.cfg.Backoff.Min
-	for i := 0; i < attempt && d < c.cfg.Backoff.Max; i++ {
-		d *= 2
-	}
-	d = min(d, c.cfg.Backoff.Max)
-	return jitter(d)
 }
 
 // transmitter gives the bound transmitter, waiting up to wait for a bind;

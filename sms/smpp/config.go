@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/smsdash/smsdash/sms"
+	"github.com/smsdash/smsdash/sms/backoff"
 )
 
 // Defaults of Config.
@@ -64,11 +65,9 @@ type Config struct {
 	CacheSize int
 }
 
-// Backoff is the wait between reconnect attempts: Min, doubled after each
-// failure up to Max, with ±20 % jitter; a bind that held resets it.
-type Backoff struct {
-	Min, Max time.Duration // defaults 1 s and 60 s
-}
+// Backoff is the wait between reconnect attempts (defaults 1 s and 60 s);
+// a bind that held starts it again from Min.
+type Backoff = backoff.Policy
 
 func (c Config) withDefaults() Config {
 	if c.Window <= 0 {

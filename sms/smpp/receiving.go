@@ -2,7 +2,6 @@ package smpp
 
 import (
 	"hash/fnv"
-	"math/rand/v2"
 	"strconv"
 	"strings"
 	"time"
@@ -380,12 +379,4 @@ func (sc *statusCache) put(id int64, st sms.Status, parts int) {
 		sc.next = (sc.next + 1) % sc.size
 	}
 	sc.m[id] = cacheEntry{st, parts}
-}
-
-// jitter spreads a wait by ±20 %.
-func jitter(d time.Duration) time.Duration {
-	if d <= 0 {
-		return d
-	}
-	return d - d/5 + time.Duration(rand.Int64N(int64(d)*2/5+1))
 }

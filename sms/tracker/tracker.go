@@ -8,13 +8,13 @@ package tracker
 
 import (
 	"context"
-	"math/rand/v2"
 	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
 
 	"github.com/smsdash/smsdash/sms"
+	"github.com/smsdash/smsdash/sms/backoff"
 	"github.com/smsdash/smsdash/sms/store"
 )
 
@@ -116,7 +116,8 @@ func (t *Tracker) Run(ctx context.Context) {
 	defer wg.Wait()
 	wg.Go(func() { t.balances(ctx) })
 	wg.Go(func() { t.follow(ctx) })
-	delay := time.Duration(0)
+	wait := backoff.Policy{Min: 2 * t.opt.PollInterval, Max: 10 * t.opt.PollInterval}
+	failures := 0
 	for {
 		_, err := t.Cycle(ctx)
 		if ctx.Err() != nil {
@@ -125,20 +126,18 @@ func (t *Tracker) Run(ctx context.Context) {
 		if !t.opt.Receipts { // with receipts, the link's state speaks instead
 			t.hub.Publish(Event{Err: err, ErrSet: true})
 		}
-		switch {
-		case err == nil:
-			delay = t.opt.PollInterval
-		case delay <= t.opt.PollInterval:
-			delay = 2 * t.opt.PollInterval
-		default:
-			delay = min(2*delay, 10*t.opt.PollInterval)
+		delay := backoff.Jitter(t.opt.PollInterval)
+		if err == nil {
+			failures = 0
+		} else {
+			failures++
+			delay = wait.Delay(failures)
 		}
-		wait := delay + time.Duration(rand.Int64N(int64(delay)/10+1))
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.poke:
-		case <-time.After(wait):
+		case <-time.After(delay):
 		}
 	}
 }

@@ -6,9 +6,12 @@
 package batch
 
 import (
+	"bytes"
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"hash/fnv"
 	"maps"
 	"os"
 	"path/filepath"
@@ -17,7 +20,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/filepicker"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -27,6 +29,7 @@ import (
 	"github.com/smsdash/smsdash/sms/store"
 	"github.com/smsdash/smsdash/ui/common"
 	"github.com/smsdash/smsdash/ui/field"
+	"github.com/smsdash/smsdash/ui/i18n"
 )
 
 // The focusable parts of the form, in tab order.
@@ -63,14 +66,16 @@ type Model struct {
 	focus                               int
 	stage                               int
 
-	picker   filepicker.Model
-	picking  bool   // the picker is open
-	pickNote string // why the last choice was not taken
+	picker  *picker
+	picking bool          // the picker is open
+	refresh time.Duration // how often the open picker reads its folder again; 0 never (tests)
 
 	loading  bool
+	reading  string // the name of the list being read
+	loadSeq  int    // the newest read asked for; an older reply is dropped
 	loadErr  error
 	table    *sbatch.Table
-	loaded   string // the path the table came from
+	src      source // where the table came from
 	sheet    string // the sheet asked for; "" the first
 	header   int    // headerAuto, headerYes or headerNo
 	phoneCol int
@@ -115,6 +120,27 @@ const (
 	headerYes
 	headerNo
 )
+
+// source is where a list comes from: a file, or text pasted into the
+// tab (over SSH the agent's files are not on this host).
+type source struct {
+	path  string // the file; "" for a paste
+	paste []byte // the text pasted, its line ends LF
+	name  string // the batch's name: the file's, or the paste's (pastedName)
+}
+
+func (s source) same(o source) bool { return s.path == o.path && bytes.Equal(s.paste, o.paste) }
+
+// maxPaste bounds a pasted list: it arrives as one key message, and a
+// list of tens of thousands of rows is better a file.
+const maxPaste = 1 << 20
+
+// pastedList tells a paste that is a list (cells from a spreadsheet come
+// tab-separated, lines with CR or LF ends) from one that is a path or a
+// word: it has a line break or a tab inside it.
+func pastedList(msg tea.KeyMsg) bool {
+	return msg.Paste && strings.ContainsAny(strings.TrimSpace(string(msg.Runes)), "\r\n\t")
+}
 
 // run is a send under way. A stop lets the package in flight get its
 // reply and sends no other (no message left "outcome unknown"); an abort
@@ -179,7 +205,8 @@ func (r *run) answer(yes bool) {
 
 type (
 	loadedMsg struct {
-		path  string
+		seq   int
+		src   source
 		table *sbatch.Table
 		err   error
 	}
@@ -212,7 +239,7 @@ type (
 func New(ctx *common.Context) *Model {
 	// No field has focus at first, so that plain 1…5 still switch tabs
 	// on the way through; tab or enter goes to the path.
-	m := &Model{ctx: ctx, phoneCol: -1, textCol: -1, focus: common.NoFocus}
+	m := &Model{ctx: ctx, phoneCol: -1, textCol: -1, focus: common.NoFocus, refresh: refreshEvery}
 	m.refreshSenders()
 	return m
 }
@@ -236,7 +263,8 @@ func (m *Model) loadUnfinished() tea.Cmd {
 func (m *Model) SetSize(w, h int) {
 	m.w, m.h = w, h
 	if m.picking {
-		m.picker.SetHeight(m.pickerHeight())
+		m.picker.height = m.pickerHeight()
+		m.picker.scroll()
 	}
 }
 
@@ -308,7 +336,7 @@ func (m *Model) keys() keys {
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys()
 	if m.picking {
-		return m.pickerKeys()
+		return m.pickerHelp()
 	}
 	switch m.stage {
 	case stConfirm:
@@ -376,11 +404,9 @@ func (m *Model) FullHelp() [][]key.Binding {
 }
 
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
-	var pick tea.Cmd
-	if _, isKey := msg.(tea.KeyMsg); m.picking && !isKey {
-		m.picker, pick = m.picker.Update(msg) // its directory listings
-	}
 	switch msg := msg.(type) {
+	case dirMsg, refreshMsg, pickedMsg:
+		return m.pickerMsg(msg)
 	case tea.KeyMsg:
 		return m.key(msg)
 	case loadedMsg:
@@ -394,12 +420,12 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case balanceMsg:
 		if n := len(msg.p); n > 0 && !msg.p[n-1].At.Before(m.balanceAt) {
 			m.balance, m.balanceKnown, m.balanceAt = msg.p[n-1].Credits, true, msg.p[n-1].At
-			return tea.Batch(pick, m.check())
+			return m.check()
 		}
 	case common.Event:
 		if b := msg.Balance; b != nil && !b.At.Before(m.balanceAt) {
 			m.balance, m.balanceKnown, m.balanceAt = b.Credits, true, b.At
-			return tea.Batch(pick, m.check())
+			return m.check()
 		}
 	case unfinishedMsg:
 		m.unfinished = msg.list
@@ -438,9 +464,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 	case common.ConfigSaved:
 		m.refreshSenders()
-		return tea.Batch(pick, m.check())
+		return m.check()
 	}
-	return pick
+	return nil
 }
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
@@ -470,6 +496,9 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 			r.askStop()
 		}
 		return nil
+	}
+	if pastedList(msg) && (m.picking || m.focus == fPath || m.focus == common.NoFocus) {
+		return m.paste(string(msg.Runes))
 	}
 	if m.picking {
 		return m.pickKey(msg)
@@ -554,7 +583,7 @@ func (m *Model) usable(f int) bool {
 }
 
 func (m *Model) pathChanged() bool {
-	return strings.TrimSpace(m.path.Value()) != "" && expand(m.path.Value()) != m.loaded
+	return strings.TrimSpace(m.path.Value()) != "" && expand(m.path.Value()) != m.src.path
 }
 
 // expand puts the home directory in place of a leading ~.
@@ -576,22 +605,67 @@ func (m *Model) load() tea.Cmd {
 		return nil
 	}
 	m.sheet, m.header = "", headerAuto
-	return m.read(p)
+	return m.read(source{path: p, name: filepath.Base(p)})
 }
 
-// read reads the file in a command (Update never waits for the disk),
+// paste reads a list pasted into the tab as a file is read, a new list.
+// A terminal ends the lines of a paste with CR.
+func (m *Model) paste(text string) tea.Cmd {
+	m.picking = false
+	if len(text) > maxPaste {
+		en, ru := i18n.For(sms.EN), i18n.For(sms.RU)
+		kb := (len(text) + 1023) >> 10
+		m.loadErr = &sms.Error{EN: fmt.Sprintf(en.BatchPasteTooBig, kb, maxPaste>>10), RU: fmt.Sprintf(ru.BatchPasteTooBig, kb, maxPaste>>10)}
+		return nil
+	}
+	text = strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(text)
+	m.sheet, m.header = "", headerAuto
+	return m.read(source{paste: []byte(text)})
+}
+
+// pastedName names a pasted list, in the history and for the caution
+// that the same list went out before: by a fingerprint of its text, so
+// that the same paste is known again and another is not taken for it.
+func (m *Model) pastedName(paste []byte, rows int) string {
+	h := fnv.New32a()
+	h.Write(paste)
+	return fmt.Sprintf(m.ctx.T.BatchPasted, fmt.Sprintf("%06x", h.Sum32()&0xffffff), m.ctx.T.Rows.N(rows))
+}
+
+// read reads the list in a command (Update never waits for the disk),
 // with the sheet and header choices.
-func (m *Model) read(p string) tea.Cmd {
-	m.loading, m.loadErr = true, nil
-	opt := sbatch.ReadOptions{Sheet: m.sheet}
+func (m *Model) read(src source) tea.Cmd {
+	m.loadSeq++
+	m.loading, m.loadErr, m.reading = true, nil, src.name
+	if src.paste != nil && src.name == "" {
+		m.reading = m.ctx.T.BatchPastedList
+	}
+	opt, seq := sbatch.ReadOptions{Sheet: m.sheet}, m.loadSeq
 	if m.header != headerAuto {
 		yes := m.header == headerYes
 		opt.Header = &yes
 	}
 	return func() tea.Msg {
-		t, err := sbatch.Read(p, opt)
-		return loadedMsg{path: p, table: t, err: err}
+		if src.paste == nil {
+			t, err := sbatch.Read(src.path, opt)
+			return loadedMsg{seq, src, t, err}
+		}
+		t, err := sbatch.Parse(src.paste, opt)
+		if err != nil {
+			err = pasteErr(err)
+		}
+		return loadedMsg{seq, src, t, err}
 	}
+}
+
+// pasteErr names the paste in a reading error, as Read names the file,
+// in both languages (the agent may switch while it shows).
+func pasteErr(err error) error {
+	var se *sms.Error
+	if !errors.As(err, &se) {
+		se = &sms.Error{EN: err.Error(), RU: err.Error()}
+	}
+	return &sms.Error{EN: i18n.For(sms.EN).BatchPastedList + ": " + se.EN, RU: i18n.For(sms.RU).BatchPastedList + ": " + se.RU}
 }
 
 // reread steps the focused choice (sheet or header) and reads the list
@@ -610,17 +684,29 @@ func (m *Model) reread(right bool) tea.Cmd {
 	} else {
 		m.header = common.Step(m.header, d, 3)
 	}
-	return m.read(m.loaded)
+	return m.read(m.src)
 }
 
 func (m *Model) fileLoaded(msg loadedMsg) tea.Cmd {
+	if msg.seq != m.loadSeq {
+		return nil
+	}
 	m.loading = false
 	if msg.err != nil {
 		m.loadErr = msg.err
 		return nil
 	}
-	again := m.table != nil && msg.path == m.loaded
-	m.table, m.loaded, m.scroll, m.problem = msg.table, msg.path, 0, ""
+	again := m.table != nil && msg.src.same(m.src)
+	if msg.src.paste != nil && msg.src.name == "" {
+		msg.src.name = m.pastedName(msg.src.paste, len(msg.table.Rows))
+	}
+	m.path.Placeholder = ""
+	if msg.src.paste != nil {
+		// The list is the paste now: the path field shows its name.
+		m.path.SetValue("")
+		m.path.Placeholder = msg.src.name
+	}
+	m.table, m.src, m.scroll, m.problem = msg.table, msg.src, 0, ""
 	// Read again with another sheet or header choice, the columns chosen
 	// stay where the new table has them.
 	if !again || strings.TrimSpace(m.phone.Value()) == "" || !m.has(m.phone.Value()) {
@@ -630,7 +716,7 @@ func (m *Model) fileLoaded(msg loadedMsg) tea.Cmd {
 		m.source.SetValue(m.colName(sbatch.GuessTextColumn(m.table)))
 	}
 	cmd := m.remap()
-	if m.focus == fPath {
+	if m.focus == fPath || m.focus == common.NoFocus {
 		m.setFocus(fPhone)
 		if m.phoneCol >= 0 {
 			m.setFocus(fTpl)
@@ -760,7 +846,7 @@ func (m *Model) runCheck() tea.Cmd {
 	if m.textCol >= 0 {
 		plan.Template = nil
 	}
-	st, base, name := m.ctx.App.Store, m.ctx.Base, filepath.Base(m.loaded)
+	st, base, name := m.ctx.App.Store, m.ctx.Base, m.src.name
 	return func() tea.Msg {
 		r, err := sbatch.Check(table, plan)
 		msg := checkedMsg{seq: seq, report: r, err: err}
@@ -888,7 +974,7 @@ func (m *Model) blocker() string {
 // typed in At, if any, else the batch's own; atOnce sends it right away
 // (the batch's time may have passed).
 func (m *Model) start(atOnce bool) tea.Cmd {
-	a, rep, name, id := m.ctx.App, m.report, m.loaded, m.resumeID
+	a, rep, name, id := m.ctx.App, m.report, m.src.name, m.resumeID
 	resume := sbatch.ResumeOptions{Reschedule: atOnce || !m.atTime.IsZero()}
 	if !atOnce {
 		resume.At = m.atTime
@@ -897,7 +983,7 @@ func (m *Model) start(atOnce bool) tea.Cmd {
 		m.stage = stForm
 		return nil
 	}
-	opt := sbatch.SendOptions{Name: filepath.Base(name)}
+	opt := sbatch.SendOptions{Name: name}
 	send := func(ctx context.Context, opt sbatch.SendOptions) (*sbatch.Summary, error) {
 		resume.SendOptions = opt
 		return sbatch.Resume(ctx, a, id, resume)
@@ -962,7 +1048,7 @@ func (m *Model) View() string {
 	add(m.label(t.BatchPath, fPath) + m.path.View(fw, 1, s))
 	switch {
 	case m.loading:
-		add(indent + s.Faint.Render(fmt.Sprintf(t.BatchLoading, sms.Safe(filepath.Base(expand(m.path.Value()))))))
+		add(indent + s.Faint.Render(fmt.Sprintf(t.BatchLoading, sms.Safe(m.reading))))
 	case m.loadErr != nil:
 		add(common.Lines(s.Err, common.Wrap("✗ "+common.ErrText(m.loadErr, m.ctx.Lang()), m.w)))
 	case m.table != nil:

@@ -76,7 +76,60 @@ type (
 	StopSend struct{ Ask, Quit bool }
 	// AbortSend cuts a send under way, then quits (a second signal).
 	AbortSend struct{}
+	// Mouse is a mouse event inside the active tab, which alone gets it:
+	// Y counts from the tab's first line, so a tab maps it to its rows
+	// with the Hits its last view recorded.
+	Mouse struct{ tea.MouseMsg }
+	// AskLeave asks a tab with unsaved edits (one that has an Unsaved()
+	// bool method saying so) before the root goes to tab To or quits; the
+	// tab answers Leave, with the same fields, once it may.
+	AskLeave struct {
+		To   int
+		Quit bool
+	}
+	// Leave lets the root go on with what AskLeave asked.
+	Leave AskLeave
 )
+
+// Hits maps the lines of a tab's last view to what a click there
+// chooses (a field, a row, a button). The view records them as it
+// draws, so the map never disagrees with the screen.
+type Hits struct{ at map[int]int }
+
+// Reset forgets the last view's lines: a view calls it first.
+func (h *Hits) Reset() { clear(h.at) }
+
+// Mark records that line shows target.
+func (h *Hits) Mark(line, target int) {
+	if h.at == nil {
+		h.at = map[int]int{}
+	}
+	h.at[line] = target
+}
+
+// At is what line shows, if anything.
+func (h *Hits) At(line int) (int, bool) {
+	t, ok := h.at[line]
+	return t, ok
+}
+
+// Click reports a press of the left button.
+func (m Mouse) Click() bool {
+	return m.Action == tea.MouseActionPress && m.Button == tea.MouseButtonLeft
+}
+
+// Wheel is -1 for the wheel turned up, 1 for down, 0 for anything else.
+func (m Mouse) Wheel() int {
+	switch {
+	case m.Action != tea.MouseActionPress:
+		return 0
+	case m.Button == tea.MouseButtonWheelUp:
+		return -1
+	case m.Button == tea.MouseButtonWheelDown:
+		return 1
+	}
+	return 0
+}
 
 // NoFocus is a form's focus when no item has it (after esc): plain keys
 // work again.

@@ -17,7 +17,8 @@ type Texts struct {
 	DemoBadge, NoLogin, Connecting, Online, CreditsShort, NoBalanceShort string
 	NoticeRecovered, NoticeNeverLeft                                     sms.Plural
 	Messages, Parts, Rows                                                sms.Plural // "%d messages", for the formats below
-	Tabs, Quit, MoreKeys                                                 string
+	DrawFailed, DrawReport, DrawKept                                     string
+	Tabs, Quit, MoreKeys, TabsTyping                                     string
 	JustNow, Ago, Seconds, Minutes, Hours, Days, Loading                 string
 
 	// Compose.
@@ -54,13 +55,18 @@ type Texts struct {
 	RealGateway, BackToDemo, Testing, TestOK, TestFailed, NotSaved, Saved   string
 	RestartToLeaveDemo, DemoURLs, RealGatewayNote                           string
 	BackToDemoAsk, MovedAside, NotMoved, BadDuration, BadInteger, BadNumber string
+	Unsaved, LeaveAsk, DiscardKey, LeaveBack, SavedBackup, NothingToSave    string
+	FollowLang, FromUser, FromEnvPassword, EnvPasswordHelp                  string
+	MoreAbove, MoreBelow                                                    string
 	Problems                                                                sms.Plural
 
 	// Batch.
 	BatchTitle, BatchPath, BatchPathHint, BatchLoading, BatchFileInfo, BatchXLSXInfo                    string
 	BatchSheetL, BatchHeaderL, BatchAuto, Yes, No, BatchBrowse, BatchWhen                               string
 	BatchResumeNow, BatchResumeAt, BatchResumeOwn, BatchResumeKeys                                      string
-	PickTitle, PickHint, PickEmpty, PickNotList, PickMove, PickOpen, PickUp, PickClose                  string
+	PickTitle, PickFilter, PickFilterHint, PickEmpty, PickNoMatch, PickMatches, PickHidden              string
+	PickMore, PickCannot, PickNoAccess, PickGone, PickKB, PickMB                                        string
+	PickMove, PickOpen, PickUp, PickClose, PickClear, BatchPasted, BatchPastedList, BatchPasteTooBig    string
 	BatchPhone, BatchSource, BatchTemplate, BatchTemplateCol, BatchTplHint, BatchChooseCol              string
 	BatchReport, BatchRowsMsgs, BatchCost, BatchNotEnough, BatchNoBalance, BatchDupInvalid              string
 	BatchInvalid, BatchWarnings, BatchPreviewT, BatchScroll, BatchSendButton, BatchNoFile               string
@@ -136,12 +142,17 @@ func build(l sms.Lang) *Texts {
 			"%d сообщение в очереди не было отправлено (вкладка «Статусы», фильтр not_sent)",
 			"%d сообщения в очереди не были отправлены (вкладка «Статусы», фильтр not_sent)",
 			"%d сообщений в очереди не были отправлены (вкладка «Статусы», фильтр not_sent)"),
-		Messages:       pl("%d message", "%d messages", "%d сообщение", "%d сообщения", "%d сообщений"),
-		Parts:          pl("%d part", "%d parts", "%d часть", "%d части", "%d частей"),
-		Rows:           pl("%d row", "%d rows", "%d строка", "%d строки", "%d строк"),
+		Messages:   pl("%d message", "%d messages", "%d сообщение", "%d сообщения", "%d сообщений"),
+		Parts:      pl("%d part", "%d parts", "%d часть", "%d части", "%d частей"),
+		Rows:       pl("%d row", "%d rows", "%d строка", "%d строки", "%d строк"),
+		DrawFailed: p("This tab failed to draw (a bug in smsdash): %s.", "Эта вкладка не смогла отрисоваться (ошибка в smsdash): %s."),
+		DrawReport: p("A report for the developers is in %s.", "Отчёт для разработчиков: %s."),
+		DrawKept: p("Nothing is lost: what you typed and a send under way are kept, and the other tabs work (alt+1…5).",
+			"Ничего не потеряно: набранное и идущая отправка сохранены, остальные вкладки работают (alt+1…5)."),
 		CreditsShort:   p("%.2f credits", "%.2f кред."),
 		NoBalanceShort: p("balance not read yet", "баланс ещё не прочитан"),
 		Tabs:           p("tabs", "вкладки"),
+		TabsTyping:     p("esc, then 1…5: tabs", "esc, потом 1…5"),
 		Quit:           p("quit", "выход"),
 		MoreKeys:       p("more", "ещё"),
 		JustNow:        p("just now", "только что"),
@@ -284,6 +295,18 @@ func build(l sms.Lang) *Texts {
 		BadDuration:        p("%q is not a duration: use 30s, 1m30s or seconds", "%q — не длительность: пишите 30s, 1m30s или число секунд"),
 		BadInteger:         p("%q is not a whole number", "%q — не целое число"),
 		BadNumber:          p("%q is not a number", "%q — не число"),
+		Unsaved:            p("* unsaved: %d", "* не сохранено: %d"),
+		LeaveAsk:           p("Settings changed and not saved: %d. s: save · d: discard · esc: back", "Не сохранено изменений: %d. s: сохранить · d: отбросить · esc: назад"),
+		DiscardKey:         p("discard", "отбросить"),
+		LeaveBack:          p("back", "назад"),
+		SavedBackup:        p("Saved to %s (mode 0600); the previous file is %s.", "Сохранено в %s (права 0600); прежний файл — %s."),
+		NothingToSave:      p("Nothing changed: the file stays as it is.", "Ничего не изменено: файл остаётся прежним."),
+		FollowLang:         p("as LANG says (%s)", "как в LANG (%s)"),
+		FromUser:           p("as $USER (%s)", "как $USER (%s)"),
+		FromEnvPassword:    p("from SMSDASH_PASSWORD", "из SMSDASH_PASSWORD"),
+		EnvPasswordHelp:    p("SMSDASH_PASSWORD gives it and overrides the file; unset it to edit the file's", "его задаёт SMSDASH_PASSWORD, он важнее файла; уберите переменную, чтобы править пароль файла"),
+		MoreAbove:          p("↑ more above: %d", "↑ ещё выше: %d"),
+		MoreBelow:          p("↓ more below: %d, %s", "↓ ещё ниже: %d, %s"),
 
 		BatchTitle:         p("Batch send", "Пакетная рассылка"),
 		BatchPath:          p("File", "Файл"),
@@ -303,13 +326,26 @@ func build(l sms.Lang) *Texts {
 		BatchResumeOwn:     p("They keep the batch's own time, if it had one.", "Они сохранят время отправки пакета, если оно было."),
 		BatchResumeKeys:    p("y or enter: resume · a: resume, sending at once · n or esc: back", "y или enter: возобновить · a: возобновить с отправкой сразу · n или esc: назад"),
 		PickTitle:          p("Choose a list in", "Выберите список в"),
-		PickHint:           p("enter opens a folder or loads a CSV, TXT, TSV or XLSX list", "enter открывает папку или загружает список CSV, TXT, TSV или XLSX"),
-		PickEmpty:          p("No files here.", "Здесь нет файлов."),
-		PickNotList:        p("not a CSV or XLSX list", "это не список CSV или XLSX"),
+		PickFilter:         p("Filter:", "Фильтр:"),
+		PickFilterHint:     p("type to filter by name", "печатайте, чтобы отобрать по имени"),
+		PickEmpty:          p("No lists (CSV, TSV, TXT, XLSX) and no folders here.", "Здесь нет ни списков (CSV, TSV, TXT, XLSX), ни папок."),
+		PickNoMatch:        p("Nothing here has %q in its name.", "Здесь нет имён с %q."),
+		PickMatches:        p("%d of %d match", "подходят %d из %d"),
+		PickHidden:         p("files that are not lists: %d, not shown (a typed path loads any file)", "файлов, которые не списки: %d, не показаны (набранный путь загрузит любой файл)"),
+		PickMore:           p("only the first %d entries are read: type the path", "прочитаны только первые %d записей: наберите путь"),
+		PickCannot:         p("this folder cannot be read: %s", "эту папку не прочитать: %s"),
+		PickNoAccess:       p("permission denied", "нет прав на чтение"),
+		PickGone:           p("no longer there", "больше нет"),
+		PickKB:             p("%d KB", "%d КБ"),
+		PickMB:             p("%.1f MB", "%.1f МБ"),
 		PickMove:           p("move", "выбор"),
 		PickOpen:           p("open", "открыть"),
 		PickUp:             p("up a folder", "папка выше"),
 		PickClose:          p("close", "закрыть"),
+		PickClear:          p("clear filter", "сбросить фильтр"),
+		BatchPasted:        p("pasted list %s (%s)", "вставленный список %s (%s)"),
+		BatchPastedList:    p("pasted list", "вставленный список"),
+		BatchPasteTooBig:   p("the pasted text is %d KB; pastes up to %d KB are read as a list: save the list as a file (CSV or XLSX) and load that", "вставлено %d КБ текста, а списком читается вставка до %d КБ: сохраните список в файл (CSV или XLSX) и загрузите его"),
 		BatchPhone:         p("Phone", "Телефон"),
 		BatchSource:        p("Text", "Текст"),
 		BatchTemplate:      p("Template", "Шаблон"),
@@ -327,7 +363,7 @@ func build(l sms.Lang) *Texts {
 		BatchPreviewT:      p("Preview, as sent:", "Так уйдут сообщения:"),
 		BatchScroll:        p("scroll invalid", "листать ошибки"),
 		BatchSendButton:    p("Send…", "Отправить…"),
-		BatchNoFile:        p("Type the path of a list: a CSV (UTF-8 or Windows-1251; comma, semicolon or tab) or an XLSX file with a column of phone numbers.", "Укажите путь к списку: CSV (UTF-8 или Windows-1251; запятая, точка с запятой или табуляция) или XLSX со столбцом номеров телефонов."),
+		BatchNoFile:        p("Type the path of a list: a CSV (UTF-8 or Windows-1251; comma, semicolon or tab) or an XLSX file with a column of phone numbers. Or paste the list here: cells copied from a spreadsheet, or lines of text, are read as a file is (over SSH, your files are not on this host).", "Укажите путь к списку: CSV (UTF-8 или Windows-1251; запятая, точка с запятой или табуляция) или XLSX со столбцом номеров телефонов. Или вставьте список сюда: ячейки, скопированные из таблицы, или строки текста читаются как файл (по SSH ваших файлов на этом компьютере нет)."),
 		BatchConfirm:       p("Send %s (%s) for %.2f credits?", "Отправить %s (%s) за %.2f кред.?"),
 		BatchConfirmKeys:   p("y or enter: send · n or esc: back", "y или enter: отправить · n или esc: назад"),
 		BatchConfirmResume: p("Resume batch %d %q: send its %s (%s for %.2f credits)?", "Возобновить пакет %d %q: отправить %s (%s за %.2f кред.)?"),
@@ -394,9 +430,9 @@ func build(l sms.Lang) *Texts {
 			"account.login":         p("login of the SMS-Assistent account", "логин учётной записи SMS-Assistent"),
 			"account.password":      p("the account password (SMSDASH_PASSWORD overrides it)", "пароль учётной записи (SMSDASH_PASSWORD его заменяет)"),
 			"account.token":         p("optional requestAuthToken, sent beside the password", "необязательный requestAuthToken, идёт вместе с паролем"),
-			"account.sender":        p("the default sender name; it must be one of senders", "отправитель по умолчанию; должен быть среди senders"),
+			"account.sender":        p("the default sender name, usually one of senders", "отправитель по умолчанию, обычно один из senders"),
 			"account.senders":       p("registered sender names, separated by commas", "зарегистрированные имена отправителя через запятую"),
-			"account.agent":         p("your name, recorded with every send", "ваше имя, записывается с каждой отправкой"),
+			"account.agent":         p("your name, recorded with every send; empty: $USER", "ваше имя, записывается с каждой отправкой; пусто — $USER"),
 			"api.transport":         p("plain (single, priority), xml or json (batches), smpp", "plain (единичные, срочные), xml или json (пакеты), smpp"),
 			"api.send_plain_url":    p("PLAIN send URL", "адрес отправки PLAIN"),
 			"api.status_plain_url":  p("PLAIN status URL", "адрес статусов PLAIN"),
@@ -413,8 +449,9 @@ func build(l sms.Lang) *Texts {
 			"smpp.rate":             p("messages a second at most; 0 means no limit", "не больше сообщений в секунду; 0 — без ограничения"),
 			"smpp.latin1_limit":     p("one-part Latin-1 limit in octets, 70..160 (140 is safe)", "предел одной части Latin-1 в октетах, 70..160 (140 надёжно)"),
 			"tracker.poll_interval": p("how often statuses are asked for, at least 1s", "как часто спрашивать статусы, не чаще 1s"),
-			"ui.lang":               p("language of the dashboard: en or ru", "язык интерфейса: en или ru"),
+			"ui.lang":               p("language of the dashboard: en, ru or as LANG says", "язык интерфейса: en, ru или как в LANG"),
 			"ui.balance_warn":       p("warn below this balance; 0 turns the warning off", "предупреждать при балансе ниже; 0 — не предупреждать"),
+			"ui.mouse":              p("clicks and the wheel; false leaves the mouse to the terminal (from the next start)", "клики и колесо мыши; false — мышь остаётся терминалу (со следующего запуска)"),
 			"store.path":            p("history database; empty means the XDG default", "база истории; пусто — путь по XDG"),
 		},
 	}

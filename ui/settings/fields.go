@@ -62,6 +62,20 @@ func choiceDef(key string, choices []string, p func(c *config.Config) *string) d
 	return d
 }
 
+// boolDef is a switch, picked with ←/→ like a choice.
+func boolDef(key string, p func(c *config.Config) *bool) def {
+	return def{
+		key:     key,
+		kind:    choice,
+		choices: []string{"true", "false"},
+		get:     func(c *config.Config) string { return strconv.FormatBool(*p(c)) },
+		set: func(c *config.Config, v string, _ *i18n.Texts) error {
+			*p(c) = v == "true"
+			return nil
+		},
+	}
+}
+
 func durationDef(key string, p func(c *config.Config) *config.Duration) def {
 	get, set := duration(p)
 	return def{key: key, get: get, set: set}
@@ -133,8 +147,9 @@ var defs = []def{
 	floatDef("smpp.rate", func(c *config.Config) *float64 { return &c.SMPP.Rate }),
 	intDef("smpp.latin1_limit", func(c *config.Config) *int { return &c.SMPP.Latin1Limit }),
 	durationDef("tracker.poll_interval", func(c *config.Config) *config.Duration { return &c.Tracker.PollInterval }),
-	choiceDef("ui.lang", config.Langs, func(c *config.Config) *string { return &c.UI.Lang }),
+	choiceDef("ui.lang", append([]string{""}, config.Langs...), func(c *config.Config) *string { return &c.UI.Lang }), // "": as LANG says
 	floatDef("ui.balance_warn", func(c *config.Config) *float64 { return &c.UI.BalanceWarn }),
+	boolDef("ui.mouse", func(c *config.Config) *bool { return &c.UI.Mouse }),
 	textDef("store.path", func(c *config.Config) *string { return &c.Store.Path }),
 }
 

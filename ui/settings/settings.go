@@ -1,6 +1,8 @@
 // Package settings is the Settings tab: every key of the config file,
-// checked as it is typed, saved with ctrl+s (mode 0600), and a test of
-// the connection with what is typed, saved or not.
+// checked as it is typed, and a test of the connection with what is
+// typed, saved or not. ctrl+s writes only the keys changed into the file
+// (config.SaveKeys keeps the rest of it byte for byte, and the previous
+// file as a backup); leaving with changes not saved asks first.
 package settings
 
 import (
@@ -11,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -32,17 +35,28 @@ var (
 
 // Model is the Settings tab.
 type Model struct {
-	ctx     *common.Context
-	inputs  []field.Input // one per def
-	focus   int
-	errs    map[string]string // by key, for what is typed now
-	testing bool
-	test    string // the last test's outcome, drawn as is
-	testOK  bool
-	note    string // the last save's outcome
-	noteErr bool
-	demoAsk bool // ctrl+d pressed once: the next one moves the file
-	w, h    int
+	ctx    *common.Context
+	inputs []field.Input // one per def
+	// orig is what each field showed when the file was read or saved:
+	// a field that differs is marked, and unsaved. file is what the file
+	// says, as the fields show it: the keys that differ from it are the
+	// ones written. Only with no file yet (DEMO) do they differ: no file
+	// is every default.
+	orig, file []string
+	envPass    bool // SMSDASH_PASSWORD gives account.password: not editable
+	focus      int
+	cfg        *config.Config    // what is typed now, as it would run
+	errs       map[string]string // by key, for what is typed now
+	asking     *common.AskLeave  // the question before leaving with edits
+	leaving    *common.AskLeave  // answered "save": leave once saved
+	testing    bool
+	test       string // the last test's outcome, drawn as is
+	testOK     bool
+	note       string // the last save's outcome
+	noteErr    bool
+	backup     string // where the last save put the previous file
+	demoAsk    bool   // ctrl+d pressed once: the next one moves the file
+	w, h       int
 }
 
 type (
@@ -53,8 +67,9 @@ type (
 		secrets *secret.Masker
 	}
 	savedMsg struct {
-		cfg *config.Config
-		err error
+		cfg    *config.Config
+		backup string
+		err    error
 	}
 )
 
@@ -62,14 +77,35 @@ type (
 func New(ctx *common.Context) *Model {
 	m := &Model{ctx: ctx, inputs: make([]field.Input, len(defs))}
 	m.reset(ctx.App.Config)
+	if ctx.App.Demo {
+		m.file = shown(config.Default())
+	}
 	m.setFocus(common.NoFocus)
 	return m
 }
 
-// reset fills every field from c.
-func (m *Model) reset(c *config.Config) {
+// shown is what the fields show for c: "" for an agent or a language
+// that follows the environment (saved so, it goes on following it).
+func shown(c *config.Config) []string {
+	out := make([]string, len(defs))
 	for i, d := range defs {
-		m.inputs[i].SetValue(d.get(c))
+		if d.key == "account.agent" || d.key == "ui.lang" {
+			if c.FromEnv(d.key) {
+				continue
+			}
+		}
+		out[i] = d.get(c)
+	}
+	return out
+}
+
+// reset fills every field from c, as the file now says.
+func (m *Model) reset(c *config.Config) {
+	m.orig = shown(c)
+	m.file = m.orig
+	m.envPass = c.FromEnv("account.password")
+	for i, d := range defs {
+		m.inputs[i].SetValue(m.orig[i])
 		m.inputs[i].Mask = d.kind == secretKind
 	}
 	m.check()
@@ -77,15 +113,36 @@ func (m *Model) reset(c *config.Config) {
 
 func (m *Model) Init() tea.Cmd    { return nil }
 func (m *Model) SetSize(w, h int) { m.w, m.h = w, h }
+
+// Capturing: a text field has the keys, or the question before leaving.
 func (m *Model) Capturing() bool {
-	return m.focus >= 0 && m.focus < len(defs) && defs[m.focus].kind != choice
+	return m.asking != nil || m.focus >= 0 && m.focus < len(defs) && defs[m.focus].kind != choice && !m.readOnly(m.focus)
 }
+
+// readOnly: the password SMSDASH_PASSWORD gives is not the file's to edit.
+func (m *Model) readOnly(i int) bool { return m.envPass && defs[i].key == "account.password" }
+
+// Unsaved reports fields changed and not saved: the root asks before
+// leaving the tab or quitting.
+func (m *Model) Unsaved() bool { return m.changed() > 0 }
+
+func (m *Model) changed() int {
+	n := 0
+	for i := range defs {
+		if m.modified(i) {
+			n++
+		}
+	}
+	return n
+}
+
+func (m *Model) modified(i int) bool { return m.inputs[i].Value() != m.orig[i] }
 func (m *Model) onChoice() bool {
 	return m.focus >= 0 && m.focus < len(defs) && defs[m.focus].kind == choice
 }
 func (m *Model) onButton() bool { return m.focus == testButton || m.focus == saveButton }
 func (m *Model) input() *field.Input {
-	if m.Capturing() {
+	if m.asking == nil && m.Capturing() {
 		return &m.inputs[m.focus]
 	}
 	return nil
@@ -101,31 +158,47 @@ func (m *Model) setFocus(f int) {
 	}
 }
 
-// build turns what is typed into a Config and collects the problems by
-// key: the field's own parse error first, then config.Validate's.
-func (m *Model) build() (*config.Config, map[string]string) {
+// build turns what is typed into a Config as the file is to say it
+// (raw: "" for an agent or lang that follows the environment) and as it
+// would run (cfg), and collects the problems by key: the field's own
+// parse error first, then config.Validate's, then the sender rule
+// Compose sends by.
+func (m *Model) build() (raw, cfg *config.Config, errs map[string]string) {
 	c := *m.ctx.App.Config // keeps what Load remembered about SMSDASH_PASSWORD
 	c.Account.Senders = slices.Clone(c.Account.Senders)
-	errs := map[string]string{}
-	for i, d := range defs {
-		if err := d.set(&c, m.inputs[i].Value(), m.ctx.T); err != nil {
-			errs[d.key] = common.ErrText(err, m.ctx.Lang())
+	errs = map[string]string{}
+	problem := func(k, msg string) {
+		if _, ok := errs[k]; !ok {
+			errs[k] = sms.Safe(msg) // it may quote the value
 		}
 	}
+	l := m.ctx.Lang()
+	for i, d := range defs {
+		if err := d.set(&c, m.inputs[i].Value(), m.ctx.T); err != nil {
+			problem(d.key, common.ErrText(err, l))
+		}
+	}
+	r := c
+	c.Resolve()
 	if err := c.Validate(); err != nil {
 		for _, e := range unjoin(err) {
 			k, msg, _ := strings.Cut(e.Error(), ": ")
 			var p *config.Problem
 			if errors.As(e, &p) {
-				k, msg = p.Key, p.Text(m.ctx.Lang())
+				k, msg = p.Key, p.Text(l)
 			}
-			msg = sms.Safe(msg) // it may quote the value
-			if _, ok := errs[k]; !ok {
-				errs[k] = msg
-			}
+			problem(k, msg)
 		}
 	}
-	return &c, errs
+	for _, s := range c.Account.Senders {
+		if err := sms.ValidateSender(s); err != nil {
+			problem("account.senders", common.ErrText(err, l))
+		}
+	}
+	if err := sms.ValidateSender(c.Account.Sender); err != nil {
+		problem("account.sender", common.ErrText(err, l))
+	}
+	return &r, &c, errs
 }
 
 func unjoin(err error) []error {
@@ -135,10 +208,25 @@ func unjoin(err error) []error {
 	return []error{err}
 }
 
-func (m *Model) check() { _, m.errs = m.build() }
+func (m *Model) check() {
+	_, m.cfg, m.errs = m.build()
+	for i, d := range defs {
+		if d.key == "account.agent" {
+			m.inputs[i].Placeholder = fmt.Sprintf(m.ctx.T.FromUser, m.cfg.Account.Agent)
+		}
+	}
+}
+
+// edited: a field changed, so what was said about the fields before
+// (a test, a save) is no longer about them.
+func (m *Model) edited() {
+	m.check()
+	m.test, m.testOK, m.note, m.noteErr = "", false, "", false
+}
 
 type keys struct {
 	next, prev, save, test, choose, enter, esc, real, demo key.Binding
+	askSave, askDiscard, askBack                           key.Binding
 }
 
 func (m *Model) keys() keys {
@@ -153,12 +241,19 @@ func (m *Model) keys() keys {
 		esc:    fk.Esc,
 		real:   key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", t.RealGateway)),
 		demo:   key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", t.BackToDemo)),
+
+		askSave:    key.NewBinding(key.WithKeys("s", "ctrl+s"), key.WithHelp("s", t.SaveKey)),
+		askDiscard: key.NewBinding(key.WithKeys("d"), key.WithHelp("d", t.DiscardKey)),
+		askBack:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", t.LeaveBack)),
 	}
 }
 
 // ShortHelp lists only the keys that work now.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys()
+	if m.asking != nil {
+		return []key.Binding{k.askSave, k.askDiscard, k.askBack}
+	}
 	out := []key.Binding{k.next, k.save}
 	if !m.testing {
 		out = append(out, k.test)
@@ -176,6 +271,9 @@ func (m *Model) ShortHelp() []key.Binding {
 
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys()
+	if m.asking != nil {
+		return [][]key.Binding{m.ShortHelp()}
+	}
 	col := []key.Binding{k.prev}
 	if m.ctx.App.Demo {
 		col = append(col, k.real)
@@ -198,23 +296,70 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 	case savedMsg:
 		if msg.err != nil {
+			m.leaving = nil
 			m.note, m.noteErr = m.ctx.T.NotSaved+": "+common.ErrText(msg.err, m.ctx.Lang()), true
 			return nil
 		}
+		m.backup = msg.backup
 		return common.Cmd(common.ConfigSaved{Config: msg.cfg})
 	case common.ConfigSaved:
 		// Said here, after the root has applied the config: the language
 		// may have just changed.
-		m.note, m.noteErr = fmt.Sprintf(m.ctx.T.Saved, m.ctx.App.ConfigPath), false
-		if m.ctx.App.Demo {
-			m.note += " " + m.ctx.T.RestartToLeaveDemo
+		m.reset(msg.Config)
+		t := m.ctx.T
+		m.note, m.noteErr = fmt.Sprintf(t.Saved, m.ctx.App.ConfigPath), false
+		if m.backup != "" {
+			m.note = fmt.Sprintf(t.SavedBackup, m.ctx.App.ConfigPath, m.backup)
 		}
-		m.check()
+		if m.ctx.App.Demo {
+			m.note += " " + t.RestartToLeaveDemo
+		}
+		return m.leave()
+	case common.AskLeave:
+		m.asking = &msg
+	}
+	return nil
+}
+
+// leave lets the root go where it was going when asked, if it was.
+func (m *Model) leave() tea.Cmd {
+	l := m.leaving
+	m.leaving = nil
+	if l == nil {
+		return nil
+	}
+	return common.Cmd(common.Leave(*l))
+}
+
+// answer takes the keys of the question before leaving with edits.
+func (m *Model) answer(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys()
+	a := m.asking
+	switch {
+	case key.Matches(msg, k.askSave):
+		m.asking, m.leaving = nil, a
+		cmd := m.save()
+		if cmd == nil { // refused: the note says why
+			m.leaving = nil
+		}
+		return cmd
+	case key.Matches(msg, k.askDiscard):
+		m.asking, m.leaving = nil, a
+		for i := range defs {
+			m.inputs[i].SetValue(m.orig[i])
+		}
+		m.edited()
+		return m.leave()
+	case key.Matches(msg, k.askBack):
+		m.asking = nil
 	}
 	return nil
 }
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
+	if m.asking != nil {
+		return m.answer(msg)
+	}
 	k := m.keys()
 	if !key.Matches(msg, k.demo) {
 		m.demoAsk = false
@@ -238,8 +383,8 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 			}
 		}
 		m.setFocus(0)
-		m.check()
-		m.note, m.noteErr = m.ctx.T.RealGatewayNote, false
+		m.edited()
+		m.note = m.ctx.T.RealGatewayNote
 	case key.Matches(msg, k.demo) && !m.ctx.App.Demo:
 		return m.backToDemo()
 	case m.onButton() && msg.Type == tea.KeyEnter:
@@ -254,18 +399,19 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 			step = -1
 		}
 		in.SetValue(d.choices[common.Step(slices.Index(d.choices, in.Value()), step, len(d.choices))])
-		m.check()
+		m.edited()
 	case m.input() != nil:
 		if m.input().Update(msg) {
-			m.check()
+			m.edited()
 		}
 	}
 	return nil
 }
 
+// save writes the keys that differ from the file.
 func (m *Model) save() tea.Cmd {
-	cfg, errs := m.build()
-	m.errs = errs
+	raw, cfg, errs := m.build()
+	m.cfg, m.errs = cfg, errs
 	t := m.ctx.T
 	if len(errs) > 0 {
 		m.note, m.noteErr = t.Problems.N(len(errs), strings.Join(sortedKeys(errs), ", ")), true
@@ -275,8 +421,22 @@ func (m *Model) save() tea.Cmd {
 		m.note, m.noteErr = t.DemoURLs, true
 		return nil
 	}
+	var keys []string
+	for i, d := range defs {
+		if m.inputs[i].Value() != m.file[i] {
+			keys = append(keys, d.key)
+		}
+	}
+	if len(keys) == 0 {
+		m.orig = slices.Clone(m.file) // what differed is what the file says already
+		m.note, m.noteErr = t.NothingToSave, false
+		return m.leave()
+	}
 	path := m.ctx.App.ConfigPath
-	return func() tea.Msg { return savedMsg{cfg, config.Save(path, cfg)} }
+	return func() tea.Msg {
+		saved, backup, err := config.SaveKeys(path, raw, keys)
+		return savedMsg{saved, backup, err}
+	}
 }
 
 // pointsAt reports a URL on the DEMO simulator, which ends with this
@@ -295,7 +455,7 @@ func (m *Model) testConnection() tea.Cmd {
 	if m.testing {
 		return nil
 	}
-	cfg, _ := m.build()
+	_, cfg, _ := m.build()
 	m.testing, m.test = true, ""
 	base := m.ctx.Base
 	what := sms.Safe(cfg.API.Transport + ", " + cfg.Account.Login)
@@ -328,6 +488,7 @@ func (m *Model) backToDemo() tea.Cmd {
 		return nil
 	}
 	m.note, m.noteErr = fmt.Sprintf(t.MovedAside, aside), false
+	m.file = shown(config.Default()) // no file: a save writes all that is not a default
 	return nil
 }
 
@@ -350,23 +511,30 @@ const labelW = 24
 
 func (m *Model) View() string {
 	t, s := m.ctx.T, m.ctx.S
-	head := s.Title.Render(t.SettingsFile) + " " + m.ctx.App.ConfigPath
+	head := s.Title.Render(t.SettingsFile) + " " + sms.Safe(m.ctx.App.ConfigPath)
 	if m.ctx.App.Demo {
 		head += "  " + s.Warn.Render(t.DemoNotSaved)
 	}
-	// The list takes what the head and the six lines under it leave.
-	listH := max(m.h-8, 3)
-	lines, at := m.list()
-	first := min(max(at-listH/2, 0), max(len(lines)-listH, 0))
-	list := lines[first:min(first+listH, len(lines))]
-
-	out := []string{head}
-	out = append(out, list...)
-	for len(out) < listH+1 {
-		out = append(out, "")
+	var note string
+	switch {
+	case m.asking != nil:
+		note = common.Lines(s.Warn, common.Wrap(fmt.Sprintf(t.LeaveAsk, m.changed()), m.w))
+	case m.note != "" && m.noteErr:
+		note = common.Lines(s.Err, common.Wrap(m.note, m.w))
+	case m.note != "":
+		note = common.Lines(s.OK, common.Wrap(m.note, m.w))
 	}
+	// The list takes what the head and the lines under it leave, one
+	// line kept for a note so that the list does not jump for a short one.
+	listH := max(m.h-5-max(strings.Count(note, "\n")+1, 1), 3)
+	out := []string{head}
+	out = append(out, m.window(listH)...)
 	out = append(out, m.focusNotes()...)
-	out = append(out, m.buttons())
+	buttons := m.buttons()
+	if n := m.changed(); n > 0 {
+		buttons += "  " + s.Warn.Render(fmt.Sprintf(t.Unsaved, n))
+	}
+	out = append(out, buttons)
 	switch {
 	case m.testing:
 		out = append(out, s.Faint.Render(t.Testing))
@@ -377,18 +545,38 @@ func (m *Model) View() string {
 	default:
 		out = append(out, "")
 	}
-	switch {
-	case m.note != "" && m.noteErr:
-		out = append(out, common.Lines(s.Err, common.Wrap(m.note, m.w)))
-	case m.note != "":
-		out = append(out, common.Lines(s.OK, common.Wrap(m.note, m.w)))
-	}
+	out = append(out, note)
 	return common.Fit(strings.Join(out, "\n"), m.w, m.h)
 }
 
-// list draws section titles and fields, and says on which line the
-// focus is.
-func (m *Model) list() (lines []string, at int) {
+// window is h lines of the list around the focus; a first or last line
+// says what is above or below instead.
+func (m *Model) window(h int) []string {
+	t, s := m.ctx.T, m.ctx.S
+	lines, sections, at := m.list()
+	if len(lines) <= h {
+		return append(lines, make([]string, h-len(lines))...)
+	}
+	first := min(max(at-h/2, 0), len(lines)-h)
+	shown := slices.Clone(lines[first : first+h])
+	if first > 0 {
+		shown[0] = s.Faint.Render(fmt.Sprintf(t.MoreAbove, first+1))
+	}
+	if last := first + h - 1; last < len(lines)-1 {
+		var below []string
+		for i, sec := range sections {
+			if i >= last && sec != "" {
+				below = append(below, "["+sec+"]")
+			}
+		}
+		shown[h-1] = s.Faint.Render(fmt.Sprintf(t.MoreBelow, len(lines)-last, strings.Join(below, " ")))
+	}
+	return shown
+}
+
+// list draws section titles and fields, and says which lines start a
+// section and on which line the focus is.
+func (m *Model) list() (lines, sections []string, at int) {
 	t, s := m.ctx.T, m.ctx.S
 	section := ""
 	valueW := max(m.w-labelW-2, 8)
@@ -397,6 +585,7 @@ func (m *Model) list() (lines []string, at int) {
 		if sec != section {
 			section = sec
 			lines = append(lines, s.Title.Render("["+sec+"] ")+s.Faint.Render(t.Section(sec)))
+			sections = append(sections, sec)
 		}
 		mark, label := "  ", s.Label
 		if _, bad := m.errs[d.key]; bad {
@@ -406,41 +595,66 @@ func (m *Model) list() (lines []string, at int) {
 			at = len(lines)
 			mark, label = s.Focused.Render("› "), s.Focused
 		}
-		var value string
-		switch {
-		case d.kind == choice && i == m.focus:
-			value = "‹ " + sms.Safe(m.inputs[i].Value()) + " ›"
-		case d.kind == choice:
-			value = sms.Safe(m.inputs[i].Value())
-		case d.kind == secretKind && m.inputs[i].Value() == "" && i != m.focus:
-			value = s.Faint.Render(t.NotSet)
-		default:
-			value = m.inputs[i].View(valueW, 1, s)
+		if m.modified(i) {
+			name += " *"
 		}
-		lines = append(lines, mark+label.Render(common.Pad(name, labelW-2))+value)
+		lines = append(lines, mark+label.Render(common.Pad(name, labelW-2))+m.value(i, valueW))
+		sections = append(sections, "")
 	}
 	if m.onButton() {
 		at = len(lines)
 	}
-	return lines, at
+	return lines, sections, at
 }
 
-// focusNotes: what the focused key means, and its problem if any (or how
-// many other keys have one).
+// value draws field i in w cells: the focused one as the field does,
+// scrolled to the cursor; the others from their start, cut at the end.
+func (m *Model) value(i, w int) string {
+	t, s := m.ctx.T, m.ctx.S
+	d, in := defs[i], &m.inputs[i]
+	v := in.Value()
+	switch {
+	case m.readOnly(i):
+		return s.Faint.Render(t.FromEnvPassword)
+	case d.key == "ui.lang" && v == "":
+		v = fmt.Sprintf(t.FollowLang, m.cfg.UI.Lang)
+	case d.kind == choice:
+		v = sms.Safe(v)
+	case i == m.focus:
+		return in.View(w, 1, s)
+	case d.kind == secretKind && v == "":
+		return s.Faint.Render(t.NotSet)
+	case v == "":
+		return s.Faint.Render(common.Trunc(sms.Safe(in.Placeholder), w))
+	case d.kind == secretKind:
+		v = strings.Repeat("•", utf8.RuneCountInString(v))
+	default:
+		v = sms.Safe(v)
+	}
+	if d.kind == choice && i == m.focus {
+		return "‹ " + common.Trunc(v, w-4) + " ›"
+	}
+	return common.Trunc(v, w)
+}
+
+// focusNotes: the focused key and what it means, and its problem if any
+// (or, on no field, how many keys have one).
 func (m *Model) focusNotes() []string {
 	t, s := m.ctx.T, m.ctx.S
 	desc, problem := "", ""
 	if m.focus >= 0 && m.focus < len(defs) {
 		k := defs[m.focus].key
-		desc = t.SettingHelp(k)
+		help := t.SettingHelp(k)
+		if m.readOnly(m.focus) {
+			help = t.EnvPasswordHelp
+		}
+		desc = k + ": " + help
 		if e, ok := m.errs[k]; ok {
 			problem = s.Err.Render("✗ " + k + ": " + e)
-		} else {
-			problem = s.OK.Render("✓ " + k)
 		}
 	}
-	if others := len(m.errs); others > 0 && problem == "" {
-		problem = s.Err.Render(t.Problems.N(others, strings.Join(sortedKeys(m.errs), ", ")))
+	if n := len(m.errs); n > 0 && desc == "" {
+		problem = s.Err.Render(t.Problems.N(n, strings.Join(sortedKeys(m.errs), ", ")))
 	}
 	return []string{s.Faint.Render(desc), problem}
 }
