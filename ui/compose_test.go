@@ -192,12 +192,12 @@ func TestComposeScheduledSendSaysWhen(t *testing.T) {
 // duplicate and the rejected number left out; the counter in plain words.
 func TestComposeCostAndAlphabet(t *testing.T) {
 	for _, tc := range []struct{ lang, text, counter, cost string }{
-		{"en", strings.Repeat("я", 71), "71 chars · Cyrillic: 67 per SMS · parts: 2", "2 recipient(s) × 2 part(s) = 4 SMS"},
-		{"ru", strings.Repeat("я", 71), "71 симв. · кириллица: 67 в SMS · частей: 2", "получателей: 2 × частей: 2 = 4 SMS"},
-		{"en", "Hello", "5 chars · Latin: 160 per SMS · parts: 1 · 155 left", "2 recipient(s) × 1 part(s) = 2 SMS"},
-		{"ru", strings.Repeat("a", 161), "161 симв. · латиница: 153 в SMS · частей: 2", "получателей: 2 × частей: 2 = 4 SMS"},
-		{"en", "Hello — world", "13 chars · “—” is not in the SMS alphabet: 70 per SMS", "2 recipient(s) × 1 part(s) = 2 SMS"},
-		{"ru", "Hello — world", "13 симв. · «—» нет в алфавите SMS: 70 в SMS", "получателей: 2 × частей: 1 = 2 SMS"},
+		{"en", strings.Repeat("я", 71), "71 chars · Cyrillic: 67 per SMS · parts: 2", "2 recipients × 2 parts = 4 SMS"},
+		{"ru", strings.Repeat("я", 71), "71 символ · кириллица: 67 в SMS · частей: 2", "2 получателя × 2 части = 4 SMS"},
+		{"en", "Hello", "5 chars · Latin: 160 per SMS · parts: 1 · 155 left", "2 recipients × 1 part = 2 SMS"},
+		{"ru", strings.Repeat("a", 161), "161 символ · латиница: 153 в SMS · частей: 2", "2 получателя × 2 части = 4 SMS"},
+		{"en", "Hello — world", "13 chars · “—” is not in the SMS alphabet: 70 per SMS", "2 recipients × 1 part = 2 SMS"},
+		{"ru", "Hello — world", "13 символов · «—» нет в алфавите SMS: 70 в SMS", "2 получателя × 1 часть = 2 SMS"},
 	} {
 		m := newModel(t, tc.lang)
 		press(t, m, "8(029)671-72-59, 331234567, 80296717259, 12345", "tab", "tab", tc.text)

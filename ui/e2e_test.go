@@ -90,7 +90,7 @@ func TestEndToEndTmux(t *testing.T) {
 	waitFor("✓ 375291112233, 375331234567")
 	tmux("send-keys", "-t", "e2e", "Tab", "Tab")
 	tmux("send-keys", "-t", "e2e", "-l", "Two at once")
-	waitFor("2 recipient(s) × 1 part(s) = 2 SMS")
+	waitFor("2 recipients × 1 part = 2 SMS")
 	tmux("send-keys", "-t", "e2e", "C-s")
 	waitFor("375291112233  ")
 	waitFor("375331234567  ")
@@ -157,7 +157,7 @@ func TestEndToEndTmux(t *testing.T) {
 	tmux("send-keys", "-t", "e2e", "-l", "Добрый день, {Имя}!")
 	waitFor("Добрый день, Оля!")
 	tmux("send-keys", "-t", "e2e", "C-s")
-	waitFor("Send 1 messages (1 parts)")
+	waitFor("Send 1 message (1 part)")
 	tmux("send-keys", "-t", "e2e", "y")
 	waitFor("accepted 1")
 }

@@ -222,7 +222,7 @@ func TestSettingsLeaveAsks(t *testing.T) {
 	press(t, m, "alt+5")
 	focusSetting(t, m, "api.batch_size")
 	press(t, m, "ctrl+u", "0", "alt+1", "s")
-	if m.Active() != TabSettings || !strings.Contains(m.View(), "Not saved: 1 key(s) need fixing: api.batch_size") {
+	if m.Active() != TabSettings || !strings.Contains(m.View(), "Not saved: 1 key needs fixing: api.batch_size") {
 		t.Errorf("a refused save left:\n%s", m.View())
 	}
 }

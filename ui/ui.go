@@ -94,10 +94,10 @@ func New(a *app.App, r *lipgloss.Renderer) *Model {
 func startNotice(a *app.App, t *i18n.Texts) string {
 	var parts []string
 	if a.Recovered > 0 {
-		parts = append(parts, fmt.Sprintf(t.NoticeRecovered, a.Recovered))
+		parts = append(parts, t.NoticeRecovered.N(a.Recovered))
 	}
 	if a.NeverLeft > 0 {
-		parts = append(parts, fmt.Sprintf(t.NoticeNeverLeft, a.NeverLeft))
+		parts = append(parts, t.NoticeNeverLeft.N(a.NeverLeft))
 	}
 	parts = append(parts, a.Warnings...)
 	return strings.Join(parts, " · ")

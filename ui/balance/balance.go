@@ -5,20 +5,23 @@ package balance
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/smsdash/smsdash/sms"
 	"github.com/smsdash/smsdash/sms/store"
 	"github.com/smsdash/smsdash/sms/tracker"
 	"github.com/smsdash/smsdash/ui/chart"
 	"github.com/smsdash/smsdash/ui/common"
 )
 
-// keep is how many readings the tab holds: more than any chart is wide.
-const keep = 500
+// keep is how many readings the tab holds: ten days at the tracker's
+// one reading in five minutes, for the spending per day.
+const keep = 3000
 
 // Model is the Balance tab.
 type Model struct {
@@ -29,6 +32,10 @@ type Model struct {
 	reading bool
 	readErr error
 	w, h    int
+	drawn   struct {
+		key  lineKey
+		rows []string
+	}
 }
 
 type (
@@ -157,59 +164,125 @@ func (m *Model) View() string {
 	case m.loadErr != nil:
 		out = append(out, strings.Split(common.Message(s.Err, "✗ "+common.ErrText(m.loadErr, m.ctx.Lang()), m.w), "\n")...)
 	}
-	out = append(out, "", s.Title.Render(t.BalanceHistory))
-	out = append(out, m.chart(m.h-len(out)-1)...)
+	if len(m.points) < 2 {
+		out = append(out, "", s.Title.Render(t.BalanceHistory), s.Faint.Render(t.NoHistory))
+		return common.Fit(strings.Join(out, "\n"), m.w, m.h)
+	}
+	now := m.ctx.Now()
+	out = append(out, m.spentLine(now), "")
+	lo, hi := m.points[0].Credits, m.points[0].Credits
+	for _, p := range m.points {
+		lo, hi = min(lo, p.Credits), max(hi, p.Credits)
+	}
+	out = append(out, s.Title.Render(t.BalanceHistory)+"  "+s.Faint.Render(fmt.Sprintf(t.BalanceSummary, t.Readings.N(len(m.points)), lo, hi)))
+	// The bars take what the line can spare: 3 rows, their labels, a
+	// blank and a title.
+	rest := m.h - len(out)
+	const barsH = 3
+	lineH := rest
+	if rest >= 10+barsH+3 {
+		lineH = rest - barsH - 3
+	}
+	out = append(out, m.line(lineH)...)
+	if lineH < rest {
+		out = append(out, "")
+		out = append(out, m.bars(now, barsH)...)
+	}
 	return common.Fit(strings.Join(out, "\n"), m.w, m.h)
 }
 
-// chart draws the readings as columns with the range on the left and the
-// first and last times below.
-func (m *Model) chart(height int) []string {
-	t, s := m.ctx.T, m.ctx.S
-	if len(m.points) < 2 {
-		return []string{s.Faint.Render(t.NoHistory)}
+// line is the balance history as a line the width of the tab, drawn
+// again only when the readings or the size change (ntcharts renders cell
+// by cell: milliseconds for a full history).
+func (m *Model) line(h int) []string {
+	key := lineKey{len(m.points), m.points[0].At, m.points[len(m.points)-1].At, m.w, h}
+	if key == m.drawn.key {
+		return m.drawn.rows
 	}
-	const axisW = 10
-	width := max(m.w-axisW-1, 10)
-	height = min(max(height-2, 2), 10)
-	ps := m.points[max(len(m.points)-width, 0):]
-	values := make([]float64, len(ps))
-	lo, hi := ps[0].Credits, ps[0].Credits
-	for i, p := range ps {
-		values[i] = p.Credits
-		lo, hi = min(lo, p.Credits), max(hi, p.Credits)
+	pts := make([]chart.Point, len(m.points))
+	for i, p := range m.points {
+		pts[i] = chart.Point{At: p.At, V: p.Credits}
 	}
-	// Few readings get wider columns, so the chart does not huddle left.
-	colW := min(max(width/len(values), 1), 4)
-	rows := chart.Columns(values, lo, hi, height)
-	out := make([]string, 0, height+3)
-	for i, r := range rows {
-		label := ""
-		switch i {
-		case 0:
-			label = fmt.Sprintf("%.2f", hi)
-		case height - 1:
-			label = fmt.Sprintf("%.2f", lo)
-		}
-		out = append(out, s.Faint.Render(fmt.Sprintf("%*s ┤", axisW-2, label))+s.OK.Render(widen(r, colW)))
-	}
-	chartW := len(values) * colW
-	out = append(out, s.Faint.Render(strings.Repeat(" ", axisW-1)+"└"+strings.Repeat("─", chartW)))
-	first, last := common.Minsk(ps[0].At, "01-02 15:04"), common.Minsk(ps[len(ps)-1].At, "01-02 15:04")
-	gap := max(chartW-len(first)-len(last), 1)
-	out = append(out, s.Faint.Render(strings.Repeat(" ", axisW)+first+strings.Repeat(" ", gap)+last))
-	out = append(out, s.Faint.Render(fmt.Sprintf(t.BalanceSummary, len(ps), lo, hi)))
-	return out
+	s := m.ctx.S
+	m.drawn.key, m.drawn.rows = key, chart.Line(pts, m.w, h, chart.LineStyles{Axis: s.Faint, Line: s.OK})
+	return m.drawn.rows
 }
 
-// widen repeats every cell of a chart row n times.
-func widen(row string, n int) string {
-	if n == 1 {
-		return row
+// lineKey tells one drawing of the line from another: readings only
+// come newer, and the oldest go past keep.
+type lineKey struct {
+	n           int
+	first, last time.Time
+	w, h        int
+}
+
+// spentLine says what today and this hour cost, Minsk time.
+func (m *Model) spentLine(now time.Time) string {
+	t := m.ctx.T
+	today, _ := spending(m.points, day(now), 24*time.Hour, 1)
+	thisHour, _ := spending(m.points, hour(now), time.Hour, 1)
+	return m.ctx.S.Faint.Render(fmt.Sprintf(t.SpentNow, today[0], thisHour[0]))
+}
+
+// bars is the spending per hour, or per day once the history is longer
+// than two days, as many as the width holds up to now.
+func (m *Model) bars(now time.Time, h int) []string {
+	t, s := m.ctx.T, m.ctx.S
+	title, unit, pitch, layout, period := t.SpentPerHour, time.Hour, 3, "15", hour
+	if now.Sub(m.points[0].At) > 48*time.Hour {
+		title, unit, pitch, layout, period = t.SpentPerDay, 24*time.Hour, 6, "01-02", day
 	}
-	var b strings.Builder
-	for _, r := range row {
-		b.WriteString(strings.Repeat(string(r), n))
+	// From the first reading's period at most: before it nothing is known.
+	start := period(now)
+	n := max(min(m.w/pitch, int(start.Sub(period(m.points[0].At))/unit)+1), 1)
+	start = start.Add(-time.Duration(n-1) * unit)
+	spent, topUps := spending(m.points, start, unit, n)
+	labels := make([]string, n)
+	most := 0.0
+	for i := range spent {
+		labels[i] = common.Minsk(start.Add(time.Duration(i)*unit), layout)
+		most = max(most, spent[i])
 	}
-	return b.String()
+	head := s.Title.Render(title) + "  "
+	if most > 0 {
+		head += s.Faint.Render(fmt.Sprintf(t.SpentMost, most))
+	} else {
+		head += s.Faint.Render(t.NothingSpent)
+	}
+	if topUps > 0 {
+		head += s.Faint.Render(" · " + fmt.Sprintf(t.TopUps, topUps))
+	}
+	return append([]string{head}, chart.Bars(spent, labels, pitch, h, s.Warn, s.Faint)...)
+}
+
+// hour is the start of t's hour (Minsk is a whole number of hours
+// ahead of UTC).
+func hour(t time.Time) time.Time { return t.Truncate(time.Hour) }
+
+// day is the start of t's day in Minsk.
+func day(t time.Time) time.Time {
+	y, mo, d := t.In(sms.Minsk).Date()
+	return time.Date(y, mo, d, 0, 0, 0, 0, sms.Minsk)
+}
+
+// spending adds up what the balance fell by in n periods of unit from
+// start: a fall between two readings counts in the period of the later
+// one (when it was seen), a rise is a top-up and counts apart, not as
+// spending. Minsk keeps one offset all year, so days are 24 hours.
+func spending(ps []store.BalancePoint, start time.Time, unit time.Duration, n int) (spent []float64, topUps float64) {
+	spent = make([]float64, n)
+	from := sort.Search(len(ps), func(i int) bool { return !ps[i].At.Before(start) })
+	for i := max(from, 1); i < len(ps); i++ {
+		k := int(ps[i].At.Sub(start) / unit)
+		if k >= n {
+			break
+		}
+		switch d := ps[i-1].Credits - ps[i].Credits; {
+		case d > 0:
+			spent[k] += d
+		case d < 0:
+			topUps -= d
+		}
+	}
+	return spent, topUps
 }

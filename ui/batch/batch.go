@@ -629,7 +629,7 @@ func (m *Model) paste(text string) tea.Cmd {
 func (m *Model) pastedName(paste []byte, rows int) string {
 	h := fnv.New32a()
 	h.Write(paste)
-	return fmt.Sprintf(m.ctx.T.BatchPasted, fmt.Sprintf("%06x", h.Sum32()&0xffffff), rows)
+	return fmt.Sprintf(m.ctx.T.BatchPasted, fmt.Sprintf("%06x", h.Sum32()&0xffffff), m.ctx.T.Rows.N(rows))
 }
 
 // read reads the list in a command (Update never waits for the disk),
@@ -1135,9 +1135,9 @@ func (m *Model) fileInfo() string {
 	t, s, tb := m.ctx.T, m.ctx.S, m.table
 	var out string
 	if tb.Format == "xlsx" {
-		out = s.Faint.Render(fmt.Sprintf(t.BatchXLSXInfo, len(tb.Rows))+" · ") + m.option(t.BatchSheetL, sms.Safe(tb.Sheet), fSheet)
+		out = s.Faint.Render(fmt.Sprintf(t.BatchXLSXInfo, t.Rows.N(len(tb.Rows)))+" · ") + m.option(t.BatchSheetL, sms.Safe(tb.Sheet), fSheet)
 	} else {
-		out = s.Faint.Render(fmt.Sprintf(t.BatchFileInfo, strings.ToUpper(tb.Format), tb.Encoding, tb.Delimiter, len(tb.Rows)))
+		out = s.Faint.Render(fmt.Sprintf(t.BatchFileInfo, strings.ToUpper(tb.Format), tb.Encoding, tb.Delimiter, t.Rows.N(len(tb.Rows))))
 	}
 	return out + s.Faint.Render(" · ") + m.option(t.BatchHeaderL, m.headerText(), fHeader)
 }
@@ -1197,7 +1197,7 @@ func (m *Model) unfinishedLine() string {
 		return ""
 	}
 	u := m.unfinished[0]
-	return common.Lines(m.ctx.S.Warn, common.Wrap(fmt.Sprintf(m.ctx.T.BatchUnfinished, u.ID, sms.Safe(u.Name), u.NotSent), m.w))
+	return common.Lines(m.ctx.S.Warn, common.Wrap(fmt.Sprintf(m.ctx.T.BatchUnfinished, u.ID, sms.Safe(u.Name), m.ctx.T.Messages.N(u.NotSent)), m.w))
 }
 
 // reportLines: the check's counts, cost, invalid rows, warnings and the
@@ -1220,7 +1220,7 @@ func (m *Model) reportLines(height int) []string {
 		}
 		return out
 	}
-	head := s.Title.Render(t.BatchReport) + "  " + fmt.Sprintf(t.BatchRowsMsgs, r.Rows, len(r.Messages), r.Parts)
+	head := s.Title.Render(t.BatchReport) + "  " + fmt.Sprintf(t.BatchRowsMsgs, t.Rows.N(r.Rows), t.Messages.N(len(r.Messages)), t.Parts.N(r.Parts))
 	if m.checking {
 		head += "  " + s.Faint.Render(t.BatchChecking)
 	}
@@ -1237,7 +1237,7 @@ func (m *Model) reportLines(height int) []string {
 	out = append(out, "  "+cost)
 	out = append(out, "  "+fmt.Sprintf(t.BatchDupInvalid, r.Duplicates, len(r.Invalid), len(r.Warnings)))
 	if r.SharedNumbers > 0 {
-		out = append(out, "  "+s.Warn.Render("⚠ "+fmt.Sprintf(t.BatchShared, r.SharedNumbers)))
+		out = append(out, "  "+s.Warn.Render("⚠ "+t.BatchShared.N(r.SharedNumbers)))
 	}
 	left := height - len(out)
 	// Invalid rows get up to a third of what is left, at least 2.
@@ -1278,7 +1278,7 @@ func (m *Model) confirmLines() []string {
 	r := m.plan()
 	if m.resumeID != 0 {
 		u := m.unfinished[0]
-		q, note, keys = fmt.Sprintf(t.BatchConfirmResume, u.ID, sms.Safe(u.Name), u.NotSent, r.Parts, r.Cost), common.Wrap(t.BatchResumeOwn, m.w), t.BatchResumeKeys
+		q, note, keys = fmt.Sprintf(t.BatchConfirmResume, u.ID, sms.Safe(u.Name), t.BatchNotSentN.N(u.NotSent), t.Parts.N(r.Parts), r.Cost), common.Wrap(t.BatchResumeOwn, m.w), t.BatchResumeKeys
 		if !m.atTime.IsZero() {
 			note = common.Wrap(fmt.Sprintf(t.BatchResumeAt, when), m.w)
 		}
@@ -1286,12 +1286,12 @@ func (m *Model) confirmLines() []string {
 			keys = t.BatchResumeKeysY
 		}
 	} else {
-		q = fmt.Sprintf(t.BatchConfirm, len(r.Messages), r.Parts, r.Cost)
+		q = fmt.Sprintf(t.BatchConfirm, t.Messages.N(len(r.Messages)), t.Parts.N(r.Parts), r.Cost)
 		if !m.atTime.IsZero() {
 			note = common.Wrap(fmt.Sprintf(t.BatchWhen, when), m.w)
 		}
 		if n := r.Covered(); n < len(r.Messages) {
-			q = fmt.Sprintf(t.BatchConfirmFirst, n, len(r.Messages))
+			q = t.BatchConfirmFirst.N(len(r.Messages), n)
 		}
 		if m.warned() {
 			keys = t.BatchConfirmKeysY
@@ -1367,7 +1367,7 @@ func (m *Model) doneLines() []string {
 	if sum.Cancelled {
 		head, st = fmt.Sprintf(t.BatchCancelled, sum.BatchID, common.Dur(t, sum.Elapsed)), s.Warn
 	}
-	out := []string{st.Render(head), common.Trunc("  "+fmt.Sprintf(t.BatchSummary, sum.Accepted, sum.Parts, sum.Refused, sum.NotSent, sum.Unknown), m.w)}
+	out := []string{st.Render(head), common.Trunc("  "+fmt.Sprintf(t.BatchSummary, sum.Accepted, t.Parts.N(sum.Parts), sum.Refused, sum.NotSent, sum.Unknown), m.w)}
 	// The refusals by code, most first: the reason is what the agent acts on.
 	codes := slices.Collect(maps.Keys(sum.Codes))
 	slices.SortFunc(codes, func(a, b sms.Code) int { return cmp.Or(sum.Codes[b]-sum.Codes[a], int(a-b)) })

@@ -217,7 +217,7 @@ func TestCP1251Semicolon(t *testing.T) {
 	if m.table.Encoding != "Windows-1251" || m.textCol != 1 || m.phoneCol != 0 {
 		t.Fatalf("encoding %q, phone %d, text %d", m.table.Encoding, m.phoneCol, m.textCol)
 	}
-	wantView(t, m, "Windows-1251", "разделитель ;", "строк 3", "строк 3 → сообщений 2", "строка 4", "Ваш заказ готов")
+	wantView(t, m, "Windows-1251", "разделитель ;", "3 строки", "3 строки → 2 сообщения", "строка 4", "Ваш заказ готов")
 	// The text source: left goes to the template.
 	press(t, m, "shift+tab", "shift+tab", "left", "left")
 	if m.focus != fSource || m.textCol != -1 || m.report != nil {
@@ -318,7 +318,7 @@ func TestSheetAndHeader(t *testing.T) {
 	if m.table == nil || m.table.Sheet != "Клиенты" {
 		t.Fatalf("not loaded: %v", m.loadErr)
 	}
-	wantView(t, m, "XLSX · строк 2", "лист: Клиенты", "заголовок: авто (да)")
+	wantView(t, m, "XLSX · 2 строки", "лист: Клиенты", "заголовок: авто (да)")
 	if m.focus != fTpl {
 		t.Fatalf("focus %d, want the template", m.focus)
 	}
@@ -368,7 +368,7 @@ func TestAccountRefusalShown(t *testing.T) {
 	if m.summary == nil || m.summary.Accepted != 1 || m.summary.Refused != 0 || m.summary.NotSent != 1 {
 		t.Fatalf("summary %+v, %v", m.summary, m.sendErr)
 	}
-	wantView(t, m, "accepted 1 (1 parts) · refused 0 · not sent 1", "✗ -1 "+sms.CodeNoFunds.Text(sms.EN))
+	wantView(t, m, "accepted 1 (1 part) · refused 0 · not sent 1", "✗ -1 "+sms.CodeNoFunds.Text(sms.EN))
 	if v := m.View(); strings.Count(v, sms.CodeNoFunds.Text(sms.EN)) != 1 {
 		t.Errorf("the reason is not shown once:\n%s", v)
 	}
@@ -439,7 +439,7 @@ func TestSharedNumberShown(t *testing.T) {
 	if m.report == nil || len(m.report.Messages) != 2 || m.report.SharedNumbers != 1 {
 		t.Fatalf("report %+v", m.report)
 	}
-	wantView(t, m, "⚠ номеров, которым уйдёт больше одного текста: 1")
+	wantView(t, m, "⚠ 1 номеру уйдёт больше одного текста")
 }
 
 func helpHas(m *Model, k string) bool {

@@ -1,5 +1,5 @@
-// Package chart draws the two small charts of the dashboard with block
-// characters: a stacked bar (statuses) and columns (balance history).
+// Package chart draws the dashboard's charts: a stacked bar (statuses),
+// bars (spending) and a time series line (the balance, through ntcharts).
 package chart
 
 import (
@@ -65,28 +65,42 @@ func Stacked(parts []Part, width int) string {
 
 var eighths = []rune(" ▁▂▃▄▅▆▇█")
 
-// Columns draws one column per value, scaled between lo and hi, height
-// rows tall, in eighths of a cell. It returns the rows top first.
-func Columns(values []float64, lo, hi float64, height int) []string {
-	rows := make([][]rune, height)
-	for i := range rows {
-		rows[i] = make([]rune, len(values))
+// Bars draws one bar per value, from zero, in eighths of a cell: height
+// rows of bars and a row of labels, top first. Each bar is pitch-1 cells
+// wide with a gap after it; a value above zero shows at least as a
+// sliver, zero as nothing. A label stands under the first cell of its
+// bar where it ends a cell before the next one begins, so labels never
+// collide; the others are left out.
+func Bars(values []float64, labels []string, pitch, height int, bar, label lipgloss.Style) []string {
+	if len(values) == 0 || pitch < 2 || height < 1 {
+		return nil
 	}
-	for x, v := range values {
-		frac := 1.0
-		if hi > lo {
-			frac = (v - lo) / (hi - lo)
+	top := 0.0
+	for _, v := range values {
+		top = max(top, v)
+	}
+	rows := make([]strings.Builder, height)
+	for _, v := range values {
+		level := 0
+		if v > 0 {
+			level = max(1, int(v/top*float64(height*8)+0.5))
 		}
-		// Never empty: the lowest reading still shows as a sliver.
-		level := max(1, int(frac*float64(height*8)+0.5))
 		for y := range height {
-			fill := min(max(level-y*8, 0), 8)
-			rows[height-1-y][x] = eighths[fill]
+			cell := string(eighths[min(max(level-y*8, 0), 8)])
+			rows[height-1-y].WriteString(strings.Repeat(cell, pitch-1) + " ")
 		}
 	}
-	out := make([]string, height)
-	for i, r := range rows {
-		out[i] = string(r)
+	var under []rune
+	for i, l := range labels {
+		at := i * pitch
+		if at < len(under) || at+len([]rune(l)) > len(values)*pitch {
+			continue
+		}
+		under = append(under, []rune(strings.Repeat(" ", at-len(under))+l+" ")...)
 	}
-	return out
+	out := make([]string, 0, height+1)
+	for i := range rows {
+		out = append(out, bar.Render(strings.TrimRight(rows[i].String(), " ")))
+	}
+	return append(out, label.Render(strings.TrimRight(string(under), " ")))
 }

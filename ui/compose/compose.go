@@ -530,7 +530,7 @@ func (m *Model) counter(width int) string {
 			alphabet = fmt.Sprintf(t.AlphabetOther, sms.Safe(string(outsideGSM(text))), l.PerPart())
 		}
 	}
-	return common.Lines(m.ctx.S.Faint, common.Wrap(fmt.Sprintf(t.Counter, l.Chars, alphabet, l.Parts, l.Left), width))
+	return common.Lines(m.ctx.S.Faint, common.Wrap(fmt.Sprintf(t.Counter, t.Chars.N(l.Chars), alphabet, l.Parts, l.Left), width))
 }
 
 // outsideGSM is the first character of text that the GSM alphabet lacks:
@@ -558,7 +558,8 @@ func (m *Model) cost() string {
 	if n == 0 || parts == 0 {
 		return ""
 	}
-	return fmt.Sprintf(m.ctx.T.Cost, n, parts, n*parts)
+	t := m.ctx.T
+	return fmt.Sprintf(t.Cost, t.Recipients.N(n), t.Parts.N(parts), n*parts)
 }
 
 func (m *Model) atNote() string {

@@ -9,13 +9,15 @@ package i18n
 import "github.com/smsdash/smsdash/sms"
 
 // Texts are the texts in one language. Fields ending in a format verb's
-// subject ("%d", "%s") are fmt formats.
+// subject ("%d", "%s") are fmt formats. A counted text is an sms.Plural:
+// N(n) picks the form that n takes in the language (CLDR rules).
 type Texts struct {
 	// The frame.
 	TabCompose, TabBatch, TabStatus, TabBalance, TabSettings             string
 	DemoBadge, NoLogin, Connecting, Online, CreditsShort, NoBalanceShort string
 	Degraded, Offline, Since                                             string
-	NoticeRecovered, NoticeNeverLeft                                     string
+	NoticeRecovered, NoticeNeverLeft                                     sms.Plural
+	Messages, Parts, Rows                                                sms.Plural // "%d messages", for the formats below
 	DrawFailed, DrawReport, DrawKept                                     string
 	Tabs, Quit, MoreKeys, TabsTyping                                     string
 	JustNow, Ago, Seconds, Minutes, Hours, Days, Loading                 string
@@ -23,6 +25,7 @@ type Texts struct {
 	// Compose.
 	To, From, Text, At, Validity                                     string
 	ToHint, Duplicate, MoreRejected, TextHint, Counter               string
+	Chars, Recipients                                                sms.Plural
 	AtHint, AtOK, ValidityHint, ValidityOK, ValidityRange            string
 	SendButton, Sending, NoRecipients, NoText, LastSend, MoreResults string
 	TooManyRecipients, ViaPackage                                    string
@@ -34,28 +37,33 @@ type Texts struct {
 	Up, Down, Move, PageUp, PageDown, Newest, Oldest, FilterStatus, FilterNumber string
 	Search, Details, Back, CopyID, Reload, Done                                  string
 	FilterStatusLabel, FilterNumberLabel, SearchLabel, All, FilterBatchLabel     string
-	Total, NoMessages, NoMatch, RowOf, NoGatewayID, Copied                       string
+	NoMessages, NoMatch, RowOf, NoGatewayID, Copied                              string
 	ColTime, ColTo, ColStatus, ColText                                           string
 	MessageN, GatewayID, Created, Agent, Error, History, PartsN                  string
-	SettleResend, SettleMark, SettleYes, SettleResendAsk, SettleMarkAsk          string
+	SettleResend, SettleMark, SettleYes                                          string
 	SettleResent, SettleMarked                                                   string
 	SearchShort, CountsLater                                                     string
 	NoteInterrupted, NoteNeverLeft, NoteExpired, NoteOrphan                      string
 	NoteResent, NoteResentBy, NoteMarked, NoteMarkedBy                           string
+	SettleResendAsk, SettleMarkAsk                                               sms.Plural
 
 	// Balance.
-	Credits, ReadAt, NoBalance, LowBalance, Reading, ReadFailed string
-	BalanceHistory, NoHistory, BalanceSummary, Refresh          string
+	Credits, ReadAt, NoBalance, LowBalance, Reading, ReadFailed  string
+	BalanceHistory, NoHistory, BalanceSummary, Refresh           string
+	SpentNow, SpentPerHour, SpentPerDay, SpentMost, NothingSpent string
+	TopUps                                                       string
+	Readings                                                     sms.Plural
 
 	// Settings.
 	SettingsFile, DemoNotSaved, NotSet, TestConnection, Save, Choose, Press string
 	SaveKey, TestKey                                                        string
 	RealGateway, BackToDemo, Testing, TestOK, TestFailed, NotSaved, Saved   string
-	RestartToLeaveDemo, Problems, DemoURLs, RealGatewayNote                 string
+	RestartToLeaveDemo, DemoURLs, RealGatewayNote                           string
 	BackToDemoAsk, MovedAside, NotMoved, BadDuration, BadInteger, BadNumber string
 	Unsaved, LeaveAsk, DiscardKey, LeaveBack, SavedBackup, NothingToSave    string
 	FollowLang, FromUser, FromEnvPassword, EnvPasswordHelp                  string
 	MoreAbove, MoreBelow                                                    string
+	Problems                                                                sms.Plural
 
 	// Batch.
 	BatchTitle, BatchPath, BatchPathHint, BatchLoading, BatchFileInfo, BatchXLSXInfo                    string
@@ -70,9 +78,12 @@ type Texts struct {
 	BatchConfirm, BatchConfirmKeys, BatchConfirmResume, BatchSendingT, BatchRate, BatchETA              string
 	BatchCancelling, BatchCancel, BatchDone, BatchCancelled, BatchSummary, BatchSeeStatus               string
 	BatchStopAsk, BatchStopQuitAsk, BatchAbortAsk, BatchAborting, BatchAbortKey                         string
-	BatchNoneCovered, BatchConfirmKeysY, BatchConfirmFirst, BatchResumeKeysY                            string
-	BatchUnfinished, BatchResume, BatchConfirmKey, BatchDeny, BatchMore, BatchLoadKey                   string
-	BatchNothing, BatchStopped, BatchRefusedCode, BatchShow, BatchChecking, BatchShared, BatchRecording string
+	BatchNoneCovered, BatchConfirmKeysY, BatchResumeKeysY                                               string
+	BatchUnfinished, BatchConfirmKey, BatchDeny, BatchMore, BatchLoadKey                                string
+	BatchNothing, BatchStopped, BatchRefusedCode, BatchShow, BatchChecking, BatchResume, BatchRecording string
+
+	// Batch, counted.
+	BatchShared, BatchConfirmFirst, BatchNotSentN sms.Plural
 
 	buckets, sources, sections, settings map[string]string
 }
@@ -118,6 +129,13 @@ func build(l sms.Lang) *Texts {
 		}
 		return en
 	}
+	// pl is a counted text: English one and other, Russian one, few, many.
+	pl := func(enOne, enOther, ruOne, ruFew, ruMany string) sms.Plural {
+		if l == sms.RU {
+			return sms.PluralRU(ruOne, ruFew, ruMany)
+		}
+		return sms.PluralEN(enOne, enOther)
+	}
 	return &Texts{
 		TabCompose:  p("Compose", "Написать"),
 		TabBatch:    p("Batch", "Рассылка"),
@@ -131,10 +149,19 @@ func build(l sms.Lang) *Texts {
 		Degraded:    p("degraded", "с перебоями"),
 		Offline:     p("offline", "нет связи"),
 		Since:       p("since %s", "с %s"),
-		NoticeRecovered: p("%d message(s) were being sent when smsdash stopped: outcome unknown, check them on the Status tab (filter: unknown) before sending again",
-			"%d сообщ. отправлялись, когда smsdash остановился: результат неизвестен — проверьте на вкладке «Статусы» (фильтр unknown), прежде чем отправлять снова"),
-		NoticeNeverLeft: p("%d message(s) waiting to be sent were not sent (Status tab, filter: not_sent)",
-			"%d сообщ. в очереди не были отправлены (вкладка «Статусы», фильтр not_sent)"),
+		NoticeRecovered: pl("%d message was being sent when smsdash stopped: outcome unknown, check it on the Status tab (filter: unknown) before sending again",
+			"%d messages were being sent when smsdash stopped: outcome unknown, check them on the Status tab (filter: unknown) before sending again",
+			"%d сообщение отправлялось, когда smsdash остановился: результат неизвестен — проверьте его на вкладке «Статусы» (фильтр unknown), прежде чем отправлять снова",
+			"%d сообщения отправлялись, когда smsdash остановился: результат неизвестен — проверьте их на вкладке «Статусы» (фильтр unknown), прежде чем отправлять снова",
+			"%d сообщений отправлялись, когда smsdash остановился: результат неизвестен — проверьте их на вкладке «Статусы» (фильтр unknown), прежде чем отправлять снова"),
+		NoticeNeverLeft: pl("%d message waiting to be sent was not sent (Status tab, filter: not_sent)",
+			"%d messages waiting to be sent were not sent (Status tab, filter: not_sent)",
+			"%d сообщение в очереди не было отправлено (вкладка «Статусы», фильтр not_sent)",
+			"%d сообщения в очереди не были отправлены (вкладка «Статусы», фильтр not_sent)",
+			"%d сообщений в очереди не были отправлены (вкладка «Статусы», фильтр not_sent)"),
+		Messages:   pl("%d message", "%d messages", "%d сообщение", "%d сообщения", "%d сообщений"),
+		Parts:      pl("%d part", "%d parts", "%d часть", "%d части", "%d частей"),
+		Rows:       pl("%d row", "%d rows", "%d строка", "%d строки", "%d строк"),
 		DrawFailed: p("This tab failed to draw (a bug in smsdash): %s.", "Эта вкладка не смогла отрисоваться (ошибка в smsdash): %s."),
 		DrawReport: p("A report for the developers is in %s.", "Отчёт для разработчиков: %s."),
 		DrawKept: p("Nothing is lost: what you typed and a send under way are kept, and the other tabs work (alt+1…5).",
@@ -162,11 +189,13 @@ func build(l sms.Lang) *Texts {
 		Duplicate:        p("(twice: sent once)", "(дважды: отправим один раз)"),
 		MoreRejected:     p("✗ and %d more rejected", "✗ и ещё отклонено: %d"),
 		TextHint:         p("type the message; enter starts a new line", "введите текст; enter — новая строка"),
-		Counter:          p("%d chars · %s · parts: %d · %d left in the last", "%d симв. · %s · частей: %d · в последней осталось %d"),
+		Counter:          p("%s · %s · parts: %d · %d left in the last", "%s · %s · частей: %d · в последней осталось %d"),
+		Chars:            pl("%d char", "%d chars", "%d символ", "%d символа", "%d символов"),
 		AlphabetLatin:    p("Latin: %d per SMS", "латиница: %d в SMS"),
 		AlphabetCyrillic: p("Cyrillic: %d per SMS", "кириллица: %d в SMS"),
 		AlphabetOther:    p("“%s” is not in the SMS alphabet: %d per SMS", "«%s» нет в алфавите SMS: %d в SMS"),
-		Cost:             p("%d recipient(s) × %d part(s) = %d SMS", "получателей: %d × частей: %d = %d SMS"),
+		Cost:             p("%s × %s = %d SMS", "%s × %s = %d SMS"),
+		Recipients:       pl("%d recipient", "%d recipients", "%d получатель", "%d получателя", "%d получателей"),
 		LastSendAt:       p("Last send, scheduled for %s Minsk time", "Последняя отправка, на %s по Минску"),
 		AtHint:           p("optional: YYYY-MM-DD HH:MM, Minsk time, 10+ min ahead", "необязательно: ГГГГ-ММ-ДД ЧЧ:ММ по Минску, через 10+ мин"),
 		AtOK:             p("%s Minsk time, in %s", "%s по Минску, через %s"),
@@ -212,7 +241,6 @@ func build(l sms.Lang) *Texts {
 		FilterNumberLabel: p("Number:", "Номер:"),
 		SearchLabel:       p("Search:", "Поиск:"),
 		All:               p("all", "все"),
-		Total:             p("%d messages", "сообщений: %d"),
 		NoMessages:        p("No messages yet: send one from Compose (alt+1).", "Сообщений пока нет: отправьте из вкладки «Написать» (alt+1)."),
 		NoMatch:           p("No message matches the filter (esc clears it).", "Нет сообщений под фильтр (esc сбрасывает)."),
 		RowOf:             p("%d of %d", "%d из %d"),
@@ -232,10 +260,16 @@ func build(l sms.Lang) *Texts {
 		SettleResend:      p("resend", "отправить снова"),
 		SettleMark:        p("mark sent", "отметить отправленным"),
 		SettleYes:         p("yes", "да"),
-		SettleResendAsk: p("Send %d message(s) of unknown outcome again? Each may have reached its recipient already: a resend may deliver it twice. y: resend · n: back",
-			"Отправить снова сообщения с неизвестным результатом (%d)? Каждое могло уже дойти до получателя: повторная отправка может доставить его дважды. y: отправить · n: назад"),
-		SettleMarkAsk: p("Mark %d message(s) of unknown outcome as sent? They will not be sent again. y: mark · n: back",
-			"Отметить сообщения с неизвестным результатом (%d) как отправленные? Они не будут отправлены снова. y: отметить · n: назад"),
+		SettleResendAsk: pl("Send %d message of unknown outcome again? It may have reached its recipient already: a resend may deliver it twice. y: resend · n: back",
+			"Send %d messages of unknown outcome again? Each may have reached its recipient already: a resend may deliver it twice. y: resend · n: back",
+			"Отправить снова %d сообщение с неизвестным результатом? Оно могло уже дойти до получателя: повторная отправка может доставить его дважды. y: отправить · n: назад",
+			"Отправить снова %d сообщения с неизвестным результатом? Каждое могло уже дойти до получателя: повторная отправка может доставить его дважды. y: отправить · n: назад",
+			"Отправить снова %d сообщений с неизвестным результатом? Каждое могло уже дойти до получателя: повторная отправка может доставить его дважды. y: отправить · n: назад"),
+		SettleMarkAsk: pl("Mark %d message of unknown outcome as sent? It will not be sent again. y: mark · n: back",
+			"Mark %d messages of unknown outcome as sent? They will not be sent again. y: mark · n: back",
+			"Отметить %d сообщение с неизвестным результатом как отправленное? Оно не будет отправлено снова. y: отметить · n: назад",
+			"Отметить %d сообщения с неизвестным результатом как отправленные? Они не будут отправлены снова. y: отметить · n: назад",
+			"Отметить %d сообщений с неизвестным результатом как отправленные? Они не будут отправлены снова. y: отметить · n: назад"),
 		SettleResent: p("resent %d: %d accepted", "отправлено снова: %d, принято: %d"),
 		SettleMarked: p("%d marked as sent", "отмечено отправленными: %d"),
 		SearchShort:  p("type 3 characters or more", "введите от 3 символов"),
@@ -258,7 +292,14 @@ func build(l sms.Lang) *Texts {
 		ReadFailed:     p("could not read the balance", "не удалось прочитать баланс"),
 		BalanceHistory: p("History", "История"),
 		NoHistory:      p("A chart needs two readings: the tracker reads every 5 minutes, r reads now.", "Для графика нужно два замера: трекер читает раз в 5 минут, r — сейчас."),
-		BalanceSummary: p("%d readings · min %.2f · max %.2f", "замеров: %d · мин. %.2f · макс. %.2f"),
+		BalanceSummary: p("%s · min %.2f · max %.2f", "%s · мин. %.2f · макс. %.2f"),
+		Readings:       pl("%d reading", "%d readings", "%d замер", "%d замера", "%d замеров"),
+		SpentNow:       p("Spent today %.2f · this hour %.2f (Minsk time)", "Потрачено сегодня %.2f · за этот час %.2f (по Минску)"),
+		SpentPerHour:   p("Spent per hour", "Расход по часам"),
+		SpentPerDay:    p("Spent per day", "Расход по дням"),
+		SpentMost:      p("most %.2f", "макс. %.2f"),
+		NothingSpent:   p("nothing spent", "расхода нет"),
+		TopUps:         p("topped up +%.2f", "пополнено +%.2f"),
 		Refresh:        p("read now", "прочитать"),
 
 		SettingsFile:       p("File:", "Файл:"),
@@ -278,7 +319,7 @@ func build(l sms.Lang) *Texts {
 		NotSaved:           p("Not saved", "Не сохранено"),
 		Saved:              p("Saved to %s (mode 0600).", "Сохранено в %s (права 0600)."),
 		RestartToLeaveDemo: p("Restart smsdash to leave DEMO mode with these settings.", "Перезапустите smsdash, чтобы выйти из DEMO с этими настройками."),
-		Problems:           p("Not saved: %d key(s) need fixing: %s", "Не сохранено: исправьте ключи (%d): %s"),
+		Problems:           pl("Not saved: %d key needs fixing: %s", "Not saved: %d keys need fixing: %s", "Не сохранено: исправьте %d ключ: %s", "Не сохранено: исправьте %d ключа: %s", "Не сохранено: исправьте %d ключей: %s"),
 		DemoURLs:           p("Not saved: the URLs point at the DEMO simulator, which ends with this program; ctrl+r puts in the real gateway's.", "Не сохранено: адреса ведут на DEMO-симулятор, он исчезнет с программой; ctrl+r подставит адреса реального шлюза."),
 		RealGatewayNote:    p("The real gateway's URLs are in: type the login and password, test with ctrl+t, save with ctrl+s.", "Подставлены адреса реального шлюза: введите логин и пароль, проверьте ctrl+t, сохраните ctrl+s."),
 		BackToDemoAsk:      p("Press ctrl+d again to move %s aside; the next start runs DEMO.", "Нажмите ctrl+d ещё раз, чтобы отложить %s; следующий запуск будет в DEMO."),
@@ -304,8 +345,8 @@ func build(l sms.Lang) *Texts {
 		BatchPath:          p("File", "Файл"),
 		BatchPathHint:      p("path to a CSV or XLSX file, enter loads it; ctrl+o to browse", "путь к файлу CSV или XLSX, enter загружает; ctrl+o — выбрать"),
 		BatchLoading:       p("Reading %s…", "Читаю %s…"),
-		BatchFileInfo:      p("%s · %s · delimiter %s · %d rows", "%s · %s · разделитель %s · строк %d"),
-		BatchXLSXInfo:      p("XLSX · %d rows", "XLSX · строк %d"),
+		BatchFileInfo:      p("%s · %s · delimiter %s · %s", "%s · %s · разделитель %s · %s"),
+		BatchXLSXInfo:      p("XLSX · %s", "XLSX · %s"),
 		BatchSheetL:        p("sheet", "лист"),
 		BatchHeaderL:       p("header", "заголовок"),
 		BatchAuto:          p("auto", "авто"),
@@ -335,7 +376,7 @@ func build(l sms.Lang) *Texts {
 		PickUp:             p("up a folder", "папка выше"),
 		PickClose:          p("close", "закрыть"),
 		PickClear:          p("clear filter", "сбросить фильтр"),
-		BatchPasted:        p("pasted list %s (%d rows)", "вставленный список %s (строк: %d)"),
+		BatchPasted:        p("pasted list %s (%s)", "вставленный список %s (%s)"),
 		BatchPastedList:    p("pasted list", "вставленный список"),
 		BatchPasteTooBig:   p("the pasted text is %d KB; pastes up to %d KB are read as a list: save the list as a file (CSV or XLSX) and load that", "вставлено %d КБ текста, а списком читается вставка до %d КБ: сохраните список в файл (CSV или XLSX) и загрузите его"),
 		BatchPhone:         p("Phone", "Телефон"),
@@ -345,7 +386,7 @@ func build(l sms.Lang) *Texts {
 		BatchTplHint:       p("e.g. Hello, {%s}! — a column in braces", "например: Здравствуйте, {%s}! — столбец в фигурных скобках"),
 		BatchChooseCol:     p("choose column", "выбрать столбец"),
 		BatchReport:        p("Check", "Проверка"),
-		BatchRowsMsgs:      p("%d rows → %d messages, %d parts", "строк %d → сообщений %d, частей %d"),
+		BatchRowsMsgs:      p("%s → %s, %s", "%s → %s, %s"),
 		BatchCost:          p("cost %.2f of %.2f credits", "стоимость %.2f из %.2f кред."),
 		BatchNotEnough:     p("not enough credits", "не хватает кредитов"),
 		BatchNoBalance:     p("cost %.2f credits (balance unknown)", "стоимость %.2f кред. (баланс неизвестен)"),
@@ -356,9 +397,10 @@ func build(l sms.Lang) *Texts {
 		BatchScroll:        p("scroll invalid", "листать ошибки"),
 		BatchSendButton:    p("Send…", "Отправить…"),
 		BatchNoFile:        p("Type the path of a list: a CSV (UTF-8 or Windows-1251; comma, semicolon or tab) or an XLSX file with a column of phone numbers. Or paste the list here: cells copied from a spreadsheet, or lines of text, are read as a file is (over SSH, your files are not on this host).", "Укажите путь к списку: CSV (UTF-8 или Windows-1251; запятая, точка с запятой или табуляция) или XLSX со столбцом номеров телефонов. Или вставьте список сюда: ячейки, скопированные из таблицы, или строки текста читаются как файл (по SSH ваших файлов на этом компьютере нет)."),
-		BatchConfirm:       p("Send %d messages (%d parts) for %.2f credits?", "Отправить %d сообщений (%d частей) за %.2f кред.?"),
+		BatchConfirm:       p("Send %s (%s) for %.2f credits?", "Отправить %s (%s) за %.2f кред.?"),
 		BatchConfirmKeys:   p("y or enter: send · n or esc: back", "y или enter: отправить · n или esc: назад"),
-		BatchConfirmResume: p("Resume batch %d %q: send its %d messages not sent (%d parts for %.2f credits)?", "Возобновить пакет %d %q: отправить %d неотправленных сообщений (%d частей за %.2f кред.)?"),
+		BatchConfirmResume: p("Resume batch %d %q: send its %s (%s for %.2f credits)?", "Возобновить пакет %d %q: отправить %s (%s за %.2f кред.)?"),
+		BatchNotSentN:      pl("%d message not sent", "%d messages not sent", "%d неотправленное сообщение", "%d неотправленных сообщения", "%d неотправленных сообщений"),
 		BatchSendingT:      p("Sending: %d of %d done, %d accepted", "Отправка: готово %d из %d, принято %d"),
 		BatchStopAsk: p("Stop after the package in flight? It gets its reply; the rest stays not sent (ctrl+r resumes). y: stop · n: go on",
 			"Остановить после текущего пакета? Он получит ответ; остальное останется неотправленным (ctrl+r возобновит). y: остановить · n: продолжить"),
@@ -369,7 +411,7 @@ func build(l sms.Lang) *Texts {
 		BatchAborting:     p("Aborting…", "Прерывание…"),
 		BatchNoneCovered:  p("the balance does not cover even the first message: top up first", "баланса не хватает даже на первое сообщение: сначала пополните счёт"),
 		BatchConfirmKeysY: p("y: send · n or esc: back", "y: отправить · n или esc: назад"),
-		BatchConfirmFirst: p("Send the first %d of %d messages?", "Отправить первые %d из %d сообщений?"),
+		BatchConfirmFirst: pl("Send the first %[2]d of %[1]d message?", "Send the first %[2]d of %[1]d messages?", "Отправить первые %[2]d из %[1]d сообщения?", "Отправить первые %[2]d из %[1]d сообщений?", "Отправить первые %[2]d из %[1]d сообщений?"), // the count is the total
 		BatchResumeKeysY:  p("y: resume · a: resume, sending at once · n or esc: back", "y: возобновить · a: возобновить с отправкой сразу · n или esc: назад"),
 		BatchAbortKey:     p("abort now", "прервать сейчас"),
 		BatchRate:         p("%.1f msg/s", "%.1f сообщ./с"),
@@ -378,13 +420,13 @@ func build(l sms.Lang) *Texts {
 		BatchCancel:       p("stop", "остановить"),
 		BatchDone:         p("Batch %d done in %s", "Пакет %d отправлен за %s"),
 		BatchCancelled:    p("Batch %d cancelled after %s", "Пакет %d отменён через %s"),
-		BatchSummary:      p("accepted %d (%d parts) · refused %d · not sent %d · unknown %d", "принято %d (частей %d) · отказано %d · не отправлено %d · неизвестно %d"),
+		BatchSummary:      p("accepted %d (%s) · refused %d · not sent %d · unknown %d", "принято %d (%s) · отказано %d · не отправлено %d · неизвестно %d"),
 		BatchSeeStatus:    p("ctrl+t follows this batch's statuses on the Status tab.", "ctrl+t — статусы этого пакета во вкладке «Статусы»."),
 		BatchShow:         p("follow in Status", "статусы пакета"),
 		BatchChecking:     p("checking…", "проверяю…"),
 		BatchRecording:    p("writing the messages down before the first leaves…", "записываю сообщения в историю до отправки первого…"),
-		BatchShared:       p("%d numbers get more than one text", "номеров, которым уйдёт больше одного текста: %d"),
-		BatchUnfinished:   p("Batch %d %q has %d messages not sent: ctrl+r resumes it.", "В пакете %d %q не отправлено %d сообщений: ctrl+r возобновит его."),
+		BatchShared:       pl("%d number gets more than one text", "%d numbers get more than one text", "%d номеру уйдёт больше одного текста", "%d номерам уйдёт больше одного текста", "%d номерам уйдёт больше одного текста"),
+		BatchUnfinished:   p("Batch %d %q has %s not sent: ctrl+r resumes it.", "В пакете %d %q не отправлено %s: ctrl+r возобновит его."),
 		BatchResume:       p("resume", "возобновить"),
 		BatchConfirmKey:   p("send", "отправить"),
 		BatchDeny:         p("back", "назад"),

@@ -414,7 +414,7 @@ func (m *Model) save() tea.Cmd {
 	m.cfg, m.errs = cfg, errs
 	t := m.ctx.T
 	if len(errs) > 0 {
-		m.note, m.noteErr = fmt.Sprintf(t.Problems, len(errs), strings.Join(sortedKeys(errs), ", ")), true
+		m.note, m.noteErr = t.Problems.N(len(errs), strings.Join(sortedKeys(errs), ", ")), true
 		return nil
 	}
 	if a := m.ctx.App; a.Demo && a.Sim != nil && pointsAt(cfg, a.Sim.URL()) {
@@ -654,7 +654,7 @@ func (m *Model) focusNotes() []string {
 		}
 	}
 	if n := len(m.errs); n > 0 && desc == "" {
-		problem = s.Err.Render(fmt.Sprintf(t.Problems, n, strings.Join(sortedKeys(m.errs), ", ")))
+		problem = s.Err.Render(t.Problems.N(n, strings.Join(sortedKeys(m.errs), ", ")))
 	}
 	return []string{s.Faint.Render(desc), problem}
 }

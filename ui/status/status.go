@@ -944,7 +944,7 @@ func (m *Model) countsLines() []string {
 			parts = append(parts, s.Bucket(b).Render(theme.Symbol(b)+" "+t.Bucket(b))+" "+strconv.Itoa(n))
 		}
 	}
-	parts[0] = s.Title.Render(fmt.Sprintf(t.Total, total))
+	parts[0] = s.Title.Render(t.Messages.N(total))
 	var lines []string
 	line := ""
 	for _, p := range parts {
@@ -976,9 +976,9 @@ func (m *Model) askLines() string {
 	if s == nil {
 		return ""
 	}
-	q := fmt.Sprintf(m.ctx.T.SettleMarkAsk, len(s.ids))
+	q := m.ctx.T.SettleMarkAsk.N(len(s.ids))
 	if s.resend {
-		q = fmt.Sprintf(m.ctx.T.SettleResendAsk, len(s.ids))
+		q = m.ctx.T.SettleResendAsk.N(len(s.ids))
 	}
 	return common.Lines(m.ctx.S.Warn, common.Wrap("? "+q, m.w))
 }

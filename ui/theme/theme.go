@@ -1,11 +1,13 @@
 // Package theme builds the dashboard's styles from a lipgloss renderer.
 //
 // Styles are never package-level: over SSH every session has its own
-// renderer (its own colour profile), so each program builds its own.
-// Colours are the terminal's 16 ANSI colours, so the agent's own palette
-// decides the shades and no background query is ever sent to the
-// terminal. Colour never carries meaning alone: every status also has a
-// word and a symbol.
+// renderer (its own colour profile and background), so each program
+// builds its own. The hues are the terminal's ANSI colours, so the
+// agent's own palette decides their shades; grey and yellow, which
+// vanish on one background or the other (bright black is the background
+// of Solarized Dark, yellow is faint on white), adapt to the background
+// the renderer reports. Colour never carries meaning alone: every status
+// also has a word and a symbol.
 package theme
 
 import (
@@ -21,11 +23,23 @@ import (
 const (
 	red     = lipgloss.Color("1")
 	green   = lipgloss.Color("2")
-	yellow  = lipgloss.Color("3")
 	blue    = lipgloss.Color("4")
 	magenta = lipgloss.Color("5")
 	cyan    = lipgloss.Color("6")
-	grey    = lipgloss.Color("8")
+)
+
+// grey and yellow by background. With 16 colours a dark background gets
+// white (7) for grey, which no common dark theme uses as its background;
+// with 256 colours and more, set shades read on either.
+var (
+	grey = lipgloss.CompleteAdaptiveColor{
+		Light: lipgloss.CompleteColor{TrueColor: "#6c6c6c", ANSI256: "242", ANSI: "8"},
+		Dark:  lipgloss.CompleteColor{TrueColor: "#949494", ANSI256: "246", ANSI: "7"},
+	}
+	yellow = lipgloss.CompleteAdaptiveColor{
+		Light: lipgloss.CompleteColor{TrueColor: "#af8700", ANSI256: "136", ANSI: "3"},
+		Dark:  lipgloss.CompleteColor{TrueColor: "#d7af00", ANSI256: "178", ANSI: "3"},
+	}
 )
 
 // Styles are the styles of one program.
@@ -58,10 +72,16 @@ type Styles struct {
 // New builds the styles for the renderer r.
 func New(r *lipgloss.Renderer) *Styles {
 	st := func() lipgloss.Style { return r.NewStyle() }
-	fg := func(c lipgloss.Color) lipgloss.Style { return st().Foreground(c) }
+	fg := func(c lipgloss.TerminalColor) lipgloss.Style { return st().Foreground(c) }
+	plain := r.ColorProfile() == termenv.Ascii
+	if !plain {
+		// Ask the terminal for its background now, before the program
+		// reads the input: asked later, its answer would arrive as keys.
+		r.HasDarkBackground()
+	}
 	s := &Styles{
 		R:         r,
-		Plain:     r.ColorProfile() == termenv.Ascii,
+		Plain:     plain,
 		App:       st().Bold(true),
 		Demo:      st().Bold(true).Reverse(true).Foreground(yellow),
 		Tab:       fg(grey),
