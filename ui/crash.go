@@ -2,15 +2,12 @@ package ui
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
-	"runtime"
 	"runtime/debug"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/smsdash/smsdash/sms/secret"
+	"github.com/smsdash/smsdash/sms/version"
 )
 
 // guard wraps the root model for Run: a panic in Update, View or a
@@ -63,26 +60,8 @@ func (g *guard) catch() {
 		m := secret.New(g.secrets()...)
 		text := m.Mask(fmt.Sprint(r))
 		if g.report == "" {
-			g.report, _ = writeReport(text, m.Mask(string(debug.Stack())))
+			g.report, _ = version.Report(text, m.Mask(string(debug.Stack())))
 		}
 		panic(text)
 	}
-}
-
-// writeReport writes what a developer needs to a file (0600) in the
-// user's cache directory.
-func writeReport(panicText, stack string) (string, error) {
-	dir, err := os.UserCacheDir()
-	if err != nil {
-		dir = os.TempDir()
-	}
-	dir = filepath.Join(dir, "smsdash")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", err
-	}
-	now := time.Now()
-	text := fmt.Sprintf("smsdash crashed at %s\n%s %s/%s\n\npanic: %s\n\n%s",
-		now.Format(time.RFC3339), runtime.Version(), runtime.GOOS, runtime.GOARCH, panicText, stack)
-	path := filepath.Join(dir, "panic-"+now.Format("20060102-150405.000")+".txt")
-	return path, os.WriteFile(path, []byte(text), 0o600)
 }
