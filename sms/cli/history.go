@@ -2,9 +2,9 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
-	"errors"
 	"os"
 	"path/filepath"
 	"strconv"

@@ -15,7 +15,7 @@ import (
 )
 
 type settleOpts struct {
-	batch                  int64
+	batch                   int64
 	resend, mark, yes, json bool
 }
 
