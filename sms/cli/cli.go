@@ -268,7 +268,7 @@ func newVersion(e *Env) *cobra.Command {
 	c := &cobra.Command{
 		Use:               "version [flags]",
 		Short:             "print the version and the commit it was built from",
-		Long:              "Print smsdash's version, the commit it was built from (and whether the tree had changes), and the Go toolchain.",
+		Long:              "Print smsdash's version, the commit it was built from (and whether that\ntree had changes), and the Go toolchain.",
 		Example:           "  smsdash version\n  smsdash --version\n  smsdash version --json",
 		Args:              noArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,

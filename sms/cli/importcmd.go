@@ -34,7 +34,7 @@ type importFlags struct {
 func newImport(e *Env, g *globals) *cobra.Command {
 	var f importFlags
 	c := &cobra.Command{
-		Use:   "import FILE [flags] | import --resume BATCH_ID [flags] | import --unfinished",
+		Use:   "import FILE [flags] | import --resume BATCH_ID | import --unfinished",
 		Short: "check a CSV or XLSX list and send it as a batch",
 		Long: `Check a CSV (comma, semicolon or tab; UTF-8 or Windows-1251) or XLSX list
 and send it as a batch through JSON or XML packages: every invalid row
@@ -43,7 +43,7 @@ balance, and a preview come first. It asks before sending (--yes for
 scripts, --dry-run for the report only). A batch stopped or cut short is
 finished with --resume BATCH_ID: only what was never sent goes.`,
 		Example: `  smsdash import clients.csv --template "Здравствуйте, {Имя}!" --dry-run
-  smsdash import clients.xlsx --sheet "Должники" --text-column Текст --yes --json
+  smsdash import clients.xlsx --sheet Должники --text-column Текст --yes
   smsdash import --unfinished
   smsdash import --resume 7 --yes`,
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
@@ -62,12 +62,12 @@ finished with --resume BATCH_ID: only what was never sent goes.`,
 	fs.StringVar(&f.at, "at", "", `send later, Minsk `+"`time`"+`: "YYYY-MM-DD HH:MM" (at least 10 minutes ahead); with --resume, a new time`)
 	fs.StringVar(&f.validity, "validity", "", "how long the gateway tries to deliver, in `hours` (1-48; default: the gateway's)")
 	fs.StringVar(&f.sheet, "sheet", "", "XLSX: the `sheet` to read (default: the first)")
-	fs.StringVar(&f.header, "header", "auto", "whether the first row names the columns: `yes, no or auto`")
+	fs.StringVar(&f.header, "header", "auto", "`whether` the first row names the columns: yes, no or auto")
 	fs.StringVar(&f.delim, "delimiter", "", "CSV `delimiter`: , ; or tab (default: detected)")
 	fs.StringVar(&f.name, "name", "", "the batch's `name` in the history (default: the file's name)")
 	fs.Float64Var(&f.price, "price", 1, "`credits` one SMS part costs, for the estimate")
-	fs.IntVar(&f.preview, "preview", batch.DefaultPreview, "how many messages to preview (`N`)")
-	fs.IntVar(&f.show, "show-invalid", 20, "how many invalid rows to list (`N`; 0: all; --json lists all)")
+	fs.IntVar(&f.preview, "preview", batch.DefaultPreview, "preview the first `N` messages")
+	fs.IntVar(&f.show, "show-invalid", 20, "list at most `N` invalid rows (0: all; --json lists all)")
 	fs.BoolVar(&f.dry, "dry-run", false, "check and report only: send nothing")
 	fs.BoolVar(&f.yes, "yes", false, "send without asking (needed when standard input is not a terminal)")
 	fs.Int64Var(&f.resume, "resume", 0, "send what the interrupted batch `BATCH_ID` left unsent (never what may have been sent)")

@@ -33,7 +33,7 @@ parts in all asks first (--yes for scripts); one the balance does not
 cover offers the first recipients it covers. A message whose outcome is
 unknown is never sent again by smsdash: see smsdash settle.`,
 		Example: `  smsdash send --to 296717259 --text "Ваш код: 4711"
-  smsdash send --to "8(029)671-72-59, +375 33 123-45-00" --text - --json <text.txt
+  smsdash send --to "8(029)671-72-59, +375 33 123-45-00" --text - <text.txt
   smsdash send --to 296717259 --text "Завтра в 10" --at "2026-12-31 09:30"
   smsdash send --to 296717259 --text "Ваш код: 4711" --validity 2 --wait 1m`,
 		Args:              noArgs,

@@ -40,7 +40,7 @@ charged per part, statuses that move Queued → Sent → final on a clock,
 and fault injection. The recipient's last two digits decide the outcome:
 00 Rejected, 01 Expired, 02 Failed, 03 stays Unknown, others Delivered.`,
 		Example: `  smsdash sim --write-config /tmp/sim/config.toml
-  smsdash sim --http 127.0.0.1:0 --smpp 127.0.0.1:2775 --queued-for 1s --sent-for 2s
+  smsdash sim --http 127.0.0.1:0 --smpp 127.0.0.1:2775 --queued-for 1s
   smsdash sim --latency 200ms --drop 0.05 --balance 10`,
 		Args:              noArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,

@@ -98,7 +98,7 @@ func newBalance(e *Env, g *globals) *cobra.Command {
 	c := &cobra.Command{
 		Use:               "balance [flags]",
 		Short:             "read the account's credits",
-		Long:              "Read the account's credits from the gateway (and keep the figure in the history).",
+		Long:              "Read the account's credits from the gateway (the history keeps the figure).",
 		Example:           "  smsdash balance\n  smsdash balance --json",
 		Args:              noArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
