@@ -47,8 +47,13 @@ func (o Outcome) Text(l Lang) string {
 	return outcomeText[o][0]
 }
 
-// MarshalText writes the English word for JSON output.
-func (o Outcome) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
+// outcomeWords are the words scripts read (--json): the history's words
+// for the same outcomes (store.State), so that one spelling is used
+// everywhere.
+var outcomeWords = [...]string{"not_sent", "accepted", "refused", "unknown"}
+
+// MarshalText writes the outcome's word for JSON output.
+func (o Outcome) MarshalText() ([]byte, error) { return []byte(outcomeWords[o]), nil }
 
 // Result is the outcome of sending one Message.
 type Result struct {
@@ -81,10 +86,10 @@ type Gateway interface {
 	Balance(ctx context.Context) (float64, error)
 }
 
-// UnmarshalText reads the English word back.
+// UnmarshalText reads the word back.
 func (o *Outcome) UnmarshalText(b []byte) error {
-	for i := range outcomeText {
-		if outcomeText[i][0] == string(b) {
+	for i := range outcomeWords {
+		if outcomeWords[i] == string(b) {
 			*o = Outcome(i)
 			return nil
 		}

@@ -2,16 +2,13 @@ package ui
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
-	"runtime"
 	"runtime/debug"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/smsdash/smsdash/sms"
 	"github.com/smsdash/smsdash/sms/secret"
+	"github.com/smsdash/smsdash/sms/version"
 	"github.com/smsdash/smsdash/ui/common"
 )
 
@@ -65,7 +62,7 @@ func (g *guard) catch() {
 		m := secret.New(g.secrets()...)
 		text := m.Mask(fmt.Sprint(r))
 		if g.report == "" {
-			g.report, _ = writeReport(text, m.Mask(string(debug.Stack())))
+			g.report, _ = version.Report(text, m.Mask(string(debug.Stack())))
 		}
 		panic(text)
 	}
@@ -93,7 +90,7 @@ func (m *Model) drawFailed(r any, stack []byte) string {
 	text := mask.Mask(fmt.Sprint(r))
 	if text != m.drawn.panic {
 		m.drawn.panic = text
-		m.drawn.report, _ = writeReport(text, mask.Mask(string(stack)))
+		m.drawn.report, _ = version.Report(text, mask.Mask(string(stack)))
 	}
 	t, s := m.ctx.T, m.ctx.S
 	msg := "✗ " + fmt.Sprintf(t.DrawFailed, sms.Safe(text))
@@ -102,22 +99,4 @@ func (m *Model) drawFailed(r any, stack []byte) string {
 	}
 	out := common.Lines(s.Err, common.Wrap(msg, m.w)) + "\n\n" + common.Lines(s.Faint, common.Wrap(t.DrawKept, m.w))
 	return common.Fit(out, m.w, m.bodyH)
-}
-
-// writeReport writes what a developer needs to a file (0600) in the
-// user's cache directory.
-func writeReport(panicText, stack string) (string, error) {
-	dir, err := os.UserCacheDir()
-	if err != nil {
-		dir = os.TempDir()
-	}
-	dir = filepath.Join(dir, "smsdash")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", err
-	}
-	now := time.Now()
-	text := fmt.Sprintf("smsdash crashed at %s\n%s %s/%s\n\npanic: %s\n\n%s",
-		now.Format(time.RFC3339), runtime.Version(), runtime.GOOS, runtime.GOARCH, panicText, stack)
-	path := filepath.Join(dir, "panic-"+now.Format("20060102-150405.000")+".txt")
-	return path, os.WriteFile(path, []byte(text), 0o600)
 }

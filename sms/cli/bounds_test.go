@@ -53,7 +53,7 @@ func TestSendBounds(t *testing.T) {
 	// not sent, not refused for good.
 	r := cli(t, "", "--config", cfg, "send", "--to", numbers(21), "--text", "x", "--yes", "--json")
 	if !strings.Contains(r.stderr, "send to the first 20 of 21 recipients, through JSON?: yes (--yes)") ||
-		strings.Count(r.stdout, `"outcome": "accepted"`) != 20 || strings.Count(r.stdout, `"outcome": "not sent"`) != 1 {
+		strings.Count(r.stdout, `"outcome": "accepted"`) != 20 || strings.Count(r.stdout, `"outcome": "not_sent"`) != 1 {
 		t.Fatalf("over the balance: %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	srv.Server().Charge(-100) // a negative charge tops the balance up

@@ -1,27 +1,37 @@
-// Package cli is smsdash's command line: send, status, balance and sim.
-// It reads the config, falls back to DEMO mode on the built-in simulator
-// when there is no config file, and maps outcomes to exit codes that
-// scripts can rely on.
+// Package cli is smsdash's command line: send, status, balance, import,
+// history, export, settle, sim and version, on github.com/spf13/cobra
+// (flags before or after the arguments, GNU --long help, completion). It
+// reads the config, falls back to DEMO mode on the built-in simulator when
+// there is no config file, and maps outcomes to exit codes that scripts
+// can rely on.
 package cli
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"strings"
+
+	"github.com/spf13/cobra"
 
 	"github.com/smsdash/smsdash/sms"
 	"github.com/smsdash/smsdash/sms/app"
+	mask "github.com/smsdash/smsdash/sms/secret"
+	"github.com/smsdash/smsdash/sms/version"
 )
 
-// Exit codes.
+// Exit codes. When several apply, the first of 3, 1, 4 wins: a message
+// whose fate is unknown outranks one refused, which outranks one still
+// on its way.
 const (
-	ExitOK      = 0 // done
-	ExitRefused = 1 // the gateway refused (a code)
-	ExitUsage   = 2 // bad usage or config
-	ExitNetwork = 3 // network failure, or a send whose outcome is unknown
+	ExitOK      = 0  // every message accepted (delivered, when waited for)
+	ExitRefused = 1  // some refused by the gateway or not delivered
+	ExitUsage   = 2  // bad usage or config: nothing was done
+	ExitNetwork = 3  // a network failure, messages not sent, or an outcome unknown
+	ExitPending = 4  // the wait ended before every message was final
+	ExitCrash   = 70 // smsdash itself failed (a bug): a crash report says where
 )
 
 // exitError carries an exit code with its message.
@@ -47,6 +57,13 @@ type Env struct {
 	// interrupt, see Interrupts); the context Run gets stops gracefully.
 	// nil: never.
 	Abort context.Context
+	// Dashboard runs the dashboard, for smsdash without a command (main
+	// wires the ui package, which this one does not import). It runs only
+	// on a terminal.
+	Dashboard func(ctx context.Context, configPath string) error
+
+	secrets []string // the open config's, masked in a crash report
+	ran     bool     // a command's own code ran: an error before is cobra's, of usage
 }
 
 // say writes a line for the person at the terminal to stderr. Its
@@ -56,127 +73,155 @@ func (e *Env) say(format string, args ...any) {
 	fmt.Fprintln(e.Stderr, "smsdash:", sms.SafeLines(fmt.Sprintf(format, args...)))
 }
 
-type command struct {
-	name, summary string
-	run           func(ctx context.Context, e *Env, args []string) error
-}
-
-var commands []command
-
-func init() {
-	commands = []command{
-		{"send", "send an SMS to one or more numbers", runSend},
-		{"status", "ask the status of sent messages by id", runStatus},
-		{"balance", "read the account's credits", runBalance},
-		{"import", "check a CSV or XLSX list and send it as a batch", runImport},
-		{"history", "list the messages sent, newest first", runHistory},
-		{"export", "write the history as CSV", runExport},
-		{"settle", "decide on messages whose outcome is unknown: resend or mark sent", runSettle},
-		{"sim", "run the gateway simulator on loopback", runSim},
-	}
-}
-
 // Run runs the command line and returns the process exit code.
-func Run(ctx context.Context, e *Env) int {
-	err := dispatch(ctx, e)
+func Run(ctx context.Context, e *Env) (code int) {
+	defer e.catch(&code)
+	root := newRoot(e)
+	root.SetArgs(e.Args)
+	err := root.ExecuteContext(ctx)
 	if err == nil {
-		return ExitOK
-	}
-	if errors.Is(err, flag.ErrHelp) {
 		return ExitOK
 	}
 	e.say("%v", err)
 	var ee *exitError
-	if errors.As(err, &ee) {
+	switch {
+	case errors.As(err, &ee):
 		return ee.code
+	case !e.ran: // flags, arguments: what cobra checks before a command runs
+		return ExitUsage
 	}
-	var code sms.Code
-	if errors.As(err, &code) {
+	var code1 sms.Code
+	if errors.As(err, &code1) {
 		return ExitRefused
 	}
 	return ExitNetwork
 }
 
-func dispatch(ctx context.Context, e *Env) error {
-	configPath, args, err := takeConfigFlag(e.Args)
-	if err != nil {
-		return err
+// catch turns a panic into a crash report (secrets masked) and ExitCrash,
+// as the dashboard's guard does (ui/crash.go).
+func (e *Env) catch(code *int) {
+	r := recover()
+	if r == nil {
+		return
 	}
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		printUsage(e.Stdout)
+	m := mask.New(e.secrets...)
+	path, err := version.Report(m.Mask(fmt.Sprint(r)), m.Mask(string(debug.Stack())))
+	if err != nil {
+		path = "not written: " + err.Error()
+	}
+	e.say("crashed (a bug in smsdash): %s; the report: %s", m.Mask(fmt.Sprint(r)), path)
+	*code = ExitCrash
+}
+
+// globals are the flags every command takes.
+type globals struct {
+	config string
+}
+
+func newRoot(e *Env) *cobra.Command {
+	g := &globals{}
+	root := &cobra.Command{
+		Use:   "smsdash",
+		Short: "send SMS through the SMS-Assistent gateway and watch them arrive",
+		Long: `smsdash sends SMS through the SMS-Assistent gateway and watches them arrive.
+Without a command it opens the dashboard (on a terminal).
+
+Without a config file smsdash runs in DEMO mode on its built-in simulator:
+nothing reaches a real phone.`,
+		Example: `  smsdash                                  # the dashboard
+  smsdash send --to 296717259 --text "Ваш код: 4711"
+  smsdash status --watch
+  smsdash help import`,
+		Version:           version.Get().String(),
+		Args:              noCommand,
+		ValidArgsFunction: cobra.NoFileCompletions,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runDashboard(cmd.Context(), e, g.config)
+		},
+		SilenceErrors:              true,
+		SilenceUsage:               true,
+		SuggestionsMinimumDistance: 2,
+	}
+	root.SetIn(e.Stdin)
+	root.SetOut(e.Stdout)
+	root.SetErr(e.Stderr)
+	root.SetVersionTemplate("{{.Version}}\n")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageErr("%v (smsdash %s --help lists the flags)", err, c.Name())
+	})
+	root.SetHelpFunc(func(c *cobra.Command, _ []string) { writeHelp(e, c) })
+	root.PersistentFlags().StringVar(&g.config, "config", "", "the config `FILE` (default: ~/.config/smsdash/config.toml)")
+	root.Flags().BoolP("version", "v", false, "print the version and the commit it was built from")
+	root.AddCommand(newSend(e, g), newStatus(e, g), newBalance(e, g), newImport(e, g), newHistory(e, g),
+		newExport(e, g), newSettle(e, g), newSim(e, g), newVersion(e))
+	markRun(e, root)
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		switch c.Name() {
+		case "help":
+			c.Short = "tell more about a command"
+			c.Example = "  smsdash help send"
+		case "completion":
+			c.Short = "print the shell completion script (bash, zsh, fish, powershell)"
+			c.Example = "  source <(smsdash completion bash)\n  smsdash completion fish > ~/.config/fish/completions/smsdash.fish"
+		}
+	}
+	return root
+}
+
+func init() {
+	cobra.EnableCommandSorting = false // the commands in the order they are added: the common first
+}
+
+// markRun makes every command note in e that its own code runs, and
+// list its flags in the order they are added: the main ones first.
+func markRun(e *Env, c *cobra.Command) {
+	c.Flags().SortFlags = false
+	if run := c.RunE; run != nil {
+		c.RunE = func(cmd *cobra.Command, args []string) error {
+			e.ran = true
+			return run(cmd, args)
+		}
+	}
+	for _, sub := range c.Commands() {
+		markRun(e, sub)
+	}
+}
+
+// noCommand: the dashboard takes no arguments, so one is a command
+// mistyped.
+func noCommand(c *cobra.Command, args []string) error {
+	if len(args) == 0 {
 		return nil
 	}
-	for _, c := range commands {
-		if c.name == args[0] {
-			if configPath != "" {
-				args = append([]string{args[0], "--config", configPath}, args[1:]...)
-			}
-			return c.run(ctx, e, args[1:])
-		}
+	hint := "smsdash --help lists the commands"
+	if s := c.SuggestionsFor(args[0]); len(s) > 0 {
+		hint = "did you mean " + strings.Join(s, " or ") + "? " + hint
 	}
-	printUsage(e.Stderr)
-	return usageErr("unknown command %q", args[0])
+	return usageErr("unknown command %q (%s)", args[0], hint)
 }
 
-// takeConfigFlag takes a --config given before the command, so that it
-// may stand before or after the command name.
-func takeConfigFlag(args []string) (string, []string, error) {
-	path := ""
-	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
-		a := strings.TrimLeft(args[0], "-")
-		switch {
-		case a == "config" && len(args) > 1:
-			path, args = args[1], args[2:]
-		case strings.HasPrefix(a, "config="):
-			path, args = strings.TrimPrefix(a, "config="), args[1:]
-		case a == "h" || a == "help":
-			return "", args, nil
-		default:
-			return "", nil, usageErr("unknown flag %s before the command (only --config goes there)", args[0])
-		}
-	}
-	return path, args, nil
-}
-
-func printUsage(w io.Writer) {
-	fmt.Fprintln(w, `smsdash: send SMS through the SMS-Assistent gateway and watch them arrive.
-
-Usage:
-  smsdash [--config FILE] COMMAND [flags]
-
-Commands:`)
-	for _, c := range commands {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
-	}
-	fmt.Fprintln(w, `
-Without a config file smsdash runs in DEMO mode on its built-in simulator:
-nothing reaches a real phone. "smsdash COMMAND --help" tells more.
-
-Exit codes: 0 done, 1 refused by the gateway, 2 bad usage or config,
-3 network failure or a send whose outcome is unknown.`)
-}
-
-// newFlags makes a command's flag set with the flags every command shares.
-func newFlags(e *Env, name, usage string) (*flag.FlagSet, *string, *bool) {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.Stderr)
-	cfg := fs.String("config", "", "config `file` (default $XDG_CONFIG_HOME/smsdash/config.toml)")
-	asJSON := fs.Bool("json", false, "print JSON for scripts")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: smsdash %s %s\n\nFlags:\n", name, usage)
-		fs.PrintDefaults()
-	}
-	return fs, cfg, asJSON
-}
-
-func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return &exitError{ExitUsage, err}
+// noArgs refuses stray arguments: a flag's value not quoted, a word
+// left over.
+func noArgs(c *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usageErr("%s: unexpected argument %q (quote a value with spaces; smsdash %s --help)", c.Name(), args[0], c.Name())
 	}
 	return nil
+}
+
+// runDashboard opens the dashboard, which needs a terminal to draw on and
+// read keys from.
+func runDashboard(ctx context.Context, e *Env, config string) error {
+	if !isTerminal(e.Stdin) || !isTerminal(e.Stdout) || e.Dashboard == nil {
+		return usageErr("the dashboard needs a terminal; see smsdash --help")
+	}
+	err := e.Dashboard(ctx, config)
+	if errors.Is(err, app.ErrUsage) {
+		return &exitError{ExitUsage, err}
+	}
+	return err
 }
 
 // open assembles the core from the config (DEMO mode on the built-in
@@ -190,6 +235,7 @@ func open(e *Env, path string) (*app.App, error) {
 		}
 		return nil, err
 	}
+	e.secrets = a.Config.Secrets()
 	for _, w := range a.Warnings {
 		e.say("warning: %v", w)
 	}
@@ -215,4 +261,31 @@ func gateway(a *app.App, api string) (sms.Gateway, error) {
 		return nil, err
 	}
 	return g, nil
+}
+
+func newVersion(e *Env) *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:               "version [flags]",
+		Short:             "print the version and the commit it was built from",
+		Long:              "Print smsdash's version, the commit it was built from (and whether that\ntree had changes), and the Go toolchain.",
+		Example:           "  smsdash version\n  smsdash --version\n  smsdash version --json",
+		Args:              noArgs,
+		ValidArgsFunction: cobra.NoFileCompletions,
+		RunE: func(*cobra.Command, []string) error {
+			v := version.Get()
+			if asJSON {
+				return writeJSON(e.Stdout, struct {
+					Version  string `json:"version"`
+					Commit   string `json:"commit"`
+					Modified bool   `json:"modified"`
+					Go       string `json:"go"`
+				}{v.Version, v.Commit, v.Modified, v.Go})
+			}
+			_, err := fmt.Fprintln(e.Stdout, v)
+			return err
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON for scripts")
+	return c
 }

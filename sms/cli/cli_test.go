@@ -74,15 +74,19 @@ func TestSendStatusBalance(t *testing.T) {
 	if len(out.Results) != 2 || out.Results[0].To != "375296717259" || out.Results[0].ID == 0 || out.Results[0].Outcome.String() != "accepted" {
 		t.Fatalf("results: %+v", out.Results)
 	}
-	if !strings.Contains(r.stdout, `"outcome": "accepted"`) {
+	if !strings.Contains(r.stdout, `"outcome": "accepted"`) { // the history's word
 		t.Errorf("outcome as a word: %s", r.stdout)
 	}
 	time.Sleep(100 * time.Millisecond)
 	ids := []string{itoa(out.Results[0].ID), itoa(out.Results[1].ID)}
-	// --config after the command works too.
+	// --config after the command works too; one of the two was not
+	// delivered: exit 1.
 	r = cli(t, "", append([]string{"status", "--config", cfg}, ids...)...)
-	if r.code != ExitOK || !strings.Contains(r.stdout, "Delivered") || !strings.Contains(r.stdout, "Rejected") {
+	if r.code != ExitRefused || !strings.Contains(r.stdout, "Delivered") || !strings.Contains(r.stdout, "Rejected") || !strings.Contains(r.stderr, "1 message(s) not delivered") {
 		t.Errorf("status: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	if r = cli(t, "", "status", ids[0], "--config", cfg); r.code != ExitOK {
+		t.Errorf("status of the delivered one: %d %s %s", r.code, r.stdout, r.stderr)
 	}
 	r = cli(t, "", "balance", "--config", cfg, "--json")
 	if r.code != ExitOK || strings.TrimSpace(r.stdout) != "{\n  \"credits\": 8\n}" {
@@ -115,7 +119,10 @@ func TestExitCodes(t *testing.T) {
 		{"unknown command", []string{"sned"}, ExitUsage, `unknown command "sned"`},
 		{"bad numbers listed together", []string{"--config", cfg, "send", "--to", "12345,+375 17 123-45-67,296717259", "--text", "x"}, ExitUsage, "landline"},
 		{"no text", []string{"--config", cfg, "send", "--to", "296717259"}, ExitUsage, "no text"},
-		{"schedule too soon", []string{"--config", cfg, "send", "--to", "296717259", "--text", "x", "--at", time.Now().In(sms.Minsk).Format("2006-01-02 15:04")}, ExitUsage, "10 minutes"},
+		{"schedule too soon", []string{"--config", cfg, "send", "--to", "296717259", "--text", "x", "--at", time.Now().Add(5 * time.Minute).In(sms.Minsk).Format("2006-01-02 15:04")}, ExitUsage, "10 minutes"},
+		{"schedule past", []string{"--config", cfg, "send", "--to", "296717259", "--text", "x", "--at", time.Now().Add(-time.Hour).In(sms.Minsk).Format("2006-01-02 15:04")}, ExitUsage, "is in the past"},
+		{"no month 13", []string{"--config", cfg, "send", "--to", "296717259", "--text", "x", "--at", "2027-13-01 10:00"}, ExitUsage, "there is no month 13"},
+		{"validity over 48", []string{"--config", cfg, "send", "--to", "296717259", "--text", "x", "--validity", "72"}, ExitUsage, `--validity: validity "72": a whole number of hours, 1–48`},
 		{"cyrillic sender", []string{"--config", cfg, "send", "--to", "296717259", "--text", "x", "--sender", "СМС"}, ExitUsage, "Latin"},
 		{"missing config given", []string{"--config", "/nonexistent/x.toml", "balance"}, ExitUsage, "x.toml"},
 		{"refused", []string{"--config", cfg, "send", "--to", "296717259", "--text", "x", "--sender", "Unregist"}, ExitRefused, "-5"},
@@ -182,8 +189,9 @@ func TestHistoryWatchExport(t *testing.T) {
 	if r := cli(t, "", "--config", cfg, "send", "--to", "296717259,291234500", "--text", "Счёт, \"оплачен\"\nспасибо"); r.code != ExitOK {
 		t.Fatalf("send: %d %s", r.code, r.stderr)
 	}
+	// One is rejected: the watch ends, and says so (exit 1).
 	r := cli(t, "", "--config", cfg, "status", "--watch")
-	if r.code != ExitOK || !strings.Contains(r.stdout, "→ Delivered") || !strings.Contains(r.stdout, "→ Rejected") {
+	if r.code != ExitRefused || !strings.Contains(r.stdout, "→ Delivered") || !strings.Contains(r.stdout, "→ Rejected") {
 		t.Errorf("status --watch: %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	r = cli(t, "", "--config", cfg, "history", "--json")
@@ -235,7 +243,7 @@ func TestSendSMPP(t *testing.T) {
 	}
 	long := strings.Repeat("Длинное сообщение с €, {} и 😀. ", 6)
 	r := cli(t, "", "--config", cfgPath, "send", "--api", "smpp", "--to", "296717259,291234500", "--text", long, "--wait", "15s")
-	if r.code != ExitOK || !strings.Contains(r.stdout, "Delivered") || !strings.Contains(r.stdout, "Rejected") {
+	if r.code != ExitRefused || !strings.Contains(r.stdout, "Delivered") || !strings.Contains(r.stdout, "Rejected") {
 		t.Fatalf("send --api smpp --wait: %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	r = cli(t, "", "--config", cfgPath, "history", "--json")

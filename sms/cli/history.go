@@ -2,12 +2,16 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/smsdash/smsdash/sms"
 	"github.com/smsdash/smsdash/sms/store"
@@ -15,34 +19,47 @@ import (
 
 // filterFlags are the history filters shared by history and export.
 type filterFlags struct {
-	status, to, since, search *string
-	limit                     *int
+	status, to, since, search string
+	limit                     int
 }
 
-func addFilterFlags(fs interface {
-	String(name, value, usage string) *string
-	Int(name string, value int, usage string) *int
-}, limit int) filterFlags {
-	return filterFlags{
-		status: fs.String("status", "", "only this `status` (Queued, Sent, Delivered, Expired, Rejected, Unknown, Failed) or outcome (pending, unknown, refused, not_sent, resent); Unknown is the gateway's status, unknown a send whose outcome is unknown"),
-		to:     fs.String("to", "", "only this `number` (or numbers containing these digits)"),
-		since:  fs.String("since", "", `only messages since a `+"`time`"+`: "YYYY-MM-DD", "YYYY-MM-DD HH:MM" (Minsk) or a duration ago ("24h")`),
-		search: fs.String("search", "", "only messages whose text contains this"),
-		limit:  fs.Int("limit", limit, "at most this many messages, newest first (0: all)"),
+func (f *filterFlags) add(c *cobra.Command, limit int) {
+	fs := c.Flags()
+	fs.StringVar(&f.status, "status", "", "only this `status` (Queued, Sent, Delivered, Expired, Rejected, Unknown, Failed) or outcome (pending, accepted, unknown, refused, not_sent, resent); Unknown is the gateway's status, unknown a send whose outcome is unknown")
+	fs.StringVar(&f.to, "to", "", "only this `number` (or numbers containing these digits)")
+	fs.StringVar(&f.since, "since", "", `only messages since a `+"`time`"+`: "YYYY-MM-DD", "YYYY-MM-DD HH:MM" (Minsk) or a duration ago ("24h")`)
+	fs.StringVar(&f.search, "search", "", "only messages whose `text` contains this")
+	fs.IntVar(&f.limit, "limit", limit, "at most `N` messages, newest first (0: all)")
+	completeWords(c, "status", statusWords()...)
+}
+
+// statusWords are what --status takes: the gateway's words, then the
+// outcomes (the history's words).
+func statusWords() []string {
+	var out []string
+	for _, s := range sms.Statuses {
+		out = append(out, s.String())
 	}
+	for _, b := range outcomeBuckets {
+		out = append(out, string(b))
+	}
+	return out
 }
 
 func (f filterFlags) filter(now time.Time) (store.Filter, error) {
-	out := store.Filter{Recipient: *f.to, Search: *f.search, Limit: *f.limit}
-	if *f.status != "" {
-		st, err := statusBucket(*f.status)
+	out := store.Filter{Recipient: f.to, Search: f.search, Limit: f.limit}
+	if f.limit < 0 {
+		return out, usageErr("--limit: %d is not a number of messages (0: all)", f.limit)
+	}
+	if f.status != "" {
+		st, err := statusBucket(f.status)
 		if err != nil {
 			return out, err
 		}
 		out.Status = st
 	}
-	if *f.since != "" {
-		t, err := parseSince(*f.since, now)
+	if f.since != "" {
+		t, err := parseSince(f.since, now)
 		if err != nil {
 			return out, err
 		}
@@ -68,7 +85,7 @@ func statusBucket(s string) (string, error) {
 			return string(b), nil
 		}
 	}
-	return "", usageErr("--status: %q is neither a status (Queued, Sent, Delivered, Expired, Rejected, Unknown, Failed) nor an outcome (pending, unknown, refused, not_sent, resent)", s)
+	return "", usageErr("--status: %q is neither a status (Queued, Sent, Delivered, Expired, Rejected, Unknown, Failed) nor an outcome (pending, accepted, unknown, refused, not_sent, resent)", s)
 }
 
 func parseSince(s string, now time.Time) (time.Time, error) {
@@ -83,17 +100,35 @@ func parseSince(s string, now time.Time) (time.Time, error) {
 	return time.Time{}, usageErr(`--since: %q is not "YYYY-MM-DD", "YYYY-MM-DD HH:MM" or a duration like 24h`, s)
 }
 
-func runHistory(ctx context.Context, e *Env, args []string) error {
-	fs, cfgPath, asJSON := newFlags(e, "history", "[flags]")
-	ff := addFilterFlags(fs, 50)
-	if err := parse(fs, args); err != nil {
-		return err
+func newHistory(e *Env, g *globals) *cobra.Command {
+	var ff filterFlags
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "history [flags]",
+		Short: "list the messages sent, newest first",
+		Long: `List the messages of the history, newest first: each message once, at its
+latest row (a resend or a resume is a step in its history).`,
+		Example: `  smsdash history
+  smsdash history --status unknown
+  smsdash history --status Delivered --since 24h --json
+  smsdash history --to 296717259 --search "код" --limit 10`,
+		Args:              noArgs,
+		ValidArgsFunction: cobra.NoFileCompletions,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runHistory(cmd.Context(), e, g, ff, asJSON)
+		},
 	}
+	ff.add(c, 50)
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON for scripts")
+	return c
+}
+
+func runHistory(ctx context.Context, e *Env, g *globals, ff filterFlags, asJSON bool) error {
 	f, err := ff.filter(time.Now())
 	if err != nil {
 		return err
 	}
-	a, err := open(e, *cfgPath)
+	a, err := open(e, g.config)
 	if err != nil {
 		return err
 	}
@@ -102,17 +137,22 @@ func runHistory(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *asJSON {
-		out := make([]historyJSON, len(rows))
-		for i, r := range rows {
-			out[i] = newHistoryJSON(r)
-		}
-		return writeJSON(e.Stdout, struct {
-			Messages []historyJSON `json:"messages"`
-		}{out})
+	if asJSON {
+		return writeHistoryJSON(e.Stdout, rows)
 	}
-	printHistory(e.Stdout, rows, a.Lang())
+	printHistory(e.Stdout, e.width(), rows, a.Lang())
 	return nil
+}
+
+// writeHistoryJSON is history's and export's JSON: {"messages": […]}.
+func writeHistoryJSON(w io.Writer, rows []store.Row) error {
+	out := make([]historyJSON, len(rows))
+	for i, r := range rows {
+		out[i] = newHistoryJSON(r)
+	}
+	return writeJSON(w, struct {
+		Messages []historyJSON `json:"messages"`
+	}{out})
 }
 
 type historyJSON struct {
@@ -130,29 +170,30 @@ type historyJSON struct {
 	Error     string    `json:"error,omitempty"`
 	Agent     string    `json:"agent"`
 	Transport string    `json:"transport"`
+	BatchID   int64     `json:"batch_id,omitempty"`
+	ResendOf  int64     `json:"resend_of,omitempty"` // the local id this row sent again
 }
 
 func newHistoryJSON(r store.Row) historyJSON {
 	out := historyJSON{Local: r.ID, Created: r.CreatedAt.In(sms.Minsk), To: r.Recipient, Sender: r.Sender, Text: r.Text,
 		Outcome: string(r.State), Final: r.Final, ID: r.GatewayID, Parts: r.Parts, Code: int(r.Code), Error: r.Error,
-		Agent: r.Agent, Transport: r.Transport}
+		Agent: r.Agent, Transport: r.Transport, BatchID: r.BatchID, ResendOf: r.ResendOf}
 	if r.Status != sms.StatusNone {
 		out.Status = r.Status.String()
 	}
 	return out
 }
 
-func printHistory(w io.Writer, rows []store.Row, l sms.Lang) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "LOCAL\tSENT (MINSK)\tTO\tSTATUS\tID\tTEXT")
+func printHistory(w io.Writer, width int, rows []store.Row, l sms.Lang) {
+	t := table{head: []string{"LOCAL", "SENT (MINSK)", "TO", "STATUS", "ID", "TEXT"}, flex: 5}
 	for _, r := range rows {
 		status := r.Bucket()
 		if r.Code != 0 {
 			status = fmt.Sprintf("refused %d %s", r.Code, r.Code.Text(l))
 		}
-		fmt.Fprintf(tw, "%d\t%s\t+%s\t%s\t%s\t%s\n", r.ID, r.CreatedAt.In(sms.Minsk).Format(sms.TypedLayout), sms.Safe(r.Recipient), status, optInt(r.GatewayID), clip(r.Text, 40))
+		t.add(strconv.FormatInt(r.ID, 10), r.CreatedAt.In(sms.Minsk).Format(sms.TypedLayout), "+"+sms.Safe(r.Recipient), clip(status, 40), optInt(r.GatewayID), clip(r.Text, 200))
 	}
-	tw.Flush()
+	t.write(w, width)
 	if len(rows) == 0 {
 		fmt.Fprintln(w, "(no messages)")
 	}
@@ -168,35 +209,86 @@ func clip(s string, n int) string {
 	return s
 }
 
-func runExport(ctx context.Context, e *Env, args []string) error {
-	fs, cfgPath, _ := newFlags(e, "export", "--csv FILE [flags]")
-	file := fs.String("csv", "", "write the history as CSV to this `file` (- for standard output; a terminal is shown control characters visibly)")
-	ff := addFilterFlags(fs, 0)
-	if err := parse(fs, args); err != nil {
-		return err
+type exportOpts struct {
+	csv         string
+	json, noBOM bool
+}
+
+func newExport(e *Env, g *globals) *cobra.Command {
+	var ff filterFlags
+	var o exportOpts
+	c := &cobra.Command{
+		Use:   "export --csv FILE|- [flags] | export --json [flags]",
+		Short: "write the history as CSV (every row) or JSON",
+		Long: `Write the history's messages, every row (resends linked by resend_of), as
+CSV to a file or standard output, or as JSON on standard output. A .csv
+file starts with a UTF-8 byte order mark, so that Excel opens it right
+(--no-bom for other tools). Text that a spreadsheet would run as a formula
+gets a leading '. On a terminal, --csv - shows control characters visibly.`,
+		Example: `  smsdash export --csv history.csv
+  smsdash export --csv - --status Delivered --no-bom | wc -l
+  smsdash export --json --since 2026-12-01 > december.json`,
+		Args:              noArgs,
+		ValidArgsFunction: cobra.NoFileCompletions,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runExport(cmd.Context(), e, g, ff, o)
+		},
 	}
-	if *file == "" {
-		return usageErr("export: --csv FILE is required")
+	c.Flags().StringVar(&o.csv, "csv", "", "write CSV to this `FILE` (- for standard output)")
+	c.Flags().BoolVar(&o.json, "json", false, "print JSON on standard output instead")
+	c.Flags().BoolVar(&o.noBOM, "no-bom", false, "no UTF-8 byte order mark at the start of a .csv file")
+	ff.add(c, 0)
+	_ = c.MarkFlagFilename("csv", "csv")
+	return c
+}
+
+// bom is UTF-8's byte order mark: Excel reads a CSV that starts with it
+// as UTF-8 (without, as the machine's code page).
+const bom = "\ufeff"
+
+func runExport(ctx context.Context, e *Env, g *globals, ff filterFlags, o exportOpts) error {
+	if (o.csv == "") == !o.json {
+		return usageErr("export: give --csv FILE (- for standard output) or --json, one of them")
 	}
 	f, err := ff.filter(time.Now())
 	if err != nil {
 		return err
 	}
-	a, err := open(e, *cfgPath)
+	a, err := open(e, g.config)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	if *file == "-" {
+	if o.json {
+		f.WithResent = true // every row, as the CSV
+		rows, err := a.Store.Latest(ctx, f)
+		if err != nil {
+			return err
+		}
+		return writeHistoryJSON(e.Stdout, rows)
+	}
+	if o.csv == "-" {
 		return a.Store.Export(ctx, e.Stdout, f, isTerminal(e.Stdout))
 	}
-	out, err := os.OpenFile(*file, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	file, err := os.OpenFile(o.csv, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return usageErr("--csv: %v", err)
 	}
-	if err := a.Store.Export(ctx, out, f, false); err != nil {
-		out.Close()
+	out := &recordCounter{w: file}
+	withBOM := !o.noBOM && strings.EqualFold(filepath.Ext(o.csv), ".csv")
+	if withBOM {
+		_, err = io.WriteString(file, bom)
+	}
+	if err == nil {
+		err = a.Store.Export(ctx, out, f, false)
+	}
+	if err := errors.Join(err, file.Close()); err != nil {
 		return err
 	}
-	return out.Close()
+	enc := "UTF-8"
+	if withBOM {
+		enc = "UTF-8 with BOM, for Excel; --no-bom for other tools"
+	}
+	e.say("%d message row(s) written to %s (%s)", out.records-1, o.csv, enc)
+	return nil
 }

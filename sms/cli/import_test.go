@@ -22,6 +22,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/charmap"
 
+	"github.com/smsdash/smsdash/sms"
 	"github.com/smsdash/smsdash/sms/config"
 	"github.com/smsdash/smsdash/sms/sim"
 	"github.com/smsdash/smsdash/sms/store"
@@ -49,6 +50,10 @@ func importList(t *testing.T, n int) string {
 }
 
 const tmpl = "Здравствуйте, {Имя}! К оплате {Сумма} руб."
+
+// flat is a report's text with its line breaks and runs of spaces made
+// single spaces: what a test looks for, wherever the lines were wrapped.
+func flat(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 func TestImportDryRun(t *testing.T) {
 	srv, cfg := simConfig(t, sim.Options{Balance: 50})
@@ -84,7 +89,7 @@ func TestImportDryRun(t *testing.T) {
 	r = cli(t, "", "--config", cfg, "import", "--dry-run", "--template", tmpl, file, "--show-invalid", "1")
 	for _, want := range []string{"CSV, Windows-1251, delimiter \";\", header row", "13 rows: 10 messages to send, 2 invalid, 1 duplicates merged",
 		"cost 10.00 at 1.00 a part; balance 50.00: enough", "line 12: phone \"12-34\"", "… and 1 more", "+375291000000"} {
-		if !strings.Contains(r.stdout, want) {
+		if !strings.Contains(flat(r.stdout), want) {
 			t.Errorf("text report lacks %q:\n%s", want, r.stdout)
 		}
 	}
@@ -171,7 +176,9 @@ func TestImportUsage(t *testing.T) {
 		{"garbage", []string{"import", garbage, "--template", "x"}, ExitUsage, "garbage.csv: this is neither a CSV (text) nor an XLSX file"},
 		{"header only", []string{"import", headerOnly, "--template", "x"}, ExitUsage, "header.csv: nothing to send: the list has a header row (Телефон, Имя) and no rows"},
 		{"bad header flag", []string{"import", file, "--template", "x", "--header", "maybe"}, ExitUsage, "--header"},
-		{"too soon", []string{"import", file, "--template", "x", "--at", time.Now().Format("2006-01-02 15:04")}, ExitUsage, "10 minutes"},
+		{"too soon", []string{"import", file, "--template", "x", "--at", time.Now().Add(5 * time.Minute).In(sms.Minsk).Format("2006-01-02 15:04")}, ExitUsage, "10 minutes"},
+		{"in the past", []string{"import", file, "--template", "x", "--at", "2020-01-01 10:00"}, ExitUsage, "is in the past"},
+		{"validity over 48", []string{"import", file, "--template", "x", "--validity", "72"}, ExitUsage, "1–48"},
 		{"balance short: the first 2 go, 3 stay to resume", []string{"import", file, "--template", "x", "--yes"}, ExitNetwork, "send the first 2 of 5 messages"},
 		{"resume with a file", []string{"import", file, "--resume", "1"}, ExitUsage, "takes no file"},
 		{"resume unknown", []string{"import", "--resume", "99"}, ExitUsage, "no batch 99"},
@@ -263,11 +270,11 @@ func TestImportCancelResume(t *testing.T) {
 		t.Fatalf("--unfinished: %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	r = cli(t, "", "--config", cfg, "import", "--resume", m[1], "--dry-run")
-	if r.code != ExitOK || !strings.Contains(r.stdout, "not sent (resume sends them): ") {
+	if r.code != ExitOK || !strings.Contains(flat(r.stdout), "not sent (resume sends them): ") {
 		t.Fatalf("%d %s %s", r.code, r.stdout, r.stderr)
 	}
 	r = cli(t, "", "--config", cfg, "import", "--resume", m[1], "--yes")
-	if r.code != ExitOK || !strings.Contains(r.stdout, "0 not sent, 0 outcome unknown") {
+	if r.code != ExitOK || !strings.Contains(flat(r.stdout), "0 not sent, 0 outcome unknown") {
 		t.Fatalf("%d %s %s", r.code, r.stdout, r.stderr)
 	}
 	for i := range 400 {
@@ -451,8 +458,8 @@ func TestResumeOverTheBalance(t *testing.T) {
 	}
 	srv.Server().Charge(-2) // a negative charge tops the balance up
 	r = cli(t, "", "--config", cfg, "import", "--resume", "1", "--yes")
-	if !strings.Contains(r.stdout, "not sent (resume sends them): 5, 5 parts, cost 5.00") ||
-		!strings.Contains(r.stdout, "caution: the balance 2.00 covers the first 2 of 5 messages") || !strings.Contains(r.stdout, "2 accepted") {
+	if !strings.Contains(flat(r.stdout), "not sent (resume sends them): 5, 5 parts, cost 5.00") ||
+		!strings.Contains(flat(r.stdout), "caution: the balance 2.00 covers the first 2 of 5 messages") || !strings.Contains(r.stdout, "2 accepted") {
 		t.Fatalf("resume over the balance: %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	srv.Server().Charge(-10)

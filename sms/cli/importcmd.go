@@ -4,20 +4,17 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 	"unicode/utf8"
 
-	"github.com/mattn/go-isatty"
+	"github.com/spf13/cobra"
 
 	"github.com/smsdash/smsdash/sms"
 	"github.com/smsdash/smsdash/sms/app"
@@ -26,98 +23,115 @@ import (
 	"github.com/smsdash/smsdash/sms/store"
 )
 
-// isTerminal reports whether a standard stream is a terminal; tests
-// replace it.
-var isTerminal = func(v any) bool {
-	f, ok := v.(*os.File)
-	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
-}
-
 type importFlags struct {
-	phoneCol, template, textCol, sender, api, at, sheet, header, delim, name *string
-	validity, preview, show                                                  *int
-	price                                                                    *float64
-	dry, yes, now, unfinished                                                *bool
-	resume                                                                   *int64
+	phoneCol, template, textCol, sender, api, at, sheet, header, delim, name, validity string
+	preview, show                                                                      int
+	price                                                                              float64
+	dry, yes, now, unfinished, json                                                    bool
+	resume                                                                             int64
 }
 
-func runImport(ctx context.Context, e *Env, args []string) error {
-	fs, cfgPath, asJSON := newFlags(e, "import", "FILE [flags]  |  import --resume BATCH_ID [flags]")
-	f := importFlags{
-		phoneCol:   fs.String("phone-column", "", "the `column` of phone numbers: its header, letter (A, B, …) or number (default: guessed)"),
-		template:   fs.String("template", "", "message `text` with {column} placeholders filled per row ({{ and }} write braces); - reads it from standard input"),
-		textCol:    fs.String("text-column", "", "the `column` that holds each row's own text, instead of --template"),
-		sender:     fs.String("sender", "", "sender name (default: the config's sender)"),
-		api:        fs.String("api", "", "transport: json or xml (default: the config's; json when it is plain)"),
-		at:         fs.String("at", "", `send later, Minsk time: "YYYY-MM-DD HH:MM" (at least 10 minutes ahead); with --resume, a new time`),
-		validity:   fs.Int("validity", 0, "validity in `hours` (1-48; over 48 is 48)"),
-		sheet:      fs.String("sheet", "", "XLSX: the `sheet` to read (default: the first)"),
-		header:     fs.String("header", "auto", "whether the first row names the columns: yes, no or auto"),
-		delim:      fs.String("delimiter", "", "CSV delimiter: , ; or tab (default: detected)"),
-		name:       fs.String("name", "", "the batch's name in the history (default: the file's name)"),
-		price:      fs.Float64("price", 1, "credits one SMS part costs, for the estimate"),
-		preview:    fs.Int("preview", batch.DefaultPreview, "how many messages to preview"),
-		show:       fs.Int("show-invalid", 20, "how many invalid rows to list (0: all; --json lists all)"),
-		dry:        fs.Bool("dry-run", false, "check and report only: send nothing"),
-		yes:        fs.Bool("yes", false, "send without asking (needed when standard input is not a terminal)"),
-		resume:     fs.Int64("resume", 0, "send what the interrupted batch `BATCH_ID` left unsent (never what may have been sent)"),
-		now:        fs.Bool("now", false, "with --resume: send at once a batch whose scheduled time has passed"),
-		unfinished: fs.Bool("unfinished", false, "list the batches with messages not sent, to --resume"),
+func newImport(e *Env, g *globals) *cobra.Command {
+	var f importFlags
+	c := &cobra.Command{
+		Use:   "import FILE [flags] | import --resume BATCH_ID | import --unfinished",
+		Short: "check a CSV or XLSX list and send it as a batch",
+		Long: `Check a CSV (comma, semicolon or tab; UTF-8 or Windows-1251) or XLSX list
+and send it as a batch through JSON or XML packages: every invalid row
+with its line and reason, duplicates merged, parts and cost against the
+balance, and a preview come first. It asks before sending (--yes for
+scripts, --dry-run for the report only). A batch stopped or cut short is
+finished with --resume BATCH_ID: only what was never sent goes.`,
+		Example: `  smsdash import clients.csv --template "Здравствуйте, {Имя}!" --dry-run
+  smsdash import clients.xlsx --sheet Должники --text-column Текст --yes
+  smsdash import --unfinished
+  smsdash import --resume 7 --yes`,
+		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			return []string{"csv", "xlsx"}, cobra.ShellCompDirectiveFilterFileExt
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runImport(cmd.Context(), e, g, f, args)
+		},
 	}
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		return err
-	}
-	if *f.unfinished {
-		if len(pos) > 0 || *f.resume != 0 {
+	fs := c.Flags()
+	fs.StringVar(&f.phoneCol, "phone-column", "", "the `column` of phone numbers: its header, letter (A, B, …) or number (default: guessed)")
+	fs.StringVar(&f.template, "template", "", "message `text` with {column} placeholders filled per row ({{ and }} write braces); - reads it from standard input")
+	fs.StringVar(&f.textCol, "text-column", "", "the `column` that holds each row's own text, instead of --template")
+	fs.StringVar(&f.sender, "sender", "", "sender `name` (default: the config's sender)")
+	fs.StringVar(&f.api, "api", "", "`transport`: json or xml (default: the config's; json when it is plain)")
+	fs.StringVar(&f.at, "at", "", `send later, Minsk `+"`time`"+`: "YYYY-MM-DD HH:MM" (at least 10 minutes ahead); with --resume, a new time`)
+	fs.StringVar(&f.validity, "validity", "", "how long the gateway tries to deliver, in `hours` (1-48; default: the gateway's)")
+	fs.StringVar(&f.sheet, "sheet", "", "XLSX: the `sheet` to read (default: the first)")
+	fs.StringVar(&f.header, "header", "auto", "`whether` the first row names the columns: yes, no or auto")
+	fs.StringVar(&f.delim, "delimiter", "", "CSV `delimiter`: , ; or tab (default: detected)")
+	fs.StringVar(&f.name, "name", "", "the batch's `name` in the history (default: the file's name)")
+	fs.Float64Var(&f.price, "price", 1, "`credits` one SMS part costs, for the estimate")
+	fs.IntVar(&f.preview, "preview", batch.DefaultPreview, "preview the first `N` messages")
+	fs.IntVar(&f.show, "show-invalid", 20, "list at most `N` invalid rows (0: all; --json lists all)")
+	fs.BoolVar(&f.dry, "dry-run", false, "check and report only: send nothing")
+	fs.BoolVar(&f.yes, "yes", false, "send without asking (needed when standard input is not a terminal)")
+	fs.Int64Var(&f.resume, "resume", 0, "send what the interrupted batch `BATCH_ID` left unsent (never what may have been sent)")
+	fs.BoolVar(&f.now, "now", false, "with --resume: send at once a batch whose scheduled time has passed")
+	fs.BoolVar(&f.unfinished, "unfinished", false, "list the batches with messages not sent, to --resume")
+	fs.BoolVar(&f.json, "json", false, "print JSON for scripts")
+	completeWords(c, "api", "json", "xml")
+	completeWords(c, "header", "yes", "no", "auto")
+	completeWords(c, "delimiter", ",", ";", "tab")
+	completeBatches(c, e, g, "resume", resumable)
+	return c
+}
+
+func runImport(ctx context.Context, e *Env, g *globals, f importFlags, pos []string) error {
+	cfgPath := g.config
+	var err error
+	if f.unfinished {
+		if len(pos) > 0 || f.resume != 0 {
 			return usageErr("import: --unfinished takes no file and no --resume")
 		}
-		return listUnfinished(ctx, e, *cfgPath, *asJSON)
+		return listUnfinished(ctx, e, cfgPath, f.json)
 	}
-	if *f.resume != 0 {
+	if f.resume != 0 {
 		if len(pos) > 0 {
 			return usageErr("import: --resume takes no file (the batch's messages are in the history)")
 		}
-		if *f.resume < 0 {
-			return usageErr("import: --resume: %d is not a batch id", *f.resume)
+		if f.resume < 0 {
+			return usageErr("import: --resume: %d is not a batch id", f.resume)
 		}
-		if *f.now && *f.at != "" {
+		if f.now && f.at != "" {
 			return usageErr("import: give --now or --at, not both")
 		}
-		return resumeImport(ctx, e, *cfgPath, *asJSON, f)
+		return resumeImport(ctx, e, cfgPath, f.json, f)
 	}
 	switch {
 	case len(pos) == 0:
 		return usageErr("import: give the FILE to import (CSV or XLSX), or --resume BATCH_ID")
 	case len(pos) > 1:
 		return usageErr("import: one FILE at a time (got %q)", pos)
-	case *f.template != "" && *f.textCol != "":
+	case f.template != "" && f.textCol != "":
 		return usageErr("import: give --template or --text-column, not both")
-	case *f.now:
+	case f.now:
 		return usageErr("import: --now goes with --resume")
-	case *f.validity < 0:
-		return usageErr("import: --validity: hours must be positive")
-	case *f.price < 0:
+	case f.price < 0:
 		return usageErr("import: --price cannot be negative")
 	}
 	ropt, err := readOptions(f)
 	if err != nil {
 		return err
 	}
-	tmplText := *f.template
+	tmplText := f.template
 	if tmplText == "-" {
 		if tmplText, err = readText("-", e.Stdin); err != nil {
 			return err
 		}
 	}
 	path := pos[0]
-	a, err := open(e, *cfgPath)
+	a, err := open(e, cfgPath)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
 	lang := a.Lang()
-	tr, err := batchTransport(a, *f.api)
+	tr, err := batchTransport(a, f.api)
 	if err != nil {
 		return err
 	}
@@ -134,7 +148,7 @@ func runImport(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	if plan.Balance, plan.BalanceKnown, err = readBalance(ctx, e, a, a.Gateway); err != nil {
-		if !*f.dry {
+		if !f.dry {
 			return err
 		}
 		e.say("%v", err)
@@ -143,7 +157,7 @@ func runImport(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return usageErr("%s", langText(err, lang))
 	}
-	name := *f.name
+	name := f.name
 	if name == "" {
 		name = filepath.Base(path)
 	}
@@ -158,11 +172,11 @@ func runImport(ctx context.Context, e *Env, args []string) error {
 	for _, c := range cautions {
 		out.Cautions = append(out.Cautions, c.Text(lang))
 	}
-	if !*asJSON {
-		printImport(e.Stdout, out, *f.show)
+	if !f.json {
+		printImport(e.Stdout, e.width(), out, f.show)
 	}
 	finish := func(err error) error {
-		if *asJSON {
+		if f.json {
 			if werr := writeJSON(e.Stdout, out); werr != nil {
 				return werr
 			}
@@ -170,7 +184,7 @@ func runImport(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	switch {
-	case *f.dry:
+	case f.dry:
 		return finish(nil)
 	case len(rep.Messages) == 0:
 		return finish(usageErr("import: nothing to send: no row gave a message"))
@@ -186,10 +200,10 @@ func runImport(ctx context.Context, e *Env, args []string) error {
 	if only < len(rep.Messages) {
 		question = fmt.Sprintf("send the first %d of %d messages, through %s?", only, len(rep.Messages), strings.ToUpper(tr))
 	}
-	if *f.yes && batch.NeedsYes(cautions) {
+	if f.yes && batch.NeedsYes(cautions) {
 		e.say("%s: yes (--yes), despite the caution above", question)
 	}
-	if ok, err := confirm(ctx, e, *f.yes, question); !ok || err != nil {
+	if ok, err := confirm(ctx, e, f.yes, question); !ok || err != nil {
 		return finish(err)
 	}
 	sum, err := sendBatch(ctx, e, batch.SendOptions{Name: name, Transport: tr, Only: only},
@@ -198,8 +212,8 @@ func runImport(ctx context.Context, e *Env, args []string) error {
 		})
 	if sum != nil {
 		out.Sent = newSentJSON(sum, lang)
-		if !*asJSON {
-			printSent(e.Stdout, out.Sent)
+		if !f.json {
+			printSent(e.Stdout, e.width(), out.Sent)
 		}
 	}
 	if err != nil {
@@ -208,37 +222,18 @@ func runImport(ctx context.Context, e *Env, args []string) error {
 	return finish(summaryExit(sum, lang))
 }
 
-// parseInterspersed parses flags that may stand before and after the
-// positional arguments ("import FILE --dry-run") and returns those.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := parse(fs, args); err != nil {
-			return nil, err
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		if i := len(args) - len(rest); i > 0 && args[i-1] == "--" {
-			return append(pos, rest...), nil
-		}
-		pos, args = append(pos, rest[0]), rest[1:]
-	}
-}
-
 func readOptions(f importFlags) (batch.ReadOptions, error) {
-	o := batch.ReadOptions{Sheet: *f.sheet}
-	switch strings.ToLower(*f.header) {
+	o := batch.ReadOptions{Sheet: f.sheet}
+	switch strings.ToLower(f.header) {
 	case "auto", "":
 	case "yes", "true", "1", "да":
 		o.Header = new(true)
 	case "no", "false", "0", "нет":
 		o.Header = new(false)
 	default:
-		return o, usageErr("import: --header: %q is not yes, no or auto", *f.header)
+		return o, usageErr("import: --header: %q is not yes, no or auto", f.header)
 	}
-	switch d := *f.delim; d {
+	switch d := f.delim; d {
 	case "":
 	case "tab", `\t`, "\t":
 		o.Delimiter = '\t'
@@ -271,8 +266,7 @@ func batchTransport(a *app.App, api string) (string, error) {
 // makePlan resolves the columns, the template and the schedule.
 func makePlan(t *batch.Table, f importFlags, tmplText string, a *app.App, now time.Time) (batch.Plan, error) {
 	lang := a.Lang()
-	p := batch.Plan{PhoneCol: -1, TextCol: -1, Sender: *f.sender, Price: *f.price, Preview: *f.preview, Now: now,
-		Validity: sms.ValidityFromHours(*f.validity)}
+	p := batch.Plan{PhoneCol: -1, TextCol: -1, Sender: f.sender, Price: f.price, Preview: f.preview, Now: now}
 	if p.Sender == "" {
 		p.Sender = a.Config.Account.Sender
 	}
@@ -280,8 +274,11 @@ func makePlan(t *batch.Table, f importFlags, tmplText string, a *app.App, now ti
 		p.Price = 1
 	}
 	var err error
-	if *f.phoneCol != "" {
-		if p.PhoneCol, err = t.Column(*f.phoneCol); err != nil {
+	if p.Validity, err = typedValidity(f.validity); err != nil {
+		return p, usageErr("import: --validity: %s", langText(err, lang))
+	}
+	if f.phoneCol != "" {
+		if p.PhoneCol, err = t.Column(f.phoneCol); err != nil {
 			return p, usageErr("import: --phone-column: %s", langText(err, lang))
 		}
 	} else if p.PhoneCol = batch.GuessPhoneColumn(t); p.PhoneCol < 0 {
@@ -292,8 +289,8 @@ func makePlan(t *batch.Table, f importFlags, tmplText string, a *app.App, now ti
 		if p.Template, err = batch.ParseTemplate(tmplText, t.Columns); err != nil {
 			return p, usageErr("import: --template: %s", langText(err, lang))
 		}
-	case *f.textCol != "":
-		if p.TextCol, err = t.Column(*f.textCol); err != nil {
+	case f.textCol != "":
+		if p.TextCol, err = t.Column(f.textCol); err != nil {
 			return p, usageErr("import: --text-column: %s", langText(err, lang))
 		}
 	default:
@@ -302,8 +299,8 @@ func makePlan(t *batch.Table, f importFlags, tmplText string, a *app.App, now ti
 				t.Columns[min(1, len(t.Columns)-1)], strings.Join(t.Columns, ", "))
 		}
 	}
-	if *f.at != "" {
-		if p.At, err = sms.ParseSchedule(*f.at, now); err != nil {
+	if f.at != "" {
+		if p.At, err = sms.ParseSchedule(f.at, now); err != nil {
 			return p, usageErr("import: --at: %s", langText(err, lang))
 		}
 	}
@@ -353,12 +350,12 @@ func resumeImport(ctx context.Context, e *Env, cfgPath string, asJSON bool, f im
 	defer a.Close()
 	lang := a.Lang()
 	tr := ""
-	if *f.api != "" {
-		if tr, err = batchTransport(a, *f.api); err != nil {
+	if f.api != "" {
+		if tr, err = batchTransport(a, f.api); err != nil {
 			return err
 		}
 	}
-	id := *f.resume
+	id := f.resume
 	st, err := batch.BatchState(ctx, a.Store, id)
 	if err != nil {
 		return usageErr("import: --resume: %s", langText(err, lang))
@@ -370,7 +367,7 @@ func resumeImport(ctx context.Context, e *Env, cfgPath string, asJSON bool, f im
 	if err != nil {
 		return err
 	}
-	plan, err := batch.ResumePlan(ctx, a.Store, id, *f.price, credits, known)
+	plan, err := batch.ResumePlan(ctx, a.Store, id, f.price, credits, known)
 	if err != nil {
 		return err
 	}
@@ -379,7 +376,7 @@ func resumeImport(ctx context.Context, e *Env, cfgPath string, asJSON bool, f im
 		out.Cautions = append(out.Cautions, c.Text(lang))
 	}
 	if !asJSON {
-		printResume(e.Stdout, out, *f.show)
+		printResume(e.Stdout, e.width(), out, f.show)
 	}
 	finish := func(err error) error {
 		if asJSON {
@@ -389,7 +386,7 @@ func resumeImport(ctx context.Context, e *Env, cfgPath string, asJSON bool, f im
 		}
 		return err
 	}
-	if *f.dry || st.NotSent == 0 {
+	if f.dry || st.NotSent == 0 {
 		if st.NotSent == 0 && !asJSON {
 			fmt.Fprintln(e.Stdout, "nothing to resume: no message of this batch is waiting to be sent")
 		}
@@ -400,10 +397,10 @@ func resumeImport(ctx context.Context, e *Env, cfgPath string, asJSON bool, f im
 		return finish(&exitError{ExitRefused, fmt.Errorf("import: nothing was sent: the balance %s does not cover even the first message; top up first", money(credits))})
 	}
 	opt := batch.ResumeOptions{SendOptions: batch.SendOptions{Transport: tr, Only: only}}
-	if *f.now || *f.at != "" {
+	if f.now || f.at != "" {
 		opt.Reschedule = true
-		if *f.at != "" {
-			if opt.At, err = sms.ParseSchedule(*f.at, time.Now()); err != nil {
+		if f.at != "" {
+			if opt.At, err = sms.ParseSchedule(f.at, time.Now()); err != nil {
 				return finish(usageErr("import: --at: %s", langText(err, lang)))
 			}
 		}
@@ -412,7 +409,7 @@ func resumeImport(ctx context.Context, e *Env, cfgPath string, asJSON bool, f im
 	if only < st.NotSent {
 		question = fmt.Sprintf("resume batch %d: send the first %d of the %d messages that were not sent?", id, only, st.NotSent)
 	}
-	if ok, err := confirm(ctx, e, *f.yes, question); !ok || err != nil {
+	if ok, err := confirm(ctx, e, f.yes, question); !ok || err != nil {
 		return finish(err)
 	}
 	sum, err := sendBatch(ctx, e, opt.SendOptions, func(ctx context.Context, so batch.SendOptions) (*batch.Summary, error) {
@@ -422,7 +419,7 @@ func resumeImport(ctx context.Context, e *Env, cfgPath string, asJSON bool, f im
 	if sum != nil {
 		out.Sent = newSentJSON(sum, lang)
 		if !asJSON {
-			printSent(e.Stdout, out.Sent)
+			printSent(e.Stdout, e.width(), out.Sent)
 		}
 	}
 	if err != nil {
@@ -464,13 +461,12 @@ func listUnfinished(ctx context.Context, e *Env, cfgPath string, asJSON bool) er
 		fmt.Fprintln(e.Stdout, "(no batch has messages waiting to be sent)")
 		return nil
 	}
-	tw := tabwriter.NewWriter(e.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "BATCH\tCREATED (MINSK)\tNAME\tMESSAGES\tNOT SENT\tUNKNOWN")
+	t := table{head: []string{"BATCH", "CREATED (MINSK)", "NAME", "MESSAGES", "NOT SENT", "UNKNOWN"}, flex: 2}
 	for _, b := range out {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%d\t%d\n", b.ID, b.Created.Format(sms.TypedLayout), clip(b.Name, 30), b.Total, b.NotSent, b.Unknown)
+		t.add(strconv.FormatInt(b.ID, 10), b.Created.Format(sms.TypedLayout), clip(b.Name, 60), strconv.Itoa(b.Total), strconv.Itoa(b.NotSent), strconv.Itoa(b.Unknown))
 	}
-	tw.Flush()
-	fmt.Fprintln(e.Stdout, "smsdash import --resume BATCH sends what was not sent; unknown ones may have reached the gateway and are left to you")
+	t.write(e.Stdout, e.width())
+	para(e.Stdout, e.width(), "", "smsdash import --resume BATCH sends what was not sent; unknown ones may have reached the gateway and are left to you")
 	return nil
 }
 
@@ -652,7 +648,9 @@ func newResumeJSON(st *batch.State, lang sms.Lang) *importJSON {
 	return &importJSON{Batch: b, Invalid: []problemJSON{}, Preview: []previewJSON{}}
 }
 
-func printImport(w io.Writer, r *importJSON, show int) {
+// printImport writes the report: a paragraph a line, wrapped at word
+// boundaries within width.
+func printImport(w io.Writer, width int, r *importJSON, show int) {
 	src := strings.ToUpper(r.Format)
 	if r.Format == "csv" {
 		d := r.Delimiter
@@ -671,50 +669,50 @@ func printImport(w io.Writer, r *importJSON, show int) {
 	for i, c := range r.Columns {
 		cols[i] = clip(c, 40)
 	}
-	fmt.Fprintf(w, "%s: %s, %s; columns: %s\n", sms.Safe(r.File), src, head, strings.Join(cols, ", "))
+	para(w, width, "", fmt.Sprintf("%s: %s, %s; columns: %s", sms.Safe(r.File), src, head, strings.Join(cols, ", ")))
 	textSrc := "text from column " + strconv.Quote(r.TextColumn)
 	if r.Template != "" {
 		textSrc = "template " + strconv.Quote(clip(r.Template, 60))
 	}
-	fmt.Fprintf(w, "phone column %q; %s; sender %s", r.PhoneColumn, textSrc, sms.Safe(r.Sender))
+	line := fmt.Sprintf("phone column %q; %s; sender %s", r.PhoneColumn, textSrc, sms.Safe(r.Sender))
 	if r.At != "" {
-		fmt.Fprintf(w, "; scheduled %s Minsk time", r.At)
+		line += fmt.Sprintf("; scheduled %s Minsk time", r.At)
 	}
 	if r.ValidityHours > 0 {
-		fmt.Fprintf(w, "; validity %d h", r.ValidityHours)
+		line += fmt.Sprintf("; validity %d h", r.ValidityHours)
 	}
-	fmt.Fprintln(w)
-	fmt.Fprintf(w, "%d rows: %d messages to send, %d invalid, %d duplicates merged", r.Rows, r.Messages, len(r.Invalid), r.Duplicates)
+	para(w, width, "", sms.Safe(line))
+	line = fmt.Sprintf("%d rows: %d messages to send, %d invalid, %d duplicates merged", r.Rows, r.Messages, len(r.Invalid), r.Duplicates)
 	if r.SharedNumbers > 0 {
-		fmt.Fprintf(w, ", %d numbers get more than one text", r.SharedNumbers)
+		line += fmt.Sprintf(", %d numbers get more than one text", r.SharedNumbers)
 	}
-	fmt.Fprintln(w)
-	fmt.Fprintf(w, "%d parts (longest message %d; %d messages in UCS-2), cost %s at %s a part", r.Parts, r.MaxParts, r.UCS2, money(r.Cost), money(r.Price))
+	para(w, width, "", line)
+	line = fmt.Sprintf("%d parts (longest message %d; %d messages in UCS-2), cost %s at %s a part", r.Parts, r.MaxParts, r.UCS2, money(r.Cost), money(r.Price))
 	switch {
 	case r.Balance == nil:
-		fmt.Fprintln(w, "; balance unknown")
+		line += "; balance unknown"
 	case r.Enough:
-		fmt.Fprintf(w, "; balance %s: enough\n", money(*r.Balance))
+		line += fmt.Sprintf("; balance %s: enough", money(*r.Balance))
 	default:
-		fmt.Fprintf(w, "; balance %s: NOT ENOUGH, %s short\n", money(*r.Balance), money(r.Cost-*r.Balance))
+		line += fmt.Sprintf("; balance %s: NOT ENOUGH, %s short", money(*r.Balance), money(r.Cost-*r.Balance))
 	}
+	para(w, width, "", line)
 	for _, c := range r.Cautions {
-		fmt.Fprintf(w, "caution: %s\n", sms.Safe(c))
+		para(w, width, "", "caution: "+sms.Safe(c))
 	}
-	printProblems(w, "invalid rows (not sent)", r.Invalid, show)
-	printProblems(w, "warnings (sent)", r.Warnings, show)
+	printProblems(w, width, "invalid rows (not sent)", r.Invalid, show)
+	printProblems(w, width, "warnings (sent)", r.Warnings, show)
 	if len(r.Preview) > 0 {
 		fmt.Fprintln(w, "\npreview:")
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  LINE\tTO\tPARTS\tTEXT")
+		t := table{indent: "  ", head: []string{"LINE", "TO", "PARTS", "TEXT"}, flex: 3}
 		for _, p := range r.Preview {
-			fmt.Fprintf(tw, "  %d\t+%s\t%d\t%s\n", p.Line, sms.Safe(p.To), p.Parts, clip(p.Text, 70))
+			t.add(strconv.Itoa(p.Line), "+"+sms.Safe(p.To), strconv.Itoa(p.Parts), clip(p.Text, 200))
 		}
-		tw.Flush()
+		t.write(w, width)
 	}
 }
 
-func printProblems(w io.Writer, title string, list []problemJSON, show int) {
+func printProblems(w io.Writer, width int, title string, list []problemJSON, show int) {
 	if len(list) == 0 {
 		return
 	}
@@ -724,27 +722,28 @@ func printProblems(w io.Writer, title string, list []problemJSON, show int) {
 		n = min(n, show)
 	}
 	for _, p := range list[:n] {
-		fmt.Fprintf(w, "  line %d: %s\n", p.Line, sms.Safe(p.Reason))
+		para(w, width, "  ", fmt.Sprintf("line %d: %s", p.Line, sms.Safe(p.Reason)))
 	}
 	if n < len(list) {
 		fmt.Fprintf(w, "  … and %d more (--show-invalid 0 lists all; --json gives all)\n", len(list)-n)
 	}
 }
 
-func printSent(w io.Writer, s *sentJSON) {
-	fmt.Fprintf(w, "\nbatch %d through %s: %d accepted, %d refused, %d not sent, %d outcome unknown; %d parts; %.1f s, %.0f messages/s\n",
-		s.BatchID, strings.ToUpper(s.Transport), s.Accepted, s.Refused, s.NotSent, s.Unknown, s.Parts, s.Seconds, s.Rate)
+func printSent(w io.Writer, width int, s *sentJSON) {
+	fmt.Fprintln(w)
+	para(w, width, "", fmt.Sprintf("batch %d through %s: %d accepted, %d refused, %d not sent, %d outcome unknown; %d parts; %.1f s, %.0f messages/s",
+		s.BatchID, strings.ToUpper(s.Transport), s.Accepted, s.Refused, s.NotSent, s.Unknown, s.Parts, s.Seconds, s.Rate))
 	for _, c := range slices.Sorted(maps.Keys(s.Codes)) {
-		fmt.Fprintf(w, "  refused %s: %d\n", c, s.Codes[c])
+		para(w, width, "  ", fmt.Sprintf("refused %s: %d", sms.Safe(c), s.Codes[c]))
 	}
 	if s.Accepted > 0 {
-		fmt.Fprintln(w, "their statuses: smsdash status --watch, or the dashboard's Status tab")
+		para(w, width, "", "their statuses: smsdash status --watch, or the dashboard's Status tab")
 	}
 }
 
-func printResume(w io.Writer, r *importJSON, show int) {
+func printResume(w io.Writer, width int, r *importJSON, show int) {
 	b := r.Batch
-	fmt.Fprintf(w, "batch %d %q, created %s (Minsk) through %s, %d messages\n", b.ID, b.Name, b.Created.Format(sms.TypedLayout), strings.ToUpper(b.Transport), b.Total)
+	para(w, width, "", sms.Safe(fmt.Sprintf("batch %d %q, created %s (Minsk) through %s, %d messages", b.ID, b.Name, b.Created.Format(sms.TypedLayout), strings.ToUpper(b.Transport), b.Total)))
 	keys := make([]string, 0, len(b.Counts))
 	for k, n := range b.Counts {
 		if n > 0 {
@@ -752,19 +751,20 @@ func printResume(w io.Writer, r *importJSON, show int) {
 		}
 	}
 	slices.Sort(keys)
-	fmt.Fprintf(w, "now: %s\n", strings.Join(keys, ", "))
-	fmt.Fprintf(w, "not sent (resume sends them): %d, %d parts, cost %s\n", b.NotSent, b.Parts, money(b.Cost))
+	para(w, width, "", "now: "+strings.Join(keys, ", "))
+	para(w, width, "", fmt.Sprintf("not sent (resume sends them): %d, %d parts, cost %s", b.NotSent, b.Parts, money(b.Cost)))
 	for _, c := range r.Cautions {
-		fmt.Fprintf(w, "caution: %s\n", sms.Safe(c))
+		para(w, width, "", "caution: "+sms.Safe(c))
 	}
 	if len(b.Unknown) > 0 {
-		fmt.Fprintf(w, "\noutcome unknown: %d: they may have reached the gateway, so resume leaves them alone; check them before sending again\n", len(b.Unknown))
+		fmt.Fprintln(w)
+		para(w, width, "", fmt.Sprintf("outcome unknown: %d: they may have reached the gateway, so resume leaves them alone; check them before sending again", len(b.Unknown)))
 		n := len(b.Unknown)
 		if show > 0 {
 			n = min(n, show)
 		}
 		for _, u := range b.Unknown[:n] {
-			fmt.Fprintf(w, "  #%d +%s %s\n", u.Local, sms.Safe(u.To), clip(u.Text, 50))
+			para(w, width, "  ", fmt.Sprintf("#%d +%s %s", u.Local, sms.Safe(u.To), clip(u.Text, 50)))
 		}
 		if n < len(b.Unknown) {
 			fmt.Fprintf(w, "  … and %d more (smsdash history --status unknown)\n", len(b.Unknown)-n)

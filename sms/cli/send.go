@@ -6,52 +6,81 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/smsdash/smsdash/sms"
 	"github.com/smsdash/smsdash/sms/app"
 )
 
-func runSend(ctx context.Context, e *Env, args []string) error {
-	fs, cfgPath, asJSON := newFlags(e, "send", "--to N[,N…] --text T|- [flags]")
-	to := fs.String("to", "", "recipient `numbers`, separated by commas or semicolons, in any usual form (+375 29 …, 8(029)…); one given twice is sent once")
-	text := fs.String("text", "", "message `text`; - reads it from standard input")
-	sender := fs.String("sender", "", "sender name (default: the config's sender)")
-	api := fs.String("api", "", "transport: plain, xml or json (default: the config's)")
-	at := fs.String("at", "", `send later, Minsk time: "YYYY-MM-DD HH:MM" (at least 10 minutes ahead)`)
-	validity := fs.Int("validity", 0, "validity in `hours` (1-48; over 48 is 48)")
-	wait := fs.Duration("wait", 0, "wait up to this `duration` for final statuses and print them")
-	yes := fs.Bool("yes", false, fmt.Sprintf("send without asking when the send is over %d parts (needed when standard input is not a terminal)", confirmParts))
-	if err := parse(fs, args); err != nil {
-		return err
+type sendOpts struct {
+	to, text, sender, api, at, validity string
+	wait                                time.Duration
+	yes, json                           bool
+}
+
+func newSend(e *Env, g *globals) *cobra.Command {
+	var o sendOpts
+	c := &cobra.Command{
+		Use:   "send --to N[,N…] --text T|- [flags]",
+		Short: "send an SMS to one or more numbers",
+		Long: `Send an SMS to one or more numbers, typed as people type them
+(8(029)671-72-59, +375 29 671-72-59, 296717259). A send of more than 10
+parts in all asks first (--yes for scripts); one the balance does not
+cover offers the first recipients it covers. A message whose outcome is
+unknown is never sent again by smsdash: see smsdash settle.`,
+		Example: `  smsdash send --to 296717259 --text "Ваш код: 4711"
+  smsdash send --to "8(029)671-72-59, +375 33 123-45-00" --text - <text.txt
+  smsdash send --to 296717259 --text "Завтра в 10" --at "2026-12-31 09:30"
+  smsdash send --to 296717259 --text "Ваш код: 4711" --validity 2 --wait 1m`,
+		Args:              noArgs,
+		ValidArgsFunction: cobra.NoFileCompletions,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runSend(cmd.Context(), e, g, o)
+		},
 	}
-	if fs.NArg() > 0 {
-		return usageErr("send: unexpected argument %q (quote the text: --text \"…\")", fs.Arg(0))
-	}
-	msgText, err := readText(*text, e.Stdin)
+	f := c.Flags()
+	f.StringVar(&o.to, "to", "", "recipient `numbers`, separated by commas or semicolons, in any usual form (+375 29 …, 8(029)…); one given twice is sent once")
+	f.StringVar(&o.text, "text", "", "message `text`; - reads it from standard input")
+	f.StringVar(&o.sender, "sender", "", "sender `name` (default: the config's sender)")
+	f.StringVar(&o.api, "api", "", "`transport`: plain, xml, json or smpp (default: the config's)")
+	f.StringVar(&o.at, "at", "", `send later, Minsk `+"`time`"+`: "YYYY-MM-DD HH:MM" (at least 10 minutes ahead)`)
+	f.StringVar(&o.validity, "validity", "", "how long the gateway tries to deliver, in `hours` (1-48; default: the gateway's)")
+	f.DurationVar(&o.wait, "wait", 0, "wait up to this `duration` for final statuses and print them")
+	f.BoolVar(&o.yes, "yes", false, fmt.Sprintf("send without asking when the send is over %d parts or over the balance (needed when standard input is not a terminal)", confirmParts))
+	f.BoolVar(&o.json, "json", false, "print JSON for scripts")
+	completeWords(c, "api", transports...)
+	return c
+}
+
+var transports = []string{"plain", "xml", "json", "smpp"}
+
+func runSend(ctx context.Context, e *Env, g *globals, o sendOpts) error {
+	msgText, err := readText(o.text, e.Stdin)
 	if err != nil {
 		return err
 	}
-	a, err := open(e, *cfgPath)
+	a, err := open(e, g.config)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
 	lang := a.Lang()
-	if *sender == "" {
-		*sender = a.Config.Account.Sender
+	if o.sender == "" {
+		o.sender = a.Config.Account.Sender
 	}
-	msgs, err := buildMessages(*to, msgText, *sender, *at, *validity, time.Now())
+	msgs, err := buildMessages(o.to, msgText, o.sender, o.at, o.validity, time.Now())
 	if err != nil {
 		return err
 	}
-	tr, err := a.SendTransport(*api, len(msgs))
+	tr, err := a.SendTransport(o.api, len(msgs))
 	if err != nil {
 		return usageErr("send: --api plain: %s", langText(err, lang))
 	}
-	if *api == "" && tr != a.Config.API.Transport {
+	if o.api == "" && tr != a.Config.API.Transport {
 		e.say("%d recipients: sending through %s, since PLAIN takes at most %d at once", len(msgs), strings.ToUpper(tr), app.PlainMax)
 	}
 	ob := *a.Outbox
@@ -62,7 +91,7 @@ func runSend(ctx context.Context, e *Env, args []string) error {
 		}
 		ob = a.NewOutbox(g, tr)
 	}
-	only, err := checkCost(ctx, e, a, ob.Gateway, tr, msgs, *yes)
+	only, err := checkCost(ctx, e, a, ob.Gateway, tr, msgs, o.yes)
 	if only == 0 || err != nil {
 		return err
 	}
@@ -77,9 +106,11 @@ func runSend(ctx context.Context, e *Env, args []string) error {
 		out.Results[i] = newResultJSON(msgs[i].To, r, lang)
 		out.Results[i].Local = ids[i]
 	}
-	if *wait > 0 {
-		reports, werr := waitFinal(ctx, ob.Gateway, acceptedIDs(results), *wait, a.PollEvery())
-		if _, err := a.Store.ApplyStatuses(ctx, source(ob.Transport), reports); err != nil {
+	var t tally
+	t.results(results)
+	if accepted := acceptedIDs(results); o.wait > 0 && len(accepted) > 0 {
+		reports, werr := waitFinal(ctx, e, ob.Gateway, accepted, o.wait, a.PollEvery())
+		if _, err := a.Store.ApplyStatuses(context.WithoutCancel(ctx), source(ob.Transport), reports); err != nil {
 			e.say("recording statuses: %v", err)
 		}
 		for _, r := range reports {
@@ -88,16 +119,17 @@ func runSend(ctx context.Context, e *Env, args []string) error {
 		if werr != nil {
 			e.say("waiting for statuses: %v", werr)
 		}
+		t.statuses(accepted, reports)
 	}
-	if *asJSON {
+	if o.json {
 		err = writeJSON(e.Stdout, out)
 	} else {
-		printSend(e.Stdout, out, lang)
+		printSend(e.Stdout, e.width(), out, lang)
 	}
 	if err != nil {
 		return err
 	}
-	return sendExit(results)
+	return t.err()
 }
 
 // confirmParts: a send of more parts than this asks first (or --yes).
@@ -193,7 +225,7 @@ func checkCost(ctx context.Context, e *Env, a *app.App, g sms.Gateway, tr string
 
 // buildMessages checks everything the agent typed and reports every
 // problem at once, so that one run fixes them all.
-func buildMessages(to, text, sender, at string, validity int, now time.Time) ([]sms.Message, error) {
+func buildMessages(to, text, sender, at, validity string, now time.Time) ([]sms.Message, error) {
 	var problems []string
 	var when time.Time
 	if at != "" {
@@ -206,8 +238,9 @@ func buildMessages(to, text, sender, at string, validity int, now time.Time) ([]
 	if err := sms.ValidateSender(sender); err != nil {
 		problems = append(problems, "--sender: "+err.Error())
 	}
-	if validity < 0 {
-		problems = append(problems, "--validity: hours must be positive")
+	valid, err := typedValidity(validity)
+	if err != nil {
+		problems = append(problems, "--validity: "+err.Error())
 	}
 	var msgs []sms.Message
 	for _, r := range sms.ParseRecipients(to) {
@@ -215,7 +248,7 @@ func buildMessages(to, text, sender, at string, validity int, now time.Time) ([]
 		case r.Err != nil:
 			problems = append(problems, "--to: "+r.Err.Error())
 		case !r.Dup:
-			msgs = append(msgs, sms.Message{To: r.Number, Text: text, Sender: sender, At: when, Validity: sms.ValidityFromHours(validity)})
+			msgs = append(msgs, sms.Message{To: r.Number, Text: text, Sender: sender, At: when, Validity: valid})
 		}
 	}
 	if len(msgs) == 0 && len(problems) == 0 {
@@ -227,26 +260,68 @@ func buildMessages(to, text, sender, at string, validity int, now time.Time) ([]
 	return msgs, nil
 }
 
-// sendExit: an unknown outcome or a network failure outranks a refusal.
-func sendExit(results []sms.Result) error {
-	var unknown, notSent, refused int
+// typedValidity reads --validity: empty is the gateway's default.
+func typedValidity(s string) (time.Duration, error) {
+	if s == "" {
+		return 0, nil
+	}
+	return sms.ParseValidity(s)
+}
+
+// tally counts what became of a send's messages, for the exit code.
+type tally struct {
+	unknown, notSent, refused int // the send's results
+	notDelivered, notFinal    int // their statuses, when waited for or asked
+}
+
+func (t *tally) results(results []sms.Result) {
 	for _, r := range results {
 		switch r.Outcome {
 		case sms.OutcomeUnknown:
-			unknown++
+			t.unknown++
 		case sms.NotSent:
-			notSent++
+			t.notSent++
 		case sms.Refused:
-			refused++
+			t.refused++
 		}
 	}
+}
+
+// statuses counts the reports on ids: one missing, or not final, is on
+// its way still; a final one other than Delivered, or a gateway that
+// refuses to tell, is not delivered.
+func (t *tally) statuses(ids []int64, reports []sms.StatusReport) {
+	final := map[int64]bool{}
+	for _, r := range reports {
+		switch {
+		case r.Code != 0 || r.Status.Final() && r.Status != sms.Delivered:
+			t.notDelivered++
+		case !r.Status.Final():
+			continue
+		}
+		final[r.ID] = true
+	}
+	for _, id := range ids {
+		if !final[id] {
+			t.notFinal++
+		}
+	}
+}
+
+// err is the exit: an unknown outcome or a message not sent outranks a
+// refusal, which outranks a message on its way.
+func (t tally) err() error {
 	switch {
-	case unknown > 0:
-		return &exitError{ExitNetwork, fmt.Errorf("%d message(s) with unknown outcome: they may have been sent; check before sending again", unknown)}
-	case notSent > 0:
-		return &exitError{ExitNetwork, fmt.Errorf("%d message(s) not sent", notSent)}
-	case refused > 0:
-		return &exitError{ExitRefused, fmt.Errorf("%d message(s) refused by the gateway", refused)}
+	case t.unknown > 0:
+		return &exitError{ExitNetwork, fmt.Errorf("%d message(s) with unknown outcome: they may have been sent; check before sending again", t.unknown)}
+	case t.notSent > 0:
+		return &exitError{ExitNetwork, fmt.Errorf("%d message(s) not sent", t.notSent)}
+	case t.refused > 0:
+		return &exitError{ExitRefused, fmt.Errorf("%d message(s) refused by the gateway", t.refused)}
+	case t.notDelivered > 0:
+		return &exitError{ExitRefused, fmt.Errorf("%d message(s) not delivered", t.notDelivered)}
+	case t.notFinal > 0:
+		return &exitError{ExitPending, fmt.Errorf("%d message(s) not final yet: smsdash status --watch follows them", t.notFinal)}
 	}
 	return nil
 }
@@ -261,31 +336,50 @@ func acceptedIDs(results []sms.Result) []int64 {
 	return ids
 }
 
-// waitFinal polls until every id has a final status or the time is up.
-func waitFinal(ctx context.Context, g sms.Gateway, ids []int64, limit, every time.Duration) ([]sms.StatusReport, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
+// waitFinal polls until every id has a final status, the time is up or
+// ctx ends (an interrupt), and gives the last reports. An error says
+// that no answer came at all. On a terminal it shows how many are final
+// on stderr, redrawn in place.
+func waitFinal(ctx context.Context, e *Env, g sms.Gateway, ids []int64, limit, every time.Duration) ([]sms.StatusReport, error) {
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
+	tty := isTerminal(e.Stderr)
+	end := time.Now().Add(limit)
 	var last []sms.StatusReport
+	var lastErr error
 	for {
 		reports, err := g.Statuses(ctx, ids)
 		if err == nil {
 			last = reports
-			if allFinal(reports) {
-				return last, nil
+		} else if ctx.Err() == nil {
+			lastErr = err
+		}
+		if err == nil && allFinal(reports) && len(reports) == len(ids) {
+			break
+		}
+		if tty {
+			final := 0
+			for _, r := range last {
+				if r.Status.Final() || r.Code != 0 {
+					final++
+				}
 			}
+			fmt.Fprintf(e.Stderr, "\rwaiting for final statuses: %d of %d final, %s left\x1b[K", final, len(ids), time.Until(end).Round(time.Second))
 		}
 		select {
 		case <-ctx.Done():
-			if err == nil {
-				err = fmt.Errorf("not every message is final after %s", limit)
-			}
-			return last, err
 		case <-time.After(every):
+			continue
 		}
+		break
 	}
+	if tty {
+		fmt.Fprint(e.Stderr, "\r\x1b[K")
+	}
+	if last == nil && lastErr != nil {
+		return nil, lastErr
+	}
+	return last, nil
 }
 
 func allFinal(reports []sms.StatusReport) bool {
@@ -361,9 +455,8 @@ func writeJSON(w io.Writer, v any) error {
 	return err
 }
 
-func printSend(w io.Writer, out sendOutput, l sms.Lang) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "RECIPIENT\tOUTCOME\tID\tPARTS\tDETAIL")
+func printSend(w io.Writer, width int, out sendOutput, l sms.Lang) {
+	t := table{head: []string{"RECIPIENT", "OUTCOME", "ID", "PARTS", "DETAIL"}, flex: 4}
 	for _, r := range out.Results {
 		detail := r.Text
 		if r.Code != 0 {
@@ -372,18 +465,17 @@ func printSend(w io.Writer, out sendOutput, l sms.Lang) {
 		if r.Hint != "" {
 			detail += " (" + r.Hint + ")"
 		}
-		fmt.Fprintf(tw, "+%s\t%s\t%s\t%s\t%s\n", sms.Safe(r.To), r.Outcome.Text(l), optInt(r.ID), optInt(int64(r.Parts)), sms.Safe(detail))
+		t.add("+"+sms.Safe(r.To), r.Outcome.Text(l), optInt(r.ID), optInt(int64(r.Parts)), clip(detail, 500))
 	}
-	tw.Flush()
+	t.write(w, width)
 	if len(out.Statuses) > 0 {
 		fmt.Fprintln(w)
-		printStatuses(w, out.Statuses)
+		printStatuses(w, width, out.Statuses)
 	}
 }
 
-func printStatuses(w io.Writer, statuses []statusJSON) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTATUS\tFINAL\tPARTS\tDETAIL")
+func printStatuses(w io.Writer, width int, statuses []statusJSON) {
+	t := table{head: []string{"ID", "STATUS", "FINAL", "PARTS", "DETAIL"}, flex: 4}
 	for _, s := range statuses {
 		word := s.Status.String()
 		if s.Code != 0 {
@@ -395,9 +487,9 @@ func printStatuses(w io.Writer, statuses []statusJSON) {
 		if s.Final {
 			final = "yes"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", s.ID, word, final, optInt(int64(s.Parts)), sms.Safe(s.Text))
+		t.add(strconv.FormatInt(s.ID, 10), word, final, optInt(int64(s.Parts)), clip(s.Text, 500))
 	}
-	tw.Flush()
+	t.write(w, width)
 }
 
 func optInt(n int64) string {

@@ -6,71 +6,96 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"text/tabwriter"
+
+	"github.com/spf13/cobra"
 
 	"github.com/smsdash/smsdash/sms"
 	"github.com/smsdash/smsdash/sms/app"
 	"github.com/smsdash/smsdash/sms/store"
 )
 
-// runSettle is the agent's decision on messages whose outcome is unknown:
+type settleOpts struct {
+	batch                   int64
+	resend, mark, yes, json bool
+}
+
+// newSettle is the agent's decision on messages whose outcome is unknown:
 // they may have reached the gateway, so smsdash never sends them again by
 // itself. --resend sends them again (a recipient may get one twice);
 // --mark-sent records them as sent. The history keeps who decided.
-func runSettle(ctx context.Context, e *Env, args []string) error {
-	fs, cfgPath, asJSON := newFlags(e, "settle", "(ID… | --batch N) --resend|--mark-sent [--yes]")
-	batchID := fs.Int64("batch", 0, "every message of unknown outcome in this `batch`")
-	resend := fs.Bool("resend", false, "send them again: a recipient may get the message twice")
-	mark := fs.Bool("mark-sent", false, "record them as sent (you checked that they arrived)")
-	yes := fs.Bool("yes", false, "decide without asking (needed when standard input is not a terminal)")
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		return err
+func newSettle(e *Env, g *globals) *cobra.Command {
+	var o settleOpts
+	c := &cobra.Command{
+		Use:   "settle (LOCAL_ID… | --batch N) --resend|--mark-sent [flags]",
+		Short: "decide on messages whose outcome is unknown: resend or mark sent",
+		Long: `Decide on messages whose outcome is unknown: they may have reached the
+gateway, so smsdash never sends them again by itself. --resend sends them
+again (a recipient may get one twice); --mark-sent records them as sent.
+It asks first (--yes for scripts); the history keeps who decided.`,
+		Example: `  smsdash history --status unknown
+  smsdash settle 12 13 --mark-sent
+  smsdash settle --batch 4 --resend --yes --json`,
+		ValidArgsFunction: cobra.NoFileCompletions,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runSettle(cmd.Context(), e, g, o, args)
+		},
 	}
+	f := c.Flags()
+	f.Int64Var(&o.batch, "batch", 0, "every message of unknown outcome in this `batch`")
+	f.BoolVar(&o.resend, "resend", false, "send them again: a recipient may get the message twice")
+	f.BoolVar(&o.mark, "mark-sent", false, "record them as sent (you checked that they arrived)")
+	f.BoolVar(&o.yes, "yes", false, "decide without asking (needed when standard input is not a terminal)")
+	f.BoolVar(&o.json, "json", false, "print JSON for scripts")
+	completeBatches(c, e, g, "batch", unknownBatches)
+	return c
+}
+
+func runSettle(ctx context.Context, e *Env, g *globals, o settleOpts, pos []string) error {
 	switch {
-	case *resend == *mark:
+	case o.resend == o.mark:
 		return usageErr("settle: give --resend or --mark-sent")
-	case (len(pos) > 0) == (*batchID != 0):
+	case (len(pos) > 0) == (o.batch != 0):
 		return usageErr("settle: give the local ids (smsdash history --status unknown lists them) or --batch N, not both")
 	}
+	var err error
 	ids := make([]int64, len(pos))
 	for i, p := range pos {
 		if ids[i], err = strconv.ParseInt(p, 10, 64); err != nil || ids[i] <= 0 {
 			return usageErr("settle: %q is not a local message id (a positive number)", p)
 		}
 	}
-	a, err := open(e, *cfgPath)
+	a, err := open(e, g.config)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	rows, err := unknownRows(ctx, e, a.Store, ids, *batchID)
+	rows, err := unknownRows(ctx, e, a.Store, ids, o.batch)
 	if err != nil {
 		return err
 	}
 	if len(rows) == 0 {
 		return usageErr("settle: no message of unknown outcome there (smsdash history --status unknown lists them)")
 	}
-	if !*asJSON {
-		printUnknown(e.Stdout, rows)
+	if !o.json {
+		printUnknown(e.Stdout, e.width(), rows)
 	}
 	ids = ids[:0]
 	for _, r := range rows {
 		ids = append(ids, r.ID)
 	}
 	question := fmt.Sprintf("mark these %d message(s) as sent? They will not be sent again.", len(rows))
-	if *resend {
+	if o.resend {
 		question = fmt.Sprintf("send these %d message(s) again? Each may have reached its recipient already: a resend may deliver it twice.", len(rows))
 	}
-	if ok, err := confirm(ctx, e, *yes, question); !ok || err != nil {
+	if ok, err := confirm(ctx, e, o.yes, question); !ok || err != nil {
 		return err
 	}
-	if *mark {
+	if o.mark {
 		n, err := a.Store.MarkSent(ctx, a.Config.Account.Agent, ids)
 		if err != nil {
 			return err
 		}
-		if *asJSON {
+		if o.json {
 			return writeJSON(e.Stdout, struct {
 				Marked int `json:"marked_sent"`
 			}{n})
@@ -78,7 +103,7 @@ func runSettle(ctx context.Context, e *Env, args []string) error {
 		fmt.Fprintf(e.Stdout, "%d message(s) marked as sent\n", n)
 		return nil
 	}
-	return resendRows(ctx, e, a, rows, *asJSON)
+	return resendRows(ctx, e, a, rows, o.json)
 }
 
 // unknownRows gives the messages of unknown outcome among ids, or in the
@@ -104,13 +129,12 @@ func unknownRows(ctx context.Context, e *Env, st *store.Store, ids []int64, batc
 	return rows, nil
 }
 
-func printUnknown(w io.Writer, rows []store.Row) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "LOCAL\tTO\tTEXT\tWHY UNKNOWN")
+func printUnknown(w io.Writer, width int, rows []store.Row) {
+	t := table{head: []string{"LOCAL", "TO", "TEXT", "WHY UNKNOWN"}, flex: 3}
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%d\t+%s\t%s\t%s\n", r.ID, sms.Safe(r.Recipient), clip(r.Text, 30), clip(r.Error, 40))
+		t.add(strconv.FormatInt(r.ID, 10), "+"+sms.Safe(r.Recipient), clip(r.Text, 30), clip(r.Error, 200))
 	}
-	tw.Flush()
+	t.write(w, width)
 }
 
 // resendRows sends the rows again through their own transport when it
@@ -142,10 +166,12 @@ func resendRows(ctx context.Context, e *Env, a *app.App, rows []store.Row, asJSO
 	if asJSON {
 		err = writeJSON(e.Stdout, out)
 	} else {
-		printSend(e.Stdout, out, a.Lang())
+		printSend(e.Stdout, e.width(), out, a.Lang())
 	}
 	if err != nil {
 		return err
 	}
-	return sendExit(results)
+	var t tally
+	t.results(results)
+	return t.err()
 }

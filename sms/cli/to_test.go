@@ -8,7 +8,7 @@ import (
 // --to follows sms.ParseRecipients, as Compose does: semicolons and line
 // breaks separate too, and a number given twice is sent once.
 func TestSendToList(t *testing.T) {
-	msgs, err := buildMessages("291112233; 8(029)111-22-33\n+375 33 123-45-00", "x", "CMC", "", 0, time.Now())
+	msgs, err := buildMessages("291112233; 8(029)111-22-33\n+375 33 123-45-00", "x", "CMC", "", "", time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

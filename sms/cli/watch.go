@@ -12,7 +12,8 @@ import (
 )
 
 // watchStatuses follows messages through the tracker's stream of updates
-// and prints each change as it comes, until every one is final. The
+// and prints each change as it comes, until every one is final (the exit
+// code then says whether each was delivered; stopped before, 4). The
 // stream is what the history says (app.App.Feed): a change another
 // smsdash wrote (the dashboard, another watch) counts as well as its own.
 func watchStatuses(ctx context.Context, e *Env, a *app.App, g sms.Gateway, ids []int64, asJSON bool) error {
@@ -54,10 +55,12 @@ func watchStatuses(ctx context.Context, e *Env, a *app.App, g sms.Gateway, ids [
 	defer func() { cancel(); <-stopped }() // before the history closes
 	enc := json.NewEncoder(e.Stdout)
 	var pollErr, balanceErr lastSaid
+	var t tally
 	for len(open) > 0 {
 		select {
 		case <-ctx.Done():
-			return nil
+			t.notFinal = len(open)
+			return t.err()
 		case <-sub.C():
 		}
 		ev, _ := sub.Take()
@@ -73,6 +76,9 @@ func watchStatuses(ctx context.Context, e *Env, a *app.App, g sms.Gateway, ids [
 			}
 			if u.To.Final() {
 				delete(open, u.GatewayID)
+				if u.To != sms.Delivered {
+					t.notDelivered++
+				}
 			}
 			if asJSON {
 				enc.Encode(watchJSON{At: u.At.In(sms.Minsk), ID: u.GatewayID, Local: u.ID, From: u.From, To: u.To, Final: u.To.Final()})
@@ -85,7 +91,7 @@ func watchStatuses(ctx context.Context, e *Env, a *app.App, g sms.Gateway, ids [
 			fmt.Fprintf(e.Stdout, "%s  %d  %s → %s  %s\n", u.At.In(sms.Minsk).Format("15:04:05"), u.GatewayID, from, u.To, u.To.Text(a.Lang()))
 		}
 	}
-	return nil
+	return t.err()
 }
 
 // lastSaid is the text of the last failure said, so that a failure

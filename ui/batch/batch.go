@@ -16,7 +16,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -799,11 +798,10 @@ func (m *Model) remap() tea.Cmd {
 	}
 	m.validity, m.validErr = 0, nil
 	if s := strings.TrimSpace(m.valid.Value()); s != "" {
-		h, err := strconv.Atoi(s)
-		if err != nil || h < 1 || h > 48 {
+		if d, err := sms.ParseValidity(s); err != nil {
 			m.validErr = fmt.Errorf("%s", m.ctx.T.ValidityRange)
 		} else {
-			m.validity = sms.ValidityFromHours(h)
+			m.validity = d
 		}
 	}
 	return m.check()

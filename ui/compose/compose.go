@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -237,11 +236,10 @@ func (m *Model) refresh() {
 	}
 	m.validity, m.validErr = 0, nil
 	if s := strings.TrimSpace(m.valid.Value()); s != "" {
-		h, err := strconv.Atoi(s)
-		if err != nil || h < 1 || h > 48 {
+		if d, err := sms.ParseValidity(s); err != nil {
 			m.validErr = fmt.Errorf("%s", m.ctx.T.ValidityRange)
 		} else {
-			m.validity = sms.ValidityFromHours(h)
+			m.validity = d
 		}
 	}
 	acc := m.ctx.App.Config.Account
