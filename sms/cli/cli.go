@@ -73,6 +73,7 @@ func init() {
 		{"export", "write the history as CSV", runExport},
 		{"settle", "decide on messages whose outcome is unknown: resend or mark sent", runSettle},
 		{"sim", "run the gateway simulator on loopback", runSim},
+		{"demo", "tell where the DEMO world lasts; --reset starts it afresh", runDemo},
 	}
 }
 
@@ -150,7 +151,9 @@ Commands:`)
 	}
 	fmt.Fprintln(w, `
 Without a config file smsdash runs in DEMO mode on its built-in simulator:
-nothing reaches a real phone. "smsdash COMMAND --help" tells more.
+nothing reaches a real phone. Its account and history last across runs,
+shared by the dashboard and every command; "smsdash demo --reset" starts
+them afresh. "smsdash COMMAND --help" tells more.
 
 Exit codes: 0 done, 1 refused by the gateway, 2 bad usage or config,
 3 network failure or a send whose outcome is unknown.`)
@@ -194,7 +197,7 @@ func open(e *Env, path string) (*app.App, error) {
 		e.say("warning: %v", w)
 	}
 	if a.Demo {
-		e.say("DEMO mode: no config at %s; using the built-in simulator, nothing reaches a real phone", a.ConfigPath)
+		e.say("DEMO mode: no config at %s; the built-in simulator's account and the DEMO history are in %s (smsdash demo --reset starts afresh); nothing reaches a real phone", a.ConfigPath, a.DemoDir)
 	}
 	if a.NeverLeft > 0 {
 		e.say("%d message(s) were waiting to be sent when smsdash last stopped: they were not sent (see smsdash history --status not_sent)", a.NeverLeft)

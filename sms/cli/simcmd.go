@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/smsdash/smsdash/sms/config"
 	"github.com/smsdash/smsdash/sms/sim"
@@ -16,6 +17,7 @@ func runSim(ctx context.Context, e *Env, args []string) error {
 	allowRemote := fs.Bool("allow-remote", false, "allow listening on a non-loopback address")
 	writeConfig := fs.String("write-config", "", "write a client config `file` that points at this simulator")
 	smppAddr := fs.String("smpp", "", "also serve SMPP on this `address` (loopback only unless --allow-remote)")
+	state := fs.String("state", "", "keep the account (balance, messages, their statuses) in this `file` across runs, shared with every simulator on it (default: in memory, gone at exit)")
 	var opts sim.Options
 	opts.RegisterFlags(fs)
 	var smppFaults smppsim.Faults
@@ -26,9 +28,9 @@ func runSim(ctx context.Context, e *Env, args []string) error {
 	if err := sim.CheckListenAddr(*addr, *allowRemote); err != nil {
 		return usageErr("--http: %v", err)
 	}
-	run, err := sim.Start(*addr, opts)
+	run, err := startSim(*addr, *state, opts)
 	if err != nil {
-		return usageErr("--http: %v", err)
+		return err
 	}
 	defer run.Close()
 	smscAddr := ""
@@ -47,8 +49,11 @@ func runSim(ctx context.Context, e *Env, args []string) error {
 		cfg := config.Demo(run.URL(), smscAddr)
 		cfg.Account.Login, cfg.Account.Password = opts.Login, opts.Password
 		cfg.SMPP.User, cfg.SMPP.Password = opts.Login, opts.Password
-		// Its own history beside it: simulated sends stay out of the real one.
-		cfg.Store.Path = filepath.Join(filepath.Dir(*writeConfig), "history.db")
+		store, err := simHistory(*writeConfig)
+		if err != nil {
+			return usageErr("--write-config: %v", err)
+		}
+		cfg.Store.Path = store
 		if err := config.Save(*writeConfig, cfg); err != nil {
 			return usageErr("--write-config: %v", err)
 		}
@@ -60,4 +65,34 @@ func runSim(ctx context.Context, e *Env, args []string) error {
 	<-ctx.Done()
 	fmt.Fprintln(e.Stdout, "smsdash sim: stopped")
 	return nil
+}
+
+// startSim starts the simulator on addr, its account in memory or, with
+// state, in that world file.
+func startSim(addr, state string, o sim.Options) (*sim.Running, error) {
+	srv := sim.New(o)
+	if state != "" {
+		var err error
+		if srv, err = sim.Open(state, o); err != nil {
+			return nil, usageErr("--state: %v", err)
+		}
+	}
+	run, err := sim.Serve(addr, srv)
+	if err != nil {
+		srv.Close()
+		return nil, usageErr("--http: %v", err)
+	}
+	return run, nil
+}
+
+// simHistory is the history of a config --write-config writes: beside it
+// and named after it ("sim.toml": "sim-history.db"), so that simulated
+// sends stay out of the real history and two simulators configured in one
+// folder keep theirs apart.
+func simHistory(configPath string) (string, error) {
+	abs, err := filepath.Abs(configPath)
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSuffix(abs, filepath.Ext(abs)) + "-history.db", nil
 }
