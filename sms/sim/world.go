@@ -156,8 +156,11 @@ func (w *world) locked(exclusive bool, fn func() error) error {
 		try = w.lock.TryLockContext
 	}
 	ok, err := try(ctx, 5*time.Millisecond)
-	if !ok || err != nil {
-		return fmt.Errorf("locking %s: another simulator holds it (%v)", w.lock.Path(), err)
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("locking %s: another simulator has held it for %v", w.lock.Path(), lockWait)
+	case err != nil || !ok:
+		return fmt.Errorf("locking %s: %v", w.lock.Path(), err)
 	}
 	defer w.lock.Unlock()
 	return fn()
