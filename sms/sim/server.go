@@ -4,7 +4,8 @@
 // registered senders, scheduled messages held until due, statuses that
 // progress Queued → Sent → final on a configurable clock, and fault
 // injection. It is the test double of every transport, the engine of DEMO
-// mode and `smsdash sim`.
+// mode and `smsdash sim`. The account lives in memory (New), or lasts in
+// a world file shared by every simulator on it (Open, world.go).
 //
 // Codes, in the order they are checked (the first that applies wins):
 //
@@ -17,7 +18,8 @@
 //	-12 API disabled (every request), or an unknown JSON command or an XML
 //	    package with neither <message> nor <status>
 //	-13 account blocked (sends only)
-//	-10 injected "service unavailable" fault (every request)
+//	-10 injected "service unavailable" fault (every request), or the world
+//	    file failing (nothing is recorded or charged)
 //	-14 outside the allowed sending hours, Minsk time of the request (sends only)
 //	-15 date_send unparsable, or earlier than now + 10 minutes less one
 //	    minute of grace for transit (sends only)
