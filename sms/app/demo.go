@@ -111,9 +111,11 @@ func ResetDemo() (dir string, err error) {
 	defer lock.Close()
 	// The lock file stays: removing it would let a start lock a new file
 	// of the same name while the reset still runs.
-	var errs []error
-	for _, name := range []string{demoWorld, demoWorld + ".lock", demoHistory, demoHistory + "-wal", demoHistory + "-shm", demoHistory + "-journal", demoHistory + ".owners"} {
-		errs = append(errs, os.RemoveAll(filepath.Join(dir, name)))
+	errs := []error{os.RemoveAll(filepath.Join(dir, demoHistory+".owners"))}
+	for _, db := range []string{demoWorld, demoHistory} { // SQLite files, each with its journals
+		for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+			errs = append(errs, os.RemoveAll(filepath.Join(dir, db+suffix)))
+		}
 	}
 	return dir, errors.Join(errs...)
 }

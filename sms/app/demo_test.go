@@ -82,8 +82,8 @@ func TestDemoWorld(t *testing.T) {
 	if got, err := ResetDemo(); err != nil || got != dir {
 		t.Fatalf("reset: %q %v", got, err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, demoWorld)); !os.IsNotExist(err) {
-		t.Errorf("the world after a reset: %v", err)
+	if left, err := os.ReadDir(dir); err != nil || len(left) != 1 || left[0].Name() != demoLock {
+		t.Errorf("after a reset the DEMO folder holds %v (%v), want only %s", left, err, demoLock)
 	}
 	d := openDemo(t)
 	defer d.Close()

@@ -122,8 +122,12 @@ type record struct {
 	phone    uint64 // normalised recipient as a number (E.164 has at most 15 digits)
 	validity uint32 // seconds, 0 for the gateway's default
 	parts    uint16
-	sender   uint16
+	sender   uint16 // index in o.Senders, or noSender
 }
+
+// noSender is the sender of a world's message whose sender this
+// simulator has not registered.
+const noSender = 0xFFFF
 
 // New makes a simulated account from o, filling defaults.
 func New(o Options) *Server {
@@ -135,7 +139,7 @@ func New(o Options) *Server {
 		rng:     rand.New(rand.NewPCG(uint64(o.Seed), 0x5ee15ee1)),
 	}
 	for i, name := range o.Senders {
-		if sms.ValidateSender(name) == nil && i <= 0xFFFF {
+		if sms.ValidateSender(name) == nil && i < noSender {
 			if _, dup := s.senders[name]; !dup {
 				s.senders[name] = uint16(i)
 			}
@@ -162,9 +166,9 @@ func (s *Server) balanceNow() (b float64, err error) {
 func (s *Server) Charge(parts int) bool {
 	cost := float64(parts) * s.o.Price
 	ok := false
-	err := s.update(func(t *txn) {
+	err := s.update(func() {
 		if ok = s.balance >= cost; ok {
-			t.do(entry{kind: entryCharge, amount: cost})
+			s.balance -= cost
 		}
 	})
 	return ok && err == nil
@@ -205,7 +209,7 @@ func (s *Server) Message(id int64) (Record, bool) {
 		return Record{}, false
 	}
 	sender := ""
-	if int(r.sender) < len(s.o.Senders) { // a world's message of a simulator with more senders
+	if r.sender != noSender {
 		sender = s.o.Senders[r.sender]
 	}
 	return Record{
@@ -406,7 +410,7 @@ func (s *Server) send(now time.Time, dateSend string, n int, get func(i int, m *
 	}
 	// Inside: charge and record.
 	accepted, parts := 0, 0
-	err := s.update(func(t *txn) {
+	err := s.update(func() {
 		for i := range res {
 			r := &res[i]
 			if r.code != 0 {
@@ -417,8 +421,8 @@ func (s *Server) send(now time.Time, dateSend string, n int, get func(i int, m *
 				r.code = sms.CodeNoFunds
 				continue
 			}
-			t.do(entry{kind: entryMessage, rec: r.rec, amount: cost})
-			r.id = FirstID + s.recs.n - 1
+			s.balance -= cost
+			r.id = FirstID + s.recs.add(r.rec)
 			accepted++
 			parts += r.parts
 		}

@@ -2,222 +2,241 @@ package sim
 
 import (
 	"context"
-	"encoding/binary"
+	"database/sql"
 	"errors"
 	"fmt"
-	"hash/crc32"
-	"io"
-	"math"
 	"os"
-	"time"
+	"path/filepath"
 
-	"github.com/gofrs/flock"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/smsdash/smsdash/sms/sqlfile"
 )
 
 // A world keeps an account (its balance, its accepted messages with their
-// due times, and the id counter they imply) in a file, so that it outlasts
-// the process and is shared by every simulator opened on the file: DEMO's
-// dashboard and each command line run at once.
+// due times, the blocks NumberBlock reserved) in an SQLite file, so that
+// it outlasts the process and is shared by every simulator opened on the
+// file: DEMO's dashboard and each command line run at once.
 //
-// The file is a log: a magic header, then fixed-size entries, each with a
-// checksum, only ever appended; the first entry opens the account with
-// its balance. Every simulator keeps the whole account in memory: before
-// it answers, it reads what others appended since (under a shared lock on
-// path.lock); to change the account it takes the exclusive lock, reads
-// the rest, then appends its entries in one write. Statuses follow from
-// the stored due times and the clock, so a later process answers what an
-// earlier one would have. A process killed in the middle of an append
-// leaves at most a torn last entry, which the checksums find: readers stop
-// before it and the next writer cuts it off. A power loss may lose the
-// last entries (there is no fsync), never mix them up.
+// Every simulator keeps the whole account in memory. Before it answers, it
+// reads what others committed since: the account row and the messages
+// past the last it holds, in one read transaction. To change the account
+// it takes the write lock (BEGIN IMMEDIATE), reads the rest, changes its
+// memory and writes the difference in the same transaction: one a
+// request, whatever its number of messages; should that fail, memory is
+// put back. Statuses follow from the stored due times and the clock, so a
+// later process answers what an earlier one would have. The file is in
+// WAL mode with synchronous=NORMAL: a crash leaves every transaction
+// whole or absent, a power loss may undo the last ones.
 type world struct {
 	path string
-	f    *os.File
-	lock *flock.Flock
-	off  int64 // bytes of the file read into the account so far
+	db   *sql.DB // one connection: the Server's mutex orders its use
+	max  int64   // messages it may hold (maxMessages)
 }
 
-// worldMagic starts every world file; a new layout takes a new magic.
-const worldMagic = "smsdsim1"
+// worldApp is a world's PRAGMA application_id ("smsW"): an SQLite file
+// without it is something else's, refused and left alone.
+const worldApp = 0x736d7357
 
-// maxWorld bounds a world file (some 6.7 million messages): the whole
-// account is held in memory.
-const maxWorld = 256 << 20
+// worldMigrations step a world from PRAGMA user_version i to i+1. A
+// released step never changes (worlds were made by it): a new layout
+// appends a step.
+var worldMigrations = []string{`
+CREATE TABLE account (
+	id      INTEGER PRIMARY KEY CHECK (id = 1),
+	balance REAL    NOT NULL,
+	blocks  INTEGER NOT NULL DEFAULT 0 -- NumberBlock's blocks reserved
+);
+CREATE TABLE messages (
+	id       INTEGER PRIMARY KEY, -- its sms_id, from FirstID on, without a gap
+	due      INTEGER NOT NULL,    -- unix nanoseconds: max(accepted, scheduled)
+	phone    INTEGER NOT NULL,    -- the normalised recipient
+	validity INTEGER NOT NULL,    -- seconds, 0 for the gateway's default
+	parts    INTEGER NOT NULL,
+	sender   TEXT    NOT NULL
+);`}
 
-// lockWait bounds the wait for another process's lock: one holds it only
-// for a short append.
-const lockWait = 10 * time.Second
-
-// entry kinds
-const (
-	entryOpen    byte = 1 + iota // amount: the starting balance
-	entryMessage                 // an accepted message; amount: its cost
-	entryCharge                  // a charge without a message of this side (SMPP); amount: its cost
-	entryBlock                   // a block of ids reserved (NumberBlock)
-)
-
-// entryLen is the size of an entry: kind, 3 bytes reserved, parts u16,
-// sender u16, validity u32, due i64, phone u64, amount f64, then the
-// CRC-32 of the 36 bytes before it; little-endian.
-const entryLen = 40
-
-type entry struct {
-	kind   byte
-	rec    record
-	amount float64
-}
-
-func appendEntry(b []byte, e entry) []byte {
-	start := len(b)
-	b = append(b, e.kind, 0, 0, 0)
-	b = binary.LittleEndian.AppendUint16(b, e.rec.parts)
-	b = binary.LittleEndian.AppendUint16(b, e.rec.sender)
-	b = binary.LittleEndian.AppendUint32(b, e.rec.validity)
-	b = binary.LittleEndian.AppendUint64(b, uint64(e.rec.due))
-	b = binary.LittleEndian.AppendUint64(b, e.rec.phone)
-	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(e.amount))
-	return binary.LittleEndian.AppendUint32(b, crc32.ChecksumIEEE(b[start:]))
-}
-
-// decodeEntry reads one entry; false for a torn or foreign one.
-func decodeEntry(b []byte) (entry, bool) {
-	if len(b) < entryLen || crc32.ChecksumIEEE(b[:36]) != binary.LittleEndian.Uint32(b[36:]) {
-		return entry{}, false
-	}
-	e := entry{kind: b[0], amount: math.Float64frombits(binary.LittleEndian.Uint64(b[28:]))}
-	e.rec = record{
-		parts:    binary.LittleEndian.Uint16(b[4:]),
-		sender:   binary.LittleEndian.Uint16(b[6:]),
-		validity: binary.LittleEndian.Uint32(b[8:]),
-		due:      int64(binary.LittleEndian.Uint64(b[12:])),
-		phone:    binary.LittleEndian.Uint64(b[20:]),
-	}
-	if e.kind < entryOpen || e.kind > entryBlock || math.IsNaN(e.amount) || math.IsInf(e.amount, 0) || e.amount < 0 {
-		return entry{}, false
-	}
-	return e, true
-}
+// maxMessages bounds a world: the whole account is held in memory (some
+// 120 MB at the bound); a send past it answers -10.
+const maxMessages = 5_000_000
 
 // openWorld opens the world file at path, creating it (0600) with an
-// account of balance when it does not exist yet. The account is read by
-// the first view or update.
+// account of balance when it does not exist yet or is empty, and brings
+// its layout up to date.
 func openWorld(path string, balance float64) (*world, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("simulator world: %w", err)
 	}
-	w := &world{path: path, f: f, lock: flock.New(path+".lock", flock.SetPermissions(0o600))}
-	err = w.locked(true, func() error {
-		size, err := w.size()
-		if err != nil {
-			return err
-		}
-		head := make([]byte, len(worldMagic)+entryLen)
-		n, _ := w.f.ReadAt(head, 0)
-		switch {
-		case n >= len(worldMagic) && string(head[:len(worldMagic)]) != worldMagic:
-			return fmt.Errorf("%s is not a simulator world file (its first bytes are not %q)", path, worldMagic)
-		case size >= int64(len(head)):
-			if e, ok := decodeEntry(head[len(worldMagic):]); ok && e.kind == entryOpen {
-				return nil
-			}
-		}
-		// New, or its creation was cut short: nothing can follow a torn
-		// first entry, so the account starts here.
-		b := appendEntry([]byte(worldMagic), entry{kind: entryOpen, amount: balance})
-		if err := w.f.Truncate(0); err != nil {
-			return err
-		}
-		_, err = w.f.WriteAt(b, 0)
-		return err
-	})
+	// Created here so that its mode is 0600 (SQLite would use 0644); the
+	// -wal and -shm files take the same mode from it.
+	f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		f.Close()
 		return nil, fmt.Errorf("simulator world: %w", err)
 	}
-	w.off = int64(len(worldMagic))
+	f.Close()
+	// WAL is set only once the file is known to be a world: switching a
+	// foreign file would change it.
+	db, err := sql.Open("sqlite", sqlfile.DSN(abs,
+		"_pragma=busy_timeout(10000)", // another simulator holds the write lock for one request
+		"_pragma=synchronous(NORMAL)",
+		"_txlock=immediate"))
+	if err != nil {
+		return nil, fmt.Errorf("simulator world: %w", err)
+	}
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	w := &world{path: path, db: db, max: maxMessages}
+	if err := w.migrate(balance); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if _, err := db.Exec(`PRAGMA journal_mode = WAL`); err != nil {
+		db.Close()
+		return nil, w.fail(err)
+	}
 	return w, nil
 }
 
-func (w *world) size() (int64, error) {
-	fi, err := w.f.Stat()
+// migrate makes a new (empty) file a world of balance, or steps a world
+// of an earlier layout to this one, in one transaction; it refuses a file
+// that is not a world, or of a layout newer than this program's.
+func (w *world) migrate(balance float64) error {
+	tx, err := w.db.Begin() // IMMEDIATE: of two simulators starting on a new file, one makes it
 	if err != nil {
-		return 0, err
+		return w.fail(err)
 	}
-	return fi.Size(), nil
-}
-
-// locked runs fn holding the file lock, exclusive or shared.
-func (w *world) locked(exclusive bool, fn func() error) error {
-	ctx, cancel := context.WithTimeout(context.Background(), lockWait)
-	defer cancel()
-	try := w.lock.TryRLockContext
-	if exclusive {
-		try = w.lock.TryLockContext
-	}
-	ok, err := try(ctx, 5*time.Millisecond)
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		return fmt.Errorf("locking %s: another simulator has held it for %v", w.lock.Path(), lockWait)
-	case err != nil || !ok:
-		return fmt.Errorf("locking %s: %v", w.lock.Path(), err)
-	}
-	defer w.lock.Unlock()
-	return fn()
-}
-
-// catchUp applies the entries appended since the last call, in order, and
-// reports whether a torn entry ends the file. The caller holds the lock.
-func (w *world) catchUp(apply func(e entry)) (torn bool, err error) {
-	size, err := w.size()
-	switch {
-	case err != nil:
-		return false, err
-	case size > maxWorld:
-		return false, fmt.Errorf("%s is over %d MiB", w.path, maxWorld>>20)
-	case size < w.off:
-		return false, fmt.Errorf("%s shrank under a running simulator", w.path)
-	}
-	buf := make([]byte, size-w.off)
-	if _, err := io.ReadFull(io.NewSectionReader(w.f, w.off, int64(len(buf))), buf); err != nil {
-		return false, err
-	}
-	for len(buf) > 0 {
-		e, ok := decodeEntry(buf)
-		if !ok {
-			return true, nil
+	defer tx.Rollback()
+	var app, version, objects int
+	for _, q := range []struct {
+		sql string
+		v   *int
+	}{{`PRAGMA application_id`, &app}, {`PRAGMA user_version`, &version}, {`SELECT count(*) FROM sqlite_schema`, &objects}} {
+		if err := tx.QueryRow(q.sql).Scan(q.v); err != nil {
+			return w.fail(err)
 		}
-		apply(e)
-		buf, w.off = buf[entryLen:], w.off+entryLen
 	}
-	return false, nil
+	switch {
+	case app == 0 && version == 0 && objects == 0:
+		// new
+	case app != worldApp:
+		return fmt.Errorf("%s is not a simulator world: it is an SQLite file of something else", w.path)
+	case version > len(worldMigrations):
+		return fmt.Errorf("%s is a simulator world of layout %d, newer than this program knows (%d): update smsdash", w.path, version, len(worldMigrations))
+	}
+	if version == len(worldMigrations) {
+		return nil
+	}
+	for _, step := range worldMigrations[version:] {
+		if _, err := tx.Exec(step); err != nil {
+			return w.fail(err)
+		}
+	}
+	if version == 0 {
+		if _, err := tx.Exec(`INSERT INTO account (id, balance) VALUES (1, ?)`, balance); err != nil {
+			return w.fail(err)
+		}
+	}
+	// PRAGMAs take no parameters.
+	if _, err := tx.Exec(fmt.Sprintf(`PRAGMA application_id = %d; PRAGMA user_version = %d`, worldApp, len(worldMigrations))); err != nil {
+		return w.fail(err)
+	}
+	return w.fail(tx.Commit())
 }
 
-// add appends entries, cutting off a torn tail first; on failure the file
-// is as it was. The caller holds the exclusive lock and has caught up.
-func (w *world) add(entries []byte, torn bool) error {
-	if torn {
-		if err := w.f.Truncate(w.off); err != nil {
+// fail names the world in an error, and says so of a file that is not
+// SQLite at all.
+func (w *world) fail(err error) error {
+	var se *sqlite.Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &se) && se.Code() == sqlite3.SQLITE_NOTADB:
+		return fmt.Errorf("%s is not a simulator world: it is no SQLite file", w.path)
+	}
+	return fmt.Errorf("simulator world %s: %w", w.path, err)
+}
+
+// catchUp reads into the account what other simulators committed since
+// it was last read. The caller holds s.mu, and tx keeps the reads of one
+// moment.
+func (s *Server) catchUp(tx *sql.Tx) error {
+	var balance float64
+	var blocks int64
+	if err := tx.QueryRow(`SELECT balance, blocks FROM account`).Scan(&balance, &blocks); err != nil {
+		return err
+	}
+	rows, err := tx.Query(`SELECT id, due, phone, validity, parts, sender FROM messages WHERE id >= ? ORDER BY id`, FirstID+s.recs.n)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var r record
+		var sender string
+		// Scan refuses a value out of the field's range.
+		if err := rows.Scan(&id, &r.due, &r.phone, &r.validity, &r.parts, &sender); err != nil {
 			return err
 		}
+		switch {
+		case id != FirstID+s.recs.n:
+			return fmt.Errorf("message %d follows %d messages: ids have a gap", id, s.recs.n)
+		case s.recs.n >= s.world.max:
+			return s.world.full()
+		}
+		i, ok := s.senders[sender]
+		if !ok {
+			i = noSender
+		}
+		r.sender = i
+		s.recs.add(r)
 	}
-	if w.off+int64(len(entries)) > maxWorld {
-		return fmt.Errorf("%s would grow over %d MiB", w.path, maxWorld>>20)
+	if err := rows.Err(); err != nil {
+		return err
 	}
-	if _, err := w.f.WriteAt(entries, w.off); err != nil {
-		return errors.Join(err, w.f.Truncate(w.off))
-	}
-	w.off += int64(len(entries))
+	s.balance, s.blocks = balance, blocks
 	return nil
 }
 
-func (w *world) close() error { return w.f.Close() }
+func (w *world) full() error {
+	return fmt.Errorf("it holds %d messages, the most a simulator world may", w.max)
+}
+
+// save writes what changed since the account held n messages, balance
+// and blocks. The caller holds s.mu and has caught up in tx.
+func (s *Server) save(tx *sql.Tx, n int64, balance float64, blocks int64) error {
+	if s.recs.n == n && s.balance == balance && s.blocks == blocks {
+		return nil
+	}
+	if s.recs.n > s.world.max {
+		return s.world.full()
+	}
+	if s.recs.n > n {
+		ins, err := tx.Prepare(`INSERT INTO messages (id, due, phone, validity, parts, sender) VALUES (?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		for i := n; i < s.recs.n; i++ {
+			r, _ := s.recs.get(i)
+			if _, err := ins.Exec(FirstID+i, r.due, int64(r.phone), r.validity, r.parts, s.o.Senders[r.sender]); err != nil {
+				return err
+			}
+		}
+	}
+	_, err := tx.Exec(`UPDATE account SET balance = ?, blocks = ?`, s.balance, s.blocks)
+	return err
+}
 
 // Open makes a simulated account like New whose balance and messages live
 // in the world file at path (see world), created with o's balance when
 // new and shared with every simulator opened on it, in this process or
 // another. o's other options (login, senders, the clock, faults) are this
-// simulator's own. Close closes the file.
+// simulator's own; a message of a sender this one has not registered
+// shows no sender. Close closes the file.
 func Open(path string, o Options) (*Server, error) {
 	s := New(o)
 	w, err := openWorld(path, s.o.Balance)
@@ -226,7 +245,7 @@ func Open(path string, o Options) (*Server, error) {
 	}
 	s.world = w
 	if err := s.view(func() {}); err != nil {
-		w.close()
+		w.db.Close()
 		return nil, err
 	}
 	return s, nil
@@ -240,7 +259,7 @@ func (s *Server) Close() error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.world.close()
+	return s.world.db.Close()
 }
 
 // NumberBlock reserves the next block of a numbering of the caller's own
@@ -248,16 +267,16 @@ func (s *Server) Close() error {
 // gives the SMSC of each process a block of message ids of its own.
 func (s *Server) NumberBlock() (int64, error) {
 	var k int64
-	err := s.update(func(t *txn) {
+	err := s.update(func() {
 		k = s.blocks
-		t.do(entry{kind: entryBlock})
+		s.blocks++
 	})
 	return k, err
 }
 
 // view runs fn on the account as it stands, after reading what other
-// simulators on the world appended. Should the world fail, fn still runs,
-// on the account as last read, and the error is returned.
+// simulators on the world committed. Should the world fail, fn still
+// runs, on the account as last read, and the error is returned.
 func (s *Server) view(fn func()) error {
 	if s.world == nil {
 		s.mu.RLock()
@@ -267,69 +286,51 @@ func (s *Server) view(fn func()) error {
 	}
 	s.mu.Lock() // catching up writes the account
 	defer s.mu.Unlock()
-	err := s.world.locked(false, func() error {
-		_, err := s.world.catchUp(s.apply)
-		return err
-	})
+	err := s.world.in(&sql.TxOptions{ReadOnly: true}, func(tx *sql.Tx) error { return s.catchUp(tx) })
 	fn()
 	return err
 }
 
-// update runs fn to change the account through t.do, after reading what
-// other simulators appended, and appends the changes to the world; should
-// that fail, the account is as it was and the error is returned.
-func (s *Server) update(fn func(t *txn)) error {
+// update runs fn to change the account (its balance, blocks, and records
+// added), after reading what other simulators committed, and writes the
+// change to the world in the same transaction; should that fail, the
+// account is as it was and the error is returned.
+func (s *Server) update(fn func()) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t := txn{s: s}
 	if s.world == nil {
-		fn(&t)
+		fn()
 		return nil
 	}
-	return s.world.locked(true, func() error {
-		torn, err := s.world.catchUp(s.apply)
-		if err != nil {
+	var (
+		changed bool
+		n       int64
+		balance float64
+		blocks  int64
+	)
+	err := s.world.in(nil, func(tx *sql.Tx) error {
+		if err := s.catchUp(tx); err != nil {
 			return err
 		}
-		balance, n, blocks := s.balance, s.recs.n, s.blocks
-		fn(&t)
-		if len(t.log) == 0 {
-			return nil
-		}
-		if err := s.world.add(t.log, torn); err != nil {
-			s.balance, s.recs.n, s.blocks = balance, n, blocks
-			return err
-		}
-		return nil
+		changed, n, balance, blocks = true, s.recs.n, s.balance, s.blocks
+		fn()
+		return s.save(tx, n, balance, blocks)
 	})
-}
-
-// txn is a change of the account under way (update).
-type txn struct {
-	s   *Server
-	log []byte // the entries for the world
-}
-
-// do makes the change e, in memory and, with a world, in its log.
-func (t *txn) do(e entry) {
-	t.s.apply(e)
-	if t.s.world != nil {
-		t.log = appendEntry(t.log, e)
+	if err != nil && changed { // not kept
+		s.recs.n, s.balance, s.blocks = n, balance, blocks
 	}
+	return err
 }
 
-// apply is what an entry does to the account: one rule for the changes
-// made here and those read from the world.
-func (s *Server) apply(e entry) {
-	switch e.kind {
-	case entryOpen:
-		s.balance = e.amount
-	case entryMessage:
-		s.balance -= e.amount
-		s.recs.add(e.rec)
-	case entryCharge:
-		s.balance -= e.amount
-	case entryBlock:
-		s.blocks++
+// in runs fn in one transaction, IMMEDIATE unless opts make it read only.
+func (w *world) in(opts *sql.TxOptions, fn func(tx *sql.Tx) error) error {
+	tx, err := w.db.BeginTx(context.Background(), opts)
+	if err != nil {
+		return w.fail(err)
 	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return w.fail(err)
+	}
+	return w.fail(tx.Commit())
 }

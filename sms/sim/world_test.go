@@ -2,10 +2,12 @@ package sim
 
 import (
 	"bytes"
+	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -114,62 +116,139 @@ func TestWorldShared(t *testing.T) {
 	}
 }
 
-// A process killed in the middle of an append leaves a torn entry: the
-// next simulator reads the account up to it, and its first change cuts
-// it off.
-func TestWorldTornTail(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "sim.world")
+// A new or empty file becomes a world (0600); a file of something else,
+// SQLite or not, or a world of a later layout, is refused and left alone.
+func TestWorldFiles(t *testing.T) {
+	dir := t.TempDir()
 	clk := &clock{t: t0}
-	s := openWorldSim(t, path, clk)
-	id := sendOne(t, s, "json", "296717259")
-	s.Close()
-	whole, _ := os.ReadFile(path)
-	torn := appendEntry(nil, entry{kind: entryMessage, rec: record{phone: 375331234500, parts: 1}, amount: 1})
-	tails := [][]byte{
-		torn[:entryLen-1],
-		bytes.Repeat([]byte{0}, entryLen),                        // blocks allocated, never written
-		append(torn[:entryLen-1:entryLen-1], torn[entryLen-1]^1), // a bad checksum
-		append(torn[:7:7], torn...),                              // a torn entry before a whole one
+	empty := filepath.Join(dir, "empty.world")
+	os.WriteFile(empty, nil, 0o600)
+	if s := openWorldSim(t, empty, clk); s.Balance() != DefaultBalance {
+		t.Errorf("balance %v of an empty file", s.Balance())
 	}
-	for _, tail := range tails {
-		if err := os.WriteFile(path, append(append([]byte(nil), whole...), tail...), 0o600); err != nil {
-			t.Fatal(err)
+	if fi, err := os.Stat(filepath.Join(dir, "new.world")); err == nil {
+		t.Fatalf("new.world exists already: %v", fi)
+	}
+	openWorldSim(t, filepath.Join(dir, "new.world"), clk)
+	if fi, err := os.Stat(filepath.Join(dir, "new.world")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("world file mode %v, %v", fi.Mode(), err)
+	}
+
+	later := filepath.Join(dir, "later.world")
+	openWorldSim(t, later, clk).Close()
+	sqlExec(t, later, `PRAGMA user_version = 2`)
+	foreign := filepath.Join(dir, "history.db")
+	sqlExec(t, foreign, `CREATE TABLE messages (id INTEGER PRIMARY KEY, text TEXT)`)
+	text := filepath.Join(dir, "notes.txt")
+	os.WriteFile(text, []byte("SQLite format 3\x00 and more"), 0o600)
+	for path, want := range map[string]string{
+		later:   "newer than this program knows",
+		foreign: "an SQLite file of something else",
+		text:    "no SQLite file",
+	} {
+		before, _ := os.ReadFile(path)
+		s, err := Open(path, Options{})
+		if err == nil {
+			s.Close()
+			t.Errorf("%s opened as a world", path)
+			continue
 		}
-		s = openWorldSim(t, path, clk)
-		if s.Balance() != 99 {
-			t.Errorf("balance %v past a torn entry", s.Balance())
+		if !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), path) {
+			t.Errorf("%s: %v, want it named and %q", path, err, want)
 		}
-		if next := sendOne(t, s, "plain", "331234500"); next != id+1 {
-			t.Errorf("next id %d, want %d", next, id+1)
-		}
-		s.Close()
-		if fi, _ := os.Stat(path); fi.Size() != int64(len(whole))+entryLen {
-			t.Errorf("file of %d bytes, want the torn entry replaced: %d", fi.Size(), len(whole)+entryLen)
+		if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+			t.Errorf("%s changed", path)
 		}
 	}
 }
 
-// A creation cut short starts the account afresh; a file of something
-// else is refused and left alone.
-func TestWorldFiles(t *testing.T) {
-	dir := t.TempDir()
-	cut := filepath.Join(dir, "cut.world")
-	os.WriteFile(cut, []byte(worldMagic+"\x01\x00"), 0o600)
+// sqlExec runs q on the SQLite file at path, as another program would.
+func sqlExec(t *testing.T, path, q string) {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(q); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A world edited into something no simulator writes is refused, without
+// a panic.
+func TestWorldBadRows(t *testing.T) {
 	clk := &clock{t: t0}
-	if s := openWorldSim(t, cut, clk); s.Balance() != DefaultBalance {
-		t.Errorf("balance %v after a cut creation", s.Balance())
-	}
-	other := filepath.Join(dir, "history.db")
-	os.WriteFile(other, []byte("SQLite format 3\x00 and more"), 0o600)
-	if s, err := Open(other, Options{}); err == nil {
+	for _, edit := range []string{
+		`UPDATE messages SET parts = 70000`,
+		`UPDATE messages SET phone = -1`,
+		`UPDATE messages SET id = id + 1`,
+		`DELETE FROM account`,
+		`DROP TABLE messages`,
+	} {
+		path := filepath.Join(t.TempDir(), "sim.world")
+		s := openWorldSim(t, path, clk)
+		sendOne(t, s, "json", "296717259")
 		s.Close()
-		t.Fatal("a foreign file opened as a world")
+		sqlExec(t, path, edit)
+		if s, err := Open(path, Options{}); err == nil {
+			s.Close()
+			t.Errorf("a world after %q opened", edit)
+		} else if !strings.Contains(err.Error(), path) {
+			t.Errorf("after %q: %v does not name the file", edit, err)
+		}
 	}
-	if b, _ := os.ReadFile(other); string(b) != "SQLite format 3\x00 and more" {
-		t.Errorf("foreign file changed: %q", b)
+}
+
+// A request is one transaction: should a message fail to be written (a
+// full world; here also a trigger), the whole request answers -10, and
+// neither the simulator nor the file keep any of it.
+func TestWorldAllOrNothing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sim.world")
+	clk := &clock{t: t0}
+	s := openWorldSim(t, path, clk)
+	id := sendOne(t, s, "json", "296717259")
+	pair := demoReq(msg{recipient: "296717259", sender: "CMC", text: "x"}, msg{recipient: "331234500", sender: "CMC", text: "y"})
+
+	s.world.max = 2
+	if whole, res := send(t, s, "json", pair); firstCode(whole, res) != int(sms.CodeUnavailable) {
+		t.Errorf("a send past the bound: %d %+v, want -10", whole, res)
 	}
-	if fi, err := os.Stat(cut); err != nil || fi.Mode().Perm() != 0o600 {
-		t.Errorf("world file mode %v, %v", fi.Mode(), err)
+	s.world.max = maxMessages
+	sqlExec(t, path, `CREATE TRIGGER refuse BEFORE INSERT ON messages WHEN NEW.phone = 375331234500 BEGIN SELECT RAISE(ABORT, 'refused'); END`)
+	if whole, res := send(t, s, "xml", pair); firstCode(whole, res) != int(sms.CodeUnavailable) {
+		t.Errorf("a send whose second message fails: %d %+v, want -10", whole, res)
+	}
+	if next := sendOne(t, s, "plain", "296717259"); next != id+1 || s.Balance() != 98 {
+		t.Errorf("next id %d, balance %v: want %d and 98", next, s.Balance(), id+1)
+	}
+	other := openWorldSim(t, path, clk)
+	if n := other.Received("375296717259"); n != 2 || other.Balance() != 98 {
+		t.Errorf("the file holds %d messages, balance %v: want 2 and 98", n, other.Balance())
+	}
+}
+
+// A message of a sender the reading simulator has not registered shows
+// no sender.
+func TestWorldSenders(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sim.world")
+	clk := &clock{t: t0}
+	id := sendOne(t, openWorldSim(t, path, clk), "json", "296717259")
+	other, err := Open(path, Options{Senders: []string{"Other", "CMC"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if r, ok := other.Message(id); !ok || r.Sender != "CMC" {
+		t.Errorf("registered here too: %+v %v", r, ok)
+	}
+	other2, err := Open(path, Options{Senders: []string{"Other"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other2.Close()
+	if r, ok := other2.Message(id); !ok || r.Sender != "" {
+		t.Errorf("not registered here: %+v %v", r, ok)
 	}
 }
 
@@ -180,7 +259,7 @@ func TestWorldFailure(t *testing.T) {
 	clk := &clock{t: t0}
 	s := openWorldSim(t, path, clk)
 	id := sendOne(t, s, "json", "296717259")
-	s.world.f.Close() // every read and write fails from here on
+	s.world.db.Close() // every read and write fails from here on
 	for _, tr := range transports {
 		if whole, res := send(t, s, tr, demoReq(msg{recipient: "296717259", sender: "CMC", text: "x"})); firstCode(whole, res) != int(sms.CodeUnavailable) {
 			t.Errorf("%s send: %d %+v, want -10", tr, whole, res)
@@ -212,47 +291,4 @@ func TestNumberBlock(t *testing.T) {
 	if k, err := New(Options{}).NumberBlock(); k != 0 || err != nil {
 		t.Errorf("in memory: %d %v", k, err)
 	}
-}
-
-// Whatever follows the first entry, the world opens without a panic, at
-// a balance that is a number, and takes a send that the next simulator
-// reads back.
-func FuzzWorldFile(f *testing.F) {
-	head := appendEntry([]byte(worldMagic), entry{kind: entryOpen, amount: DefaultBalance})
-	sent := appendEntry(nil, entry{kind: entryMessage, rec: record{phone: 375296717259, parts: 1, due: t0.UnixNano()}, amount: 1})
-	f.Add([]byte{})
-	f.Add(sent)
-	f.Add(append(sent, sent[:7]...))
-	f.Add(appendEntry(nil, entry{kind: entryBlock}))
-	f.Add(bytes.Repeat([]byte{0xff}, 3*entryLen))
-	f.Fuzz(func(t *testing.T, tail []byte) {
-		if len(tail) > 100*entryLen {
-			return
-		}
-		path := filepath.Join(t.TempDir(), "sim.world")
-		if err := os.WriteFile(path, append(append([]byte(nil), head...), tail...), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		clk := &clock{t: t0}
-		s, err := Open(path, Options{Now: clk.Now})
-		if err != nil {
-			t.Fatal(err)
-		}
-		before := s.Balance()
-		if before != before {
-			t.Fatalf("balance NaN")
-		}
-		whole, res := send(t, s, "json", demoReq(msg{recipient: "296717259", sender: "CMC", text: "x"}))
-		s.Close()
-		s2, err := Open(path, Options{Now: clk.Now})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s2.Close()
-		if whole == 0 && len(res) == 1 && res[0].code == 0 {
-			if _, ok := s2.Message(res[0].id); !ok || s2.Balance() != before-1 {
-				t.Errorf("send %d not read back (balance %v, was %v)", res[0].id, s2.Balance(), before)
-			}
-		}
-	})
 }
