@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -33,6 +34,10 @@ type world struct {
 	path string
 	db   *sql.DB // one connection: the Server's mutex orders its use
 	max  int64   // messages it may hold (maxMessages)
+
+	// prepared once on the connection: SQLite parses each statement once,
+	// not once a request
+	account, since, insertOne, insertMany, setAccount *sql.Stmt
 }
 
 // worldApp is a world's PRAGMA application_id ("smsW"): an SQLite file
@@ -96,6 +101,21 @@ func openWorld(path string, balance float64) (*world, error) {
 	if _, err := db.Exec(`PRAGMA journal_mode = WAL`); err != nil {
 		db.Close()
 		return nil, w.fail(err)
+	}
+	for _, p := range []struct {
+		st **sql.Stmt
+		q  string
+	}{
+		{&w.account, `SELECT balance, blocks FROM account`},
+		{&w.since, `SELECT id, due, phone, validity, parts, sender FROM messages WHERE id >= ? ORDER BY id`},
+		{&w.insertOne, insertSQL(1)},
+		{&w.insertMany, insertSQL(insertRows)},
+		{&w.setAccount, `UPDATE account SET balance = ?, blocks = ?`},
+	} {
+		if *p.st, err = db.Prepare(p.q); err != nil {
+			db.Close()
+			return nil, w.fail(err)
+		}
 	}
 	return w, nil
 }
@@ -165,10 +185,10 @@ func (w *world) fail(err error) error {
 func (s *Server) catchUp(tx *sql.Tx) error {
 	var balance float64
 	var blocks int64
-	if err := tx.QueryRow(`SELECT balance, blocks FROM account`).Scan(&balance, &blocks); err != nil {
+	if err := tx.Stmt(s.world.account).QueryRow().Scan(&balance, &blocks); err != nil {
 		return err
 	}
-	rows, err := tx.Query(`SELECT id, due, phone, validity, parts, sender FROM messages WHERE id >= ? ORDER BY id`, FirstID+s.recs.n)
+	rows, err := tx.Stmt(s.world.since).Query(FirstID + s.recs.n)
 	if err != nil {
 		return err
 	}
@@ -214,21 +234,32 @@ func (s *Server) save(tx *sql.Tx, n int64, balance float64, blocks int64) error 
 	if s.recs.n > s.world.max {
 		return s.world.full()
 	}
-	if s.recs.n > n {
-		ins, err := tx.Prepare(`INSERT INTO messages (id, due, phone, validity, parts, sender) VALUES (?, ?, ?, ?, ?, ?)`)
-		if err != nil {
+	args := make([]any, 0, 6*insertRows)
+	for i := n; i < s.recs.n; {
+		ins, k := s.world.insertOne, int64(1)
+		if s.recs.n-i >= insertRows {
+			ins, k = s.world.insertMany, insertRows
+		}
+		args = args[:0]
+		for end := i + k; i < end; i++ {
+			r, _ := s.recs.get(i)
+			args = append(args, FirstID+i, r.due, int64(r.phone), r.validity, r.parts, s.o.Senders[r.sender])
+		}
+		if _, err := tx.Stmt(ins).Exec(args...); err != nil {
 			return err
 		}
-		defer ins.Close()
-		for i := n; i < s.recs.n; i++ {
-			r, _ := s.recs.get(i)
-			if _, err := ins.Exec(FirstID+i, r.due, int64(r.phone), r.validity, r.parts, s.o.Senders[r.sender]); err != nil {
-				return err
-			}
-		}
 	}
-	_, err := tx.Exec(`UPDATE account SET balance = ?, blocks = ?`, s.balance, s.blocks)
+	_, err := tx.Stmt(s.world.setAccount).Exec(s.balance, s.blocks)
 	return err
+}
+
+// insertRows is how many messages one INSERT of a package writes: a
+// statement a message would cost most of a large package's time.
+const insertRows = 100
+
+func insertSQL(rows int) string {
+	return `INSERT INTO messages (id, due, phone, validity, parts, sender) VALUES ` +
+		strings.Repeat(`(?, ?, ?, ?, ?, ?), `, rows-1) + `(?, ?, ?, ?, ?, ?)`
 }
 
 // Open makes a simulated account like New whose balance and messages live
