@@ -73,3 +73,32 @@ func BenchmarkJSONSend1(b *testing.B) {
 	b.Run("memory", func(b *testing.B) { benchJSONSend(b, 1, false, false) })
 	b.Run("world", func(b *testing.B) { benchJSONSend(b, 1, false, true) })
 }
+
+// BenchmarkWorldOpen: opening a world of 100,000 messages, which reads
+// them all into memory.
+func BenchmarkWorldOpen(b *testing.B) {
+	const packages = 10
+	path := filepath.Join(b.TempDir(), "sim.world")
+	s, err := Open(path, Options{Balance: 1e15})
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := jsonPackage(10000, true)
+	for range packages {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodPost, PathJSON, bytes.NewReader(body))
+		s.ServeHTTP(rec, req)
+	}
+	s.Close()
+	for b.Loop() {
+		s, err := Open(path, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n := s.Received("375255500000"); n != packages {
+			b.Fatalf("%d messages to the first number, want %d", n, packages)
+		}
+		s.Close()
+	}
+	b.ReportMetric(float64(packages*10000*b.N)/b.Elapsed().Seconds(), "msgs/s")
+}

@@ -5,7 +5,7 @@
 // progress Queued → Sent → final on a configurable clock, and fault
 // injection. It is the test double of every transport, the engine of DEMO
 // mode and `smsdash sim`. The account lives in memory (New), or lasts in
-// a world file shared by every simulator on it (Open, world.go).
+// a world, an SQLite file shared by every simulator on it (Open, world.go).
 //
 // Codes, in the order they are checked (the first that applies wins):
 //
@@ -19,7 +19,7 @@
 //	    package with neither <message> nor <status>
 //	-13 account blocked (sends only)
 //	-10 injected "service unavailable" fault (every request), or the world
-//	    file failing (nothing is recorded or charged)
+//	    file failing or full (nothing is recorded or charged)
 //	-14 outside the allowed sending hours, Minsk time of the request (sends only)
 //	-15 date_send unparsable, or earlier than now + 10 minutes less one
 //	    minute of grace for transit (sends only)
