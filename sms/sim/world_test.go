@@ -2,9 +2,11 @@ package sim
 
 import (
 	"bytes"
+	"context"
 	"database/sql"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -113,6 +115,50 @@ func TestWorldShared(t *testing.T) {
 	}
 	if n := a.Received("375296717259"); n != 1+2*each {
 		t.Errorf("received %d", n)
+	}
+}
+
+// Simulators in processes of their own, started on a world not made yet,
+// share it as those of one process do: it is made once, and concurrent
+// sends never share an id nor overspend.
+func TestWorldProcesses(t *testing.T) {
+	const each = 40
+	if path := os.Getenv("SIM_WORLD_CHILD"); path != "" { // a child: send, then exit
+		s := openWorldSim(t, path, &clock{t: t0})
+		for range each {
+			sendOne(t, s, "json", "296717259")
+		}
+		return
+	}
+	if testing.Short() {
+		t.Skip("runs the test binary as processes")
+	}
+	path := filepath.Join(t.TempDir(), "sim.world")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var children []*exec.Cmd
+	var outs []*bytes.Buffer
+	for range 2 {
+		cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestWorldProcesses$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "SIM_WORLD_CHILD="+path)
+		out := new(bytes.Buffer)
+		cmd.Stdout, cmd.Stderr = out, out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		children, outs = append(children, cmd), append(outs, out)
+	}
+	for i, cmd := range children {
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("child %d: %v\n%s", i, err, outs[i])
+		}
+	}
+	s := openWorldSim(t, path, &clock{t: t0})
+	_, last := s.Message(FirstID + 2*each - 1)
+	_, past := s.Message(FirstID + 2*each)
+	if n := s.Received("375296717259"); n != 2*each || !last || past || s.Balance() != DefaultBalance-2*each {
+		t.Errorf("%d messages (the last id there %v, one past it %v), balance %v: want %d, ids from FirstID on, and %v",
+			n, last, past, s.Balance(), 2*each, DefaultBalance-2*each)
 	}
 }
 
