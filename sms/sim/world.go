@@ -190,6 +190,9 @@ func (s *Server) catchUp(tx *sql.Tx) error {
 	if err := tx.Stmt(s.world.account).QueryRow().Scan(&balance, &blocks); err != nil {
 		return err
 	}
+	if balance < 0 || math.IsInf(balance, 0) || blocks < 0 {
+		return fmt.Errorf("its account (balance %v, %d blocks) is no account a simulator writes", balance, blocks)
+	}
 	rows, err := tx.Stmt(s.world.since).Query(FirstID + s.recs.n)
 	if err != nil {
 		return err

@@ -230,6 +230,8 @@ func TestWorldBadRows(t *testing.T) {
 		`UPDATE messages SET phone = -1`,
 		`UPDATE messages SET id = id + 1`,
 		`DELETE FROM account`,
+		`UPDATE account SET balance = -1`,
+		`UPDATE account SET balance = 1e999`,
 		`DROP TABLE messages`,
 	} {
 		path := filepath.Join(t.TempDir(), "sim.world")
