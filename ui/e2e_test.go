@@ -40,7 +40,7 @@ func TestEndToEndTmux(t *testing.T) {
 		return string(out)
 	}
 	env := []string{"LANG=C.UTF-8", "LC_ALL=", "TERM=xterm-256color", "NO_COLOR="}
-	for _, k := range []string{"XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"} {
+	for _, k := range []string{"XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"} {
 		env = append(env, k+"="+filepath.Join(dir, k))
 	}
 	// If smsdash exits, the pane stays to show why.

@@ -24,7 +24,7 @@ var testNow = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 func newApp(tb testing.TB, lang string) *app.App {
 	tb.Helper()
 	dir := tb.TempDir()
-	for _, k := range []string{"XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"} {
+	for _, k := range []string{"XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"} {
 		tb.Setenv(k, filepath.Join(dir, k))
 	}
 	a, err := app.Open("")

@@ -8,9 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/gofrs/flock"
 
 	"github.com/smsdash/smsdash/sms"
 	"github.com/smsdash/smsdash/sms/config"
@@ -31,6 +32,7 @@ type App struct {
 	ConfigPath string
 	Demo       bool         // on the built-in simulator: nothing reaches a phone
 	Sim        *sim.Running // in DEMO mode
+	DemoDir    string       // in DEMO mode: where its world lasts (demo.go)
 	Warnings   []string     // from loading the config
 	Recovered  int          // sends of a dead smsdash that were on their way, now "outcome unknown"
 	NeverLeft  int          // queued when a dead smsdash stopped: recorded as not sent
@@ -43,7 +45,7 @@ type App struct {
 	Tracker    *tracker.Tracker
 	SMSC       *smppsim.Running // DEMO mode's SMPP side
 	smpp       *smpp.Client     // started when the transport is smpp
-	demoDir    string
+	demoLock   *flock.Flock     // held shared while in DEMO mode
 }
 
 // ErrUsage marks errors in the config or its path (exit code 2).
@@ -51,7 +53,7 @@ var ErrUsage = errors.New("bad config")
 
 // Open loads the config at path, or at the default path when path is "".
 // With no file at the default path it starts DEMO mode: the built-in
-// simulator and a history that lasts as long as the program.
+// simulator on the lasting DEMO world, with its own history (demo.go).
 func Open(path string) (*App, error) {
 	explicit := path != ""
 	if !explicit {
@@ -76,7 +78,7 @@ func Open(path string) (*App, error) {
 	}
 	storePath := a.Config.StorePath()
 	if a.Demo {
-		storePath = filepath.Join(a.demoDir, "history.db")
+		storePath = filepath.Join(a.DemoDir, demoHistory)
 	}
 	a.Store, err = store.Open(storePath)
 	if err != nil {
@@ -95,28 +97,6 @@ func Open(path string) (*App, error) {
 		return nil, err
 	}
 	return a, nil
-}
-
-func (a *App) startDemo() error {
-	run, err := sim.Start("127.0.0.1:0", sim.Options{})
-	if err != nil {
-		return fmt.Errorf("starting the demo simulator: %w", err)
-	}
-	// One account on both sides: SMPP sends spend the balance HTTP reads.
-	smsc, err := smppsim.Start("127.0.0.1:0", smppsim.Options{Ledger: run.Server()})
-	if err != nil {
-		run.Close()
-		return fmt.Errorf("starting the demo simulator: %w", err)
-	}
-	dir, err := os.MkdirTemp("", "smsdash-demo-")
-	if err != nil {
-		run.Close()
-		smsc.Close()
-		return err
-	}
-	a.Demo, a.Sim, a.SMSC, a.demoDir = true, run, smsc, dir
-	a.Config = config.Demo(run.URL(), smsc.Addr())
-	return nil
 }
 
 // SetTransport switches the transport ("plain", "xml", "json", "smpp")
@@ -256,7 +236,8 @@ func (a *App) PollEvery() time.Duration {
 	return min(a.Config.Tracker.PollInterval.Duration, 2*time.Second)
 }
 
-// Close stops the simulator and closes the history; DEMO's history goes.
+// Close stops the simulator and closes the history; the DEMO world stays
+// for the next start.
 func (a *App) Close() {
 	if a.smpp != nil {
 		a.smpp.Close() // drains the receipts taken so far into the store
@@ -270,7 +251,7 @@ func (a *App) Close() {
 	if a.Sim != nil {
 		a.Sim.Close()
 	}
-	if a.demoDir != "" {
-		os.RemoveAll(a.demoDir)
+	if a.demoLock != nil {
+		a.demoLock.Close()
 	}
 }

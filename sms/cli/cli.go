@@ -127,7 +127,9 @@ func newRoot(e *Env) *cobra.Command {
 Without a command it opens the dashboard (on a terminal).
 
 Without a config file smsdash runs in DEMO mode on its built-in simulator:
-nothing reaches a real phone.`,
+nothing reaches a real phone. Its account and history last across runs,
+shared by the dashboard and every command; "smsdash demo --reset" starts
+them afresh.`,
 		Example: `  smsdash                                  # the dashboard
   smsdash send --to 296717259 --text "Ваш код: 4711"
   smsdash status --watch
@@ -153,7 +155,7 @@ nothing reaches a real phone.`,
 	root.PersistentFlags().StringVar(&g.config, "config", "", "the config `FILE` (default: ~/.config/smsdash/config.toml)")
 	root.Flags().BoolP("version", "v", false, "print the version and the commit it was built from")
 	root.AddCommand(newSend(e, g), newStatus(e, g), newBalance(e, g), newImport(e, g), newHistory(e, g),
-		newExport(e, g), newSettle(e, g), newSim(e, g), newVersion(e))
+		newExport(e, g), newSettle(e, g), newSim(e, g), newDemo(e), newVersion(e))
 	markRun(e, root)
 	root.InitDefaultHelpCmd()
 	root.InitDefaultCompletionCmd()
@@ -240,7 +242,7 @@ func open(e *Env, path string) (*app.App, error) {
 		e.say("warning: %v", w)
 	}
 	if a.Demo {
-		e.say("DEMO mode: no config at %s; using the built-in simulator, nothing reaches a real phone", a.ConfigPath)
+		e.say("DEMO mode: no config at %s; the built-in simulator's account and the DEMO history are in %s (smsdash demo --reset starts afresh); nothing reaches a real phone", a.ConfigPath, a.DemoDir)
 	}
 	if a.NeverLeft > 0 {
 		e.say("%d message(s) were waiting to be sent when smsdash last stopped: they were not sent (see smsdash history --status not_sent)", a.NeverLeft)

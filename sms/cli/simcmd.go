@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -14,10 +15,10 @@ import (
 )
 
 type simOpts struct {
-	addr, writeConfig, smppAddr string
-	allowRemote                 bool
-	opts                        sim.Options
-	smppFaults                  smppsim.Faults
+	addr, writeConfig, smppAddr, state string
+	allowRemote                        bool
+	opts                               sim.Options
+	smppFaults                         smppsim.Faults
 }
 
 func newSim(e *Env, _ *globals) *cobra.Command {
@@ -29,6 +30,7 @@ func newSim(e *Env, _ *globals) *cobra.Command {
 	fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow listening on a non-loopback address")
 	fs.StringVar(&o.writeConfig, "write-config", "", "write a client config `file` that points at this simulator")
 	fs.StringVar(&o.smppAddr, "smpp", "", "also serve SMPP on this `address` (loopback only unless --allow-remote)")
+	fs.StringVar(&o.state, "state", "", "keep the account (balance, messages, their statuses) in this `file` across runs, shared with every simulator on it (default: in memory, gone at exit)")
 	o.opts.RegisterFlags(fs)
 	o.smppFaults.RegisterFlags(fs)
 	c := &cobra.Command{
@@ -56,9 +58,9 @@ func runSim(ctx context.Context, e *Env, o *simOpts) error {
 	if err := sim.CheckListenAddr(o.addr, o.allowRemote); err != nil {
 		return usageErr("--http: %v", err)
 	}
-	run, err := sim.Start(o.addr, o.opts)
+	run, err := startSim(o.addr, o.state, o.opts)
 	if err != nil {
-		return usageErr("--http: %v", err)
+		return err
 	}
 	defer run.Close()
 	smscAddr := ""
@@ -77,8 +79,11 @@ func runSim(ctx context.Context, e *Env, o *simOpts) error {
 		cfg := config.Demo(run.URL(), smscAddr)
 		cfg.Account.Login, cfg.Account.Password = o.opts.Login, o.opts.Password
 		cfg.SMPP.User, cfg.SMPP.Password = o.opts.Login, o.opts.Password
-		// Its own history beside it: simulated sends stay out of the real one.
-		cfg.Store.Path = filepath.Join(filepath.Dir(o.writeConfig), "history.db")
+		store, err := simHistory(o.writeConfig)
+		if err != nil {
+			return usageErr("--write-config: %v", err)
+		}
+		cfg.Store.Path = store
 		if err := config.Save(o.writeConfig, cfg); err != nil {
 			return usageErr("--write-config: %v", err)
 		}
@@ -90,4 +95,34 @@ func runSim(ctx context.Context, e *Env, o *simOpts) error {
 	<-ctx.Done()
 	fmt.Fprintln(e.Stdout, "smsdash sim: stopped")
 	return nil
+}
+
+// startSim starts the simulator on addr, its account in memory or, with
+// state, in that world file.
+func startSim(addr, state string, o sim.Options) (*sim.Running, error) {
+	srv := sim.New(o)
+	if state != "" {
+		var err error
+		if srv, err = sim.Open(state, o); err != nil {
+			return nil, usageErr("--state: %v", err)
+		}
+	}
+	run, err := sim.Serve(addr, srv)
+	if err != nil {
+		srv.Close()
+		return nil, usageErr("--http: %v", err)
+	}
+	return run, nil
+}
+
+// simHistory is the history of a config --write-config writes: beside it
+// and named after it ("sim.toml": "sim-history.db"), so that simulated
+// sends stay out of the real history and two simulators configured in one
+// folder keep theirs apart.
+func simHistory(configPath string) (string, error) {
+	abs, err := filepath.Abs(configPath)
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSuffix(abs, filepath.Ext(abs)) + "-history.db", nil
 }

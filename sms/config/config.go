@@ -265,14 +265,11 @@ func redact(s string) string {
 // which the XDG spec says to ignore). ~/.config is used on every OS on
 // purpose: it is where a terminal user looks.
 func DefaultPath() (string, error) {
-	if dir := os.Getenv("XDG_CONFIG_HOME"); filepath.IsAbs(dir) {
-		return filepath.Join(dir, "smsdash", "config.toml"), nil
-	}
-	home, err := os.UserHomeDir()
+	dir, err := xdgDir("XDG_CONFIG_HOME", ".config")
 	if err != nil {
 		return "", fmt.Errorf("config: locating the config file: %w", err)
 	}
-	return filepath.Join(home, ".config", "smsdash", "config.toml"), nil
+	return filepath.Join(dir, "config.toml"), nil
 }
 
 // StorePath returns the history database path: store.path if set (a leading
@@ -288,14 +285,37 @@ func (c *Config) StorePath() string {
 		}
 		return p
 	}
-	if dir := os.Getenv("XDG_DATA_HOME"); filepath.IsAbs(dir) {
-		return filepath.Join(dir, "smsdash", "history.db")
-	}
-	home, err := os.UserHomeDir()
+	dir, err := xdgDir("XDG_DATA_HOME", filepath.Join(".local", "share"))
 	if err != nil {
 		return "smsdash-history.db"
 	}
-	return filepath.Join(home, ".local", "share", "smsdash", "history.db")
+	return filepath.Join(dir, "history.db")
+}
+
+// DemoDir returns the directory of the lasting DEMO world (the
+// simulator's account and the DEMO history): $XDG_STATE_HOME/smsdash/demo,
+// else ~/.local/state/smsdash/demo. It is state, not data: nothing in it
+// is worth a backup, and `smsdash demo --reset` may remove it.
+func DemoDir() (string, error) {
+	dir, err := xdgDir("XDG_STATE_HOME", filepath.Join(".local", "state"))
+	if err != nil {
+		return "", fmt.Errorf("config: locating the DEMO directory: %w", err)
+	}
+	return filepath.Join(dir, "demo"), nil
+}
+
+// xdgDir is smsdash's directory in an XDG base directory: $env/smsdash
+// when env holds an absolute path (the spec says to ignore a relative
+// one), else ~/fallback/smsdash, on every OS alike.
+func xdgDir(env, fallback string) (string, error) {
+	if dir := os.Getenv(env); filepath.IsAbs(dir) {
+		return filepath.Join(dir, "smsdash"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(home, fallback, "smsdash"), nil
 }
 
 func defaultAgent() string {

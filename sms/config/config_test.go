@@ -31,6 +31,7 @@ func cleanEnv(t testing.TB) {
 		PasswordEnv:       "",
 		"XDG_CONFIG_HOME": "",
 		"XDG_DATA_HOME":   "",
+		"XDG_STATE_HOME":  "",
 	} {
 		t.Setenv(k, v)
 	}
@@ -771,6 +772,18 @@ func TestPaths(t *testing.T) {
 	c.Store.Path = "~/h.db"
 	if p := c.StorePath(); p != filepath.Join(home, "h.db") {
 		t.Errorf("StorePath() ~ = %q", p)
+	}
+
+	if p, err := DemoDir(); err != nil || p != filepath.Join(home, ".local", "state", "smsdash", "demo") {
+		t.Errorf("DemoDir() = %q, %v", p, err)
+	}
+	t.Setenv("XDG_STATE_HOME", "/xdg/state")
+	if p, _ := DemoDir(); p != filepath.Join("/xdg/state", "smsdash", "demo") {
+		t.Errorf("DemoDir() with XDG = %q", p)
+	}
+	t.Setenv("XDG_STATE_HOME", "relative/ignored")
+	if p, _ := DemoDir(); p != filepath.Join(home, ".local", "state", "smsdash", "demo") {
+		t.Errorf("relative XDG_STATE_HOME not ignored: %q", p)
 	}
 }
 

@@ -88,7 +88,10 @@ func (s *Server) runJSON(req *wire.JSONRequest, k kind, now time.Time, unavailab
 				ids[i] = string(req.Status.Msg[i].ID)
 			}
 		}
-		statusRes = s.statuses(now, ids)
+		var code sms.Code
+		if statusRes, code = s.statuses(now, ids); code != 0 && !k.sends() {
+			return jsonError(code)
+		}
 	}
 	// {"message":{"msg":[{"sms_id":3000000001,"sms_count":1,"error_code":0},…]}}
 	b := make([]byte, 0, 32+len(sendRes)*56+len(statusRes)*128)

@@ -45,8 +45,11 @@ func (s *Server) plainStatus(v url.Values) parsed {
 		if code := s.check(plainCreds(v), kindStatus, unavailable, now); code != 0 {
 			return codeBody(code)
 		}
-		res := s.statuses(now, []string{v.Get("id")})
-		if !res[0].found {
+		res, code := s.statuses(now, []string{v.Get("id")})
+		switch {
+		case code != 0:
+			return codeBody(code)
+		case !res[0].found:
 			return codeBody(sms.CodeBadID)
 		}
 		return []byte(res[0].status.String())
@@ -58,7 +61,11 @@ func (s *Server) plainCredits(v url.Values) parsed {
 		if code := s.check(plainCreds(v), kindCredits, unavailable, now); code != 0 {
 			return codeBody(code)
 		}
-		return strconv.AppendFloat(nil, s.Balance(), 'f', 2, 64)
+		b, err := s.balanceNow()
+		if err != nil {
+			return codeBody(sms.CodeUnavailable)
+		}
+		return strconv.AppendFloat(nil, b, 'f', 2, 64)
 	}}
 }
 

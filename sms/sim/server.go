@@ -4,7 +4,8 @@
 // registered senders, scheduled messages held until due, statuses that
 // progress Queued → Sent → final on a configurable clock, and fault
 // injection. It is the test double of every transport, the engine of DEMO
-// mode and `smsdash sim`.
+// mode and `smsdash sim`. The account lives in memory (New), or lasts in
+// a world, an SQLite file shared by every simulator on it (Open, world.go).
 //
 // Codes, in the order they are checked (the first that applies wins):
 //
@@ -17,7 +18,8 @@
 //	-12 API disabled (every request), or an unknown JSON command or an XML
 //	    package with neither <message> nor <status>
 //	-13 account blocked (sends only)
-//	-10 injected "service unavailable" fault (every request)
+//	-10 injected "service unavailable" fault (every request), or the world
+//	    file failing or full (nothing is recorded or charged)
 //	-14 outside the allowed sending hours, Minsk time of the request (sends only)
 //	-15 date_send unparsable, or earlier than now + 10 minutes less one
 //	    minute of grace for transit (sends only)
@@ -66,6 +68,8 @@ type Server struct {
 	mu      sync.RWMutex
 	balance float64
 	recs    records
+	blocks  int64  // NumberBlock's blocks reserved
+	world   *world // where the account lasts (Open); nil: in memory only
 
 	rngMu sync.Mutex
 	rng   *rand.Rand
@@ -118,8 +122,12 @@ type record struct {
 	phone    uint64 // normalised recipient as a number (E.164 has at most 15 digits)
 	validity uint32 // seconds, 0 for the gateway's default
 	parts    uint16
-	sender   uint16
+	sender   uint16 // index in o.Senders, or noSender
 }
+
+// noSender is the sender of a world's message whose sender this
+// simulator has not registered.
+const noSender = 0xFFFF
 
 // New makes a simulated account from o, filling defaults.
 func New(o Options) *Server {
@@ -131,7 +139,7 @@ func New(o Options) *Server {
 		rng:     rand.New(rand.NewPCG(uint64(o.Seed), 0x5ee15ee1)),
 	}
 	for i, name := range o.Senders {
-		if sms.ValidateSender(name) == nil && i <= 0xFFFF {
+		if sms.ValidateSender(name) == nil && i < noSender {
 			if _, dup := s.senders[name]; !dup {
 				s.senders[name] = uint16(i)
 			}
@@ -140,25 +148,30 @@ func New(o Options) *Server {
 	return s
 }
 
-// Balance gives the credits left.
+// Balance gives the credits left (as last read, should the world file
+// fail).
 func (s *Server) Balance() float64 {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.balance
+	b, _ := s.balanceNow()
+	return b
+}
+
+func (s *Server) balanceNow() (b float64, err error) {
+	err = s.view(func() { b = s.balance })
+	return b, err
 }
 
 // Charge takes the price of parts from the balance, or nothing when it is
-// not enough. The SMPP side of the simulator charges through it, so both
-// sides spend one balance.
+// not enough (or the world file fails). The SMPP side of the simulator
+// charges through it, so both sides spend one balance.
 func (s *Server) Charge(parts int) bool {
 	cost := float64(parts) * s.o.Price
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.balance < cost {
-		return false
-	}
-	s.balance -= cost
-	return true
+	ok := false
+	err := s.update(func() {
+		if ok = s.balance >= cost; ok {
+			s.balance -= cost
+		}
+	})
+	return ok && err == nil
 }
 
 // Received counts the accepted messages to a normalised number ("375296717259").
@@ -167,13 +180,13 @@ func (s *Server) Received(recipient string) int {
 	if !ok {
 		return 0
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	n := 0
-	s.recs.each(func(r *record) {
-		if r.phone == phone {
-			n++
-		}
+	s.view(func() {
+		s.recs.each(func(r *record) {
+			if r.phone == phone {
+				n++
+			}
+		})
 	})
 	return n
 }
@@ -195,17 +208,20 @@ func (s *Server) Message(id int64) (Record, bool) {
 	if !ok {
 		return Record{}, false
 	}
+	sender := ""
+	if r.sender != noSender {
+		sender = s.o.Senders[r.sender]
+	}
 	return Record{
-		ID: id, Recipient: strconv.FormatUint(r.phone, 10), Sender: s.o.Senders[r.sender],
+		ID: id, Recipient: strconv.FormatUint(r.phone, 10), Sender: sender,
 		Parts: int(r.parts), Validity: time.Duration(r.validity) * time.Second,
 		Due: time.Unix(0, r.due), Status: s.status(r, s.o.Now().UnixNano()),
 	}, true
 }
 
-func (s *Server) lookup(id int64) (record, bool) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.recs.get(id - FirstID)
+func (s *Server) lookup(id int64) (r record, ok bool) {
+	s.view(func() { r, ok = s.recs.get(id - FirstID) })
+	return r, ok
 }
 
 // status is the clock: Queued until due+QueuedFor, Sent until
@@ -352,7 +368,7 @@ type out struct {
 
 // send runs the messages of a send request that passed check: -15, then
 // each message. get fills message i. A non-zero code refuses the whole
-// request.
+// request: -10 when the world file fails, and then nothing is recorded.
 func (s *Server) send(now time.Time, dateSend string, n int, get func(i int, m *in)) (sms.Code, []out) {
 	at, code := dueTime(dateSend, now)
 	if code != 0 {
@@ -394,24 +410,27 @@ func (s *Server) send(now time.Time, dateSend string, n int, get func(i int, m *
 	}
 	// Inside: charge and record.
 	accepted, parts := 0, 0
-	s.mu.Lock()
-	for i := range res {
-		r := &res[i]
-		if r.code != 0 {
-			continue
+	err := s.update(func() {
+		for i := range res {
+			r := &res[i]
+			if r.code != 0 {
+				continue
+			}
+			cost := float64(r.parts) * s.o.Price
+			if s.balance < cost {
+				r.code = sms.CodeNoFunds
+				continue
+			}
+			s.balance -= cost
+			r.id = FirstID + s.recs.add(r.rec)
+			accepted++
+			parts += r.parts
 		}
-		cost := float64(r.parts) * s.o.Price
-		if s.balance < cost {
-			r.code = sms.CodeNoFunds
-			continue
-		}
-		s.balance -= cost
-		r.id = FirstID + s.recs.add(r.rec)
-		accepted++
-		parts += r.parts
-	}
-	s.mu.Unlock()
+	})
 	s.st.messages.Add(int64(n))
+	if err != nil {
+		return sms.CodeUnavailable, nil
+	}
 	s.st.accepted.Add(int64(accepted))
 	s.st.parts.Add(int64(parts))
 	return 0, res
@@ -437,25 +456,30 @@ type statusOut struct {
 	status sms.Status
 }
 
-// statuses answers the ids of a status request that passed check.
-func (s *Server) statuses(now time.Time, ids []string) []statusOut {
+// statuses answers the ids of a status request that passed check. When
+// the world file fails it answers from the account as last read, and
+// -10: a package that also sent tells its ids all the same.
+func (s *Server) statuses(now time.Time, ids []string) ([]statusOut, sms.Code) {
 	res := make([]statusOut, len(ids))
 	for i, raw := range ids {
 		res[i].raw = raw
 		res[i].id, _ = strconv.ParseInt(strings.TrimSpace(raw), 10, 64)
 	}
-	s.mu.RLock()
-	for i := range res {
-		res[i].rec, res[i].found = s.recs.get(res[i].id - FirstID)
-	}
-	s.mu.RUnlock()
+	err := s.view(func() {
+		for i := range res {
+			res[i].rec, res[i].found = s.recs.get(res[i].id - FirstID)
+		}
+	})
 	t := now.UnixNano()
 	for i := range res {
 		if res[i].found {
 			res[i].status = s.status(res[i].rec, t)
 		}
 	}
-	return res
+	if err != nil {
+		return res, sms.CodeUnavailable
+	}
+	return res, 0
 }
 
 // Stats are the simulator's counters.

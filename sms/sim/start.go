@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"errors"
 	"io"
 	"log"
 	"net"
@@ -20,14 +21,17 @@ type Running struct {
 }
 
 // Start listens on addr exactly as given (e.g. "127.0.0.1:0"; see
-// CheckListenAddr for what a command line should allow) and serves in the
-// background until Close.
-func Start(addr string, o Options) (*Running, error) {
+// CheckListenAddr for what a command line should allow) and serves an
+// account of o, in memory, in the background until Close.
+func Start(addr string, o Options) (*Running, error) { return Serve(addr, New(o)) }
+
+// Serve is Start for an account made already (Open's, on a world file);
+// Close closes it too.
+func Serve(addr string, s *Server) (*Running, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
-	s := New(o)
 	r := &Running{
 		srv: s,
 		hs: &http.Server{
@@ -56,12 +60,14 @@ func (r *Running) URL() string { return r.url }
 // Server is the simulated account, for its counters and balance.
 func (r *Running) Server() *Server { return r.srv }
 
-// Close stops listening and closes every connection; requests in flight
-// see their context cancelled.
+// Close stops listening and closes every connection, then the account's
+// world file if it has one; requests in flight see their context
+// cancelled.
 func (r *Running) Close() error {
 	r.once.Do(func() {
 		r.err = r.hs.Close()
 		<-r.done
+		r.err = errors.Join(r.err, r.srv.Close())
 	})
 	return r.err
 }

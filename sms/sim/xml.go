@@ -75,7 +75,10 @@ func (s *Server) runXML(p *wire.XMLPackage, k kind, now time.Time, unavailable b
 		for i := range p.Status.Msg {
 			ids[i] = p.Status.Msg[i].ID
 		}
-		res := s.statuses(now, ids)
+		res, code := s.statuses(now, ids)
+		if code != 0 && p.Message == nil {
+			return xmlError(code)
+		}
 		reply.Status = &wire.XMLMsgs{Msg: make([]wire.XMLMsg, len(res))}
 		for i, r := range res {
 			x := &reply.Status.Msg[i]

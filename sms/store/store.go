@@ -24,13 +24,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/smsdash/smsdash/sms/sqlfile"
 )
 
 // Store is an open history file. It is safe for concurrent use.
@@ -67,7 +67,7 @@ func Open(path string) (*Store, error) {
 	}
 	f.Close()
 
-	w, err := sql.Open("sqlite", dsn(abs,
+	w, err := sql.Open("sqlite", sqlfile.DSN(abs,
 		"_pragma=busy_timeout(10000)",
 		"_pragma=journal_mode(WAL)",
 		// NORMAL: a power loss may undo the last commits, never corrupt
@@ -92,7 +92,7 @@ func Open(path string) (*Store, error) {
 		return nil, err
 	}
 	// Readers open after migrating, when the file is surely in WAL mode.
-	r, err := sql.Open("sqlite", dsn(abs, "_pragma=busy_timeout(10000)", "_query_only=1"))
+	r, err := sql.Open("sqlite", sqlfile.DSN(abs, "_pragma=busy_timeout(10000)", "_query_only=1"))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("store: open: %w", err)
@@ -106,17 +106,6 @@ func Open(path string) (*Store, error) {
 	}
 	s.r = r
 	return s, nil
-}
-
-// dsn builds a file: URI, escaping the path so that '?', '#' or '%' in a
-// directory name cannot be taken for URI syntax.
-func dsn(abs string, params ...string) string {
-	p := filepath.ToSlash(abs)
-	if !strings.HasPrefix(p, "/") {
-		p = "/" + p // Windows: file:///C:/…
-	}
-	u := url.URL{Scheme: "file", Path: p}
-	return u.String() + "?" + strings.Join(params, "&")
 }
 
 // Close closes the file. Claims whose rows are all settled go, and the
