@@ -788,7 +788,7 @@ func (b *progressBar) update(p batch.Progress) {
 	if p.Total == 0 {
 		return
 	}
-	pct := p.Done * 100 / p.Total
+	pct := p.Percent()
 	if !b.tty {
 		if t := pct / 10; t > b.tenth || p.Done == p.Total {
 			b.tenth = t
@@ -803,13 +803,11 @@ func (b *progressBar) update(p batch.Progress) {
 		return
 	}
 	b.last = time.Now()
-	const width = 30
-	fill := p.Done * width / p.Total
 	left := ""
 	if l := p.Left(); l > 0 {
 		left = ", " + l.Round(time.Second).String() + " left"
 	}
-	fmt.Fprintf(b.w, "\r[%s%s] %3d%% %d/%d, %d accepted, %.0f msg/s%s\x1b[K", strings.Repeat("#", fill), strings.Repeat(".", width-fill), pct, p.Done, p.Total, p.Accepted, p.Rate, left)
+	fmt.Fprintf(b.w, "\r%s %d/%d, %d accepted, %.0f msg/s%s\x1b[K", p.Bar(30), p.Done, p.Total, p.Accepted, p.Rate, left)
 	b.drawn = true
 }
 
