@@ -88,7 +88,7 @@ func TestImportDryRun(t *testing.T) {
 	}
 	// The same as text, flags before the file too.
 	r = cli(t, "", "--config", cfg, "import", "--dry-run", "--template", tmpl, file, "--show-invalid", "1")
-	for _, want := range []string{"CSV, Windows-1251, delimiter \";\", header row", "13 rows: 10 messages to send, 2 invalid, 1 duplicates merged",
+	for _, want := range []string{"CSV, Windows-1251, delimiter \";\", header row", "13 rows: 10 messages to send, 2 invalid, 1 duplicate merged",
 		"cost 10.00 at 1.00 a part; balance 50.00: enough", "line 12: phone \"12-34\"", "… and 1 more", "+375291000000"} {
 		if !strings.Contains(flat(r.stdout), want) {
 			t.Errorf("text report lacks %q:\n%s", want, r.stdout)
