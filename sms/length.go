@@ -11,13 +11,6 @@ const (
 	UCS2
 )
 
-func (e Encoding) String() string {
-	if e == UCS2 {
-		return "UCS-2"
-	}
-	return "GSM 7-bit"
-}
-
 // Length describes a text as the gateway counts it (SPEC 1.10).
 type Length struct {
 	Encoding Encoding

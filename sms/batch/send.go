@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/smsdash/smsdash/sms"
@@ -27,6 +28,28 @@ func (p Progress) Left() time.Duration {
 		return 0
 	}
 	return time.Duration(float64(p.Total-p.Done) / p.Rate * float64(time.Second))
+}
+
+// Percent is the share of messages done, 0 to 100 (0 for an empty send).
+func (p Progress) Percent() int {
+	if p.Total <= 0 {
+		return 0
+	}
+	return min(max(p.Done, 0), p.Total) * 100 / p.Total
+}
+
+// maxBar bounds a bar's cells, whatever width a caller asks for.
+const maxBar = 1000
+
+// Bar draws the progress as "[###.......]  30%": width cells (1 to
+// maxBar) filled in proportion to the messages done, then the percentage.
+func (p Progress) Bar(width int) string {
+	width = min(max(width, 1), maxBar)
+	fill := 0
+	if p.Total > 0 {
+		fill = min(max(p.Done, 0), p.Total) * width / p.Total
+	}
+	return "[" + strings.Repeat("#", fill) + strings.Repeat(".", width-fill) + "] " + fmt.Sprintf("%3d%%", p.Percent())
 }
 
 // SendOptions tune Send and Resume.

@@ -245,10 +245,12 @@ func open(e *Env, path string) (*app.App, error) {
 		e.say("DEMO mode: no config at %s; the built-in simulator's account and the DEMO history are in %s (smsdash demo --reset starts afresh); nothing reaches a real phone", a.ConfigPath, a.DemoDir)
 	}
 	if a.NeverLeft > 0 {
-		e.say("%d message(s) were waiting to be sent when smsdash last stopped: they were not sent (see smsdash history --status not_sent)", a.NeverLeft)
+		e.say("%s", sms.PluralEN("%d message was waiting to be sent when smsdash last stopped: it was not sent (see smsdash history --status not_sent)",
+			"%d messages were waiting to be sent when smsdash last stopped: they were not sent (see smsdash history --status not_sent)").N(a.NeverLeft))
 	}
 	if a.Recovered > 0 {
-		e.say("%d message(s) were being sent when smsdash last stopped: their outcome is unknown (see smsdash history --status unknown); check before sending again", a.Recovered)
+		e.say("%s", sms.PluralEN("%d message was being sent when smsdash last stopped: its outcome is unknown (see smsdash history --status unknown); check it before sending again",
+			"%d messages were being sent when smsdash last stopped: their outcome is unknown (see smsdash history --status unknown); check them before sending again").N(a.Recovered))
 	}
 	return a, nil
 }

@@ -82,7 +82,7 @@ func TestSendStatusBalance(t *testing.T) {
 	// --config after the command works too; one of the two was not
 	// delivered: exit 1.
 	r = cli(t, "", append([]string{"status", "--config", cfg}, ids...)...)
-	if r.code != ExitRefused || !strings.Contains(r.stdout, "Delivered") || !strings.Contains(r.stdout, "Rejected") || !strings.Contains(r.stderr, "1 message(s) not delivered") {
+	if r.code != ExitRefused || !strings.Contains(r.stdout, "Delivered") || !strings.Contains(r.stdout, "Rejected") || !strings.Contains(r.stderr, "1 message not delivered") {
 		t.Errorf("status: %d %s %s", r.code, r.stdout, r.stderr)
 	}
 	if r = cli(t, "", "status", ids[0], "--config", cfg); r.code != ExitOK {

@@ -210,7 +210,7 @@ func TestExportFile(t *testing.T) {
 		r := cli(t, "", args...)
 		b, _ := os.ReadFile(path)
 		if r.code != ExitOK || bytes.HasPrefix(b, []byte("\ufeff")) != c.bom || !bytes.Contains(b, []byte("id,created_at")) ||
-			!strings.Contains(r.stderr, "2 message row(s) written to "+path) {
+			!strings.Contains(r.stderr, "2 message rows written to "+path) {
 			t.Errorf("%s %s: %d bom %v\n%s", c.file, c.flag, r.code, bytes.HasPrefix(b, []byte("\ufeff")), r.stderr)
 		}
 	}
@@ -230,7 +230,7 @@ func TestWaitProgress(t *testing.T) {
 	at := time.Now().Add(time.Hour).In(sms.Minsk).Format(sms.TypedLayout)
 	r := cli(t, "", "--config", cfg, "send", "--to", "296717259", "--text", "x", "--at", at, "--wait", "1s")
 	if r.code != ExitPending || !strings.Contains(r.stderr, "\rwaiting for final statuses: 0 of 1 final, ") ||
-		!strings.Contains(r.stderr, "1 message(s) not final yet") {
+		!strings.Contains(r.stderr, "1 message not final yet") {
 		t.Errorf("%d %q", r.code, r.stderr)
 	}
 }
@@ -253,7 +253,7 @@ func TestFitsTheWidth(t *testing.T) {
 		}
 	}
 	b.Reset()
-	text := "13 rows: 10 messages to send, 2 invalid, 1 duplicates merged, 3 numbers get more than one text"
+	text := "13 rows: 10 messages to send, 2 invalid, 1 duplicate merged, 3 numbers get more than one text"
 	para(&b, 30, "  ", text)
 	for _, l := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n") {
 		if ansi.StringWidth(l) > 30 || !strings.HasPrefix(l, "  ") {

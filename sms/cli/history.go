@@ -289,6 +289,6 @@ func runExport(ctx context.Context, e *Env, g *globals, ff filterFlags, o export
 	if withBOM {
 		enc = "UTF-8 with BOM, for Excel; --no-bom for other tools"
 	}
-	e.say("%d message row(s) written to %s (%s)", out.records-1, o.csv, enc)
+	e.say("%s written to %s (%s)", sms.PluralEN("%d message row", "%d message rows").N(out.records-1), o.csv, enc)
 	return nil
 }

@@ -23,6 +23,7 @@ import (
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/smsdash/smsdash/sms"
+	"github.com/smsdash/smsdash/sms/batch"
 	"github.com/smsdash/smsdash/sms/config"
 	"github.com/smsdash/smsdash/sms/sim"
 	"github.com/smsdash/smsdash/sms/store"
@@ -87,7 +88,7 @@ func TestImportDryRun(t *testing.T) {
 	}
 	// The same as text, flags before the file too.
 	r = cli(t, "", "--config", cfg, "import", "--dry-run", "--template", tmpl, file, "--show-invalid", "1")
-	for _, want := range []string{"CSV, Windows-1251, delimiter \";\", header row", "13 rows: 10 messages to send, 2 invalid, 1 duplicates merged",
+	for _, want := range []string{"CSV, Windows-1251, delimiter \";\", header row", "13 rows: 10 messages to send, 2 invalid, 1 duplicate merged",
 		"cost 10.00 at 1.00 a part; balance 50.00: enough", "line 12: phone \"12-34\"", "… and 1 more", "+375291000000"} {
 		if !strings.Contains(flat(r.stdout), want) {
 			t.Errorf("text report lacks %q:\n%s", want, r.stdout)
@@ -470,5 +471,35 @@ func TestResumeOverTheBalance(t *testing.T) {
 		if n := srv.Server().Received(fmt.Sprintf("375291%02d%02d%02d", i/10000, i/100%100, i%100)); n != 1 {
 			t.Errorf("row %d received %d times", i, n)
 		}
+	}
+}
+
+// On a terminal the progress is one bar redrawn in place, ended by a
+// newline once; elsewhere it is a line at each tenth and at the end.
+func TestProgressBarRedraw(t *testing.T) {
+	var tty bytes.Buffer
+	b := newProgressBar(&tty, true)
+	b.update(batch.Progress{Done: 5, Total: 10, Accepted: 4})
+	b.update(batch.Progress{Done: 10, Total: 10, Accepted: 9})
+	b.done()
+	b.done()
+	want := "\r[###############...............]  50% 5/10, 4 accepted, 0 msg/s\x1b[K" +
+		"\r[##############################] 100% 10/10, 9 accepted, 0 msg/s\x1b[K\n"
+	if tty.String() != want {
+		t.Errorf("terminal progress:\n%q\nwant\n%q", tty.String(), want)
+	}
+
+	var log bytes.Buffer
+	b = newProgressBar(&log, false)
+	for _, d := range []int{1, 3, 4, 10} {
+		b.update(batch.Progress{Done: d, Total: 10, Accepted: d})
+	}
+	b.done()
+	want = "smsdash: 1 of 10 done (10%), 1 accepted, 0 messages/s\n" +
+		"smsdash: 3 of 10 done (30%), 3 accepted, 0 messages/s\n" +
+		"smsdash: 4 of 10 done (40%), 4 accepted, 0 messages/s\n" +
+		"smsdash: 10 of 10 done (100%), 10 accepted, 0 messages/s\n"
+	if log.String() != want {
+		t.Errorf("log progress:\n%q\nwant\n%q", log.String(), want)
 	}
 }

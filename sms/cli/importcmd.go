@@ -196,9 +196,9 @@ func runImport(ctx context.Context, e *Env, g *globals, f importFlags, pos []str
 	// the gateway refuse the rest for good; left not sent, they go with
 	// --resume after a top-up.
 	only := rep.Covered()
-	question := fmt.Sprintf("send %d messages, %d parts, cost %s, through %s?", only, rep.Parts, money(rep.Cost), strings.ToUpper(tr))
+	question := fmt.Sprintf("send %s, %s, cost %s, through %s?", nMessages.N(only), nParts.N(rep.Parts), money(rep.Cost), strings.ToUpper(tr))
 	if only < len(rep.Messages) {
-		question = fmt.Sprintf("send the first %d of %d messages, through %s?", only, len(rep.Messages), strings.ToUpper(tr))
+		question = fmt.Sprintf("send the first %d of %s, through %s?", only, nMessages.N(len(rep.Messages)), strings.ToUpper(tr))
 	}
 	if f.yes && batch.NeedsYes(cautions) {
 		e.say("%s: yes (--yes), despite the caution above", question)
@@ -405,9 +405,10 @@ func resumeImport(ctx context.Context, e *Env, cfgPath string, asJSON bool, f im
 			}
 		}
 	}
-	question := fmt.Sprintf("resume batch %d: send the %d messages that were not sent?", id, st.NotSent)
+	notSent := sms.PluralEN("the %d message that was not sent", "the %d messages that were not sent").N(st.NotSent)
+	question := fmt.Sprintf("resume batch %d: send %s?", id, notSent)
 	if only < st.NotSent {
-		question = fmt.Sprintf("resume batch %d: send the first %d of the %d messages that were not sent?", id, only, st.NotSent)
+		question = fmt.Sprintf("resume batch %d: send the first %d of %s?", id, only, notSent)
 	}
 	if ok, err := confirm(ctx, e, f.yes, question); !ok || err != nil {
 		return finish(err)
@@ -485,15 +486,17 @@ func sendErr(err error, lang sms.Lang) error {
 // refusal, as for send.
 func summaryExit(s *batch.Summary, lang sms.Lang) error {
 	resume := fmt.Sprintf("smsdash import --resume %d", s.BatchID)
+	// notSent's second argument is the reason, in brackets, or nothing.
+	notSent := sms.PluralEN("%d message not sent%s; %s sends it", "%d messages not sent%s; %s sends them")
 	switch {
 	case s.Unknown > 0:
-		return &exitError{ExitNetwork, fmt.Errorf("%d message(s) with unknown outcome: they may have been sent; check them (smsdash history --status unknown) before sending again; %d not sent (%s sends those)", s.Unknown, s.NotSent, resume)}
+		return &exitError{ExitNetwork, fmt.Errorf("%s (smsdash history --status unknown) before sending again; %d not sent (%s sends those)", nUnknown.N(s.Unknown), s.NotSent, resume)}
 	case s.Cancelled:
-		return &exitError{ExitNetwork, fmt.Errorf("cancelled: %d message(s) not sent; %s sends them", s.NotSent, resume)}
+		return &exitError{ExitNetwork, errors.New("cancelled: " + notSent.N(s.NotSent, "", resume))}
 	case s.NotSent > 0:
-		return &exitError{ExitNetwork, fmt.Errorf("%d message(s) not sent (%s); %s sends them", s.NotSent, langText(s.Err, lang), resume)}
+		return &exitError{ExitNetwork, errors.New(notSent.N(s.NotSent, " ("+langText(s.Err, lang)+")", resume))}
 	case s.Refused > 0:
-		return &exitError{ExitRefused, fmt.Errorf("%d message(s) refused by the gateway", s.Refused)}
+		return &exitError{ExitRefused, fmt.Errorf("%s refused by the gateway", nMessages.N(s.Refused))}
 	}
 	return nil
 }
@@ -682,12 +685,13 @@ func printImport(w io.Writer, width int, r *importJSON, show int) {
 		line += fmt.Sprintf("; validity %d h", r.ValidityHours)
 	}
 	para(w, width, "", sms.Safe(line))
-	line = fmt.Sprintf("%d rows: %d messages to send, %d invalid, %d duplicates merged", r.Rows, r.Messages, len(r.Invalid), r.Duplicates)
+	line = fmt.Sprintf("%s: %s to send, %d invalid, %s merged", sms.PluralEN("%d row", "%d rows").N(r.Rows), nMessages.N(r.Messages), len(r.Invalid),
+		sms.PluralEN("%d duplicate", "%d duplicates").N(r.Duplicates))
 	if r.SharedNumbers > 0 {
-		line += fmt.Sprintf(", %d numbers get more than one text", r.SharedNumbers)
+		line += ", " + sms.PluralEN("%d number gets more than one text", "%d numbers get more than one text").N(r.SharedNumbers)
 	}
 	para(w, width, "", line)
-	line = fmt.Sprintf("%d parts (longest message %d; %d messages in UCS-2), cost %s at %s a part", r.Parts, r.MaxParts, r.UCS2, money(r.Cost), money(r.Price))
+	line = fmt.Sprintf("%s (longest message %s; %s in UCS-2), cost %s at %s a part", nParts.N(r.Parts), nParts.N(r.MaxParts), nMessages.N(r.UCS2), money(r.Cost), money(r.Price))
 	switch {
 	case r.Balance == nil:
 		line += "; balance unknown"
@@ -731,8 +735,8 @@ func printProblems(w io.Writer, width int, title string, list []problemJSON, sho
 
 func printSent(w io.Writer, width int, s *sentJSON) {
 	fmt.Fprintln(w)
-	para(w, width, "", fmt.Sprintf("batch %d through %s: %d accepted, %d refused, %d not sent, %d outcome unknown; %d parts; %.1f s, %.0f messages/s",
-		s.BatchID, strings.ToUpper(s.Transport), s.Accepted, s.Refused, s.NotSent, s.Unknown, s.Parts, s.Seconds, s.Rate))
+	para(w, width, "", fmt.Sprintf("batch %d through %s: %d accepted, %d refused, %d not sent, %d outcome unknown; %s; %.1f s, %.0f messages/s",
+		s.BatchID, strings.ToUpper(s.Transport), s.Accepted, s.Refused, s.NotSent, s.Unknown, nParts.N(s.Parts), s.Seconds, s.Rate))
 	for _, c := range slices.Sorted(maps.Keys(s.Codes)) {
 		para(w, width, "  ", fmt.Sprintf("refused %s: %d", sms.Safe(c), s.Codes[c]))
 	}
@@ -743,7 +747,7 @@ func printSent(w io.Writer, width int, s *sentJSON) {
 
 func printResume(w io.Writer, width int, r *importJSON, show int) {
 	b := r.Batch
-	para(w, width, "", sms.Safe(fmt.Sprintf("batch %d %q, created %s (Minsk) through %s, %d messages", b.ID, b.Name, b.Created.Format(sms.TypedLayout), strings.ToUpper(b.Transport), b.Total)))
+	para(w, width, "", sms.Safe(fmt.Sprintf("batch %d %q, created %s (Minsk) through %s, %s", b.ID, b.Name, b.Created.Format(sms.TypedLayout), strings.ToUpper(b.Transport), nMessages.N(b.Total))))
 	keys := make([]string, 0, len(b.Counts))
 	for k, n := range b.Counts {
 		if n > 0 {
@@ -752,7 +756,7 @@ func printResume(w io.Writer, width int, r *importJSON, show int) {
 	}
 	slices.Sort(keys)
 	para(w, width, "", "now: "+strings.Join(keys, ", "))
-	para(w, width, "", fmt.Sprintf("not sent (resume sends them): %d, %d parts, cost %s", b.NotSent, b.Parts, money(b.Cost)))
+	para(w, width, "", fmt.Sprintf("not sent (resume sends them): %d, %s, cost %s", b.NotSent, nParts.N(b.Parts), money(b.Cost)))
 	for _, c := range r.Cautions {
 		para(w, width, "", "caution: "+sms.Safe(c))
 	}
@@ -788,7 +792,7 @@ func (b *progressBar) update(p batch.Progress) {
 	if p.Total == 0 {
 		return
 	}
-	pct := p.Done * 100 / p.Total
+	pct := p.Percent()
 	if !b.tty {
 		if t := pct / 10; t > b.tenth || p.Done == p.Total {
 			b.tenth = t
@@ -803,13 +807,11 @@ func (b *progressBar) update(p batch.Progress) {
 		return
 	}
 	b.last = time.Now()
-	const width = 30
-	fill := p.Done * width / p.Total
 	left := ""
 	if l := p.Left(); l > 0 {
 		left = ", " + l.Round(time.Second).String() + " left"
 	}
-	fmt.Fprintf(b.w, "\r[%s%s] %3d%% %d/%d, %d accepted, %.0f msg/s%s\x1b[K", strings.Repeat("#", fill), strings.Repeat(".", width-fill), pct, p.Done, p.Total, p.Accepted, p.Rate, left)
+	fmt.Fprintf(b.w, "\r%s %d/%d, %d accepted, %.0f msg/s%s\x1b[K", p.Bar(30), p.Done, p.Total, p.Accepted, p.Rate, left)
 	b.drawn = true
 }
 

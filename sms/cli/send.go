@@ -81,7 +81,7 @@ func runSend(ctx context.Context, e *Env, g *globals, o sendOpts) error {
 		return usageErr("send: --api plain: %s", langText(err, lang))
 	}
 	if o.api == "" && tr != a.Config.API.Transport {
-		e.say("%d recipients: sending through %s, since PLAIN takes at most %d at once", len(msgs), strings.ToUpper(tr), app.PlainMax)
+		e.say("%s: sending through %s, since PLAIN takes at most %d at once", nRecipients.N(len(msgs)), strings.ToUpper(tr), app.PlainMax)
 	}
 	ob := *a.Outbox
 	if tr != ob.Transport {
@@ -205,12 +205,12 @@ func checkCost(ctx context.Context, e *Env, a *app.App, g sms.Gateway, tr string
 			covered = i
 		}
 	}
-	question := fmt.Sprintf("send %d message(s), %d parts in all, through %s?", len(msgs), parts, strings.ToUpper(tr))
+	question := fmt.Sprintf("send %s, %s in all, through %s?", nMessages.N(len(msgs)), nParts.N(parts), strings.ToUpper(tr))
 	switch {
 	case covered == 0:
 		return 0, &exitError{ExitRefused, fmt.Errorf("send: nothing was sent: the balance %s does not cover even the first message; top up first", money(credits))}
 	case covered < len(msgs):
-		question = fmt.Sprintf("the balance %s does not cover %d parts: send to the first %d of %d recipients, through %s?", money(credits), parts, covered, len(msgs), strings.ToUpper(tr))
+		question = fmt.Sprintf("the balance %s does not cover %s: send to the first %d of %s, through %s?", money(credits), nParts.N(parts), covered, nRecipients.N(len(msgs)), strings.ToUpper(tr))
 		if yes {
 			e.say("%s: yes (--yes)", question)
 		}
@@ -313,15 +313,16 @@ func (t *tally) statuses(ids []int64, reports []sms.StatusReport) {
 func (t tally) err() error {
 	switch {
 	case t.unknown > 0:
-		return &exitError{ExitNetwork, fmt.Errorf("%d message(s) with unknown outcome: they may have been sent; check before sending again", t.unknown)}
+		return &exitError{ExitNetwork, fmt.Errorf("%s before sending again", nUnknown.N(t.unknown))}
 	case t.notSent > 0:
-		return &exitError{ExitNetwork, fmt.Errorf("%d message(s) not sent", t.notSent)}
+		return &exitError{ExitNetwork, fmt.Errorf("%s not sent", nMessages.N(t.notSent))}
 	case t.refused > 0:
-		return &exitError{ExitRefused, fmt.Errorf("%d message(s) refused by the gateway", t.refused)}
+		return &exitError{ExitRefused, fmt.Errorf("%s refused by the gateway", nMessages.N(t.refused))}
 	case t.notDelivered > 0:
-		return &exitError{ExitRefused, fmt.Errorf("%d message(s) not delivered", t.notDelivered)}
+		return &exitError{ExitRefused, fmt.Errorf("%s not delivered", nMessages.N(t.notDelivered))}
 	case t.notFinal > 0:
-		return &exitError{ExitPending, fmt.Errorf("%d message(s) not final yet: smsdash status --watch follows them", t.notFinal)}
+		return &exitError{ExitPending, errors.New(sms.PluralEN("%d message not final yet: smsdash status --watch follows it",
+			"%d messages not final yet: smsdash status --watch follows them").N(t.notFinal))}
 	}
 	return nil
 }

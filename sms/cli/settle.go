@@ -83,9 +83,10 @@ func runSettle(ctx context.Context, e *Env, g *globals, o settleOpts, pos []stri
 	for _, r := range rows {
 		ids = append(ids, r.ID)
 	}
-	question := fmt.Sprintf("mark these %d message(s) as sent? They will not be sent again.", len(rows))
+	question := sms.PluralEN("mark %d message as sent? It will not be sent again.", "mark these %d messages as sent? They will not be sent again.").N(len(rows))
 	if o.resend {
-		question = fmt.Sprintf("send these %d message(s) again? Each may have reached its recipient already: a resend may deliver it twice.", len(rows))
+		question = sms.PluralEN("send %d message again? It may have reached its recipient already: a resend may deliver it twice.",
+			"send these %d messages again? Each may have reached its recipient already: a resend may deliver it twice.").N(len(rows))
 	}
 	if ok, err := confirm(ctx, e, o.yes, question); !ok || err != nil {
 		return err
@@ -100,7 +101,7 @@ func runSettle(ctx context.Context, e *Env, g *globals, o settleOpts, pos []stri
 				Marked int `json:"marked_sent"`
 			}{n})
 		}
-		fmt.Fprintf(e.Stdout, "%d message(s) marked as sent\n", n)
+		fmt.Fprintln(e.Stdout, nMessages.N(n), "marked as sent")
 		return nil
 	}
 	return resendRows(ctx, e, a, rows, o.json)

@@ -35,7 +35,7 @@ func TestSettle(t *testing.T) {
 	if r.code != ExitOK || !strings.Contains(r.stdout, "accepted") || srv.Server().Stats().Accepted != before+1 {
 		t.Fatalf("resend: %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	if r := cli(t, "", "--config", cfg, "settle", "2", "3", "--mark-sent", "--yes"); r.code != ExitOK || !strings.Contains(r.stdout, "2 message(s) marked as sent") {
+	if r := cli(t, "", "--config", cfg, "settle", "2", "3", "--mark-sent", "--yes"); r.code != ExitOK || !strings.Contains(r.stdout, "2 messages marked as sent") {
 		t.Fatalf("mark sent: %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	if r := cli(t, "", "--config", cfg, "settle", "1", "2", "--mark-sent", "--yes"); r.code != ExitUsage || !strings.Contains(r.stderr, "not unknown: left alone") {

@@ -47,7 +47,7 @@ func watchStatuses(ctx context.Context, e *Env, a *app.App, g sms.Gateway, ids [
 		e.say("nothing to watch: every message is final")
 		return nil
 	}
-	e.say("watching %d message(s); Ctrl-C stops", len(open))
+	e.say("watching %s; Ctrl-C stops", nMessages.N(len(open)))
 	tr := tracker.New(a.Store, g, a.Feed, tracker.Options{PollInterval: a.PollEvery(), BalanceInterval: 24 * time.Hour})
 	ctx, cancel := context.WithCancel(ctx)
 	stopped := make(chan struct{})

@@ -5,7 +5,7 @@
 // with them: Save writes the file with mode 0600, Load warns when the file is
 // readable by others, and no error or warning produced here ever contains a
 // password or token (parse errors on a secret line are reported by position
-// only). Use Redacted before printing a Config.
+// only). Secrets lists them for a secret.Masker.
 //
 // A missing file is not fatal for the program: Load returns an error wrapping
 // fs.ErrNotExist and the caller switches to DEMO mode with Demo, which points
@@ -234,30 +234,10 @@ func Demo(httpBase, smppAddr string) *Config {
 	return c
 }
 
-// Redacted returns a copy safe to print: secrets that are set are replaced
-// by "****" (an empty secret stays empty so "not configured" stays visible).
-func (c *Config) Redacted() Config {
-	r := *c
-	r.Account.Senders = append([]string(nil), c.Account.Senders...)
-	r.Account.Password = redact(r.Account.Password)
-	r.Account.Token = redact(r.Account.Token)
-	r.SMPP.Password = redact(r.SMPP.Password)
-	r.envPassword = redact(r.envPassword)
-	r.filePassword = redact(r.filePassword)
-	return r
-}
-
 // Secrets lists the password, token and SMPP password, for a
 // secret.Masker: they must never leave in any error text or note.
 func (c *Config) Secrets() []string {
 	return []string{c.Account.Password, c.Account.Token, c.SMPP.Password}
-}
-
-func redact(s string) string {
-	if s == "" {
-		return ""
-	}
-	return "****"
 }
 
 // DefaultPath returns $XDG_CONFIG_HOME/smsdash/config.toml, or

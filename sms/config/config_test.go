@@ -674,39 +674,6 @@ func TestDuration(t *testing.T) {
 	}
 }
 
-func TestRedacted(t *testing.T) {
-	cleanEnv(t)
-	c := nonDefault()
-	r := c.Redacted()
-	if r.Account.Password != "****" || r.Account.Token != "****" || r.SMPP.Password != "****" {
-		t.Errorf("not redacted: %+v", r)
-	}
-	if c.Account.Password == "****" {
-		t.Error("Redacted modified the original")
-	}
-	r.Account.Senders[0] = "changed"
-	if c.Account.Senders[0] == "changed" {
-		t.Error("Redacted shares the Senders slice")
-	}
-	empty := Default().Redacted()
-	if empty.Account.Password != "" || empty.Account.Token != "" || empty.SMPP.Password != "" {
-		t.Errorf("empty secrets should stay empty: %+v", empty)
-	}
-
-	// The env-override bookkeeping must not leak through %+v either.
-	t.Setenv(PasswordEnv, "EnvSecretValue")
-	loaded, _, err := Load(writeFile(t, "[account]\npassword = \"FileSecretValue\"\n", 0o600))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r = loaded.Redacted()
-	for _, s := range []string{"EnvSecretValue", "FileSecretValue"} {
-		if strings.Contains(strings.Join([]string{r.Account.Password, r.envPassword, r.filePassword}, " "), s) {
-			t.Errorf("Redacted keeps %s", s)
-		}
-	}
-}
-
 func TestDemo(t *testing.T) {
 	cleanEnv(t)
 	c := Demo("http://127.0.0.1:4567/", "127.0.0.1:2775")

@@ -1340,16 +1340,8 @@ func (m *Model) sendingLines() []string {
 	return out
 }
 
-// bar is a hand-drawn progress bar.
-func (m *Model) bar(p sbatch.Progress) string {
-	w := max(m.w-8, 10)
-	frac := 0.0
-	if p.Total > 0 {
-		frac = float64(p.Done) / float64(p.Total)
-	}
-	fill := int(frac * float64(w))
-	return "[" + strings.Repeat("#", fill) + strings.Repeat(".", w-fill) + "] " + fmt.Sprintf("%3d%%", int(frac*100))
-}
+// bar is the send's progress bar across the tab, its percentage included.
+func (m *Model) bar(p sbatch.Progress) string { return p.Bar(max(m.w-8, 10)) }
 
 func (m *Model) doneLines() []string {
 	t, s, l := m.ctx.T, m.ctx.S, m.ctx.Lang()

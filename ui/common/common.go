@@ -156,33 +156,6 @@ func Cmd(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
 // is made safe here, where every error on the screen passes.
 func ErrText(err error, l sms.Lang) string { return sms.SafeLines(sms.ErrText(err, l)) }
 
-// SafeView makes the view of a component that draws outside text itself
-// (bubbles' file picker draws file names) safe for the terminal: its
-// colours (SGR sequences, ESC [ … m) stay, everything else goes through
-// sms.SafeLines.
-func SafeView(view string) string {
-	var b strings.Builder
-	for {
-		i := strings.Index(view, "\x1b[")
-		if i < 0 {
-			b.WriteString(sms.SafeLines(view))
-			return b.String()
-		}
-		b.WriteString(sms.SafeLines(view[:i]))
-		n := 2
-		for n < len(view[i:]) && (view[i+n] >= '0' && view[i+n] <= '9' || view[i+n] == ';' || view[i+n] == ':') {
-			n++
-		}
-		if n < len(view[i:]) && view[i+n] == 'm' {
-			b.WriteString(view[i : i+n+1])
-			view = view[i+n+1:]
-			continue
-		}
-		b.WriteString(sms.Safe(view[i : i+1])) // a lone ESC: shown, not obeyed
-		view = view[i+1:]
-	}
-}
-
 // CodeText is a gateway code with its text and, if any, its hint.
 func CodeText(c sms.Code, l sms.Lang) string { return c.Explain(l) }
 
