@@ -100,12 +100,16 @@ func runSim(ctx context.Context, e *Env, o *simOpts) error {
 // startSim starts the simulator on addr, its account in memory or, with
 // state, in that world file.
 func startSim(addr, state string, o sim.Options) (*sim.Running, error) {
-	srv := sim.New(o)
-	if state != "" {
-		var err error
-		if srv, err = sim.Open(state, o); err != nil {
-			return nil, usageErr("--state: %v", err)
+	if state == "" {
+		run, err := sim.Start(addr, o)
+		if err != nil {
+			return nil, usageErr("--http: %v", err)
 		}
+		return run, nil
+	}
+	srv, err := sim.Open(state, o)
+	if err != nil {
+		return nil, usageErr("--state: %v", err)
 	}
 	run, err := sim.Serve(addr, srv)
 	if err != nil {
