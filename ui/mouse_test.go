@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -87,5 +90,115 @@ func TestComposeMouse(t *testing.T) {
 	rows, err := m.ctx.App.Store.Latest(m.ctx.Base, store.Filter{})
 	if err != nil || len(rows) != 1 || rows[0].Text != "Hello" {
 		t.Fatalf("the click sent %d messages (%v):\n%s", len(rows), err, m.View())
+	}
+}
+
+// Batch: a click focuses a field (leaving a new path loads it, as tab
+// does), a click on Send… asks as ctrl+s does and the question waits for
+// its key, whatever is clicked; the wheel scrolls the invalid rows.
+func TestBatchMouse(t *testing.T) {
+	dir := t.TempDir()
+	rows := "phone,name\n+375291234561,Anna\n"
+	for i := range 8 {
+		rows += fmt.Sprintf("12%d,Bad\n", i)
+	}
+	list := filepath.Join(dir, "list.csv")
+	if err := os.WriteFile(list, []byte(rows), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m := newModel(t, "en")
+	press(t, m, "alt+2")
+	clickOn(t, m, "File")
+	if !hasLine(m, "› File") {
+		t.Fatalf("a click on File did not focus it:\n%s", m.View())
+	}
+	press(t, m, list)
+	clickOn(t, m, "File") // the path's own line: no load
+	if strings.Contains(m.View(), "Phone") {
+		t.Fatalf("a click on the path's line loaded it:\n%s", m.View())
+	}
+	clickAt(t, m, 40, 2+9) // a blank line below the form: nothing
+	if !hasLine(m, "› File") {
+		t.Fatalf("a click on a blank line moved the focus:\n%s", m.View())
+	}
+	press(t, m, "enter")
+	clickOn(t, m, "Template")
+	if !hasLine(m, "› Template") {
+		t.Fatalf("a click on Template did not focus it:\n%s", m.View())
+	}
+	press(t, m, "Hi {name}")
+	clickOn(t, m, "header")
+	if !strings.Contains(m.View(), "header: ‹") {
+		t.Fatalf("a click on the header choice did not focus it:\n%s", m.View())
+	}
+
+	_, y := where(t, m, "Invalid rows")
+	first := func() string { return strings.Split(ansi.Strip(m.View()), "\n")[y+1] }
+	before := first()
+	wheel(t, m, y+1, 1)
+	if after := first(); after == before {
+		t.Errorf("the wheel did not scroll the invalid rows: %q", after)
+	}
+	wheel(t, m, y+1, -1)
+	if back := first(); back != before {
+		t.Errorf("the wheel up: %q, want %q", back, before)
+	}
+
+	clickOn(t, m, "[ Send…")
+	asked := m.View()
+	if !strings.Contains(asked, "Send 1 message") || !strings.Contains(asked, "y or enter: send") {
+		t.Fatalf("a click on Send… did not ask:\n%s", asked)
+	}
+	clickOn(t, m, "Send 1 message")
+	clickOn(t, m, "y or enter")
+	clickOn(t, m, "[ Send…")
+	if got, _ := m.ctx.App.Store.Latest(m.ctx.Base, store.Filter{}); len(got) != 0 || m.View() != asked {
+		t.Fatalf("clicks while asking: %d sent:\n%s", len(got), m.View())
+	}
+	press(t, m, "n", "ctrl+s")
+	if v := m.View(); v != asked {
+		t.Errorf("ctrl+s asks otherwise than the click:\n%s\nthe click:\n%s", v, asked)
+	}
+}
+
+// The Batch picker: a click puts the cursor on an entry, a second click
+// on it opens it (a folder, or the list, loaded); the wheel moves the
+// cursor a row a notch.
+func TestBatchPickerMouse(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"a.csv", "b.csv", "sub/c.csv"} {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("phone\n+375291234561\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := newModel(t, "en")
+	press(t, m, "alt+2", "tab", dir+"/", "ctrl+o")
+	if !hasLine(m, "› sub/") {
+		t.Fatalf("the picker:\n%s", m.View())
+	}
+	clickOn(t, m, "b.csv")
+	if !hasLine(m, "› b.csv") {
+		t.Fatalf("a click on b.csv:\n%s", m.View())
+	}
+	_, y := where(t, m, "b.csv")
+	wheel(t, m, y, -1)
+	if !hasLine(m, "› a.csv") {
+		t.Fatalf("the wheel up from b.csv:\n%s", m.View())
+	}
+	wheel(t, m, y, -5) // past the top: it stays there
+	if !hasLine(m, "› sub/") {
+		t.Fatalf("the wheel up past the top:\n%s", m.View())
+	}
+	clickOn(t, m, "sub/") // under the cursor: opened
+	if !hasLine(m, "› c.csv") || strings.Contains(m.View(), "b.csv") {
+		t.Fatalf("a click on sub/ under the cursor did not open it:\n%s", m.View())
+	}
+	clickOn(t, m, "c.csv")
+	if v := m.View(); !strings.Contains(v, "c.csv") || !strings.Contains(v, "Phone") {
+		t.Fatalf("two clicks on c.csv did not load it:\n%s", v)
 	}
 }
