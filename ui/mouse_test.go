@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
@@ -200,5 +201,90 @@ func TestBatchPickerMouse(t *testing.T) {
 	clickOn(t, m, "c.csv")
 	if v := m.View(); !strings.Contains(v, "c.csv") || !strings.Contains(v, "Phone") {
 		t.Fatalf("two clicks on c.csv did not load it:\n%s", v)
+	}
+}
+
+// statusModel is the dashboard on the Status tab over seedStatus's
+// history, its first page read.
+func statusModel(t *testing.T) *Model {
+	t.Helper()
+	a := newApp(t, "en")
+	seedStatus(t, a)
+	m := New(a, asciiRenderer())
+	m.SetClock(func() time.Time { return testNow })
+	t.Cleanup(m.Close)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	settle(t, m, m.Init())
+	press(t, m, "alt+3")
+	return m
+}
+
+// selected is the Status row under the cursor, as drawn.
+func selected(t *testing.T, m *Model) string {
+	t.Helper()
+	for _, l := range strings.Split(ansi.Strip(m.View()), "\n") {
+		if strings.HasPrefix(l, "›") {
+			return l
+		}
+	}
+	t.Fatalf("no row under the cursor:\n%s", m.View())
+	return ""
+}
+
+// Status: a click on a row puts the cursor there, a second one opens it;
+// the wheel moves the cursor a row a notch; the filters take clicks; a
+// decision waiting for y takes none.
+func TestStatusMouse(t *testing.T) {
+	m := statusModel(t)
+	clickOn(t, m, "Привет от smsdash!")
+	if l := selected(t, m); !strings.Contains(l, "Привет от smsdash!") || strings.Contains(m.View(), "History") {
+		t.Fatalf("a click on a row: cursor on %q:\n%s", l, m.View())
+	}
+	_, y := where(t, m, "Привет от smsdash!")
+	wheel(t, m, y, 2)
+	if !strings.Contains(m.View(), "8 of 8") || !strings.Contains(selected(t, m), "Ваш код: 4711") {
+		t.Fatalf("two notches down from the 7th of 8 rows:\n%s", m.View())
+	}
+	wheel(t, m, y, -3)
+	if !strings.Contains(m.View(), "5 of 8") {
+		t.Fatalf("three notches up:\n%s", m.View())
+	}
+	clickOn(t, m, "Скидка 10%") // the top rows: the header, the counts and the chart are above
+	clickOn(t, m, "Скидка 10%")
+	if v := m.View(); !strings.Contains(v, "History") || !strings.Contains(v, "Скидка 10%") {
+		t.Fatalf("a second click on the row did not open it:\n%s", v)
+	}
+	clickOn(t, m, "Search:") // the details: the filters take no click
+	if m.tabs[TabStatus].Capturing() {
+		t.Fatalf("a click on Search in the details:\n%s", m.View())
+	}
+	press(t, m, "esc")
+
+	clickOn(t, m, "Search:")
+	if !m.tabs[TabStatus].Capturing() || !hasLine(m, "Status: all   Number: 375…   › Search:") {
+		t.Fatalf("a click on Search:\n%s", m.View())
+	}
+	clickOn(t, m, "Status:")
+	if m.tabs[TabStatus].Capturing() || !strings.Contains(m.View(), "Status: → Sent") {
+		t.Fatalf("a click on the status filter:\n%s", m.View())
+	}
+	press(t, m, "esc")
+
+	clickOn(t, m, "Ваш код: 0815")
+	clickOn(t, m, "Ваш код: 0815")
+	press(t, m, "M")
+	asked := m.View()
+	if !strings.Contains(asked, "Mark 1 message of unknown outcome as sent?") {
+		t.Fatalf("M in the details:\n%s", asked)
+	}
+	clickOn(t, m, "Mark 1 message")
+	clickOn(t, m, "y: mark")
+	clickOn(t, m, "History")
+	wheel(t, m, 10, 1)
+	if v := m.View(); v != asked {
+		t.Fatalf("the mouse while the decision waits:\n%s", v)
+	}
+	if rows, _ := m.ctx.App.Store.Latest(m.ctx.Base, store.Filter{Status: string(store.StateUnknown)}); len(rows) != 1 {
+		t.Fatalf("%d messages of unknown outcome left, want 1", len(rows))
 	}
 }

@@ -1085,12 +1085,8 @@ func (m *Model) View() string {
 	case m.loadErr != nil:
 		add(common.Lines(s.Err, common.Wrap("✗ "+common.ErrText(m.loadErr, m.ctx.Lang()), m.w)))
 	case m.table != nil:
-		info, w := m.fileInfo(), 0
-		for _, p := range info {
-			w += lipgloss.Width(p.Text)
-		}
-		lead := indent
-		if w+labelW > m.w {
+		info, lead := m.fileInfo(), indent
+		if lipgloss.Width(common.Parts(info))+labelW > m.w {
 			lead = "  "
 		}
 		add(m.hits.Join(len(out), append([]common.Part{{Text: lead, Target: common.NoHit}}, info...)...))

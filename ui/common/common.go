@@ -149,6 +149,15 @@ func (h *Hits) Join(line int, parts ...Part) string {
 	return b.String()
 }
 
+// Parts is the text of parts, as Join draws it (to measure it first).
+func Parts(parts []Part) string {
+	var b strings.Builder
+	for _, p := range parts {
+		b.WriteString(p.Text)
+	}
+	return b.String()
+}
+
 // Keep forgets the lines from n on: the view cut them off.
 func (h *Hits) Keep(n int) {
 	for line := range h.at {
