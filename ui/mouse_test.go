@@ -288,3 +288,61 @@ func TestStatusMouse(t *testing.T) {
 		t.Fatalf("%d messages of unknown outcome left, want 1", len(rows))
 	}
 }
+
+// Settings: a click on a field focuses it and the list stays put; the
+// wheel scrolls the list a line a notch; a click on Save saves as ctrl+s
+// does, on Test tests; the question before leaving takes no click.
+func TestSettingsMouse(t *testing.T) {
+	m, content := fileModel(t)
+	press(t, m, "alt+5")
+	clickOn(t, m, "login")
+	if !hasLine(m, "› login") {
+		t.Fatalf("a click on login:\n%s", m.View())
+	}
+	clickOn(t, m, "[account]") // a section's title: nothing
+	if !hasLine(m, "› login") {
+		t.Fatalf("a click on a title moved the focus:\n%s", m.View())
+	}
+	_, y := where(t, m, "login")
+	wheel(t, m, y, 2)
+	if v := m.View(); !strings.Contains(v, "↑ more above: 3") || hasLine(m, "› login") || !strings.Contains(v, "account.login: login of") {
+		t.Fatalf("two notches down: the list, with the focus kept off it:\n%s", v)
+	}
+	wheel(t, m, y, 100)
+	_, y = where(t, m, "path")
+	clickOn(t, m, "path")
+	if _, y2 := where(t, m, "› path"); y2 != y {
+		t.Fatalf("the list moved under the click: path from line %d to %d:\n%s", y, y2, m.View())
+	}
+	clickOn(t, m, "↑ more above") // nothing
+	if !hasLine(m, "› path") {
+		t.Fatalf("a click on the mark above:\n%s", m.View())
+	}
+	wheel(t, m, y, -100)
+	clickOn(t, m, "login")
+	press(t, m, "ctrl+u", "acme")
+	clickOn(t, m, "[ Save")
+	data, _ := os.ReadFile(m.ctx.App.ConfigPath)
+	if want := strings.Replace(content, `login = "demo"     # the shop's`, `login = "acme"     # the shop's`, 1); string(data) != want {
+		t.Fatalf("a click on Save wrote:\n%s", data)
+	}
+	clickOn(t, m, "[ Test connection") // with what is typed: a login the simulator refuses
+	if !strings.Contains(m.View(), "✗ Connection failed (json, acme)") {
+		t.Fatalf("a click on Test:\n%s", m.View())
+	}
+
+	clickOn(t, m, "login")
+	press(t, m, "x", "alt+1")
+	asked := m.View()
+	if !strings.Contains(asked, "s: save · d: discard") {
+		t.Fatalf("no question:\n%s", asked)
+	}
+	clickOn(t, m, "s: save")
+	clickOn(t, m, "[ Save")
+	clickOn(t, m, "port")
+	clickOn(t, m, "1 Compose") // the tab bar asks again: still no answer
+	after, _ := os.ReadFile(m.ctx.App.ConfigPath)
+	if m.Active() != TabSettings || m.View() != asked || string(after) != string(data) {
+		t.Fatalf("clicks while asking: tab %d, saved %v:\n%s", m.Active(), string(after) != string(data), m.View())
+	}
+}
