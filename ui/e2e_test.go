@@ -16,10 +16,10 @@ import (
 // TestEndToEndTmux types into the real binary: DEMO mode under tmux, a
 // Cyrillic message to a number from Compose, ctrl+s, its line on Compose
 // and then the Status tab (chosen with a click on its label) until they
-// read Delivered; a column of numbers
-// pasted into To and sent; then a batch from a list chosen in the Batch
-// tab's file picker; a file deleted while the picker shows it; then a
-// list pasted into the Batch tab (bracketed paste, as a terminal sends it).
+// read Delivered; a column of numbers pasted into To and sent; then a
+// batch from a list chosen in the Batch tab's file picker; a file
+// deleted while the picker shows it; then a list pasted into the Batch
+// tab (bracketed paste, as a terminal sends it).
 func TestEndToEndTmux(t *testing.T) {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Fatal("tmux is not installed; .ci/run installs it (apt-get install -y tmux)")
