@@ -37,8 +37,17 @@ func clickOn(t *testing.T, m *Model, text string) {
 
 func clickAt(t *testing.T, m *Model, x, y int) {
 	t.Helper()
-	_, cmd := m.Update(click(x, y))
+	mouseAt(t, m, click(x, y))
+}
+
+// mouseAt hands msg to the model and draws, as the program does after
+// every message (what a tab records as it draws is then the screen's).
+func mouseAt(t *testing.T, m *Model, msg tea.MouseMsg) {
+	t.Helper()
+	_, cmd := m.Update(msg)
+	m.View()
 	settle(t, m, cmd)
+	m.View()
 }
 
 // wheel turns the wheel n notches (down for n > 0) over screen line y.
@@ -49,8 +58,7 @@ func wheel(t *testing.T, m *Model, y, n int) {
 		b, n = tea.MouseButtonWheelUp, -n
 	}
 	for range n {
-		_, cmd := m.Update(tea.MouseMsg{X: 10, Y: y, Action: tea.MouseActionPress, Button: b})
-		settle(t, m, cmd)
+		mouseAt(t, m, tea.MouseMsg{X: 10, Y: y, Action: tea.MouseActionPress, Button: b})
 	}
 }
 
@@ -308,6 +316,13 @@ func TestSettingsMouse(t *testing.T) {
 	if v := m.View(); !strings.Contains(v, "↑ more above: 3") || hasLine(m, "› login") || !strings.Contains(v, "account.login: login of") {
 		t.Fatalf("two notches down: the list, with the focus kept off it:\n%s", v)
 	}
+	_, y = where(t, m, "sender ")
+	clickOn(t, m, "sender ")
+	press(t, m, "x") // typing moves nothing either
+	if _, y2 := where(t, m, "› sender *"); y2 != y {
+		t.Fatalf("the list moved under the click and the typing: sender from line %d to %d:\n%s", y, y2, m.View())
+	}
+	press(t, m, "backspace")
 	wheel(t, m, y, 100)
 	_, y = where(t, m, "path")
 	clickOn(t, m, "path")

@@ -59,9 +59,10 @@ type Model struct {
 	w, h       int
 	hits       common.Hits // the last view's fields and buttons
 	// first is the list's first line drawn; pinned keeps it there (the
-	// wheel turned, a field clicked) until a key centres the focus again.
-	first  int
-	pinned bool
+	// wheel turned, a field clicked) until a key moves the focus, or is
+	// pressed while the focused field is out of sight (shown is false).
+	first         int
+	pinned, shown bool
 }
 
 type (
@@ -157,7 +158,7 @@ func (m *Model) setFocus(f int) {
 	for i := range m.inputs {
 		m.inputs[i].Blur()
 	}
-	m.focus = f
+	m.focus, m.pinned = f, false
 	if in := m.input(); in != nil {
 		in.Focus()
 	}
@@ -364,7 +365,7 @@ func (m *Model) answer(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
-	m.pinned = false
+	m.pinned = m.pinned && m.shown
 	if m.asking != nil {
 		return m.answer(msg)
 	}
@@ -432,8 +433,8 @@ func (m *Model) mouse(ms common.Mouse) tea.Cmd {
 	if !ms.Click() || !ok {
 		return nil
 	}
-	m.demoAsk, m.pinned = false, true
 	m.setFocus(f)
+	m.demoAsk, m.pinned = false, true
 	switch f {
 	case testButton:
 		return m.testConnection()
@@ -614,9 +615,11 @@ func (m *Model) window(h, top int) []string {
 		}
 		shown[h-1], of[h-1] = s.Faint.Render(fmt.Sprintf(t.MoreBelow, len(lines)-last, strings.Join(below, " "))), common.NoHit
 	}
+	m.shown = m.focus < 0 || m.focus >= len(defs)
 	for i, f := range of {
 		if f != common.NoHit {
 			m.hits.Mark(top+i, f)
+			m.shown = m.shown || f == m.focus
 		}
 	}
 	return append(shown, make([]string, h-len(shown))...)
