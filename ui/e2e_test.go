@@ -8,16 +8,18 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
 )
 
 // TestEndToEndTmux types into the real binary: DEMO mode under tmux, a
 // Cyrillic message to a number from Compose, ctrl+s, its line on Compose
-// and then the Status tab until they read Delivered; a column of numbers
-// pasted into To and sent; then a batch from a list chosen in the Batch
-// tab's file picker; a file deleted while the picker shows it; then a
-// list pasted into the Batch tab (bracketed paste, as a terminal sends it).
+// and then the Status tab (chosen with a click on its label) until they
+// read Delivered; a column of numbers pasted into To and sent; then a
+// batch from a list chosen in the Batch tab's file picker; a file
+// deleted while the picker shows it; then a list pasted into the Batch
+// tab (bracketed paste, as a terminal sends it).
 func TestEndToEndTmux(t *testing.T) {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Fatal("tmux is not installed; .ci/run installs it (apt-get install -y tmux)")
@@ -74,7 +76,17 @@ func TestEndToEndTmux(t *testing.T) {
 	tmux("send-keys", "-t", "e2e", "C-s")
 	waitFor("375296717259  ") // the last send's line: accepted, then its statuses
 	waitFor("✓ 375296717259  Delivered")
-	tmux("send-keys", "-t", "e2e", "M-3")
+	// A click on the tab's label, as a terminal reports it to an app
+	// that asked for the mouse: SGR, press then release, 1-based cells.
+	bar := strings.Split(screen, "\n")[1]
+	x := strings.Index(bar, "3 Status")
+	if x < 0 {
+		t.Fatalf("no tab bar:\n%s", screen)
+	}
+	x = utf8.RuneCountInString(bar[:x]) + 1 + 2 // a cell a rune on this line; the label's middle
+	for _, end := range "Mm" {
+		tmux(append([]string{"send-keys", "-t", "e2e", "-H"}, hexBytes(fmt.Sprintf("\x1b[<0;%d;2%c", x, end))...)...)
+	}
 	waitFor("[3 Status]")
 	waitFor("Delivered")
 	if !strings.Contains(screen, "375296717259") || !strings.Contains(screen, "Привет из tmux") {
@@ -168,6 +180,15 @@ func quoteAll(ss []string) []string {
 	out := make([]string, len(ss))
 	for i, s := range ss {
 		out[i] = quote(s)
+	}
+	return out
+}
+
+// hexBytes is s as tmux send-keys -H takes it: a hex byte an argument.
+func hexBytes(s string) []string {
+	out := make([]string, len(s))
+	for i := range len(s) {
+		out[i] = fmt.Sprintf("%02x", s[i])
 	}
 	return out
 }

@@ -111,6 +111,8 @@ type Model struct {
 	prev     *store.Batch // a batch of the same list that went out before
 	summary  *sbatch.Summary
 	sendErr  error
+
+	hits common.Hits // the last form's fields and button
 }
 
 // The header choices.
@@ -408,6 +410,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.pickerMsg(msg)
 	case tea.KeyMsg:
 		return m.key(msg)
+	case common.Mouse:
+		return m.mouse(msg)
 	case loadedMsg:
 		return m.fileLoaded(msg)
 	case checkDueMsg:
@@ -517,7 +521,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		m.setFocus(common.NoFocus)
 		return nil
 	case key.Matches(msg, k.scroll):
-		m.scrollBy(msg.Type == tea.KeyPgDown)
+		m.scrollBy(sign(msg, tea.KeyPgUp) * 3)
 		return nil
 	case m.focus == fPath && msg.Type == tea.KeyEnter:
 		return m.load()
@@ -551,6 +555,35 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// mouse: a click on a field focuses it as tab would (leaving the path
+// with a new one loads it), on Send asks as ctrl+s does; the wheel
+// scrolls the invalid rows. While the confirmation or a stop question
+// waits, a click is no answer: only its keys answer it.
+func (m *Model) mouse(ms common.Mouse) tea.Cmd {
+	switch {
+	case m.picking:
+		return m.pickMouse(ms)
+	case m.stage == stConfirm || m.stage == stSending:
+		return nil
+	case ms.Wheel() != 0:
+		m.scrollBy(ms.Wheel())
+		return nil
+	}
+	f, ok := m.hits.At(ms)
+	if !ms.Click() || !ok {
+		return nil
+	}
+	var cmd tea.Cmd
+	if m.focus == fPath && f != fPath && m.pathChanged() {
+		cmd = m.load()
+	}
+	m.setFocus(f)
+	if f == fSend {
+		m.ask()
+	}
+	return cmd
 }
 
 // move goes to the next field; before a list is loaded only the path is
@@ -890,14 +923,10 @@ func (m *Model) refreshSenders() {
 	m.sender = max(slices.Index(m.senders, acc.Sender), 0)
 }
 
-func (m *Model) scrollBy(down bool) {
-	if m.report == nil {
-		return
-	}
-	if down {
-		m.scroll = min(m.scroll+3, max(len(m.report.Invalid)-1, 0))
-	} else {
-		m.scroll = max(m.scroll-3, 0)
+// scrollBy scrolls the invalid rows by d.
+func (m *Model) scrollBy(d int) {
+	if m.report != nil {
+		m.scroll = min(max(m.scroll+d, 0), max(len(m.report.Invalid)-1, 0))
 	}
 }
 
@@ -1038,11 +1067,17 @@ func (m *Model) View() string {
 	}
 	t, s := m.ctx.T, m.ctx.S
 	var out []string
-	add := func(lines ...string) { out = append(out, lines...) }
+	add := func(lines ...string) { // one screen line each, for the hits
+		for _, l := range lines {
+			out = append(out, strings.Split(l, "\n")...)
+		}
+	}
+	m.hits.Reset()
 	fw := max(m.w-labelW, 10)
 	indent := strings.Repeat(" ", labelW)
 
 	add(s.Title.Render(t.BatchTitle))
+	m.hits.Mark(len(out), fPath)
 	add(m.label(t.BatchPath, fPath) + m.path.View(fw, 1, s))
 	switch {
 	case m.loading:
@@ -1050,12 +1085,11 @@ func (m *Model) View() string {
 	case m.loadErr != nil:
 		add(common.Lines(s.Err, common.Wrap("✗ "+common.ErrText(m.loadErr, m.ctx.Lang()), m.w)))
 	case m.table != nil:
-		info := m.fileInfo()
-		if lipgloss.Width(info)+labelW > m.w {
-			add("  " + info)
-		} else {
-			add(indent + info)
+		info, lead := m.fileInfo(), indent
+		if lipgloss.Width(common.Parts(info))+labelW > m.w {
+			lead = "  "
 		}
+		add(m.hits.Join(len(out), append([]common.Part{{Text: lead, Target: common.NoHit}}, info...)...))
 	default:
 		add(indent + s.Faint.Render(t.BatchPathHint))
 	}
@@ -1073,7 +1107,9 @@ func (m *Model) View() string {
 		}
 		return common.Fit(strings.Join(out, "\n"), m.w, m.h)
 	}
+	m.hits.Mark(len(out), fPhone)
 	add(m.label(t.BatchPhone, fPhone) + m.choice(&m.phone, fPhone, m.colNote(m.phoneCol)))
+	m.hits.Mark(len(out), fSource)
 	src := &m.source
 	if m.textCol < 0 && strings.TrimSpace(m.source.Value()) == "" && m.focus != fSource {
 		add(m.label(t.BatchSource, fSource) + s.Faint.Render(t.BatchTemplateCol))
@@ -1087,15 +1123,19 @@ func (m *Model) View() string {
 		m.tpl.Placeholder = fmt.Sprintf(t.BatchTplHint, m.colName(max(m.firstNonPhone(), 0)))
 		tplLine += m.tpl.View(fw, 1, s)
 	}
+	m.hits.Mark(len(out), fTpl)
 	add(tplLine)
 	from := sms.Safe(m.senders[m.sender])
 	if m.focus == fSender && len(m.senders) > 1 {
 		from = "‹ " + from + " ›"
 	}
-	add(m.label(t.From, fSender) + common.Pad(from, 14) + m.label(t.At, fAt) + common.Pad(m.at.View(16, 1, s), 17) +
-		m.label(t.Validity, fValid) + m.valid.View(3, 1, s))
-	label := t.BatchSendButton
-	add(strings.Split(common.Beside(indent[1:]+s.ButtonView(label, m.focus == fSend), s.Err, m.problem, m.w), "\n")...)
+	add(m.hits.Join(len(out),
+		common.Part{Text: m.label(t.From, fSender) + common.Pad(from, 14), Target: fSender},
+		common.Part{Text: m.label(t.At, fAt) + common.Pad(m.at.View(16, 1, s), 17), Target: fAt},
+		common.Part{Text: m.label(t.Validity, fValid) + m.valid.View(3, 1, s), Target: fValid}))
+	button := m.hits.Join(len(out), common.Part{Text: indent[1:], Target: common.NoHit},
+		common.Part{Text: s.ButtonView(t.BatchSendButton, m.focus == fSend), Target: fSend})
+	add(common.Beside(button, s.Err, m.problem, m.w))
 
 	add(m.stageLines(m.h - len(out))...)
 	return common.Fit(strings.Join(out, "\n"), m.w, m.h)
@@ -1128,16 +1168,19 @@ func (m *Model) firstNonPhone() int {
 	return -1
 }
 
-// fileInfo describes the list read, with the sheet and header choices.
-func (m *Model) fileInfo() string {
+// fileInfo describes the list read, with the sheet and header choices,
+// each a part a click focuses.
+func (m *Model) fileInfo() []common.Part {
 	t, s, tb := m.ctx.T, m.ctx.S, m.table
-	var out string
+	var out []common.Part
 	if tb.Format == "xlsx" {
-		out = s.Faint.Render(fmt.Sprintf(t.BatchXLSXInfo, t.Rows.N(len(tb.Rows)))+" · ") + m.option(t.BatchSheetL, sms.Safe(tb.Sheet), fSheet)
+		out = append(out, common.Part{Text: s.Faint.Render(fmt.Sprintf(t.BatchXLSXInfo, t.Rows.N(len(tb.Rows))) + " · "), Target: common.NoHit},
+			common.Part{Text: m.option(t.BatchSheetL, sms.Safe(tb.Sheet), fSheet), Target: fSheet})
 	} else {
-		out = s.Faint.Render(fmt.Sprintf(t.BatchFileInfo, strings.ToUpper(tb.Format), tb.Encoding, tb.Delimiter, t.Rows.N(len(tb.Rows))))
+		out = append(out, common.Part{Text: s.Faint.Render(fmt.Sprintf(t.BatchFileInfo, strings.ToUpper(tb.Format), tb.Encoding, tb.Delimiter, t.Rows.N(len(tb.Rows)))), Target: common.NoHit})
 	}
-	return out + s.Faint.Render(" · ") + m.option(t.BatchHeaderL, m.headerText(), fHeader)
+	return append(out, common.Part{Text: s.Faint.Render(" · "), Target: common.NoHit},
+		common.Part{Text: m.option(t.BatchHeaderL, m.headerText(), fHeader), Target: fHeader})
 }
 
 // option draws a choice of the info line: "header: auto (yes)", with

@@ -52,6 +52,7 @@ type picker struct {
 	// why the last step was not taken: the folder or file, and the error
 	noteName string
 	noteErr  error
+	hits     common.Hits // the entries drawn: their place in shown
 }
 
 type entry struct {
@@ -369,18 +370,7 @@ func (m *Model) pickKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.ends):
 		p.move(sign(msg, tea.KeyHome) * len(p.shown))
 	case key.Matches(msg, k.open):
-		e, ok := p.at()
-		path := filepath.Join(p.dir, e.name)
-		switch {
-		case !ok:
-		case e.dir:
-			return p.read(path, "")
-		case msg.Type == tea.KeyEnter:
-			return func() tea.Msg {
-				_, err := os.Stat(path)
-				return pickedMsg{p: p, path: path, err: err}
-			}
-		}
+		return p.open(msg.Type == tea.KeyEnter)
 	case key.Matches(msg, k.up), msg.Type == tea.KeyBackspace && !filtered:
 		if up := filepath.Dir(p.dir); up != p.dir {
 			return p.read(up, filepath.Base(p.dir))
@@ -392,6 +382,45 @@ func (m *Model) pickKey(msg tea.KeyMsg) tea.Cmd {
 			p.match()
 		}
 	}
+	return nil
+}
+
+// open goes into the folder under the cursor, or, with load, loads the
+// list under it once it is looked at again.
+func (p *picker) open(load bool) tea.Cmd {
+	e, ok := p.at()
+	path := filepath.Join(p.dir, e.name)
+	switch {
+	case !ok:
+	case e.dir:
+		return p.read(path, "")
+	case load:
+		return func() tea.Msg {
+			_, err := os.Stat(path)
+			return pickedMsg{p: p, path: path, err: err}
+		}
+	}
+	return nil
+}
+
+// pickMouse: a click on an entry puts the cursor on it, a click on the
+// entry under the cursor opens it as enter does; the wheel moves the
+// cursor a row a notch.
+func (m *Model) pickMouse(ms common.Mouse) tea.Cmd {
+	p := m.picker
+	if d := ms.Wheel(); d != 0 {
+		p.move(d)
+		return nil
+	}
+	i, ok := p.hits.At(ms)
+	if !ms.Click() || !ok {
+		return nil
+	}
+	p.noteName, p.noteErr = "", nil
+	if i == p.cursor {
+		return p.open(true)
+	}
+	p.move(i - p.cursor)
 	return nil
 }
 
@@ -430,7 +459,9 @@ func (m *Model) pickerView() string {
 	case len(p.shown) == 0:
 		out = append(out, s.Faint.Render(common.Trunc(fmt.Sprintf(t.PickNoMatch, sms.Safe(p.filter.Value())), m.w)))
 	}
+	p.hits.Reset()
 	for i := p.top; i < min(p.top+p.height, len(p.shown)); i++ {
+		p.hits.Mark(len(out), i)
 		out = append(out, m.entryLine(p.entries[p.shown[i]], i == p.cursor))
 	}
 	var foot []string

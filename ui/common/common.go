@@ -6,6 +6,7 @@ package common
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -90,26 +91,90 @@ type (
 	Leave AskLeave
 )
 
-// Hits maps the lines of a tab's last view to what a click there
-// chooses (a field, a row, a button). The view records them as it
-// draws, so the map never disagrees with the screen.
-type Hits struct{ at map[int]int }
+// Hits maps the lines of a tab's last view, and where a line holds
+// several things the columns of each, to what a click there chooses (a
+// field, a row, a button). The view records them as it draws, so the
+// map never disagrees with the screen.
+type Hits struct{ at map[int][]hit }
+
+// hit is a target on columns [from, to) of a line.
+type hit struct{ from, to, target int }
 
 // Reset forgets the last view's lines: a view calls it first.
 func (h *Hits) Reset() { clear(h.at) }
 
-// Mark records that line shows target.
-func (h *Hits) Mark(line, target int) {
+// Mark records that line shows target, all of it.
+func (h *Hits) Mark(line, target int) { h.mark(line, 0, math.MaxInt, target) }
+
+func (h *Hits) mark(line, from, to, target int) {
 	if h.at == nil {
-		h.at = map[int]int{}
+		h.at = map[int][]hit{}
 	}
-	h.at[line] = target
+	h.at[line] = append(h.at[line], hit{from, to, target})
 }
 
-// At is what line shows, if anything.
-func (h *Hits) At(line int) (int, bool) {
-	t, ok := h.at[line]
-	return t, ok
+// Place records the marks of a block drawn on its own (its lines
+// counted from 0), now that the block's first line is known to be line.
+func (h *Hits) Place(block Hits, line int) {
+	for l, hits := range block.at {
+		for _, t := range hits {
+			h.mark(line+l, t.from, t.to, t.target)
+		}
+	}
+}
+
+// Part is a piece of a line and what a click on it chooses; NoHit
+// chooses nothing.
+type Part struct {
+	Text   string
+	Target int
+}
+
+// NoHit is the target of a part that a click does nothing on.
+const NoHit = -1
+
+// Join draws line from parts, left to right, and records the columns
+// each covers.
+func (h *Hits) Join(line int, parts ...Part) string {
+	var b strings.Builder
+	x := 0
+	for _, p := range parts {
+		w := ansi.StringWidth(p.Text)
+		if p.Target != NoHit {
+			h.mark(line, x, x+w, p.Target)
+		}
+		b.WriteString(p.Text)
+		x += w
+	}
+	return b.String()
+}
+
+// Parts is the text of parts, as Join draws it (to measure it first).
+func Parts(parts []Part) string {
+	var b strings.Builder
+	for _, p := range parts {
+		b.WriteString(p.Text)
+	}
+	return b.String()
+}
+
+// Keep forgets the lines from n on: the view cut them off.
+func (h *Hits) Keep(n int) {
+	for line := range h.at {
+		if line >= n {
+			delete(h.at, line)
+		}
+	}
+}
+
+// At is what the mouse points at, if anything.
+func (h *Hits) At(m Mouse) (int, bool) {
+	for _, t := range h.at[m.Y] {
+		if m.X >= t.from && m.X < t.to {
+			return t.target, true
+		}
+	}
+	return 0, false
 }
 
 // Click reports a press of the left button.

@@ -52,6 +52,7 @@ type Model struct {
 	atErr, validErr      error
 	validity             time.Duration
 	lastSenders, senders []string
+	hits                 common.Hits // the last view's fields and button
 }
 
 // result is one recipient of the last send, its status kept fresh by
@@ -169,6 +170,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		return m.key(msg)
+	case common.Mouse:
+		return m.mouse(msg)
 	case sentMsg:
 		m.sent(msg)
 		return tea.Batch(common.Cmd(common.Sent{IDs: msg.IDs}), m.readRows())
@@ -216,6 +219,20 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		m.setFocus(common.Step(m.focus, -1, nFocus))
 	case in != nil:
 		m.edit(in, msg)
+	}
+	return nil
+}
+
+// mouse: a click on a field focuses it, on the button presses it, as
+// ctrl+s does.
+func (m *Model) mouse(ms common.Mouse) tea.Cmd {
+	f, ok := m.hits.At(ms)
+	if !ms.Click() || !ok {
+		return nil
+	}
+	m.setFocus(f)
+	if f == fSend {
+		return m.send()
 	}
 	return nil
 }
@@ -416,6 +433,8 @@ func (m *Model) View() string {
 		return lines
 	}
 
+	m.hits.Reset()
+	m.hits.Mark(0, fTo)
 	top := []string{field(t.To, fTo, m.to.View(fw, 1, s))}
 	for _, l := range m.recipientLines(fw, 4) {
 		top = append(top, indent+l)
@@ -424,19 +443,24 @@ func (m *Model) View() string {
 	if m.focus == fFrom && len(m.senders) > 1 {
 		from = "‹ " + from + " ›"
 	}
+	m.hits.Mark(len(top), fFrom)
 	top = append(top, field(t.From, fFrom, from))
 
+	// The lines below the text go where its height puts them.
+	var below common.Hits
 	bottom := notes(m.counter(fw))
 	// Fixed widths, so the notes beside them stay put while typing.
+	below.Mark(len(bottom), fAt)
 	bottom = append(bottom, field(t.At, fAt, m.at.View(17, 1, s)))
 	at := notes(m.atNote())
 	bottom = append(bottom, at...)
+	below.Mark(len(bottom), fValid)
 	bottom = append(bottom, field(t.Validity, fValid, common.Pad(m.valid.View(4, 1, s), 5)+m.validNote()))
 	label := t.SendButton
 	if m.sending {
 		label = t.Sending
 	}
-	button := indent[1:] + s.ButtonView(label, m.focus == fSend)
+	button := below.Join(len(bottom), common.Part{Text: indent[1:], Target: common.NoHit}, common.Part{Text: s.ButtonView(label, m.focus == fSend), Target: fSend})
 	if m.problem != "" {
 		button = common.Beside(button, s.Err, m.problem, m.w)
 	} else {
@@ -458,8 +482,10 @@ func (m *Model) View() string {
 		if i == 0 {
 			label = t.Text
 		}
+		m.hits.Mark(len(top)+i, fText)
 		text[i] = field(label, fText, l)
 	}
+	m.hits.Place(below, len(top)+len(text))
 	lines := append(append(top, text...), bottom...)
 	lines = append(lines, m.fitResults(results, m.h-len(lines))...)
 	return common.Fit(strings.Join(lines, "\n"), m.w, m.h)

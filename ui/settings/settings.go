@@ -57,6 +57,12 @@ type Model struct {
 	backup     string // where the last save put the previous file
 	demoAsk    bool   // ctrl+d pressed once: the next one moves the file
 	w, h       int
+	hits       common.Hits // the last view's fields and buttons
+	// first is the list's first line drawn; pinned keeps it there (the
+	// wheel turned, a field clicked) until a key moves the focus, or is
+	// pressed while the focused field is out of sight (shown is false).
+	first         int
+	pinned, shown bool
 }
 
 type (
@@ -152,7 +158,7 @@ func (m *Model) setFocus(f int) {
 	for i := range m.inputs {
 		m.inputs[i].Blur()
 	}
-	m.focus = f
+	m.focus, m.pinned = f, false
 	if in := m.input(); in != nil {
 		in.Focus()
 	}
@@ -287,6 +293,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		return m.key(msg)
+	case common.Mouse:
+		return m.mouse(msg)
 	case testMsg:
 		m.testing, m.testOK = false, msg.err == nil
 		if msg.err != nil {
@@ -357,6 +365,7 @@ func (m *Model) answer(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
+	m.pinned = m.pinned && m.shown
 	if m.asking != nil {
 		return m.answer(msg)
 	}
@@ -404,6 +413,33 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		if m.input().Update(msg) {
 			m.edited()
 		}
+	}
+	return nil
+}
+
+// mouse: a click on a field focuses it, on a button presses it as its
+// key does; the wheel scrolls the list a line a notch. The list stays
+// where it is until a key moves the focus. While the question before
+// leaving waits, a click is no answer: only its keys answer it.
+func (m *Model) mouse(ms common.Mouse) tea.Cmd {
+	if m.asking != nil {
+		return nil
+	}
+	if d := ms.Wheel(); d != 0 {
+		m.first, m.pinned = m.first+d, true
+		return nil
+	}
+	f, ok := m.hits.At(ms)
+	if !ms.Click() || !ok {
+		return nil
+	}
+	m.setFocus(f)
+	m.demoAsk, m.pinned = false, true
+	switch f {
+	case testButton:
+		return m.testConnection()
+	case saveButton:
+		return m.save()
 	}
 	return nil
 }
@@ -527,10 +563,11 @@ func (m *Model) View() string {
 	// The list takes what the head and the lines under it leave, one
 	// line kept for a note so that the list does not jump for a short one.
 	listH := max(m.h-5-max(strings.Count(note, "\n")+1, 1), 3)
+	m.hits.Reset()
 	out := []string{head}
-	out = append(out, m.window(listH)...)
+	out = append(out, m.window(listH, len(out))...)
 	out = append(out, m.focusNotes()...)
-	buttons := m.buttons()
+	buttons := m.buttons(len(out))
 	if n := m.changed(); n > 0 {
 		buttons += "  " + s.Warn.Render(fmt.Sprintf(t.Unsaved, n))
 	}
@@ -549,18 +586,25 @@ func (m *Model) View() string {
 	return common.Fit(strings.Join(out, "\n"), m.w, m.h)
 }
 
-// window is h lines of the list around the focus; a first or last line
-// says what is above or below instead.
-func (m *Model) window(h int) []string {
+// window is h lines of the list around the focus (or where the wheel
+// left it), drawn from screen line top; a first or last line says what
+// is above or below instead.
+func (m *Model) window(h, top int) []string {
 	t, s := m.ctx.T, m.ctx.S
-	lines, sections, at := m.list()
-	if len(lines) <= h {
-		return append(lines, make([]string, h-len(lines))...)
+	lines, sections, fields, at := m.list()
+	first := 0
+	switch {
+	case len(lines) <= h:
+	case m.pinned:
+		first = min(max(m.first, 0), len(lines)-h)
+	default:
+		first = min(max(at-h/2, 0), len(lines)-h)
 	}
-	first := min(max(at-h/2, 0), len(lines)-h)
-	shown := slices.Clone(lines[first : first+h])
+	m.first = first
+	shown := slices.Clone(lines[first:min(first+h, len(lines))])
+	of := fields[first : first+len(shown)] // the field each line shows
 	if first > 0 {
-		shown[0] = s.Faint.Render(fmt.Sprintf(t.MoreAbove, first+1))
+		shown[0], of[0] = s.Faint.Render(fmt.Sprintf(t.MoreAbove, first+1)), common.NoHit
 	}
 	if last := first + h - 1; last < len(lines)-1 {
 		var below []string
@@ -569,14 +613,22 @@ func (m *Model) window(h int) []string {
 				below = append(below, "["+sec+"]")
 			}
 		}
-		shown[h-1] = s.Faint.Render(fmt.Sprintf(t.MoreBelow, len(lines)-last, strings.Join(below, " ")))
+		shown[h-1], of[h-1] = s.Faint.Render(fmt.Sprintf(t.MoreBelow, len(lines)-last, strings.Join(below, " "))), common.NoHit
 	}
-	return shown
+	m.shown = m.focus < 0 || m.focus >= len(defs)
+	for i, f := range of {
+		if f != common.NoHit {
+			m.hits.Mark(top+i, f)
+			m.shown = m.shown || f == m.focus
+		}
+	}
+	return append(shown, make([]string, h-len(shown))...)
 }
 
 // list draws section titles and fields, and says which lines start a
-// section and on which line the focus is.
-func (m *Model) list() (lines, sections []string, at int) {
+// section, which field each line shows (common.NoHit: a title) and on
+// which line the focus is.
+func (m *Model) list() (lines, sections []string, fields []int, at int) {
 	t, s := m.ctx.T, m.ctx.S
 	section := ""
 	valueW := max(m.w-labelW-2, 8)
@@ -585,7 +637,7 @@ func (m *Model) list() (lines, sections []string, at int) {
 		if sec != section {
 			section = sec
 			lines = append(lines, s.Title.Render("["+sec+"] ")+s.Faint.Render(t.Section(sec)))
-			sections = append(sections, sec)
+			sections, fields = append(sections, sec), append(fields, common.NoHit)
 		}
 		mark, label := "  ", s.Label
 		if _, bad := m.errs[d.key]; bad {
@@ -599,12 +651,12 @@ func (m *Model) list() (lines, sections []string, at int) {
 			name += " *"
 		}
 		lines = append(lines, mark+label.Render(common.Pad(name, labelW-2))+m.value(i, valueW))
-		sections = append(sections, "")
+		sections, fields = append(sections, ""), append(fields, i)
 	}
 	if m.onButton() {
 		at = len(lines)
 	}
-	return lines, sections, at
+	return lines, sections, fields, at
 }
 
 // value draws field i in w cells: the focused one as the field does,
@@ -659,8 +711,10 @@ func (m *Model) focusNotes() []string {
 	return []string{s.Faint.Render(desc), problem}
 }
 
-func (m *Model) buttons() string {
+// buttons draws Test and Save on screen line y.
+func (m *Model) buttons(y int) string {
 	t, s := m.ctx.T, m.ctx.S
-	return s.ButtonView(t.TestConnection+"  ctrl+t", m.focus == testButton) + " " +
-		s.ButtonView(t.Save+"  ctrl+s", m.focus == saveButton)
+	return m.hits.Join(y, common.Part{Text: s.ButtonView(t.TestConnection+"  ctrl+t", m.focus == testButton), Target: testButton},
+		common.Part{Text: " ", Target: common.NoHit},
+		common.Part{Text: s.ButtonView(t.Save+"  ctrl+s", m.focus == saveButton), Target: saveButton})
 }

@@ -80,7 +80,17 @@ type Model struct {
 	follow          map[int64]time.Time
 	ticking         bool
 	w, h            int
+	hits            common.Hits // the last view's filters and rows
 }
+
+// What a click chooses: a filter of the bar, or the row at list
+// position i, hRow+i.
+const (
+	hStatus = iota
+	hNumber
+	hSearch
+	hRow
+)
 
 // lineKey names a rendered row: a change of the row is a new line.
 type lineKey struct {
@@ -283,6 +293,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		return m.key(msg)
+	case common.Mouse:
+		return m.mouse(msg)
 	case pageMsg:
 		if msg.seq != m.seq {
 			return nil
@@ -727,6 +739,47 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	return m.ensure()
 }
 
+// mouse: a click on a row puts the cursor on it, on the row under the
+// cursor opens it; a click on the status filter steps it as s does, on
+// the number or the search puts the typing there; the wheel moves the
+// cursor a row a notch. While a decision waits for its y, the mouse does
+// nothing: only y decides.
+func (m *Model) mouse(ms common.Mouse) tea.Cmd {
+	if m.settling != nil {
+		return nil
+	}
+	if d := ms.Wheel(); d != 0 && m.detail == nil {
+		m.cursor += d
+		m.scroll()
+		return m.ensure()
+	}
+	h, ok := m.hits.At(ms)
+	if !ms.Click() || !ok {
+		return nil
+	}
+	m.flash = ""
+	if m.input != nil {
+		m.input.Blur()
+		m.input = nil
+	}
+	switch {
+	case h == hStatus:
+		return m.cycleStatus(false)
+	case h == hNumber:
+		m.input = &m.number
+	case h == hSearch:
+		m.input = &m.search
+	case h-hRow == m.cursor:
+		return m.openDetail()
+	default:
+		m.cursor = h - hRow
+		m.scroll()
+		return m.ensure()
+	}
+	m.input.Focus()
+	return nil
+}
+
 // cycleStatus steps the status filter through "all" and the buckets that
 // have messages.
 func (m *Model) cycleStatus(back bool) tea.Cmd {
@@ -805,6 +858,7 @@ const (
 
 func (m *Model) View() string {
 	t, s := m.ctx.T, m.ctx.S
+	m.hits.Reset()
 	var b strings.Builder
 	b.WriteString(m.filterBar())
 	b.WriteByte('\n')
@@ -818,7 +872,9 @@ func (m *Model) View() string {
 		} else {
 			m.table(&b)
 		}
-		return common.Fit(b.String(), m.w, m.h-lipgloss.Height(ask)) + "\n" + ask
+		h := m.h - lipgloss.Height(ask)
+		m.hits.Keep(h)
+		return common.Fit(b.String(), m.w, h) + "\n" + ask
 	case m.detail != nil:
 		b.WriteString(m.detailView(m.h - 4))
 	case m.loadErr != nil:
@@ -833,9 +889,13 @@ func (m *Model) View() string {
 		m.table(&b)
 	}
 	footer := m.footer()
-	return common.Fit(b.String(), m.w, m.h-lipgloss.Height(footer)) + "\n" + footer
+	h := m.h - lipgloss.Height(footer)
+	m.hits.Keep(h) // a footer that wraps covers the last rows
+	return common.Fit(b.String(), m.w, h) + "\n" + footer
 }
 
+// table draws the column header and the rows shown, below the filter bar
+// and the top lines.
 func (m *Model) table(b *strings.Builder) {
 	t, s := m.ctx.T, m.ctx.S
 	if m.lineW != m.w {
@@ -843,8 +903,11 @@ func (m *Model) table(b *strings.Builder) {
 		clear(m.lines)
 	}
 	b.WriteString(s.Title.Render(m.cells(" #", " "+t.ColTime, t.ColTo, t.ColStatus, t.ColText)))
+	line := 1 + len(m.topLines()) // the header's
 	end := min(m.offset+m.tableH(), m.size())
 	for i := m.offset; i < end; i++ {
+		line++
+		m.hits.Mark(line, hRow+i)
 		b.WriteByte('\n')
 		r := m.row(i)
 		switch {
@@ -904,21 +967,30 @@ func (m *Model) filterBar() string {
 	if m.status != "" {
 		status = theme.Symbol(m.status) + " " + t.Bucket(m.status)
 	}
-	part := func(label, value string, in *field.Input) string {
+	// The filters take clicks on the list, not in the details (as
+	// their keys).
+	hit := func(h int) int {
+		if m.detail != nil {
+			return common.NoHit
+		}
+		return h
+	}
+	gap := common.Part{Text: "   ", Target: common.NoHit}
+	part := func(label, value string, in *field.Input, h int) common.Part {
 		l := s.Label.Render(label + " ")
 		if m.input == in && in != nil {
 			l = s.Focused.Render("› " + label + " ")
 		}
-		return l + value
+		return common.Part{Text: l + value, Target: hit(h)}
 	}
-	bar := ""
+	var parts []common.Part
 	if m.batch != 0 {
-		bar = part(t.FilterBatchLabel, "#"+strconv.FormatInt(m.batch, 10), nil) + "   "
+		parts = append(parts, part(t.FilterBatchLabel, "#"+strconv.FormatInt(m.batch, 10), nil, common.NoHit), gap)
 	}
-	inputW := max((m.w-40-lipgloss.Width(bar))/2, 8)
-	return bar + part(t.FilterStatusLabel, status, nil) + "   " +
-		part(t.FilterNumberLabel, m.number.View(inputW, 1, s), &m.number) + "   " +
-		part(t.SearchLabel, m.search.View(inputW, 1, s), &m.search)
+	inputW := max((m.w-40-lipgloss.Width(common.Parts(parts)))/2, 8)
+	return m.hits.Join(0, append(parts, part(t.FilterStatusLabel, status, nil, hStatus), gap,
+		part(t.FilterNumberLabel, m.number.View(inputW, 1, s), &m.number, hNumber), gap,
+		part(t.SearchLabel, m.search.View(inputW, 1, s), &m.search, hSearch))...)
 }
 
 // topLines: the counts line, wrapped between buckets so that none is
