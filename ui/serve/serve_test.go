@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/smsdash/smsdash/sms/app"
@@ -275,4 +277,254 @@ func agents(t testing.TB, f *fixture, as gossh.Signer) []string {
 		names = append(names, r.Agent)
 	}
 	return names
+}
+
+func TestHostKey(t *testing.T) {
+	f := start(t, nil)
+	path := f.s.opt.HostKey
+	if !strings.HasPrefix(path, os.Getenv("XDG_STATE_HOME")) {
+		t.Fatalf("the host key is at %s, not in the state directory", path)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("host key mode %04o, want 0600", fi.Mode().Perm())
+	}
+	first := hostKeyOf(t, f.run(t).addr, f.anna)
+	// A restart on the same state keeps the key.
+	s2, err := New(f.s.core, f.s.opt, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr, err := s2.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s2.Shutdown(context.Background()) })
+	if again := hostKeyOf(t, addr.String(), f.anna); !bytes.Equal(again, first) {
+		t.Error("the host key changed on restart")
+	}
+	// One that others may read is refused.
+	os.Chmod(path, 0o644)
+	if _, err := New(f.s.core, f.s.opt, io.Discard); err == nil || !strings.Contains(err.Error(), "chmod 600") {
+		t.Errorf("a host key of mode 0644: %v", err)
+	}
+}
+
+func hostKeyOf(t *testing.T, addr string, s gossh.Signer) []byte {
+	t.Helper()
+	var key []byte
+	c, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{
+		User: "anna", Auth: []gossh.AuthMethod{gossh.PublicKeys(s)}, Timeout: wait,
+		HostKeyCallback: func(_ string, _ net.Addr, k gossh.PublicKey) error { key = k.Marshal(); return nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	return key
+}
+
+func TestListenRemote(t *testing.T) {
+	isolate(t)
+	core, err := app.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer core.Close()
+	opt := cli.ServeOptions{Listen: "0.0.0.0:2222", MaxSessions: 1, Idle: time.Minute}
+	if _, err := New(core, opt, io.Discard); err == nil || !strings.Contains(err.Error(), "--allow-remote") {
+		t.Errorf("0.0.0.0 without --allow-remote: %v", err)
+	}
+	// Allowed, it gets as far as the keys (nothing listens: New does not).
+	opt.AllowRemote = true
+	if _, err := New(core, opt, io.Discard); err == nil || !strings.Contains(err.Error(), "authorized-keys") {
+		t.Errorf("0.0.0.0 with --allow-remote: %v", err)
+	}
+}
+
+func TestDashboard(t *testing.T) {
+	sizes := make(chan tea.WindowSizeMsg, 100)
+	f := start(t, nil)
+	f.s.watch = func(msg any) {
+		if m, ok := msg.(tea.WindowSizeMsg); ok {
+			sizes <- m
+		}
+	}
+	f.run(t)
+	d := f.dashboard(t, f.bob)
+	d.waitFor(t, "2 Batch")
+	// The next size the model gets that differs from the last: the first
+	// may come twice (the server sends it, and the session's window
+	// channel may too).
+	var last tea.WindowSizeMsg
+	next := func() tea.WindowSizeMsg {
+		for {
+			select {
+			case m := <-sizes:
+				if m != last {
+					last = m
+					return m
+				}
+			case <-time.After(wait):
+				t.Fatal("a size did not reach the model")
+				return tea.WindowSizeMsg{}
+			}
+		}
+	}
+	if m := next(); m.Width != 80 || m.Height != 24 {
+		t.Errorf("the first size: %+v, want the terminal's 80x24", m)
+	}
+	for i := range 10 {
+		if err := d.sess.WindowChange(30+i, 90+i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 10 {
+		if m := next(); m.Width != 90+i || m.Height != 30+i {
+			t.Errorf("resize %d reached the model as %+v", i, m)
+		}
+	}
+	d.in.Write([]byte("\x03")) // ctrl+c: q would be typed into the To field
+	if code := d.end(t); code != 0 {
+		t.Errorf("q: exit %d", code)
+	}
+}
+
+func TestNoTerminalNoCommand(t *testing.T) {
+	f := start(t, nil).run(t)
+	sess, err := f.client(t, f.bob).NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errOut bytes.Buffer
+	sess.Stderr = &errOut
+	err = sess.Run("") // a shell, without a terminal
+	var exit *gossh.ExitError
+	if !errors.As(err, &exit) || exit.ExitStatus() != 1 || !strings.Contains(errOut.String(), "neither a terminal nor a command") {
+		t.Errorf("no pty, no command: %v, %q", err, errOut.String())
+	}
+}
+
+func TestCommands(t *testing.T) {
+	f := start(t, nil).run(t)
+	list := "Телефон;Имя\n296717259;Анна\n331234567;Борис\n"
+	out, errOut, code := f.exec(t, list, `import --template "Здравствуйте, {Имя}!" --yes --json`, f.anna)
+	if code != 0 {
+		t.Fatalf("import: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if got := agents(t, f, f.bob); len(got) != 2 || got[0] != "anna" || got[1] != "anna" {
+		t.Errorf("the batch is recorded under %q, want anna", got)
+	}
+	if _, _, code := f.exec(t, "", "balance", f.bob); code != 0 {
+		t.Errorf("balance: exit %d", code)
+	}
+	for _, c := range []struct{ cmd, says string }{
+		{"sim", "not available over SSH"},
+		{"demo --reset", "not available over SSH"},
+		{"serve", "not available over SSH"},
+		{"completion bash", "not available over SSH"},
+		{"--config /etc/passwd history", "--config is not taken"},
+		{"import /etc/passwd --dry-run", "standard input"},
+		{"export --csv /tmp/x.csv", "standard output"},
+	} {
+		out, errOut, code := f.exec(t, "", c.cmd, f.bob)
+		if code != cli.ExitUsage || !strings.Contains(errOut, c.says) || out != "" {
+			t.Errorf("%s: exit %d, %q, %q", c.cmd, code, out, errOut)
+		}
+	}
+	if _, errOut, code := f.exec(t, "", "bogus", f.bob); code != cli.ExitUsage || !strings.Contains(errOut, "unknown command") {
+		t.Errorf("an unknown command: exit %d, %q", code, errOut)
+	}
+}
+
+func TestSessionLimit(t *testing.T) {
+	f := start(t, func(o *cli.ServeOptions) { o.MaxSessions = 1 }).run(t)
+	d := f.dashboard(t, f.anna)
+	d.waitFor(t, "2 Batch")
+	_, errOut, code := f.exec(t, "", "balance", f.bob)
+	if code != 1 || !strings.Contains(errOut, "--max-sessions") {
+		t.Errorf("a session over the limit: exit %d, %q", code, errOut)
+	}
+	d.in.Write([]byte("\x03")) // ctrl+c: q would be typed into the To field
+	d.end(t)
+	// Its place is free again once it ended.
+	for deadline := time.Now().Add(wait); f.s.count() > 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the session is still counted")
+		}
+	}
+	if _, errOut, code := f.exec(t, "", "balance", f.bob); code != 0 {
+		t.Errorf("after the first ended: exit %d, %q", code, errOut)
+	}
+}
+
+func TestIdle(t *testing.T) {
+	f := start(t, func(o *cli.ServeOptions) { o.Idle = time.Second }).run(t)
+	d := f.dashboard(t, f.bob)
+	d.waitFor(t, "2 Batch")
+	d.waitFor(t, "no key for 1s: the session ended")
+	if code := d.end(t); code != 1 {
+		t.Errorf("idle: exit %d", code)
+	}
+}
+
+func TestShutdown(t *testing.T) {
+	f := start(t, nil).run(t)
+	d := f.dashboard(t, f.bob)
+	d.waitFor(t, "2 Batch")
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	if err := f.s.Shutdown(ctx); err != nil {
+		t.Errorf("shutdown: %v", err)
+	}
+	d.waitFor(t, "the server is shutting down")
+	if code := d.end(t); code != 1 {
+		t.Errorf("shut down: exit %d", code)
+	}
+	if _, err := dial(t, f.addr, f.bob); err == nil {
+		t.Error("a connection after the shutdown")
+	}
+}
+
+// A panic in a session's program ends that session, not the server.
+func TestPanic(t *testing.T) {
+	f := start(t, nil)
+	f.s.watch = func(msg any) {
+		if k, ok := msg.(tea.KeyMsg); ok && k.String() == "!" {
+			panic("a bug")
+		}
+	}
+	f.run(t)
+	d := f.dashboard(t, f.bob)
+	d.waitFor(t, "2 Batch")
+	d.in.Write([]byte("!"))
+	d.end(t)
+	if _, errOut, code := f.exec(t, "", "balance", f.bob); code != 0 {
+		t.Errorf("after a session's panic: exit %d, %q", code, errOut)
+	}
+}
+
+func TestKeysReread(t *testing.T) {
+	f := start(t, nil).run(t)
+	if _, err := dial(t, f.addr, f.stolen); err == nil {
+		t.Fatal("an unknown key signed in")
+	}
+	// A bad line is reported with its number and skipped; the key below
+	// it signs in.
+	data := "ssh-ed25519 garbage\n" + authorizedLine(f.stolen, "carol")
+	if err := os.WriteFile(f.keys, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dial(t, f.addr, f.stolen); err != nil {
+		t.Errorf("a key added to the file: %v", err)
+	}
+	if !strings.Contains(f.logs.String(), "authorized_keys:1:") {
+		t.Errorf("the bad line is not reported:\n%s", f.logs.String())
+	}
+	if _, err := dial(t, f.addr, f.bob); err == nil {
+		t.Error("a key removed from the file signed in")
+	}
 }
