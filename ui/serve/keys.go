@@ -89,7 +89,7 @@ func parseAuthorizedKeys(data []byte) (map[string]agent, []lineErr) {
 // agentName is the name recorded with every message an agent sends: the
 // key's comment (made safe, bounded), else its fingerprint.
 func agentName(comment, fingerprint string) string {
-	name := strings.Join(strings.Fields(sms.Safe(comment)), " ")
+	name := sms.Safe(strings.Join(strings.Fields(comment), " "))
 	if r := []rune(name); len(r) > maxName {
 		name = string(r[:maxName])
 	}

@@ -81,7 +81,7 @@ func start(t testing.TB, tweak func(*cli.ServeOptions)) *fixture {
 	if err := os.WriteFile(f.keys, []byte(keys), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	opt := cli.ServeOptions{Listen: "127.0.0.1:0", AuthorizedKeys: f.keys, MaxSessions: 5, Idle: time.Hour}
+	opt := cli.ServeOptions{Listen: "127.0.0.1:0", AuthorizedKeys: f.keys, MaxSessions: 25, Idle: time.Hour}
 	if tweak != nil {
 		tweak(&opt)
 	}
@@ -526,5 +526,36 @@ func TestKeysReread(t *testing.T) {
 	}
 	if _, err := dial(t, f.addr, f.bob); err == nil {
 		t.Error("a key removed from the file signed in")
+	}
+}
+
+// NO_COLOR and a dumb terminal, as the client sends them, draw no colour.
+func TestNoColor(t *testing.T) {
+	f := start(t, nil).run(t)
+	for _, c := range []struct{ term, env string }{{"xterm-256color", "NO_COLOR"}, {"dumb", ""}} {
+		sess, err := f.client(t, f.bob).NewSession()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.env != "" {
+			if err := sess.Setenv(c.env, "1"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		out := &syncBuffer{}
+		sess.Stdout = out
+		in, _ := sess.StdinPipe()
+		if err := sess.RequestPty(c.term, 24, 80, gossh.TerminalModes{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := sess.Shell(); err != nil {
+			t.Fatal(err)
+		}
+		d := &tty{sess: sess, out: out, in: in}
+		d.waitFor(t, "2 Batch")
+		if strings.Contains(out.String(), "\x1b[38;5;") || strings.Contains(out.String(), "\x1b[32m") {
+			t.Errorf("TERM=%s %s: colour drawn:\n%q", c.term, c.env, out.String())
+		}
+		sess.Close()
 	}
 }
