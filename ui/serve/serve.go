@@ -20,6 +20,8 @@ import (
 	"net"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -156,7 +158,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		select {
 		case <-done:
 		case <-time.After(s.shutdownGraceTime):
-			s.log.Printf("shutdown: %d session(s) still running were cut", s.count())
+			s.log.Printf("shutdown: sessions still running are cut: %s", strings.Join(s.names(), ", "))
 		}
 	}
 	s.endBase()
@@ -277,6 +279,18 @@ func (s *Server) leave(ses *session) {
 	delete(s.sessions, ses.id)
 	s.mu.Unlock()
 	s.wg.Done()
+}
+
+// names lists the sessions running, for the log.
+func (s *Server) names() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for id, ses := range s.sessions {
+		out = append(out, fmt.Sprintf("%d (%s)", id, sms.Safe(ses.agent.Name)))
+	}
+	slices.Sort(out)
+	return out
 }
 
 func (s *Server) count() int {
