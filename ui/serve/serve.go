@@ -102,6 +102,9 @@ func New(core *app.App, opt cli.ServeOptions, logw io.Writer) (*Server, error) {
 		return nil, err
 	}
 	srv, err := wish.NewServer(
+		// First: without a host key, NewServer writes one into the
+		// working directory.
+		func(srv *ssh.Server) error { srv.AddHostKey(signer); return nil },
 		wish.WithAddress(opt.Listen),
 		wish.WithPublicKeyAuth(s.authorize),
 		wish.WithMiddleware(func(ssh.Handler) ssh.Handler { return s.handle }),
@@ -112,7 +115,6 @@ func New(core *app.App, opt cli.ServeOptions, logw io.Writer) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	srv.AddHostKey(signer)
 	srv.ConnCallback = s.admitConn
 	s.srv = srv
 	var stop context.Context

@@ -292,6 +292,9 @@ func TestHostKey(t *testing.T) {
 	if fi.Mode().Perm() != 0o600 {
 		t.Errorf("host key mode %04o, want 0600", fi.Mode().Perm())
 	}
+	if _, err := os.Stat("id_ed25519"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a key in the working directory: %v", err)
+	}
 	first := hostKeyOf(t, f.run(t).addr, f.anna)
 	// A restart on the same state keeps the key.
 	s2, err := New(f.s.core, f.s.opt, io.Discard)
