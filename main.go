@@ -12,6 +12,7 @@ import (
 	"github.com/smsdash/smsdash/sms/app"
 	"github.com/smsdash/smsdash/sms/cli"
 	"github.com/smsdash/smsdash/ui"
+	"github.com/smsdash/smsdash/ui/serve"
 )
 
 func main() {
@@ -26,5 +27,9 @@ func main() {
 		defer a.Close()
 		return ui.Run(stop, abort, a, os.Stdin, os.Stdout)
 	}
-	os.Exit(cli.Run(stop, &cli.Env{Args: os.Args[1:], Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Abort: abort, Dashboard: dashboard}))
+	serveSSH := func(stop, abort context.Context, o cli.ServeOptions) error {
+		return serve.Run(stop, abort, o, os.Stderr)
+	}
+	os.Exit(cli.Run(stop, &cli.Env{Args: os.Args[1:], Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Abort: abort,
+		Dashboard: dashboard, Serve: serveSSH}))
 }

@@ -31,15 +31,33 @@ func Run(stop, abort context.Context, a *app.App, in io.Reader, out io.Writer) e
 	if os.Getenv("NO_COLOR") != "" {
 		r.SetColorProfile(termenv.Ascii)
 	}
-	return RunWith(stop, abort, a, in, out, r)
+	return RunWith(stop, abort, a, Session{In: in, Out: out, Renderer: r})
 }
 
-// RunWith is Run with a renderer made by the caller: an SSH server makes
-// one per session from the session's terminal.
-func RunWith(stop, abort context.Context, a *app.App, in io.Reader, out io.Writer, r *lipgloss.Renderer) error {
-	m := New(a, r)
+// Session is a program's own side when it is not on the local terminal
+// (smsdash serve runs one per SSH session).
+type Session struct {
+	In       io.Reader
+	Out      io.Writer
+	Renderer *lipgloss.Renderer // made from the session's terminal
+	// Started, if set, gets the program before it runs: a remote
+	// terminal's size reaches it only through p.Send.
+	Started func(p *tea.Program)
+	// Shared: the caller runs the core's one tracker for all its programs
+	// and owns the signals, so the program starts no tracker and catches
+	// no signal (Bubble Tea's own handler would quit every session at
+	// once on the server's SIGTERM, without stopping a send gracefully).
+	Shared bool
+	// Options are more program options: smsdash serve watches the keys
+	// (tea.WithFilter) for its idle timer.
+	Options []tea.ProgramOption
+}
+
+// RunWith is Run for a session the caller made.
+func RunWith(stop, abort context.Context, a *app.App, s Session) error {
+	m := New(a, s.Renderer)
 	defer m.Close()
-	return m.run(stop, abort, in, out)
+	return m.run(stop, abort, s)
 }
 
 // interruptMsg and abortMsg carry stop and abort into the program.
@@ -48,9 +66,9 @@ type (
 	abortMsg     struct{}
 )
 
-func (m *Model) run(stop, abort context.Context, in io.Reader, out io.Writer) error {
+func (m *Model) run(stop, abort context.Context, s Session) error {
 	a := m.ctx.App
-	out = lockWriter(out)
+	out := lockWriter(s.Out)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	m.copy = func(text string) {
@@ -59,15 +77,24 @@ func (m *Model) run(stop, abort context.Context, in io.Reader, out io.Writer) er
 		// never lands inside one.
 		fmt.Fprintf(out, "\x1b]52;c;%s\x07", base64.StdEncoding.EncodeToString([]byte(text)))
 	}
-	m.tracker = &trackerRunner{ctx: ctx}
-	m.tracker.start(a.Tracker) // ends with ctx
+	if !s.Shared {
+		m.tracker = &trackerRunner{ctx: ctx}
+		m.tracker.start(a.Tracker) // ends with ctx
+	}
 
 	g := &guard{m: m, secrets: func() []string { return a.Config.Secrets() }}
-	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithInput(in), tea.WithOutput(out)}
+	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithInput(s.In), tea.WithOutput(out)}
 	if a.Config.UI.Mouse {
 		opts = append(opts, tea.WithMouseCellMotion())
 	}
+	if s.Shared {
+		opts = append(opts, tea.WithoutSignalHandler())
+	}
+	opts = append(opts, s.Options...)
 	p := tea.NewProgram(g, opts...)
+	if s.Started != nil {
+		s.Started(p)
+	}
 	go func() {
 		for _, c := range []struct {
 			done <-chan struct{}

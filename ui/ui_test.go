@@ -510,7 +510,7 @@ func TestRunPanic(t *testing.T) {
 	in, keys := io.Pipe()
 	out := &syncBuffer{}
 	done := make(chan error, 1)
-	go func() { done <- m.run(t.Context(), t.Context(), in, out) }()
+	go func() { done <- m.run(t.Context(), t.Context(), Session{In: in, Out: out}) }()
 	keys.Write([]byte("\x1b2")) // alt+2: the Batch tab fails to draw
 	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(out.String(), "failed to draw"); {
 		if time.Now().After(deadline) {

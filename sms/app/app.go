@@ -46,7 +46,17 @@ type App struct {
 	SMSC       *smppsim.Running // DEMO mode's SMPP side
 	smpp       *smpp.Client     // started when the transport is smpp
 	demoLock   *flock.Flock     // held shared while in DEMO mode
+	view       bool             // made by As: the core is its opener's
+	// Role is a view's (As): RoleAgent or RoleAdmin. The local terminal's
+	// App has none: it runs on its own config.
+	Role string
 }
+
+// Roles of the agents of smsdash serve.
+const (
+	RoleAgent = "agent"
+	RoleAdmin = "admin"
+)
 
 // ErrUsage marks errors in the config or its path (exit code 2).
 var ErrUsage = errors.New("bad config")
@@ -236,9 +246,31 @@ func (a *App) PollEvery() time.Duration {
 	return min(a.Config.Tracker.PollInterval.Duration, 2*time.Second)
 }
 
+// As gives a view of the core for one agent in a role (a session of
+// smsdash serve): the same history, transport, tracker and hub, with its own copy
+// of the config whose account.agent is agent, so that every message it
+// sends, settles or resumes is recorded under that name, and its own
+// outbox. Changing a view's config or transport (Settings) changes that
+// view alone. Its Close does nothing: the core is closed by its opener.
+func (a *App) As(agent, role string) *App {
+	v := *a
+	v.Role = role
+	cfg := *a.Config
+	cfg.Account.Senders = append([]string(nil), a.Config.Account.Senders...)
+	cfg.Account.Agent = agent
+	v.Config = &cfg
+	ob := v.NewOutbox(a.Outbox.Gateway, a.Outbox.Transport)
+	v.Outbox = &ob
+	v.view = true
+	return &v
+}
+
 // Close stops the simulator and closes the history; the DEMO world stays
 // for the next start.
 func (a *App) Close() {
+	if a.view {
+		return
+	}
 	if a.smpp != nil {
 		a.smpp.Close() // drains the receipts taken so far into the store
 	}

@@ -142,6 +142,21 @@ func Parse(data []byte, opt ReadOptions) (*Table, error) {
 	return parse(bytes.NewReader(data), int64(len(data)), opt)
 }
 
+// ReadStream imports a list from r (standard input) as Read does a file,
+// its errors naming the list name: r is read up to the size bound, and a
+// longer list refused.
+func ReadStream(name string, r io.Reader, opt ReadOptions) (*Table, error) {
+	data, err := io.ReadAll(io.LimitReader(r, opt.maxBytes()+1))
+	if err != nil {
+		return nil, inFile(name, readErr(err))
+	}
+	t, err := Parse(data, opt)
+	if err != nil {
+		return nil, inFile(name, err)
+	}
+	return t, nil
+}
+
 // parse reads the first size bytes of r (a file that grows meanwhile is
 // read as it was when its size was checked).
 func parse(r io.ReaderAt, size int64, opt ReadOptions) (*Table, error) {

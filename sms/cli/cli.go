@@ -61,6 +61,14 @@ type Env struct {
 	// wires the ui package, which this one does not import). It runs only
 	// on a terminal.
 	Dashboard func(ctx context.Context, configPath string) error
+	// Serve runs smsdash serve (main wires the ui/serve package); stop
+	// ends the sessions gracefully, abort cuts their sends in flight.
+	Serve func(stop, abort context.Context, o ServeOptions) error
+	// App, when set, is the core every command runs on instead of opening
+	// a config: a command over smsdash serve runs on the server's core,
+	// as the session's agent (app.App.As). What makes no sense from
+	// another machine is refused (remote.go).
+	App *app.App
 
 	secrets []string // the open config's, masked in a crash report
 	ran     bool     // a command's own code ran: an error before is cobra's, of usage
@@ -155,7 +163,10 @@ them afresh.`,
 	root.PersistentFlags().StringVar(&g.config, "config", "", "the config `FILE` (default: ~/.config/smsdash/config.toml)")
 	root.Flags().BoolP("version", "v", false, "print the version and the commit it was built from")
 	root.AddCommand(newSend(e, g), newStatus(e, g), newBalance(e, g), newImport(e, g), newHistory(e, g),
-		newExport(e, g), newSettle(e, g), newSim(e, g), newDemo(e), newVersion(e))
+		newExport(e, g), newSettle(e, g), newSim(e, g), newDemo(e), newServe(e, g), newVersion(e))
+	if e.App != nil {
+		root.PersistentPreRunE = remote
+	}
 	markRun(e, root)
 	root.InitDefaultHelpCmd()
 	root.InitDefaultCompletionCmd()
@@ -230,12 +241,15 @@ func runDashboard(ctx context.Context, e *Env, config string) error {
 // simulator when there is no config file), reporting what a person
 // should know on stderr.
 func open(e *Env, path string) (*app.App, error) {
-	a, err := app.Open(path)
-	if err != nil {
-		if errors.Is(err, app.ErrUsage) {
-			return nil, &exitError{ExitUsage, err}
+	a := e.App
+	if a == nil {
+		var err error
+		if a, err = app.Open(path); err != nil {
+			if errors.Is(err, app.ErrUsage) {
+				return nil, &exitError{ExitUsage, err}
+			}
+			return nil, err
 		}
-		return nil, err
 	}
 	e.secrets = a.Config.Secrets()
 	for _, w := range a.Warnings {

@@ -102,9 +102,14 @@ func runImport(ctx context.Context, e *Env, g *globals, f importFlags, pos []str
 		}
 		return resumeImport(ctx, e, cfgPath, f.json, f)
 	}
+	if len(pos) == 0 && e.App != nil {
+		pos = []string{"-"} // over SSH the list comes on standard input
+	}
 	switch {
 	case len(pos) == 0:
 		return usageErr("import: give the FILE to import (CSV or XLSX), or --resume BATCH_ID")
+	case pos[0] == "-" && f.template == "-":
+		return usageErr("import: standard input holds the list: give --template as text")
 	case len(pos) > 1:
 		return usageErr("import: one FILE at a time (got %q)", pos)
 	case f.template != "" && f.textCol != "":
@@ -136,12 +141,12 @@ func runImport(ctx context.Context, e *Env, g *globals, f importFlags, pos []str
 		return err
 	}
 
-	t, err := batch.Read(path, ropt)
+	t, err := readList(e, path, ropt)
 	if err != nil {
 		return usageErr("%s", langText(err, lang))
 	}
 	if len(t.Rows) == 0 {
-		return usageErr("%s: nothing to send: the list has a header row (%s) and no rows under it", filepath.Base(path), strings.Join(t.Columns, ", "))
+		return usageErr("%s: nothing to send: the list has a header row (%s) and no rows under it", listName(path), strings.Join(t.Columns, ", "))
 	}
 	plan, err := makePlan(t, f, tmplText, a, time.Now())
 	if err != nil {
@@ -159,7 +164,7 @@ func runImport(ctx context.Context, e *Env, g *globals, f importFlags, pos []str
 	}
 	name := f.name
 	if name == "" {
-		name = filepath.Base(path)
+		name = listName(path)
 	}
 	var prev *store.Batch
 	if b, ok, err := a.Store.SameBatch(ctx, name, len(rep.Messages)); err != nil {
@@ -220,6 +225,23 @@ func runImport(ctx context.Context, e *Env, g *globals, f importFlags, pos []str
 		return finish(sendErr(err, lang))
 	}
 	return finish(summaryExit(sum, lang))
+}
+
+// readList reads the list in the file at path, or on standard input for
+// "-" (over SSH, where a file would be the server's).
+func readList(e *Env, path string, o batch.ReadOptions) (*batch.Table, error) {
+	if path == "-" {
+		return batch.ReadStream(listName(path), e.Stdin, o)
+	}
+	return batch.Read(path, o)
+}
+
+// listName names a list in the history and in messages: its file's name.
+func listName(path string) string {
+	if path == "-" {
+		return "standard input"
+	}
+	return filepath.Base(path)
 }
 
 func readOptions(f importFlags) (batch.ReadOptions, error) {

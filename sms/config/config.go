@@ -284,6 +284,18 @@ func DemoDir() (string, error) {
 	return filepath.Join(dir, "demo"), nil
 }
 
+// HostKeyPath returns where smsdash serve keeps its SSH host key:
+// $XDG_STATE_HOME/smsdash/ssh_host_ed25519_key, else under
+// ~/.local/state/smsdash. A fixed place, never the working directory, so
+// that clients see the same key after every restart.
+func HostKeyPath() (string, error) {
+	dir, err := xdgDir("XDG_STATE_HOME", filepath.Join(".local", "state"))
+	if err != nil {
+		return "", fmt.Errorf("config: locating the SSH host key: %w", err)
+	}
+	return filepath.Join(dir, "ssh_host_ed25519_key"), nil
+}
+
 // xdgDir is smsdash's directory in an XDG base directory: $env/smsdash
 // when env holds an absolute path (the spec says to ignore a relative
 // one), else ~/fallback/smsdash, on every OS alike.

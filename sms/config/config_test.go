@@ -744,9 +744,15 @@ func TestPaths(t *testing.T) {
 	if p, err := DemoDir(); err != nil || p != filepath.Join(home, ".local", "state", "smsdash", "demo") {
 		t.Errorf("DemoDir() = %q, %v", p, err)
 	}
+	if p, err := HostKeyPath(); err != nil || p != filepath.Join(home, ".local", "state", "smsdash", "ssh_host_ed25519_key") {
+		t.Errorf("HostKeyPath() = %q, %v", p, err)
+	}
 	t.Setenv("XDG_STATE_HOME", "/xdg/state")
 	if p, _ := DemoDir(); p != filepath.Join("/xdg/state", "smsdash", "demo") {
 		t.Errorf("DemoDir() with XDG = %q", p)
+	}
+	if p, _ := HostKeyPath(); p != filepath.Join("/xdg/state", "smsdash", "ssh_host_ed25519_key") {
+		t.Errorf("HostKeyPath() with XDG = %q", p)
 	}
 	t.Setenv("XDG_STATE_HOME", "relative/ignored")
 	if p, _ := DemoDir(); p != filepath.Join(home, ".local", "state", "smsdash", "demo") {
