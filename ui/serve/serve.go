@@ -295,12 +295,6 @@ func (s *Server) names() []string {
 	return out
 }
 
-func (s *Server) count() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.sessions)
-}
-
 // command runs a command line as the local smsdash does: the same flags,
 // output and exit status, on the server's core as the session's agent.
 func (s *Server) command(sess ssh.Session, who agent, args []string) error {

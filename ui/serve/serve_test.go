@@ -562,3 +562,10 @@ func TestNoColor(t *testing.T) {
 		sess.Close()
 	}
 }
+
+// count is how many sessions the server holds.
+func (s *Server) count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.sessions)
+}
