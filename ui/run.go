@@ -15,15 +15,15 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/smsdash/smsdash/sms/app"
-	"github.com/smsdash/smsdash/sms/tracker"
 )
 
-// Run shows the dashboard on in/out until the agent quits or stop ends
-// (a signal: see cli.Interrupts). A send under way then stops after the
-// package in flight, and the program ends once it has; abort ending cuts
-// that package too. It runs the tracker for the program's lifetime (a new
-// one when Settings changes the transport). After a panic the terminal is
-// restored (by Bubble Tea), a report is written and its path printed.
+// Run shows the dashboard of the local terminal (app.Local) on in/out
+// until the agent quits or stop ends (a signal: see cli.Interrupts). A
+// send under way then stops after the package in flight, and the program
+// ends once it has; abort ending cuts that package too. It starts the
+// core's tracker (app.App.Start), if no program has yet. After a panic
+// the terminal is restored (by Bubble Tea), a report is written and its
+// path printed.
 func Run(stop, abort context.Context, a *app.App, in io.Reader, out io.Writer) error {
 	// termenv recognises only an *os.File as a terminal: the renderer
 	// looks at out itself, not at the locked writer.
@@ -34,10 +34,17 @@ func Run(stop, abort context.Context, a *app.App, in io.Reader, out io.Writer) e
 	return RunWith(stop, abort, a, in, out, r)
 }
 
-// RunWith is Run with a renderer made by the caller: an SSH server makes
-// one per session from the session's terminal.
+// RunWith is Run with a renderer made by the caller.
 func RunWith(stop, abort context.Context, a *app.App, in io.Reader, out io.Writer, r *lipgloss.Renderer) error {
-	m := New(a, r)
+	return RunSession(stop, abort, a, app.Local(), in, out, r)
+}
+
+// RunSession is Run for session s (an SSH connection: its agent, role,
+// folder and language), with a renderer made from its terminal. Any
+// number run at once over one core, sharing its one tracker.
+func RunSession(stop, abort context.Context, a *app.App, s app.Session, in io.Reader, out io.Writer, r *lipgloss.Renderer) error {
+	a.Start()
+	m := NewSession(a, s, r)
 	defer m.Close()
 	return m.run(stop, abort, in, out)
 }
@@ -49,7 +56,7 @@ type (
 )
 
 func (m *Model) run(stop, abort context.Context, in io.Reader, out io.Writer) error {
-	a := m.ctx.App
+	cfg := m.core.Config()
 	out = lockWriter(out)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -59,12 +66,9 @@ func (m *Model) run(stop, abort context.Context, in io.Reader, out io.Writer) er
 		// never lands inside one.
 		fmt.Fprintf(out, "\x1b]52;c;%s\x07", base64.StdEncoding.EncodeToString([]byte(text)))
 	}
-	m.tracker = &trackerRunner{ctx: ctx}
-	m.tracker.start(a.Tracker) // ends with ctx
-
-	g := &guard{m: m, secrets: func() []string { return a.Config.Secrets() }}
+	g := &guard{m: m, secrets: func() []string { return m.core.Config().Secrets() }}
 	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithInput(in), tea.WithOutput(out)}
-	if a.Config.UI.Mouse {
+	if cfg.UI.Mouse {
 		opts = append(opts, tea.WithMouseCellMotion())
 	}
 	p := tea.NewProgram(g, opts...)
@@ -87,22 +91,6 @@ func (m *Model) run(stop, abort context.Context, in io.Reader, out io.Writer) er
 		fmt.Fprintf(out, "smsdash: a crash report is in %s\n", g.report)
 	}
 	return err
-}
-
-// trackerRunner runs one tracker at a time for the program's lifetime.
-// Only Update touches it, so it needs no lock.
-type trackerRunner struct {
-	ctx    context.Context
-	cancel context.CancelFunc // of the running tracker
-}
-
-func (r *trackerRunner) start(t *tracker.Tracker) {
-	if r.cancel != nil {
-		r.cancel()
-	}
-	ctx, cancel := context.WithCancel(r.ctx)
-	r.cancel = cancel
-	go t.Run(ctx)
 }
 
 // lockWriter serialises writes, so that OSC 52 and the renderer's frames

@@ -237,7 +237,7 @@ func open(e *Env, path string) (*app.App, error) {
 		}
 		return nil, err
 	}
-	e.secrets = a.Config.Secrets()
+	e.secrets = a.Config().Secrets()
 	for _, w := range a.Warnings {
 		e.say("warning: %v", w)
 	}
@@ -258,13 +258,15 @@ func open(e *Env, path string) (*app.App, error) {
 // gateway builds the transport named by api, or the config's.
 func gateway(a *app.App, api string) (sms.Gateway, error) {
 	g, err := a.Transport(api)
-	switch {
-	case errors.Is(err, app.ErrUsage):
-		return nil, &exitError{ExitUsage, fmt.Errorf("--api: %w", err)}
-	case err != nil:
-		return nil, err
+	return g, cliErr(err)
+}
+
+// cliErr gives a bad transport (from --api or the config) its exit code.
+func cliErr(err error) error {
+	if errors.Is(err, app.ErrUsage) {
+		return &exitError{ExitUsage, fmt.Errorf("--api: %w", err)}
 	}
-	return g, nil
+	return err
 }
 
 func newVersion(e *Env) *cobra.Command {
