@@ -32,6 +32,12 @@ var testNow = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 
 func newTab(t *testing.T, lang string) *Model {
 	t.Helper()
+	return sessionTab(t, app.Session{Admin: true, Lang: sms.Lang(lang)})
+}
+
+// sessionTab is the tab of session s over a DEMO core, 80x21.
+func sessionTab(t *testing.T, s app.Session) *Model {
+	t.Helper()
 	dir := t.TempDir()
 	for _, k := range []string{"XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"} {
 		t.Setenv(k, filepath.Join(dir, k))
@@ -48,7 +54,7 @@ func newTab(t *testing.T, lang string) *Model {
 	r.SetColorProfile(termenv.Ascii)
 	base, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	ctx := &common.Context{Session: app.Session{Admin: true, Lang: sms.Lang(lang)}, T: i18n.For(sms.Lang(lang)), S: theme.New(r), Now: func() time.Time { return testNow }, Base: base}
+	ctx := &common.Context{Session: s, T: i18n.For(s.Lang), S: theme.New(r), Now: func() time.Time { return testNow }, Base: base}
 	m := New(ctx, a, a.Store)
 	m.refresh = 0 // the tests read the picker's folder again themselves
 	m.SetSize(80, 21)
