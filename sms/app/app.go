@@ -50,7 +50,8 @@ type App struct {
 	applying sync.Mutex // one Apply at a time; it may wait for the network
 	mu       sync.RWMutex
 	cfg      *config.Config // never changed once published: Apply swaps it
-	gateway  sms.Gateway    // the config's transport
+	gateway  sms.Gateway    // the transport named via: the config's, unless it could not be set up
+	via      string
 	tr       *tracker.Tracker
 	stop     context.CancelFunc // of the running tracker; nil before Start
 	closed   bool
@@ -179,7 +180,7 @@ func (a *App) setTransport(cfg *config.Config) error {
 	})
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.gateway, a.tr = g, t
+	a.gateway, a.via, a.tr = g, transport, t
 	if a.stop != nil {
 		a.stop()
 		a.run()
@@ -236,12 +237,12 @@ func (a *App) ReadBalance(ctx context.Context) (tracker.Balance, error) {
 // and secrets to mask.
 func (a *App) Outbox(transport, agent string) (outbox.Outbox, error) {
 	a.mu.RLock()
-	c, g := a.cfg, a.gateway
+	c, g, via := a.cfg, a.gateway, a.via
 	a.mu.RUnlock()
 	if transport == "" {
 		transport = c.API.Transport
 	}
-	if transport != c.API.Transport || g == nil {
+	if transport != via {
 		var err error
 		if g, err = a.transport(c, transport); err != nil {
 			return outbox.Outbox{}, err
