@@ -42,7 +42,7 @@ func TestComposePaste(t *testing.T) {
 				t.Fatalf("Text %q is not three lines:\n%s", tc.text, m.View())
 			}
 			press(t, m, "ctrl+s")
-			rows, err := m.ctx.App.Store.Latest(m.ctx.Base, store.Filter{})
+			rows, err := m.core.Store.Latest(m.ctx.Base, store.Filter{})
 			if err != nil || len(rows) != 2 {
 				t.Fatalf("%d messages sent, %v:\n%s", len(rows), err, m.View())
 			}
@@ -102,7 +102,7 @@ func TestComposeTextHeight(t *testing.T) {
 // tracker would, and hands the event it publishes to the model.
 func deliver(t *testing.T, m *Model, number string, st sms.Status) {
 	t.Helper()
-	a := m.ctx.App
+	a := m.core
 	ctx := context.Background()
 	rows, err := a.Store.Latest(ctx, store.Filter{Recipient: number})
 	if err != nil || len(rows) == 0 {
@@ -159,11 +159,11 @@ func TestComposeLastSendCatchesUp(t *testing.T) {
 	press(t, m, "8(029)671-72-59", "tab", "tab", "Привет")
 	_, cmd := m.Update(keyMsg("ctrl+s"))
 	sent := cmd() // the send, its reply not yet given to the model
-	rows, err := m.ctx.App.Store.Latest(context.Background(), store.Filter{})
+	rows, err := m.core.Store.Latest(context.Background(), store.Filter{})
 	if err != nil || len(rows) != 1 {
 		t.Fatalf("%d rows, %v", len(rows), err)
 	}
-	if _, err := m.ctx.App.Store.ApplyStatuses(context.Background(), "http", []sms.StatusReport{{ID: rows[0].GatewayID, Status: sms.Delivered}}); err != nil {
+	if _, err := m.core.Store.ApplyStatuses(context.Background(), "http", []sms.StatusReport{{ID: rows[0].GatewayID, Status: sms.Delivered}}); err != nil {
 		t.Fatal(err)
 	}
 	settle(t, m, func() tea.Msg { return sent })

@@ -86,7 +86,7 @@ func (m *Model) drawTab() (view string) {
 // drawFailed writes a report once for each panic (not one every frame)
 // and draws the tab's place.
 func (m *Model) drawFailed(r any, stack []byte) string {
-	mask := secret.New(m.ctx.App.Config.Secrets()...)
+	mask := secret.New(m.core.Config().Secrets()...)
 	text := mask.Mask(fmt.Sprint(r))
 	if text != m.drawn.panic {
 		m.drawn.panic = text

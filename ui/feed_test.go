@@ -13,8 +13,8 @@ import (
 // command line) reaches the Status tab.
 func TestStatusTabSeesOtherProcess(t *testing.T) {
 	m := realApp(t)
-	a := m.ctx.App
-	other, err := store.Open(a.Config.StorePath())
+	a := m.core
+	other, err := store.Open(a.Config().StorePath())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/smsdash/smsdash/sms/app"
+	"github.com/smsdash/smsdash/sms/config"
 )
 
 // testNow is the fixed clock of the tests: 2026-11-24 15:00 in Minsk.
@@ -32,11 +34,25 @@ func newApp(tb testing.TB, lang string) *app.App {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(a.Close)
-	a.Config.UI.Lang = lang
-	a.Config.Account.Agent = "agent"
-	a.Outbox.Agent = "agent"
+	reconfigure(tb, a, func(c *config.Config) { c.UI.Lang, c.Account.Agent = lang, "agent" })
 	return a
 }
+
+// reconfigure puts to work a's config as change leaves it, as an admin's
+// save does.
+func reconfigure(tb testing.TB, a *app.App, change func(*config.Config)) {
+	tb.Helper()
+	c := *a.Config()
+	c.Account.Senders = slices.Clone(c.Account.Senders)
+	change(&c)
+	if err := a.Apply(&c); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// New builds the dashboard of the local terminal over a (app.Local),
+// drawing with r.
+func New(a *app.App, r *lipgloss.Renderer) *Model { return NewSession(a, app.Local(), r) }
 
 // asciiRenderer draws without colour, as under NO_COLOR.
 func asciiRenderer() *lipgloss.Renderer {

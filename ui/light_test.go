@@ -14,9 +14,13 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/smsdash/smsdash/sms"
+	"github.com/smsdash/smsdash/sms/app"
+	"github.com/smsdash/smsdash/sms/config"
 	"github.com/smsdash/smsdash/sms/health"
+	"github.com/smsdash/smsdash/sms/outbox"
 	"github.com/smsdash/smsdash/sms/smpp"
 	"github.com/smsdash/smsdash/sms/tracker"
+	"github.com/smsdash/smsdash/ui/compose"
 )
 
 // deadAddr is a loopback address where nothing listens.
@@ -60,11 +64,9 @@ func flat(m *Model) string { return strings.ReplaceAll(m.View(), "\n", " ") }
 // point aims the transport's URLs: send at send, the balance at credits.
 func point(t *testing.T, m *Model, send, credits string) {
 	t.Helper()
-	a := m.ctx.App
-	a.Config.API.JSONURL, a.Config.API.CreditsPlainURL = send, credits
-	if err := a.SetTransport("json"); err != nil {
-		t.Fatal(err)
-	}
+	reconfigure(t, m.core, func(c *config.Config) {
+		c.API.Transport, c.API.JSONURL, c.API.CreditsPlainURL = "json", send, credits
+	})
 }
 
 func composeSend(t *testing.T, m *Model) {
@@ -102,10 +104,10 @@ func TestLightOffline(t *testing.T) {
 // then.
 func TestLightDegradedThenOnline(t *testing.T) {
 	m := newModel(t, "en")
-	a := m.ctx.App
+	a := m.core
 	a.Health.SetClock(time.Now) // since must move on
-	good := a.Config.API.JSONURL
-	point(t, m, "http://"+deadAddr(t)+"/api/v1/json", a.Config.API.CreditsPlainURL)
+	good, credits := a.Config().API.JSONURL, a.Config().API.CreditsPlainURL
+	point(t, m, "http://"+deadAddr(t)+"/api/v1/json", credits)
 	composeSend(t, m)
 	press(t, m, "alt+4", "r")
 	waitLight(t, m, health.Degraded, health.Send)
@@ -113,7 +115,7 @@ func TestLightDegradedThenOnline(t *testing.T) {
 		t.Errorf("degraded, sends failing:\n%s", m.View())
 	}
 	degraded := m.health.Since
-	point(t, m, good, a.Config.API.CreditsPlainURL)
+	point(t, m, good, credits)
 	press(t, m, "alt+1", "ctrl+s") // the draft stays after a failed send
 	waitLight(t, m, health.Online)
 	if v := m.View(); !strings.Contains(v, "● online") || strings.Contains(v, "✗ send") {
@@ -167,7 +169,7 @@ func TestLightSince(t *testing.T) {
 	for _, lang := range []string{"en", "ru"} {
 		m := newModel(t, lang)
 		for i, s := range steps {
-			m.ctx.App.Health.ReportAt(s.kind, s.err, minsk(s.at))
+			m.core.Health.ReportAt(s.kind, s.err, minsk(s.at))
 			waitLight(t, m, s.level, s.failing...)
 			want := s.en
 			if lang == "ru" {
@@ -211,7 +213,7 @@ func (g *held) Statuses(ctx context.Context, ids []int64) ([]sms.StatusReport, e
 // held), not "connecting" until the cycle ends.
 func TestLightLargeHistory(t *testing.T) {
 	m := newModel(t, "en")
-	a := m.ctx.App
+	a := m.core
 	ctx := context.Background()
 	msgs := make([]sms.Message, 3000)
 	results := make([]sms.Result, len(msgs))
@@ -229,7 +231,7 @@ func TestLightLargeHistory(t *testing.T) {
 	if v := m.View(); !strings.Contains(v, "… connecting") {
 		t.Fatalf("a fresh record:\n%s", v)
 	}
-	g := &held{Gateway: a.Gateway, calls: make(chan struct{}, 10), open: make(chan struct{})}
+	g := &held{Gateway: a.Gateway(), calls: make(chan struct{}, 10), open: make(chan struct{})}
 	tr := tracker.New(a.Store, g, a.Feed, tracker.Options{Chunk: 500, Health: a.Health})
 	done := make(chan error, 1)
 	go func() { _, err := tr.Cycle(ctx); done <- err }()
@@ -272,11 +274,11 @@ func TestGoldenLight(t *testing.T) {
 		for _, st := range states {
 			t.Run(lang+"/"+st.name, func(t *testing.T) {
 				m := newModel(t, lang)
-				seed(t, m.ctx.App)
+				seed(t, m.core)
 				settle(t, m, m.balance.Init())
 				press(t, m, "alt+4")
 				for i, r := range st.reports {
-					m.ctx.App.Health.ReportAt(r.kind, r.err, minsk(fmt.Sprintf("14:5%d", i)))
+					m.core.Health.ReportAt(r.kind, r.err, minsk(fmt.Sprintf("14:5%d", i)))
 				}
 				if st.balanceErr != nil {
 					m.Update(eventMsg{tracker.Event{BalanceErr: st.balanceErr, BalanceErrSet: true}, true})
@@ -309,6 +311,19 @@ func (g refusing) Send(_ context.Context, msgs []sms.Message) []sms.Result {
 	return out
 }
 
+// refusingCore is the core with every send's outbox on refusing: what
+// Compose is given is all it knows of the core.
+type refusingCore struct {
+	*app.App
+	res sms.Result
+}
+
+func (c refusingCore) Outbox(transport, agent string) (outbox.Outbox, error) {
+	ob, err := c.App.Outbox(transport, agent)
+	ob.Gateway = refusing{ob.Gateway, c.res}
+	return ob, err
+}
+
 // TestComposeResultSaysWhy: a send's result says why in full, wrapped
 // into the rows below, never cut: a wrong login with its hint; an SMPP
 // refusal that no HTTP code means says itself, not "code 0".
@@ -321,8 +336,8 @@ func TestComposeResultSaysWhy(t *testing.T) {
 		{sms.Result{Outcome: sms.Refused, Err: smpp.StatusEncoding}, "encoding not supported (0x000004A3)", "unknown gateway code 0"},
 	} {
 		m := newModel(t, "en")
-		a := m.ctx.App
-		a.Outbox.Gateway = refusing{a.Gateway, tc.res}
+		m.tabs[TabCompose] = compose.New(m.ctx, refusingCore{m.core, tc.res}, m.core.Store)
+		m.resize()
 		composeSend(t, m)
 		v := strings.Join(strings.Fields(m.View()), " ")
 		if !strings.Contains(v, tc.want) || tc.not != "" && strings.Contains(v, tc.not) {

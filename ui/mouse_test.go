@@ -96,7 +96,7 @@ func TestComposeMouse(t *testing.T) {
 	clickOn(t, m, "Text")
 	press(t, m, "Hello")
 	clickOn(t, m, "[ Send")
-	rows, err := m.ctx.App.Store.Latest(m.ctx.Base, store.Filter{})
+	rows, err := m.core.Store.Latest(m.ctx.Base, store.Filter{})
 	if err != nil || len(rows) != 1 || rows[0].Text != "Hello" {
 		t.Fatalf("the click sent %d messages (%v):\n%s", len(rows), err, m.View())
 	}
@@ -161,7 +161,7 @@ func TestBatchMouse(t *testing.T) {
 	clickOn(t, m, "Send 1 message")
 	clickOn(t, m, "y or enter")
 	clickOn(t, m, "[ Send…")
-	if got, _ := m.ctx.App.Store.Latest(m.ctx.Base, store.Filter{}); len(got) != 0 || m.View() != asked {
+	if got, _ := m.core.Store.Latest(m.ctx.Base, store.Filter{}); len(got) != 0 || m.View() != asked {
 		t.Fatalf("clicks while asking: %d sent:\n%s", len(got), m.View())
 	}
 	press(t, m, "n", "ctrl+s")
@@ -292,7 +292,7 @@ func TestStatusMouse(t *testing.T) {
 	if v := m.View(); v != asked {
 		t.Fatalf("the mouse while the decision waits:\n%s", v)
 	}
-	if rows, _ := m.ctx.App.Store.Latest(m.ctx.Base, store.Filter{Status: string(store.StateUnknown)}); len(rows) != 1 {
+	if rows, _ := m.core.Store.Latest(m.ctx.Base, store.Filter{Status: string(store.StateUnknown)}); len(rows) != 1 {
 		t.Fatalf("%d messages of unknown outcome left, want 1", len(rows))
 	}
 }
@@ -337,7 +337,7 @@ func TestSettingsMouse(t *testing.T) {
 	clickOn(t, m, "login")
 	press(t, m, "ctrl+u", "acme")
 	clickOn(t, m, "[ Save")
-	data, _ := os.ReadFile(m.ctx.App.ConfigPath)
+	data, _ := os.ReadFile(m.core.ConfigPath)
 	if want := strings.Replace(content, `login = "demo"     # the shop's`, `login = "acme"     # the shop's`, 1); string(data) != want {
 		t.Fatalf("a click on Save wrote:\n%s", data)
 	}
@@ -356,7 +356,7 @@ func TestSettingsMouse(t *testing.T) {
 	clickOn(t, m, "[ Save")
 	clickOn(t, m, "port")
 	clickOn(t, m, "1 Compose") // the tab bar asks again: still no answer
-	after, _ := os.ReadFile(m.ctx.App.ConfigPath)
+	after, _ := os.ReadFile(m.core.ConfigPath)
 	if m.Active() != TabSettings || m.View() != asked || string(after) != string(data) {
 		t.Fatalf("clicks while asking: tab %d, saved %v:\n%s", m.Active(), string(after) != string(data), m.View())
 	}

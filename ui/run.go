@@ -15,15 +15,15 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/smsdash/smsdash/sms/app"
-	"github.com/smsdash/smsdash/sms/tracker"
 )
 
-// Run shows the dashboard on in/out until the agent quits or stop ends
-// (a signal: see cli.Interrupts). A send under way then stops after the
-// package in flight, and the program ends once it has; abort ending cuts
-// that package too. It runs the tracker for the program's lifetime (a new
-// one when Settings changes the transport). After a panic the terminal is
-// restored (by Bubble Tea), a report is written and its path printed.
+// Run shows the dashboard of the local terminal (app.Local) on in/out
+// until the agent quits or stop ends (a signal: see cli.Interrupts). A
+// send under way then stops after the package in flight, and the program
+// ends once it has; abort ending cuts that package too. It starts the
+// core's tracker (app.App.Start), if no program has yet. After a panic
+// the terminal is restored (by Bubble Tea), a report is written and its
+// path printed.
 func Run(stop, abort context.Context, a *app.App, in io.Reader, out io.Writer) error {
 	// termenv recognises only an *os.File as a terminal: the renderer
 	// looks at out itself, not at the locked writer.
@@ -31,33 +31,41 @@ func Run(stop, abort context.Context, a *app.App, in io.Reader, out io.Writer) e
 	if os.Getenv("NO_COLOR") != "" {
 		r.SetColorProfile(termenv.Ascii)
 	}
-	return RunWith(stop, abort, a, Session{In: in, Out: out, Renderer: r})
+	return RunWith(stop, abort, a, Terminal{In: in, Out: out, Renderer: r})
 }
 
-// Session is a program's own side when it is not on the local terminal
-// (smsdash serve runs one per SSH session).
-type Session struct {
+// Terminal is where a program draws and reads: the local terminal, or an
+// SSH session's (smsdash serve runs one program per session).
+type Terminal struct {
 	In       io.Reader
 	Out      io.Writer
-	Renderer *lipgloss.Renderer // made from the session's terminal
+	Renderer *lipgloss.Renderer // made from the terminal
 	// Started, if set, gets the program before it runs: a remote
 	// terminal's size reaches it only through p.Send.
 	Started func(p *tea.Program)
-	// Shared: the caller runs the core's one tracker for all its programs
-	// and owns the signals, so the program starts no tracker and catches
-	// no signal (Bubble Tea's own handler would quit every session at
-	// once on the server's SIGTERM, without stopping a send gracefully).
+	// Shared: the caller owns the signals for all its programs, so the
+	// program catches none (Bubble Tea's own handler would quit every
+	// session at once on the server's SIGTERM, without stopping a send
+	// gracefully).
 	Shared bool
 	// Options are more program options: smsdash serve watches the keys
 	// (tea.WithFilter) for its idle timer.
 	Options []tea.ProgramOption
 }
 
-// RunWith is Run for a session the caller made.
-func RunWith(stop, abort context.Context, a *app.App, s Session) error {
-	m := New(a, s.Renderer)
+// RunWith is Run on a terminal the caller made, for the local session.
+func RunWith(stop, abort context.Context, a *app.App, t Terminal) error {
+	return RunSession(stop, abort, a, app.Local(), t)
+}
+
+// RunSession is Run for session s (an SSH connection: its agent, role,
+// folder and language) on its terminal. Any number run at once over one
+// core, sharing its one tracker.
+func RunSession(stop, abort context.Context, a *app.App, s app.Session, t Terminal) error {
+	a.Start()
+	m := NewSession(a, s, t.Renderer)
 	defer m.Close()
-	return m.run(stop, abort, s)
+	return m.run(stop, abort, t)
 }
 
 // interruptMsg and abortMsg carry stop and abort into the program.
@@ -66,9 +74,9 @@ type (
 	abortMsg     struct{}
 )
 
-func (m *Model) run(stop, abort context.Context, s Session) error {
-	a := m.ctx.App
-	out := lockWriter(s.Out)
+func (m *Model) run(stop, abort context.Context, t Terminal) error {
+	cfg := m.core.Config()
+	out := lockWriter(t.Out)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	m.copy = func(text string) {
@@ -77,23 +85,18 @@ func (m *Model) run(stop, abort context.Context, s Session) error {
 		// never lands inside one.
 		fmt.Fprintf(out, "\x1b]52;c;%s\x07", base64.StdEncoding.EncodeToString([]byte(text)))
 	}
-	if !s.Shared {
-		m.tracker = &trackerRunner{ctx: ctx}
-		m.tracker.start(a.Tracker) // ends with ctx
-	}
-
-	g := &guard{m: m, secrets: func() []string { return a.Config.Secrets() }}
-	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithInput(s.In), tea.WithOutput(out)}
-	if a.Config.UI.Mouse {
+	g := &guard{m: m, secrets: func() []string { return m.core.Config().Secrets() }}
+	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithInput(t.In), tea.WithOutput(out)}
+	if cfg.UI.Mouse {
 		opts = append(opts, tea.WithMouseCellMotion())
 	}
-	if s.Shared {
+	if t.Shared {
 		opts = append(opts, tea.WithoutSignalHandler())
 	}
-	opts = append(opts, s.Options...)
+	opts = append(opts, t.Options...)
 	p := tea.NewProgram(g, opts...)
-	if s.Started != nil {
-		s.Started(p)
+	if t.Started != nil {
+		t.Started(p)
 	}
 	go func() {
 		for _, c := range []struct {
@@ -114,22 +117,6 @@ func (m *Model) run(stop, abort context.Context, s Session) error {
 		fmt.Fprintf(out, "smsdash: a crash report is in %s\n", g.report)
 	}
 	return err
-}
-
-// trackerRunner runs one tracker at a time for the program's lifetime.
-// Only Update touches it, so it needs no lock.
-type trackerRunner struct {
-	ctx    context.Context
-	cancel context.CancelFunc // of the running tracker
-}
-
-func (r *trackerRunner) start(t *tracker.Tracker) {
-	if r.cancel != nil {
-		r.cancel()
-	}
-	ctx, cancel := context.WithCancel(r.ctx)
-	r.cancel = cancel
-	go t.Run(ctx)
 }
 
 // lockWriter serialises writes, so that OSC 52 and the renderer's frames

@@ -15,6 +15,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/smsdash/smsdash/sms"
+	"github.com/smsdash/smsdash/sms/config"
 )
 
 // evil sets the terminal's title, clears it, writes the clipboard (OSC
@@ -42,9 +43,9 @@ func assertScreenSafe(t *testing.T, what, view string) {
 func TestHostileTextIsDrawnSafely(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		a := newApp(t, "en")
-		a.Config.Account.Senders = []string{"CMC", "Shop" + evil}
-		a.Config.Account.Login = "login" + evil
-		a.Outbox.Agent = "agent" + evil
+		reconfigure(t, a, func(c *config.Config) {
+			c.Account.Senders, c.Account.Login, c.Account.Agent = []string{"CMC", "Shop" + evil}, "login"+evil, "agent"+evil
+		})
 		ctx := context.Background()
 		batch, err := a.Store.CreateBatch(ctx, "list"+evil, "agent"+evil, "json", 2)
 		if err != nil {

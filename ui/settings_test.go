@@ -87,7 +87,7 @@ func line(view, s string) string {
 // go.
 func TestSettingsSaveKeepsFile(t *testing.T) {
 	m, content := fileModel(t)
-	path := m.ctx.App.ConfigPath
+	path := m.core.ConfigPath
 	press(t, m, "alt+5")
 	focusSetting(t, m, "account.login")
 	press(t, m, "ctrl+u", "acme")
@@ -110,7 +110,7 @@ func TestSettingsSaveKeepsFile(t *testing.T) {
 	if flat := strings.Join(strings.Fields(v), " "); !strings.Contains(flat, "the previous file is "+path+".bak") {
 		t.Errorf("the backup is not said:\n%s", v)
 	}
-	if strings.Contains(v, "login *") || strings.Contains(v, "unsaved") || m.ctx.App.Config.Account.Login != "acme" {
+	if strings.Contains(v, "login *") || strings.Contains(v, "unsaved") || m.core.Config().Account.Login != "acme" {
 		t.Errorf("after the save:\n%s", v)
 	}
 	// Saving again with nothing changed writes nothing.
@@ -125,7 +125,7 @@ func TestSettingsSaveKeepsFile(t *testing.T) {
 // changed.
 func TestSettingsSaveAfterMovedAside(t *testing.T) {
 	m, _ := fileModel(t)
-	path := m.ctx.App.ConfigPath
+	path := m.core.ConfigPath
 	press(t, m, "alt+5", "ctrl+d", "ctrl+d")
 	if _, err := os.Stat(path); err == nil {
 		t.Fatal("not moved aside")
@@ -133,7 +133,7 @@ func TestSettingsSaveAfterMovedAside(t *testing.T) {
 	focusSetting(t, m, "account.login")
 	press(t, m, "ctrl+u", "acme", "ctrl+s")
 	c, _, err := config.Load(path)
-	if err != nil || c.Account.Login != "acme" || c.API.JSONURL != m.ctx.App.Config.API.JSONURL || !slices.Equal(c.Account.Senders, []string{"CMC", "Shop"}) {
+	if err != nil || c.Account.Login != "acme" || c.API.JSONURL != m.core.Config().API.JSONURL || !slices.Equal(c.Account.Senders, []string{"CMC", "Shop"}) {
 		t.Errorf("the new file loads as %+v, %v", c, err)
 	}
 }
@@ -152,11 +152,11 @@ func TestSettingsUnsetStaysUnset(t *testing.T) {
 		t.Errorf("lang: %q", l)
 	}
 	press(t, m, "ctrl+s")
-	data, _ := os.ReadFile(m.ctx.App.ConfigPath)
+	data, _ := os.ReadFile(m.core.ConfigPath)
 	if want := strings.Replace(content, `lang = "en"   #`, `lang = ""   #`, 1); string(data) != want {
 		t.Errorf("file:\n%s", data)
 	}
-	if !strings.Contains(m.View(), "[5 Настройки]") || m.ctx.App.Config.Account.Agent != "anna" {
+	if !strings.Contains(m.View(), "[5 Настройки]") || m.core.Config().Account.Agent != "anna" {
 		t.Errorf("LANG does not apply:\n%s", m.View())
 	}
 }
@@ -178,11 +178,11 @@ func TestSettingsEnvPassword(t *testing.T) {
 	}
 	focusSetting(t, m, "account.login")
 	press(t, m, "ctrl+u", "acme", "ctrl+s")
-	data, _ := os.ReadFile(m.ctx.App.ConfigPath)
+	data, _ := os.ReadFile(m.core.ConfigPath)
 	if !strings.Contains(string(data), `password = "demo"`) || strings.Contains(string(data), "env-secret-1") || !strings.Contains(string(data), `login = "acme"`) {
 		t.Errorf("file:\n%s", data)
 	}
-	if m.ctx.App.Config.Account.Password != "env-secret-1" {
+	if m.core.Config().Account.Password != "env-secret-1" {
 		t.Error("the saved config lost SMSDASH_PASSWORD")
 	}
 }
@@ -214,7 +214,7 @@ func TestSettingsLeaveAsks(t *testing.T) {
 	}
 	focusSetting(t, m, "account.login")
 	press(t, m, "ctrl+u", "acme", "alt+3", "s")
-	data, _ := os.ReadFile(m.ctx.App.ConfigPath)
+	data, _ := os.ReadFile(m.core.ConfigPath)
 	if m.Active() != TabStatus || string(data) != strings.Replace(content, `"demo"     #`, `"acme"     #`, 1) {
 		t.Errorf("s: tab %d, file:\n%s", m.Active(), data)
 	}

@@ -45,6 +45,7 @@ const (
 // Model is the root model.
 type Model struct {
 	ctx     *common.Context
+	core    *app.App // the root's alone: each tab has the part it needs
 	cancel  context.CancelFunc
 	tabs    []common.Component
 	balance *balance.Model
@@ -56,8 +57,7 @@ type Model struct {
 	// setupErr: the transport Settings chose could not be set up.
 	setupErr error
 	// Set by Run; nil in tests, which drive the model directly.
-	copy    func(text string) // writes OSC 52 to the terminal
-	tracker *trackerRunner
+	copy func(text string) // writes OSC 52 to the terminal
 	// notice is what the agent must see at start (sends a crash
 	// interrupted, config warnings), until the first key.
 	notice string
@@ -66,20 +66,28 @@ type Model struct {
 	drawn struct{ panic, report string }
 }
 
-// New builds the dashboard over a, drawing with r (one renderer per
-// program: over SSH each session has its own).
-func New(a *app.App, r *lipgloss.Renderer) *Model {
+// NewSession builds the dashboard of session s over the core a, drawing
+// with r (one renderer per program: over SSH each session has its own).
+// Its language is s.Lang, else the config's.
+func NewSession(a *app.App, s app.Session, r *lipgloss.Renderer) *Model {
+	if s.Lang == "" {
+		s.Lang = a.Lang()
+	}
 	base, cancel := context.WithCancel(context.Background())
 	ctx := &common.Context{
-		App:  a,
-		T:    i18n.For(a.Lang()),
-		S:    theme.New(r),
-		Now:  time.Now,
-		Base: base,
+		Session: s,
+		T:       i18n.For(s.Lang),
+		S:       theme.New(r),
+		Now:     time.Now,
+		Base:    base,
 	}
-	m := &Model{ctx: ctx, cancel: cancel, balance: balance.New(ctx), help: help.New(), sub: a.Hub.Subscribe()}
+	m := &Model{ctx: ctx, core: a, cancel: cancel, balance: balance.New(ctx, a, a.Store), help: help.New(), sub: a.Hub.Subscribe()}
 	m.help.Styles = ctx.S.Help // the defaults are package-level styles
-	m.tabs = []common.Component{compose.New(ctx), batch.New(ctx), status.New(ctx), m.balance, settings.New(ctx)}
+	where := settings.File{Path: a.ConfigPath, Demo: a.Demo}
+	if a.Sim != nil {
+		where.SimURL = a.Sim.URL()
+	}
+	m.tabs = []common.Component{compose.New(ctx, a, a.Store), batch.New(ctx, a, a.Store), status.New(ctx, a, a.Store), m.balance, settings.New(ctx, a, where)}
 	// A terminal sends its size at once; 80x24 until then (or for good,
 	// when the output is not a terminal).
 	m.w, m.h = 80, 24
@@ -107,7 +115,7 @@ func startNotice(a *app.App, t *i18n.Texts) string {
 // The connection light's record takes it too: its "since" is drawn.
 func (m *Model) SetClock(now func() time.Time) {
 	m.ctx.Now = now
-	m.ctx.App.Health.SetClock(now)
+	m.core.Health.SetClock(now)
 }
 
 // Close ends the model's background work: its commands' context and its
@@ -190,10 +198,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, cmd
 		}
 		if msg.ev.Health {
-			m.health = m.ctx.App.Health.State()
+			m.health = m.core.Health.State()
 			m.resize() // the header's height may have changed
 		}
-		return m, tea.Batch(cmd, m.broadcast(common.Event{Event: msg.ev}))
+		cmds := []tea.Cmd{cmd, m.broadcast(common.Event{Event: msg.ev})}
+		if msg.ev.Config { // an admin's save, this session's or another's
+			m.resize()
+			cmds = append(cmds, m.broadcast(common.ConfigChanged{}))
+		}
+		return m, tea.Batch(cmds...)
 	case clockMsg:
 		return m, clock()
 	case common.Copy:
@@ -338,21 +351,12 @@ func (m *Model) setTab(i int) {
 // Active is the tab shown.
 func (m *Model) Active() int { return m.active }
 
-// apply puts a saved configuration to work. In DEMO mode only the [ui]
-// keys apply at once: the rest points at the real gateway, and leaving
-// DEMO takes a restart, so the DEMO badge never lies.
+// apply takes this session's save (the core has put it to work,
+// app.App.SaveConfig): the session speaks the language saved, and says
+// when the transport could not be set up.
 func (m *Model) apply(s common.ConfigSaved) {
-	a := m.ctx.App
-	if a.Demo {
-		a.Config.UI.BalanceWarn = s.Config.UI.BalanceWarn
-	} else {
-		a.Config = s.Config
-		m.setupErr = a.SetTransport(s.Config.API.Transport)
-		if m.setupErr == nil && m.tracker != nil {
-			m.tracker.start(a.Tracker)
-		}
-	}
-	m.ctx.SetLang(s.Config.UI.Lang)
+	m.setupErr = s.Err
+	m.ctx.SetLang(sms.Lang(s.Config.UI.Lang))
 	m.resize()
 }
 
@@ -386,7 +390,8 @@ func (m *Model) noticeView() string {
 // balance, and the DEMO badge, inverse and in words, when on the
 // simulator; below, wrapped, what fails and since when.
 func (m *Model) header() string {
-	t, s, a := m.ctx.T, m.ctx.S, m.ctx.App
+	t, s, a := m.ctx.T, m.ctx.S, m.core
+	cfg := a.Config()
 	var b strings.Builder
 	b.WriteString(s.App.Render("smsdash"))
 	if a.Demo {
@@ -396,11 +401,11 @@ func (m *Model) header() string {
 		}
 		b.WriteString(" " + s.Demo.Render(badge))
 	}
-	login := sms.Safe(a.Config.Account.Login)
+	login := sms.Safe(cfg.Account.Login)
 	if login == "" {
 		login = t.NoLogin
 	}
-	b.WriteString("  " + login + " · " + a.Config.API.Transport + " · ")
+	b.WriteString("  " + login + " · " + cfg.API.Transport + " · ")
 	// What gives way when the line is too long: the reading's age (or
 	// that there is none yet), then since when the light shows what it
 	// shows.

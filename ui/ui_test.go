@@ -105,7 +105,7 @@ func TestComposeSend(t *testing.T) {
 	m := newModel(t, "en")
 	settle(t, m, m.Init())
 	press(t, m, "8(029)671-72-59", "tab", "tab", "Привет из теста", "enter") // enter: a new line, not a send
-	if rows, _ := m.ctx.App.Store.Latest(m.ctx.Base, store.Filter{}); len(rows) != 0 {
+	if rows, _ := m.core.Store.Latest(m.ctx.Base, store.Filter{}); len(rows) != 0 {
 		t.Fatal("enter sent the message")
 	}
 	press(t, m, "ctrl+s")
@@ -124,7 +124,8 @@ func TestComposeSend(t *testing.T) {
 
 func TestComposeRefusedKeepsDraft(t *testing.T) {
 	m := newModel(t, "en")
-	m.ctx.App.Config.Account.Senders = []string{"CMC", "Shop"} // the simulator knows only CMC
+	reconfigure(t, m.core, func(c *config.Config) { c.Account.Senders = []string{"CMC", "Shop"} }) // the simulator knows only CMC
+	m.Update(common.ConfigChanged{})
 	press(t, m, "8(029)671-72-59", "tab", "right", "tab", "Hello", "ctrl+s")
 	v := m.View()
 	if !strings.Contains(v, "refused  code -5 bad sender name") {
@@ -143,7 +144,7 @@ func TestComposeRejectedNumber(t *testing.T) {
 		t.Fatalf("no reason:\n%s", v)
 	}
 	press(t, m, "tab", "tab", "Hello", "ctrl+s")
-	if rows, _ := m.ctx.App.Store.Latest(m.ctx.Base, store.Filter{}); len(rows) != 0 {
+	if rows, _ := m.core.Store.Latest(m.ctx.Base, store.Filter{}); len(rows) != 0 {
 		t.Error("sent with a rejected number")
 	}
 	// Too long to stand beside the button: under it, whole.
@@ -205,7 +206,7 @@ func TestSettingsValidation(t *testing.T) {
 	if v := m.View(); !strings.Contains(v, "Not saved: 1 key needs fixing: tracker.poll_interval") {
 		t.Errorf("saved an invalid config:\n%s", v)
 	}
-	if _, err := os.Stat(m.ctx.App.ConfigPath); err == nil {
+	if _, err := os.Stat(m.core.ConfigPath); err == nil {
 		t.Error("a file was written")
 	}
 }
@@ -268,12 +269,12 @@ func TestSettingsSaveLeavesDemo(t *testing.T) {
 	if !strings.Contains(v, "Сохранено в") || !strings.Contains(v, "Перезапустите smsdash") || !strings.Contains(v, "[5 Настройки]") {
 		t.Fatalf("not saved, or the language did not switch:\n%s", v)
 	}
-	st, err := os.Stat(m.ctx.App.ConfigPath)
+	st, err := os.Stat(m.core.ConfigPath)
 	if err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("config file: %v, %v", st, err)
 	}
 	// A new file holds what differs from the defaults only.
-	data, _ := os.ReadFile(m.ctx.App.ConfigPath)
+	data, _ := os.ReadFile(m.core.ConfigPath)
 	for _, want := range []string{`login = "acme"`, `lang = "ru"`} {
 		if !strings.Contains(string(data), want) {
 			t.Errorf("the file lacks %s:\n%s", want, data)
@@ -282,10 +283,10 @@ func TestSettingsSaveLeavesDemo(t *testing.T) {
 	if strings.Contains(string(data), "127.0.0.1") || strings.Contains(string(data), "_url") {
 		t.Errorf("the file holds URLs:\n%s", data)
 	}
-	if c, _, err := config.Load(m.ctx.App.ConfigPath); err != nil || c.API.JSONURL != "https://userarea.sms-assistent.by/api/v1/json" {
+	if c, _, err := config.Load(m.core.ConfigPath); err != nil || c.API.JSONURL != "https://userarea.sms-assistent.by/api/v1/json" {
 		t.Errorf("the file loads as %v, %v", c, err)
 	}
-	if a := m.ctx.App; !a.Demo || a.Config.Account.Login != "demo" {
+	if a := m.core; !a.Demo || a.Config().Account.Login != "demo" {
 		t.Error("DEMO must go on until a restart")
 	}
 }
@@ -378,7 +379,7 @@ func TestRunNoColor(t *testing.T) {
 
 func TestBalanceRefreshAndWarning(t *testing.T) {
 	m := newModel(t, "en")
-	m.ctx.App.Config.UI.BalanceWarn = 200 // the simulator's account holds 100
+	reconfigure(t, m.core, func(c *config.Config) { c.UI.BalanceWarn = 200 }) // the simulator's account holds 100
 	settle(t, m, m.Init())
 	press(t, m, "alt+4", "r")
 	v := m.View()
@@ -413,7 +414,7 @@ func realApp(t *testing.T) *Model {
 
 func TestSettingsApplyInPlace(t *testing.T) {
 	m := realApp(t)
-	if m.ctx.App.Demo || strings.Contains(m.View(), "DEMO") {
+	if m.core.Demo || strings.Contains(m.View(), "DEMO") {
 		t.Fatal("a config file must not be DEMO")
 	}
 	press(t, m, "alt+5")
@@ -423,8 +424,8 @@ func TestSettingsApplyInPlace(t *testing.T) {
 		t.Errorf("smpp:\n%s", m.View())
 	}
 	press(t, m, "right", "right", "ctrl+s") // → plain → xml
-	if a := m.ctx.App; a.Config.API.Transport != "xml" || a.Outbox.Transport != "xml" {
-		t.Errorf("transport %s, outbox %s", a.Config.API.Transport, a.Outbox.Transport)
+	if ob, err := m.core.Outbox("", "agent"); m.core.Config().API.Transport != "xml" || err != nil || ob.Transport != "xml" {
+		t.Errorf("transport %s, outbox %s", m.core.Config().API.Transport, ob.Transport)
 	}
 	if !strings.Contains(m.View(), "demo · xml ·") {
 		t.Errorf("header:\n%s", m.View())
@@ -433,7 +434,7 @@ func TestSettingsApplyInPlace(t *testing.T) {
 
 func TestBackToDemo(t *testing.T) {
 	m := realApp(t)
-	path := m.ctx.App.ConfigPath
+	path := m.core.ConfigPath
 	press(t, m, "alt+5", "ctrl+d")
 	if _, err := os.Stat(path); err != nil || !strings.Contains(m.View(), "Press ctrl+d again") {
 		t.Fatalf("one ctrl+d must only ask:\n%s", m.View())
@@ -470,7 +471,7 @@ func TestDrawPanic(t *testing.T) {
 	cache := t.TempDir()
 	m := newModel(t, "en")
 	t.Setenv("XDG_CACHE_HOME", cache)
-	m.ctx.App.Config.Account.Password = "hunter22"
+	reconfigure(t, m.core, func(c *config.Config) { c.Account.Password = "hunter22" })
 	m.tabs[TabBatch] = panicky{m.tabs[TabBatch]}
 	press(t, m, "375296717259", "tab", "tab", "a draft")
 	press(t, m, "alt+2")
@@ -510,7 +511,7 @@ func TestRunPanic(t *testing.T) {
 	in, keys := io.Pipe()
 	out := &syncBuffer{}
 	done := make(chan error, 1)
-	go func() { done <- m.run(t.Context(), t.Context(), Session{In: in, Out: out}) }()
+	go func() { done <- m.run(t.Context(), t.Context(), Terminal{In: in, Out: out}) }()
 	keys.Write([]byte("\x1b2")) // alt+2: the Batch tab fails to draw
 	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(out.String(), "failed to draw"); {
 		if time.Now().After(deadline) {
@@ -562,11 +563,7 @@ func TestStartNotice(t *testing.T) {
 // package and says so; a text over 255 parts is refused before sending.
 func TestComposeBounds(t *testing.T) {
 	m := newModel(t, "en")
-	a := m.ctx.App
-	a.Config.API.Transport = "plain"
-	if err := a.SetTransport("plain"); err != nil {
-		t.Fatal(err)
-	}
+	reconfigure(t, m.core, func(c *config.Config) { c.API.Transport = "plain" })
 	to := "291234561, 291234562, 291234563, 291234564, 291234565, 291234566"
 	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(to), Paste: true})
 	press(t, m, "tab", "tab")
@@ -581,7 +578,7 @@ func TestComposeBounds(t *testing.T) {
 	if v := m.View(); !strings.Contains(v, "sent through JSON: PLAIN takes at most 5") || strings.Count(v, "accepted") != 6 {
 		t.Fatalf("no package:\n%s", v)
 	}
-	if st := a.Sim.Server().Stats(); st.SendRequests != 1 || st.Accepted != 6 {
+	if st := m.core.Sim.Server().Stats(); st.SendRequests != 1 || st.Accepted != 6 {
 		t.Errorf("%d send requests for %d messages, want one package", st.SendRequests, st.Accepted)
 	}
 }
@@ -592,7 +589,7 @@ func TestComposeBounds(t *testing.T) {
 func TestSettleUnknownFromStatus(t *testing.T) {
 	m := newModel(t, "en")
 	settle(t, m, m.Init())
-	srv := m.ctx.App.Sim.Server()
+	srv := m.core.Sim.Server()
 	srv.SetFaults(sim.Faults{Drop: 1}) // the replies are lost: unknown
 	press(t, m, "8(029)671-72-59, 8(029)123-45-67", "tab", "tab", "Hello", "ctrl+s")
 	srv.SetFaults(sim.Faults{})
@@ -618,7 +615,7 @@ func TestSettleUnknownFromStatus(t *testing.T) {
 	if v := m.View(); !strings.Contains(v, "1 marked as sent") {
 		t.Fatalf("not marked:\n%s", v)
 	}
-	if rows, _ := m.ctx.App.Store.Latest(m.ctx.Base, store.Filter{Status: "unknown"}); len(rows) != 0 || srv.Stats().Accepted != before+1 {
+	if rows, _ := m.core.Store.Latest(m.ctx.Base, store.Filter{Status: "unknown"}); len(rows) != 0 || srv.Stats().Accepted != before+1 {
 		t.Errorf("%d unknown left, %d accepted", len(rows), srv.Stats().Accepted-before)
 	}
 }
@@ -637,7 +634,7 @@ func helpHas(m *Model, k string) bool {
 func TestSettleBatchFromStatus(t *testing.T) {
 	m := newModel(t, "en")
 	settle(t, m, m.Init())
-	st, ctx := m.ctx.App.Store, m.ctx.Base
+	st, ctx := m.core.Store, m.ctx.Base
 	id, err := st.CreateBatch(ctx, "list.csv", "agent", "json", 3)
 	if err != nil {
 		t.Fatal(err)
@@ -672,7 +669,7 @@ func TestSettleBatchFromStatus(t *testing.T) {
 func TestStatusCountsOnceAfterResume(t *testing.T) {
 	m := newModel(t, "en")
 	settle(t, m, m.Init())
-	st, ctx := m.ctx.App.Store, m.ctx.Base
+	st, ctx := m.core.Store, m.ctx.Base
 	id, _ := st.CreateBatch(ctx, "list.csv", "agent", "json", 2)
 	ids, err := st.AddQueued(ctx, id, "agent", "json", []sms.Message{{To: "375296717259", Text: "a", Sender: "CMC"}, {To: "375291234567", Text: "b", Sender: "CMC"}})
 	if err != nil {
@@ -684,7 +681,7 @@ func TestStatusCountsOnceAfterResume(t *testing.T) {
 	if v := m.View(); !strings.Contains(v, "2 messages") {
 		t.Fatalf("before the resume:\n%s", v)
 	}
-	if _, err := batchpkg.Resume(ctx, m.ctx.App, id, batchpkg.ResumeOptions{}); err != nil {
+	if _, err := batchpkg.Resume(ctx, m.core, m.core.Store, id, batchpkg.ResumeOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	_, cmd := m.Update(common.Sent{})

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -26,9 +27,12 @@ import (
 	"github.com/smsdash/smsdash/sms/tracker"
 )
 
-// App is a running smsdash core.
+// App is smsdash's core: one per process, shared by every session (the
+// local terminal, each SSH connection, a command). What Open sets in its
+// exported fields never changes after; the config, the transport and the
+// one tracker are swapped whole by Apply, under a lock, and read through
+// methods: Config gives a snapshot that is never changed.
 type App struct {
-	Config     *config.Config
 	ConfigPath string
 	Demo       bool         // on the built-in simulator: nothing reaches a phone
 	Sim        *sim.Running // in DEMO mode
@@ -37,26 +41,26 @@ type App struct {
 	Recovered  int          // sends of a dead smsdash that were on their way, now "outcome unknown"
 	NeverLeft  int          // queued when a dead smsdash stopped: recorded as not sent
 	Store      *store.Store
-	Gateway    sms.Gateway
-	Outbox     *outbox.Outbox
 	Hub        *tracker.Hub
-	Health     *health.Record // how the last request of each kind went, whoever sent it; changes are published on Hub
-	Feed       *tracker.Feed  // publishes on Hub what the history says, from any process
-	Tracker    *tracker.Tracker
+	Health     *health.Record   // how the last request of each kind went, whoever sent it; changes are published on Hub
+	Feed       *tracker.Feed    // publishes on Hub what the history says, from any process
 	SMSC       *smppsim.Running // DEMO mode's SMPP side
-	smpp       *smpp.Client     // started when the transport is smpp
 	demoLock   *flock.Flock     // held shared while in DEMO mode
-	view       bool             // made by As: the core is its opener's
-	// Role is a view's (As): RoleAgent or RoleAdmin. The local terminal's
-	// App has none: it runs on its own config.
-	Role string
-}
 
-// Roles of the agents of smsdash serve.
-const (
-	RoleAgent = "agent"
-	RoleAdmin = "admin"
-)
+	applying sync.Mutex // one Apply at a time; it may wait for the network
+	mu       sync.RWMutex
+	cfg      *config.Config // never changed once published: Apply swaps it
+	gateway  sms.Gateway    // the transport named via: the config's, unless it could not be set up
+	via      string
+	tr       *tracker.Tracker
+	stop     context.CancelFunc // of the running tracker; nil before Start
+	closed   bool
+	trackers sync.WaitGroup
+	runs     int // trackers started (tests: one per Start and Apply, not per session)
+
+	smppMu sync.Mutex
+	smpp   *smpp.Client // started when the transport is smpp
+}
 
 // ErrUsage marks errors in the config or its path (exit code 2).
 var ErrUsage = errors.New("bad config")
@@ -78,15 +82,14 @@ func Open(path string) (*App, error) {
 	a.Warnings = warnings
 	switch {
 	case err == nil:
-		a.Config = cfg
 	case errors.Is(err, fs.ErrNotExist) && !explicit:
-		if err := a.startDemo(); err != nil {
+		if cfg, err = a.startDemo(); err != nil {
 			return nil, err
 		}
 	default:
 		return nil, fmt.Errorf("%w: %v", ErrUsage, err)
 	}
-	storePath := a.Config.StorePath()
+	storePath := cfg.StorePath()
 	if a.Demo {
 		storePath = filepath.Join(a.DemoDir, demoHistory)
 	}
@@ -102,75 +105,175 @@ func Open(path string) (*App, error) {
 		a.Close()
 		return nil, err
 	}
-	if err := a.SetTransport(a.Config.API.Transport); err != nil {
+	if err := a.setup(cfg); err != nil {
 		a.Close()
 		return nil, err
 	}
 	return a, nil
 }
 
-// SetTransport switches the transport ("plain", "xml", "json", "smpp")
-// and rebuilds the outbox and tracker on it. The first call starts the
-// feed, before anything reads the history to show it (Open calls it
-// right after opening the history): every change after that reaches
-// the hub.
-func (a *App) SetTransport(transport string) error {
-	if a.Feed == nil {
-		if a.Hub == nil {
-			a.Hub = tracker.NewHub()
-		}
-		hub := a.Hub
-		a.Health = health.New(func() { hub.Publish(tracker.Event{Health: true}) })
-		feed, err := tracker.NewFeed(context.Background(), a.Store, a.Hub)
-		if err != nil {
-			return err
-		}
-		a.Feed = feed
+// New makes a core over cfg and a history opened by the caller (tests,
+// or a program that keeps its own history); Close closes st too.
+func New(cfg *config.Config, st *store.Store) (*App, error) {
+	a := &App{Store: st}
+	if err := a.setup(cfg); err != nil {
+		return nil, err
 	}
-	g, err := a.Transport(transport)
+	return a, nil
+}
+
+// setup starts the feed, before anything reads the history to show it:
+// every change after that reaches the hub; then the transport.
+func (a *App) setup(cfg *config.Config) error {
+	a.Hub = tracker.NewHub()
+	hub := a.Hub
+	a.Health = health.New(func() { hub.Publish(tracker.Event{Health: true}) })
+	feed, err := tracker.NewFeed(context.Background(), a.Store, a.Hub)
 	if err != nil {
 		return err
 	}
-	c := a.Config
-	a.Gateway = g
-	ob := a.NewOutbox(g, transport)
-	a.Outbox = &ob
-	a.Tracker = tracker.New(a.Store, g, a.Feed, tracker.Options{
-		PollInterval: c.Tracker.PollInterval.Duration,
-		Chunk:        max(c.API.BatchSize, 1000),
+	a.Feed = feed
+	a.mu.Lock()
+	a.cfg = cfg
+	a.mu.Unlock()
+	return a.setTransport(cfg)
+}
+
+// Config is the configuration now. It is never changed: an admin's save
+// publishes a new one (Apply), so a reader keeps what it took.
+func (a *App) Config() *config.Config {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	return a.cfg
+}
+
+// Apply puts cfg to work for every session: Config gives it from now on,
+// the transport is rebuilt on it and the one tracker restarted (if
+// Start ran), and the hub says so (tracker.Event.Config). When the
+// transport cannot be set up, cfg is in place all the same (the file
+// says it) and the old transport goes on; the error says why.
+func (a *App) Apply(cfg *config.Config) error {
+	a.applying.Lock()
+	defer a.applying.Unlock()
+	a.mu.Lock()
+	a.cfg = cfg
+	a.mu.Unlock()
+	err := a.setTransport(cfg)
+	a.Hub.Publish(tracker.Event{Config: true})
+	return err
+}
+
+// setTransport builds the gateway and the tracker on cfg's transport and
+// swaps them in, restarting the tracker if one runs.
+func (a *App) setTransport(cfg *config.Config) error {
+	transport := cfg.API.Transport
+	g, err := a.transport(cfg, transport)
+	if err != nil {
+		return err
+	}
+	t := tracker.New(a.Store, g, a.Feed, tracker.Options{
+		PollInterval: cfg.Tracker.PollInterval.Duration,
+		Chunk:        max(cfg.API.BatchSize, 1000),
 		OneByOne:     transport == config.TransportPlain,
 		Receipts:     transport == config.TransportSMPP,
 		Health:       a.Health,
 	})
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.gateway, a.via, a.tr = g, transport, t
+	if a.stop != nil {
+		a.stop()
+		a.run()
+	}
 	return nil
 }
 
-// NewOutbox gives an outbox that sends through g and records in the
-// history, with the config's agent, package size and secrets to mask.
-func (a *App) NewOutbox(g sms.Gateway, transport string) outbox.Outbox {
-	c := a.Config
-	return outbox.Outbox{Store: a.Store, Gateway: g, Transport: transport, Agent: c.Account.Agent,
-		Chunk: c.API.BatchSize, Mask: secret.New(c.Secrets()...), Health: a.Health}
+// Start runs the one tracker of the process until Close. Every program
+// on the core calls it; only the first starts it.
+func (a *App) Start() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.stop == nil && !a.closed {
+		a.run()
+	}
+}
+
+// run starts a.tr; a.mu is held.
+func (a *App) run() {
+	ctx, cancel := context.WithCancel(context.Background())
+	a.stop = cancel
+	a.runs++
+	t := a.tr
+	a.trackers.Go(func() { t.Run(ctx) })
+}
+
+// Gateway is the config's transport.
+func (a *App) Gateway() sms.Gateway {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	return a.gateway
+}
+
+// Poke asks the tracker for a cycle and a balance reading now (after a
+// send: the credits just changed).
+func (a *App) Poke() {
+	a.mu.RLock()
+	t := a.tr
+	a.mu.RUnlock()
+	t.Poke()
+}
+
+// ReadBalance reads the balance now, through the tracker (which records
+// and publishes it).
+func (a *App) ReadBalance(ctx context.Context) (tracker.Balance, error) {
+	a.mu.RLock()
+	t := a.tr
+	a.mu.RUnlock()
+	return t.ReadBalance(ctx)
+}
+
+// Outbox gives an outbox that sends through transport ("" the config's)
+// and records agent with each message, with the config's package size
+// and secrets to mask.
+func (a *App) Outbox(transport, agent string) (outbox.Outbox, error) {
+	a.mu.RLock()
+	c, g, via := a.cfg, a.gateway, a.via
+	a.mu.RUnlock()
+	if transport == "" {
+		transport = c.API.Transport
+	}
+	if transport != via {
+		var err error
+		if g, err = a.transport(c, transport); err != nil {
+			return outbox.Outbox{}, err
+		}
+	}
+	return outbox.Outbox{Store: a.Store, Gateway: g, Transport: transport, Agent: agent,
+		Chunk: c.API.BatchSize, Mask: secret.New(c.Secrets()...), Health: a.Health}, nil
 }
 
 // Transport gives the transport named (the config's for ""). SMPP is one
 // connection for the whole program, bound on first use; its receipts go
 // to the history and the stream of updates as they arrive.
-func (a *App) Transport(name string) (sms.Gateway, error) {
+func (a *App) Transport(name string) (sms.Gateway, error) { return a.transport(a.Config(), name) }
+
+func (a *App) transport(cfg *config.Config, name string) (sms.Gateway, error) {
 	if name == "" {
-		name = a.Config.API.Transport
+		name = cfg.API.Transport
 	}
 	if name != config.TransportSMPP {
-		return Gateway(a.Config, name)
+		return Gateway(cfg, name)
 	}
+	a.smppMu.Lock()
+	defer a.smppMu.Unlock()
 	if a.smpp != nil {
 		return a.smpp, nil
 	}
-	balance, err := Gateway(a.Config, config.TransportPlain)
+	balance, err := Gateway(cfg, config.TransportPlain)
 	if err != nil {
 		return nil, err
 	}
-	c := a.Config.SMPP
+	c := cfg.SMPP
 	if c.Address == "" {
 		return nil, fmt.Errorf("%w: smpp.address is not set", ErrUsage)
 	}
@@ -238,39 +341,24 @@ func Gateway(c *config.Config, transport string) (sms.Gateway, error) {
 	return g, nil
 }
 
-// Lang is the language of texts for people.
-func (a *App) Lang() sms.Lang { return sms.Lang(a.Config.UI.Lang) }
+// Lang is the config's language of texts for people.
+func (a *App) Lang() sms.Lang { return sms.Lang(a.Config().UI.Lang) }
 
 // PollEvery is how often a command that waits asks for statuses.
 func (a *App) PollEvery() time.Duration {
-	return min(a.Config.Tracker.PollInterval.Duration, 2*time.Second)
+	return min(a.Config().Tracker.PollInterval.Duration, 2*time.Second)
 }
 
-// As gives a view of the core for one agent in a role (a session of
-// smsdash serve): the same history, transport, tracker and hub, with its own copy
-// of the config whose account.agent is agent, so that every message it
-// sends, settles or resumes is recorded under that name, and its own
-// outbox. Changing a view's config or transport (Settings) changes that
-// view alone. Its Close does nothing: the core is closed by its opener.
-func (a *App) As(agent, role string) *App {
-	v := *a
-	v.Role = role
-	cfg := *a.Config
-	cfg.Account.Senders = append([]string(nil), a.Config.Account.Senders...)
-	cfg.Account.Agent = agent
-	v.Config = &cfg
-	ob := v.NewOutbox(a.Outbox.Gateway, a.Outbox.Transport)
-	v.Outbox = &ob
-	v.view = true
-	return &v
-}
-
-// Close stops the simulator and closes the history; the DEMO world stays
-// for the next start.
+// Close stops the tracker and the simulator and closes the history
+// (Open's); the DEMO world stays for the next start.
 func (a *App) Close() {
-	if a.view {
-		return
+	a.mu.Lock()
+	a.closed = true
+	if a.stop != nil {
+		a.stop()
 	}
+	a.mu.Unlock()
+	a.trackers.Wait() // before the history closes
 	if a.smpp != nil {
 		a.smpp.Close() // drains the receipts taken so far into the store
 	}

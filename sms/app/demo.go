@@ -40,21 +40,21 @@ var ErrDemoInUse = errors.New("the DEMO world is in use by another smsdash (the 
 // startDemo starts DEMO mode on the lasting world: the simulator on
 // loopback over the world's account, its SMPP side charging the same
 // account, and the DEMO config pointing at both.
-func (a *App) startDemo() (err error) {
+func (a *App) startDemo() (cfg *config.Config, err error) {
 	dir, err := config.DemoDir()
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrUsage, err)
+		return nil, fmt.Errorf("%w: %v", ErrUsage, err)
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("DEMO: %w", err)
+		return nil, fmt.Errorf("DEMO: %w", err)
 	}
 	lock := flock.New(filepath.Join(dir, demoLock), flock.SetPermissions(0o600))
 	ok, err := lock.TryRLock()
 	switch {
 	case err != nil:
-		return fmt.Errorf("DEMO: locking %s: %w", dir, err)
+		return nil, fmt.Errorf("DEMO: locking %s: %w", dir, err)
 	case !ok:
-		return fmt.Errorf("%w: it is being reset (smsdash demo --reset); try again", ErrDemoInUse)
+		return nil, fmt.Errorf("%w: it is being reset (smsdash demo --reset); try again", ErrDemoInUse)
 	}
 	defer func() {
 		if err != nil {
@@ -63,12 +63,12 @@ func (a *App) startDemo() (err error) {
 	}()
 	srv, err := sim.Open(filepath.Join(dir, demoWorld), sim.Options{})
 	if err != nil {
-		return fmt.Errorf("starting the demo simulator: %w (smsdash demo --reset starts the DEMO world afresh)", err)
+		return nil, fmt.Errorf("starting the demo simulator: %w (smsdash demo --reset starts the DEMO world afresh)", err)
 	}
 	run, err := sim.Serve("127.0.0.1:0", srv)
 	if err != nil {
 		srv.Close()
-		return fmt.Errorf("starting the demo simulator: %w", err)
+		return nil, fmt.Errorf("starting the demo simulator: %w", err)
 	}
 	block, err := srv.NumberBlock()
 	var smsc *smppsim.Running
@@ -78,13 +78,12 @@ func (a *App) startDemo() (err error) {
 	}
 	if err != nil {
 		run.Close()
-		return fmt.Errorf("starting the demo simulator: %w", err)
+		return nil, fmt.Errorf("starting the demo simulator: %w", err)
 	}
 	a.Demo, a.Sim, a.SMSC, a.DemoDir, a.demoLock = true, run, smsc, dir, lock
 	// The config's store.path stays the real one's default: a config
 	// saved from DEMO must not take the DEMO history along.
-	a.Config = config.Demo(run.URL(), smsc.Addr())
-	return nil
+	return config.Demo(run.URL(), smsc.Addr()), nil
 }
 
 // ResetDemo removes the DEMO world (the simulator's account and the DEMO

@@ -37,11 +37,11 @@ func TestDemoWorld(t *testing.T) {
 	demoEnv(t)
 	ctx := context.Background()
 	a, b := openDemo(t), openDemo(t)
-	res := a.Gateway.Send(ctx, []sms.Message{{To: "375296717259", Text: "hi", Sender: "CMC"}})
+	res := a.Gateway().Send(ctx, []sms.Message{{To: "375296717259", Text: "hi", Sender: "CMC"}})
 	if len(res) != 1 || res[0].Outcome != sms.Accepted {
 		t.Fatalf("send: %+v", res)
 	}
-	rep, err := b.Gateway.Statuses(ctx, []int64{res[0].ID})
+	rep, err := b.Gateway().Statuses(ctx, []int64{res[0].ID})
 	if err != nil || len(rep) != 1 || rep[0].Code != 0 || rep[0].Status != sms.Queued {
 		t.Errorf("the other app's status: %+v %v", rep, err)
 	}
@@ -70,10 +70,10 @@ func TestDemoWorld(t *testing.T) {
 	b.Close()
 
 	c := openDemo(t)
-	if bal, err := c.Gateway.Balance(ctx); err != nil || bal != 97 {
+	if bal, err := c.Gateway().Balance(ctx); err != nil || bal != 97 {
 		t.Errorf("balance in the next app %v, %v", bal, err)
 	}
-	if rep, err := c.Gateway.Statuses(ctx, []int64{res[0].ID}); err != nil || rep[0].Code != 0 {
+	if rep, err := c.Gateway().Statuses(ctx, []int64{res[0].ID}); err != nil || rep[0].Code != 0 {
 		t.Errorf("status in the next app: %+v %v", rep, err)
 	}
 	dir := c.DemoDir
@@ -87,7 +87,7 @@ func TestDemoWorld(t *testing.T) {
 	}
 	d := openDemo(t)
 	defer d.Close()
-	if bal, _ := d.Gateway.Balance(ctx); bal != 100 {
+	if bal, _ := d.Gateway().Balance(ctx); bal != 100 {
 		t.Errorf("balance after the reset %v", bal)
 	}
 }

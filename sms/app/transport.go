@@ -29,8 +29,8 @@ func (a *App) SendTransport(want string, n int) (string, error) {
 		return "", ErrMassPlain
 	case want != "":
 		return want, nil
-	case a.Config.API.Transport == config.TransportPlain && mass:
+	case a.Config().API.Transport == config.TransportPlain && mass:
 		return config.TransportJSON, nil
 	}
-	return a.Config.API.Transport, nil
+	return a.Config().API.Transport, nil
 }

@@ -56,7 +56,7 @@ func BenchmarkSend100k(b *testing.B) {
 		b.StopTimer()
 		a, _ := testApp(b, simOptions(), config.DefaultBatchSize)
 		b.StartTimer()
-		sum, err := Send(context.Background(), a, r, SendOptions{Name: "bench"})
+		sum, err := Send(context.Background(), a, a.Store, r, SendOptions{Name: "bench"})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -117,12 +117,23 @@ func testApp(t testing.TB, o sim.Options, batchSize int) (*app.App, *sim.Running
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { st.Close() })
-	a := &app.App{Config: cfg, Store: st}
-	if err := a.SetTransport(config.TransportJSON); err != nil {
+	cfg.API.Transport = config.TransportJSON
+	a, err := app.New(cfg, st)
+	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(a.Close)
 	return a, run
+}
+
+// reconfigure puts to work a's config as change leaves it.
+func reconfigure(t testing.TB, a *app.App, change func(*config.Config)) {
+	t.Helper()
+	c := *a.Config()
+	change(&c)
+	if err := a.Apply(&c); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func simOptions() sim.Options { return sim.Options{} }

@@ -58,6 +58,9 @@ type ReadOptions struct {
 	MaxColumns  int
 	MaxRows     int
 	MaxUnpacked int64
+	// Open opens the path for Read (a session that may see only its own
+	// folder); nil is os.Open.
+	Open func(path string) (*os.File, error)
 }
 
 func (o ReadOptions) maxBytes() int64    { return orDefault(o.MaxBytes, DefaultMaxBytes) }
@@ -117,7 +120,11 @@ func (r Row) Cell(i int) string {
 // *sms.Error.
 func Read(path string, opt ReadOptions) (*Table, error) {
 	name := filepath.Base(path)
-	f, err := os.Open(path)
+	open := opt.Open
+	if open == nil {
+		open = os.Open
+	}
+	f, err := open(path)
 	if err != nil {
 		return nil, openErr(name, err)
 	}
@@ -664,6 +671,10 @@ func openErr(name string, err error) error {
 		return inFile(name, errf("no such file", "файл не найден"))
 	case errors.Is(err, fs.ErrPermission):
 		return inFile(name, errf("permission denied", "нет прав на чтение"))
+	}
+	var se *sms.Error
+	if errors.As(err, &se) { // the opener's own words
+		return inFile(name, se)
 	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) {

@@ -69,6 +69,16 @@ type SendOptions struct {
 	// Only, when above 0, sends the first Only messages (Report.Covered:
 	// what the balance covers); the rest stay not sent, to resume.
 	Only int
+	// Agent is recorded with the batch and its messages: who sends.
+	Agent string
+}
+
+// Core is what a send needs of smsdash's core (sms/app.App is one): the
+// config now, outboxes on its transports, and the tracker to poke.
+type Core interface {
+	Config() *config.Config
+	Outbox(transport, agent string) (outbox.Outbox, error)
+	Poke()
 }
 
 // Summary is the outcome of a send.
@@ -101,18 +111,18 @@ var ErrNothing = &sms.Error{EN: "nothing to send: no row gave a message", RU: "�
 // packages sent stay recorded, the rest are recorded as not sent, and
 // Resume sends them later. The error is for a refused transport or a
 // failing history; the messages' outcomes are in the Summary.
-func Send(ctx context.Context, a *app.App, r *Report, opt SendOptions) (*Summary, error) {
+func Send(ctx context.Context, c Core, st *store.Store, r *Report, opt SendOptions) (*Summary, error) {
 	if len(r.Messages) == 0 {
 		return nil, ErrNothing
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err // nothing recorded, nothing sent
 	}
-	tr, g, err := transport(a, opt.Transport)
+	ob, err := outboxFor(c, opt.Transport, opt.Agent)
 	if err != nil {
 		return nil, err
 	}
-	if err := preflight(ctx, g); err != nil {
+	if err := preflight(ctx, ob.Gateway); err != nil {
 		return nil, err
 	}
 	if at := r.At; !at.IsZero() {
@@ -121,11 +131,12 @@ func Send(ctx context.Context, a *app.App, r *Report, opt SendOptions) (*Summary
 		}
 	}
 	msgs := r.SMS()
-	id, err := a.Store.CreateBatch(context.WithoutCancel(ctx), opt.Name, a.Config.Account.Agent, tr, len(msgs))
+	id, err := st.CreateBatch(context.WithoutCancel(ctx), opt.Name, ob.Agent, ob.Transport, len(msgs))
 	if err != nil {
 		return nil, err
 	}
-	return send(ctx, a, g, tr, id, msgs, history{Store: a.Store}, opt)
+	ob.Store = history{Store: st}
+	return send(ctx, c, ob, id, msgs, opt)
 }
 
 // ResumeOptions tune Resume. SendOptions.Name is not used (the batch
@@ -144,8 +155,8 @@ type ResumeOptions struct {
 // "resent" and a new row of the same batch is sent in its place. Messages
 // whose outcome is unknown are not touched: see State. A batch with
 // nothing left to send gives a Summary with Total 0.
-func Resume(ctx context.Context, a *app.App, batchID int64, opt ResumeOptions) (*Summary, error) {
-	b, err := a.Store.Batch(ctx, batchID)
+func Resume(ctx context.Context, c Core, st *store.Store, batchID int64, opt ResumeOptions) (*Summary, error) {
+	b, err := st.Batch(ctx, batchID)
 	if err != nil {
 		if errors.Is(err, store.ErrNoBatch) {
 			return nil, &sms.Error{EN: fmt.Sprintf("no batch %d in the history", batchID), RU: fmt.Sprintf("в истории нет пакета %d", batchID)}
@@ -156,11 +167,11 @@ func Resume(ctx context.Context, a *app.App, batchID int64, opt ResumeOptions) (
 	if want == "" && (b.Transport == config.TransportJSON || b.Transport == config.TransportXML) {
 		want = b.Transport
 	}
-	tr, g, err := transport(a, want)
+	ob, err := outboxFor(c, want, opt.Agent)
 	if err != nil {
 		return nil, err
 	}
-	if err := preflight(ctx, g); err != nil {
+	if err := preflight(ctx, ob.Gateway); err != nil {
 		return nil, err
 	}
 	var at *time.Time
@@ -171,20 +182,21 @@ func Resume(ctx context.Context, a *app.App, batchID int64, opt ResumeOptions) (
 			}
 		}
 		at = &opt.At
-	} else if err := checkResumeTime(ctx, a.Store, batchID); err != nil {
+	} else if err := checkResumeTime(ctx, st, batchID); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	ids, msgs, err := a.Store.ResumeBatch(context.WithoutCancel(ctx), batchID, a.Config.Account.Agent, tr, at)
+	ids, msgs, err := st.ResumeBatch(context.WithoutCancel(ctx), batchID, ob.Agent, ob.Transport, at)
 	if err != nil {
 		return nil, err
 	}
 	if len(msgs) == 0 {
-		return &Summary{BatchID: batchID, Transport: tr, Codes: map[sms.Code]int{}}, nil
+		return &Summary{BatchID: batchID, Transport: ob.Transport, Codes: map[sms.Code]int{}}, nil
 	}
-	return send(ctx, a, g, tr, batchID, msgs, history{a.Store, ids}, opt.SendOptions)
+	ob.Store = history{st, ids}
+	return send(ctx, c, ob, batchID, msgs, opt.SendOptions)
 }
 
 // checkResumeTime refuses to resume a scheduled batch whose time is now
@@ -237,29 +249,24 @@ func preflight(ctx context.Context, g sms.Gateway) error {
 	return nil
 }
 
-// transport picks the batch transport and its gateway.
-func transport(a *app.App, want string) (string, sms.Gateway, error) {
+// outboxFor picks the batch transport (want, or the config's when it is
+// JSON or XML, else JSON) and gives its outbox, recording agent.
+func outboxFor(c Core, want, agent string) (outbox.Outbox, error) {
 	tr := want
 	if tr == "" {
-		tr = a.Config.API.Transport
+		tr = c.Config().API.Transport
 		if tr != config.TransportJSON && tr != config.TransportXML {
 			tr = config.TransportJSON
 		}
 	}
 	if tr != config.TransportJSON && tr != config.TransportXML {
-		return "", nil, app.ErrMassPlain
+		return outbox.Outbox{}, app.ErrMassPlain
 	}
-	if a.Outbox != nil && a.Outbox.Transport == tr && a.Outbox.Gateway != nil {
-		return tr, a.Outbox.Gateway, nil
-	}
-	g, err := app.Gateway(a.Config, tr)
-	if err != nil {
-		return "", nil, err
-	}
-	return tr, g, nil
+	return c.Outbox(tr, agent)
 }
 
-func send(ctx context.Context, a *app.App, g sms.Gateway, tr string, batchID int64, msgs []sms.Message, st outbox.Store, opt SendOptions) (*Summary, error) {
+// send sends msgs through ob, whose Store is the batch's history.
+func send(ctx context.Context, c Core, ob outbox.Outbox, batchID int64, msgs []sms.Message, opt SendOptions) (*Summary, error) {
 	start := time.Now()
 	report := func(done, accepted int) {
 		if opt.Progress == nil {
@@ -272,16 +279,15 @@ func send(ctx context.Context, a *app.App, g sms.Gateway, tr string, batchID int
 		}
 		opt.Progress(p)
 	}
-	ob := a.NewOutbox(g, tr)
-	ob.Store, ob.Stop, ob.Only = st, opt.Stop, opt.Only
+	ob.Stop, ob.Only = opt.Stop, opt.Only
 	ob.Sent = func(done, accepted, _ int) { report(done, accepted) }
 	report(0, 0)
 	_, results, err := ob.Send(ctx, batchID, msgs)
 	sum := summarize(results)
-	sum.BatchID, sum.Transport, sum.Total, sum.Elapsed = batchID, tr, len(msgs), time.Since(start)
+	sum.BatchID, sum.Transport, sum.Total, sum.Elapsed = batchID, ob.Transport, len(msgs), time.Since(start)
 	sum.Cancelled = (ctx.Err() != nil || outbox.Stopped(opt.Stop)) && sum.NotSent > 0
-	if a.Tracker != nil && sum.Accepted > 0 {
-		a.Tracker.Poke()
+	if sum.Accepted > 0 {
+		c.Poke()
 	}
 	return sum, err
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/smsdash/smsdash/sms"
 	"github.com/smsdash/smsdash/sms/app"
+	"github.com/smsdash/smsdash/sms/config"
 	"github.com/smsdash/smsdash/sms/sim"
 	"github.com/smsdash/smsdash/sms/store"
 )
@@ -65,7 +66,7 @@ func TestSend(t *testing.T) {
 			a, run := testApp(t, sim.Options{}, 100)
 			r := report(t, 1000, time.Time{})
 			var seen []Progress
-			sum, err := Send(context.Background(), a, r, SendOptions{Name: "list.csv", Transport: tr, Progress: func(p Progress) { seen = append(seen, p) }})
+			sum, err := Send(context.Background(), a, a.Store, r, SendOptions{Name: "list.csv", Agent: "ann", Transport: tr, Progress: func(p Progress) { seen = append(seen, p) }})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -100,18 +101,16 @@ func TestSend(t *testing.T) {
 func TestSendRefusesPlain(t *testing.T) {
 	a, _ := testApp(t, sim.Options{}, 100)
 	r := report(t, 3, time.Time{})
-	if _, err := Send(context.Background(), a, r, SendOptions{Transport: "plain"}); !errors.Is(err, app.ErrMassPlain) {
+	if _, err := Send(context.Background(), a, a.Store, r, SendOptions{Transport: "plain"}); !errors.Is(err, app.ErrMassPlain) {
 		t.Fatal(err)
 	}
 	// A config on plain sends batches as JSON.
-	if err := a.SetTransport("plain"); err != nil {
-		t.Fatal(err)
-	}
-	sum, err := Send(context.Background(), a, r, SendOptions{})
+	reconfigure(t, a, func(c *config.Config) { c.API.Transport = "plain" })
+	sum, err := Send(context.Background(), a, a.Store, r, SendOptions{})
 	if err != nil || sum.Transport != "json" || sum.Accepted != 3 {
 		t.Fatalf("%v %+v", err, sum)
 	}
-	if _, err := Send(context.Background(), a, &Report{}, SendOptions{}); !errors.Is(err, ErrNothing) {
+	if _, err := Send(context.Background(), a, a.Store, &Report{}, SendOptions{}); !errors.Is(err, ErrNothing) {
 		t.Fatal(err)
 	}
 }
@@ -122,7 +121,7 @@ func TestCancelAndResume(t *testing.T) {
 	a, run := testApp(t, sim.Options{Faults: sim.Faults{Latency: 5 * time.Millisecond}}, 50)
 	r := report(t, 2000, time.Time{})
 	ctx, cancel := context.WithCancel(context.Background())
-	sum, err := Send(ctx, a, r, SendOptions{Progress: func(p Progress) {
+	sum, err := Send(ctx, a, a.Store, r, SendOptions{Progress: func(p Progress) {
 		if p.Done >= 500 {
 			cancel()
 		}
@@ -138,7 +137,7 @@ func TestCancelAndResume(t *testing.T) {
 		t.Fatalf("%v %+v", err, st)
 	}
 	var seen []Progress
-	res, err := Resume(context.Background(), a, sum.BatchID, ResumeOptions{SendOptions: SendOptions{Progress: func(p Progress) { seen = append(seen, p) }}})
+	res, err := Resume(context.Background(), a, a.Store, sum.BatchID, ResumeOptions{SendOptions: SendOptions{Progress: func(p Progress) { seen = append(seen, p) }}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +160,7 @@ func TestCancelAndResume(t *testing.T) {
 		t.Fatalf("counts after a resume %v %v", st.Counts, err)
 	}
 	// Nothing is left: a second resume sends nothing.
-	again, err := Resume(context.Background(), a, sum.BatchID, ResumeOptions{})
+	again, err := Resume(context.Background(), a, a.Store, sum.BatchID, ResumeOptions{})
 	if err != nil || again.Total != 0 {
 		t.Fatalf("%v %+v", err, again)
 	}
@@ -193,7 +192,7 @@ func TestResumeLeavesUnknown(t *testing.T) {
 	if st.NotSent != 20 || len(st.Unknown) != 10 {
 		t.Fatalf("%+v", st)
 	}
-	sum, err := Resume(ctx, a, id, ResumeOptions{})
+	sum, err := Resume(ctx, a, a.Store, id, ResumeOptions{})
 	if err != nil || sum.Accepted != 20 || sum.Total != 20 {
 		t.Fatalf("%v %+v", err, sum)
 	}
@@ -209,7 +208,7 @@ func TestResumeLeavesUnknown(t *testing.T) {
 	if got := batchRows(t, a, id); got[store.StateUnknown] != 10 || got[store.StateAccepted] != 20 || got[store.StateResent] != 20 {
 		t.Fatalf("%v", got)
 	}
-	if _, err := Resume(ctx, a, 999, ResumeOptions{}); err == nil || !strings.Contains(err.Error(), "no batch 999") {
+	if _, err := Resume(ctx, a, a.Store, 999, ResumeOptions{}); err == nil || !strings.Contains(err.Error(), "no batch 999") {
 		t.Fatal(err)
 	}
 	if _, err := BatchState(ctx, a.Store, 999); err == nil {
@@ -232,11 +231,11 @@ func TestResumeScheduled(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.Store.RecoverPending(ctx)
-	if _, err := Resume(ctx, a, id, ResumeOptions{}); err == nil || !strings.Contains(err.Error(), "scheduled for") {
+	if _, err := Resume(ctx, a, a.Store, id, ResumeOptions{}); err == nil || !strings.Contains(err.Error(), "scheduled for") {
 		t.Fatal(err)
 	}
 	later := time.Now().Add(time.Hour).Truncate(time.Minute)
-	sum, err := Resume(ctx, a, id, ResumeOptions{Reschedule: true, At: later})
+	sum, err := Resume(ctx, a, a.Store, id, ResumeOptions{Reschedule: true, At: later})
 	if err != nil || sum.Accepted != 5 {
 		t.Fatalf("%v %+v", err, sum)
 	}
@@ -257,7 +256,7 @@ func TestResumeScheduled(t *testing.T) {
 func TestSendOverTheBalance(t *testing.T) {
 	a, run := testApp(t, sim.Options{Balance: 3}, 2)
 	r := report(t, 8, time.Time{})
-	sum, err := Send(context.Background(), a, r, SendOptions{})
+	sum, err := Send(context.Background(), a, a.Store, r, SendOptions{})
 	if err != nil || sum.Accepted != 3 || sum.Refused != 0 || sum.NotSent != 5 || !errors.Is(sum.Err, sms.CodeNoFunds) {
 		t.Fatalf("%v %+v", err, sum)
 	}
@@ -265,7 +264,7 @@ func TestSendOverTheBalance(t *testing.T) {
 		t.Errorf("%d packages posted: the send goes on after -1", st.SendRequests)
 	}
 	run.Server().Charge(-10) // a negative charge tops the balance up
-	sum, err = Resume(context.Background(), a, sum.BatchID, ResumeOptions{})
+	sum, err = Resume(context.Background(), a, a.Store, sum.BatchID, ResumeOptions{})
 	if err != nil || sum.Accepted != 5 || sum.NotSent != 0 {
 		t.Fatalf("resume after a top-up: %v %+v", err, sum)
 	}
@@ -286,12 +285,12 @@ func TestSendCovered(t *testing.T) {
 	if n := r.Covered(); n != 100 {
 		t.Fatalf("Covered %d, want 100", n)
 	}
-	sum, err := Send(context.Background(), a, r, SendOptions{Only: r.Covered()})
+	sum, err := Send(context.Background(), a, a.Store, r, SendOptions{Only: r.Covered()})
 	if err != nil || sum.Accepted != 100 || sum.NotSent != 2900 || sum.Refused != 0 || run.Server().Stats().Messages != 100 {
 		t.Fatalf("%v %+v", err, sum)
 	}
 	run.Server().Charge(-2900) // a negative charge tops the balance up
-	sum, err = Resume(context.Background(), a, sum.BatchID, ResumeOptions{})
+	sum, err = Resume(context.Background(), a, a.Store, sum.BatchID, ResumeOptions{})
 	if err != nil || sum.Accepted != 2900 || sum.NotSent != 0 {
 		t.Fatalf("resume: %v %+v", err, sum)
 	}
@@ -303,12 +302,12 @@ func TestSendCovered(t *testing.T) {
 func TestSendLostReply(t *testing.T) {
 	a, run := testApp(t, sim.Options{Faults: sim.Faults{Drop: 1}}, 10)
 	r := report(t, 30, time.Time{})
-	sum, err := Send(context.Background(), a, r, SendOptions{})
+	sum, err := Send(context.Background(), a, a.Store, r, SendOptions{})
 	if err != nil || sum.Unknown != 10 || sum.NotSent != 20 || sum.Err == nil {
 		t.Fatalf("%v %+v", err, sum)
 	}
 	run.Server().SetFaults(sim.Faults{})
-	res, err := Resume(context.Background(), a, sum.BatchID, ResumeOptions{})
+	res, err := Resume(context.Background(), a, a.Store, sum.BatchID, ResumeOptions{})
 	if err != nil || res.Accepted != 20 {
 		t.Fatalf("%v %+v", err, res)
 	}
@@ -327,11 +326,8 @@ func TestSendLostReply(t *testing.T) {
 // anything is recorded or posted.
 func TestSendStopsOnAccountRefusal(t *testing.T) {
 	a, run := testApp(t, sim.Options{}, 10)
-	a.Config.Account.Password = "wrong"
-	if err := a.SetTransport("json"); err != nil {
-		t.Fatal(err)
-	}
-	_, err := Send(context.Background(), a, report(t, 5, time.Time{}), SendOptions{})
+	reconfigure(t, a, func(c *config.Config) { c.Account.Password = "wrong" })
+	_, err := Send(context.Background(), a, a.Store, report(t, 5, time.Time{}), SendOptions{})
 	if !errors.Is(err, sms.CodeAuth) || run.Server().Stats().SendRequests != 0 {
 		t.Fatalf("%v, %d send requests", err, run.Server().Stats().SendRequests)
 	}

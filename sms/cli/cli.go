@@ -65,10 +65,14 @@ type Env struct {
 	// ends the sessions gracefully, abort cuts their sends in flight.
 	Serve func(stop, abort context.Context, o ServeOptions) error
 	// App, when set, is the core every command runs on instead of opening
-	// a config: a command over smsdash serve runs on the server's core,
-	// as the session's agent (app.App.As). What makes no sense from
-	// another machine is refused (remote.go).
+	// a config: a command over smsdash serve runs on the server's core, as
+	// Session. What makes no sense from another machine is refused
+	// (remote.go).
 	App *app.App
+	// Session is who runs the commands: its agent is recorded on what
+	// they send and settle. The zero value is the local user (the
+	// config's account.agent).
+	Session app.Session
 
 	secrets []string // the open config's, masked in a crash report
 	ran     bool     // a command's own code ran: an error before is cobra's, of usage
@@ -237,6 +241,14 @@ func runDashboard(ctx context.Context, e *Env, config string) error {
 	return err
 }
 
+// release closes a core open opened; one the caller gave (e.App) stays
+// open for its other commands.
+func (e *Env) release(a *app.App) {
+	if e.App == nil {
+		a.Close()
+	}
+}
+
 // open assembles the core from the config (DEMO mode on the built-in
 // simulator when there is no config file), reporting what a person
 // should know on stderr.
@@ -251,12 +263,15 @@ func open(e *Env, path string) (*app.App, error) {
 			return nil, err
 		}
 	}
-	e.secrets = a.Config.Secrets()
-	for _, w := range a.Warnings {
-		e.say("warning: %v", w)
-	}
+	e.secrets = a.Config().Secrets()
 	if a.Demo {
 		e.say("DEMO mode: no config at %s; the built-in simulator's account and the DEMO history are in %s (smsdash demo --reset starts afresh); nothing reaches a real phone", a.ConfigPath, a.DemoDir)
+	}
+	if e.App != nil {
+		return a, nil // what the core's start found is told where it started
+	}
+	for _, w := range a.Warnings {
+		e.say("warning: %v", w)
 	}
 	if a.NeverLeft > 0 {
 		e.say("%s", sms.PluralEN("%d message was waiting to be sent when smsdash last stopped: it was not sent (see smsdash history --status not_sent)",
@@ -272,13 +287,15 @@ func open(e *Env, path string) (*app.App, error) {
 // gateway builds the transport named by api, or the config's.
 func gateway(a *app.App, api string) (sms.Gateway, error) {
 	g, err := a.Transport(api)
-	switch {
-	case errors.Is(err, app.ErrUsage):
-		return nil, &exitError{ExitUsage, fmt.Errorf("--api: %w", err)}
-	case err != nil:
-		return nil, err
+	return g, cliErr(err)
+}
+
+// cliErr gives a bad transport (from --api or the config) its exit code.
+func cliErr(err error) error {
+	if errors.Is(err, app.ErrUsage) {
+		return &exitError{ExitUsage, fmt.Errorf("--api: %w", err)}
 	}
-	return g, nil
+	return err
 }
 
 func newVersion(e *Env) *cobra.Command {

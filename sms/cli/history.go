@@ -132,7 +132,7 @@ func runHistory(ctx context.Context, e *Env, g *globals, ff filterFlags, asJSON 
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer e.release(a)
 	rows, err := a.Store.Latest(ctx, f)
 	if err != nil {
 		return err
@@ -258,7 +258,7 @@ func runExport(ctx context.Context, e *Env, g *globals, ff filterFlags, o export
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer e.release(a)
 	if o.json {
 		f.WithResent = true // every row, as the CSV
 		rows, err := a.Store.Latest(ctx, f)

@@ -134,7 +134,7 @@ func runImport(ctx context.Context, e *Env, g *globals, f importFlags, pos []str
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer e.release(a)
 	lang := a.Lang()
 	tr, err := batchTransport(a, f.api)
 	if err != nil {
@@ -152,7 +152,7 @@ func runImport(ctx context.Context, e *Env, g *globals, f importFlags, pos []str
 	if err != nil {
 		return err
 	}
-	if plan.Balance, plan.BalanceKnown, err = readBalance(ctx, e, a, a.Gateway); err != nil {
+	if plan.Balance, plan.BalanceKnown, err = readBalance(ctx, e, a, a.Gateway()); err != nil {
 		if !f.dry {
 			return err
 		}
@@ -172,7 +172,7 @@ func runImport(ctx context.Context, e *Env, g *globals, f importFlags, pos []str
 	} else if ok {
 		prev = &b
 	}
-	cautions := rep.Cautions(prev, a.Config.API.Transport)
+	cautions := rep.Cautions(prev, a.Config().API.Transport)
 	out := newImportJSON(path, t, plan, tmplText, rep, lang)
 	for _, c := range cautions {
 		out.Cautions = append(out.Cautions, c.Text(lang))
@@ -211,9 +211,9 @@ func runImport(ctx context.Context, e *Env, g *globals, f importFlags, pos []str
 	if ok, err := confirm(ctx, e, f.yes, question); !ok || err != nil {
 		return finish(err)
 	}
-	sum, err := sendBatch(ctx, e, batch.SendOptions{Name: name, Transport: tr, Only: only},
+	sum, err := sendBatch(ctx, e, batch.SendOptions{Name: name, Transport: tr, Only: only, Agent: e.Session.AgentIn(a.Config())},
 		func(ctx context.Context, opt batch.SendOptions) (*batch.Summary, error) {
-			return batch.Send(ctx, a, rep, opt)
+			return batch.Send(ctx, a, a.Store, rep, opt)
 		})
 	if sum != nil {
 		out.Sent = newSentJSON(sum, lang)
@@ -273,7 +273,7 @@ func readOptions(f importFlags) (batch.ReadOptions, error) {
 func batchTransport(a *app.App, api string) (string, error) {
 	switch api {
 	case "":
-		if t := a.Config.API.Transport; t == config.TransportJSON || t == config.TransportXML {
+		if t := a.Config().API.Transport; t == config.TransportJSON || t == config.TransportXML {
 			return t, nil
 		}
 		return config.TransportJSON, nil
@@ -290,7 +290,7 @@ func makePlan(t *batch.Table, f importFlags, tmplText string, a *app.App, now ti
 	lang := a.Lang()
 	p := batch.Plan{PhoneCol: -1, TextCol: -1, Sender: f.sender, Price: f.price, Preview: f.preview, Now: now}
 	if p.Sender == "" {
-		p.Sender = a.Config.Account.Sender
+		p.Sender = a.Config().Account.Sender
 	}
 	if p.Price == 0 {
 		p.Price = 1
@@ -369,7 +369,7 @@ func resumeImport(ctx context.Context, e *Env, cfgPath string, asJSON bool, f im
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer e.release(a)
 	lang := a.Lang()
 	tr := ""
 	if f.api != "" {
@@ -385,7 +385,7 @@ func resumeImport(ctx context.Context, e *Env, cfgPath string, asJSON bool, f im
 	out := newResumeJSON(st, lang)
 	// What the resume will do, computed as for a new send: its cost
 	// against the balance, and the cautions.
-	credits, known, err := readBalance(ctx, e, a, a.Gateway)
+	credits, known, err := readBalance(ctx, e, a, a.Gateway())
 	if err != nil {
 		return err
 	}
@@ -394,7 +394,7 @@ func resumeImport(ctx context.Context, e *Env, cfgPath string, asJSON bool, f im
 		return err
 	}
 	out.Batch.Parts, out.Batch.Cost = plan.Parts, plan.Cost
-	for _, c := range plan.Cautions(nil, a.Config.API.Transport) {
+	for _, c := range plan.Cautions(nil, a.Config().API.Transport) {
 		out.Cautions = append(out.Cautions, c.Text(lang))
 	}
 	if !asJSON {
@@ -418,7 +418,7 @@ func resumeImport(ctx context.Context, e *Env, cfgPath string, asJSON bool, f im
 	if only == 0 {
 		return finish(&exitError{ExitRefused, fmt.Errorf("import: nothing was sent: the balance %s does not cover even the first message; top up first", money(credits))})
 	}
-	opt := batch.ResumeOptions{SendOptions: batch.SendOptions{Transport: tr, Only: only}}
+	opt := batch.ResumeOptions{SendOptions: batch.SendOptions{Transport: tr, Only: only, Agent: e.Session.AgentIn(a.Config())}}
 	if f.now || f.at != "" {
 		opt.Reschedule = true
 		if f.at != "" {
@@ -437,7 +437,7 @@ func resumeImport(ctx context.Context, e *Env, cfgPath string, asJSON bool, f im
 	}
 	sum, err := sendBatch(ctx, e, opt.SendOptions, func(ctx context.Context, so batch.SendOptions) (*batch.Summary, error) {
 		opt.SendOptions = so
-		return batch.Resume(ctx, a, id, opt)
+		return batch.Resume(ctx, a, a.Store, id, opt)
 	})
 	if sum != nil {
 		out.Sent = newSentJSON(sum, lang)
@@ -456,7 +456,7 @@ func listUnfinished(ctx context.Context, e *Env, cfgPath string, asJSON bool) er
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer e.release(a)
 	list, err := batch.Unfinished(ctx, a.Store)
 	if err != nil {
 		return err

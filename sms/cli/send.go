@@ -67,10 +67,10 @@ func runSend(ctx context.Context, e *Env, g *globals, o sendOpts) error {
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer e.release(a)
 	lang := a.Lang()
 	if o.sender == "" {
-		o.sender = a.Config.Account.Sender
+		o.sender = a.Config().Account.Sender
 	}
 	msgs, err := buildMessages(o.to, msgText, o.sender, o.at, o.validity, time.Now())
 	if err != nil {
@@ -80,16 +80,12 @@ func runSend(ctx context.Context, e *Env, g *globals, o sendOpts) error {
 	if err != nil {
 		return usageErr("send: --api plain: %s", langText(err, lang))
 	}
-	if o.api == "" && tr != a.Config.API.Transport {
+	if o.api == "" && tr != a.Config().API.Transport {
 		e.say("%s: sending through %s, since PLAIN takes at most %d at once", nRecipients.N(len(msgs)), strings.ToUpper(tr), app.PlainMax)
 	}
-	ob := *a.Outbox
-	if tr != ob.Transport {
-		g, err := gateway(a, tr)
-		if err != nil {
-			return err
-		}
-		ob = a.NewOutbox(g, tr)
+	ob, err := a.Outbox(tr, e.Session.AgentIn(a.Config()))
+	if err != nil {
+		return cliErr(err)
 	}
 	only, err := checkCost(ctx, e, a, ob.Gateway, tr, msgs, o.yes)
 	if only == 0 || err != nil {

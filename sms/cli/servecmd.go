@@ -18,6 +18,7 @@ type ServeOptions struct {
 	AllowRemote    bool          // a listen address other than loopback is meant
 	HostKey        string        // the host key's FILE ("" for config.HostKeyPath)
 	AuthorizedKeys string        // the agents' keys ("" for authorized_keys beside the config)
+	Uploads        string        // the agents' folders, one each: the only files a session sees ("" for config.UploadsDir)
 	MaxSessions    int           // sessions at once; more are refused
 	Idle           time.Duration // a dashboard with no key for this long is ended
 }
@@ -91,6 +92,7 @@ send under way finishes its package, the rest is recorded as not sent.`,
 	f.BoolVar(&o.AllowRemote, "allow-remote", false, "allow a listen address other machines can reach")
 	f.StringVar(&o.HostKey, "host-key", "", "the host key `FILE`, made (0600) on first start (default: ~/.local/state/smsdash/ssh_host_ed25519_key)")
 	f.StringVar(&o.AuthorizedKeys, "authorized-keys", "", "the agents' public keys, OpenSSH authorized_keys `FILE` (default: authorized_keys beside the config)")
+	f.StringVar(&o.Uploads, "uploads", "", "the `DIR` of the agents' folders (one each, made 0700): the only files an agent's Batch tab sees (default: ~/.local/state/smsdash/uploads)")
 	f.IntVar(&o.MaxSessions, "max-sessions", DefaultMaxSessions, "`N` sessions at once at most; more are refused")
 	f.DurationVar(&o.Idle, "idle", DefaultIdle, "end a dashboard after this `duration` without a key")
 	return c

@@ -68,7 +68,7 @@ func runSettle(ctx context.Context, e *Env, g *globals, o settleOpts, pos []stri
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer e.release(a)
 	rows, err := unknownRows(ctx, e, a.Store, ids, o.batch)
 	if err != nil {
 		return err
@@ -92,7 +92,7 @@ func runSettle(ctx context.Context, e *Env, g *globals, o settleOpts, pos []stri
 		return err
 	}
 	if o.mark {
-		n, err := a.Store.MarkSent(ctx, a.Config.Account.Agent, ids)
+		n, err := a.Store.MarkSent(ctx, e.Session.AgentIn(a.Config()), ids)
 		if err != nil {
 			return err
 		}
@@ -141,10 +141,11 @@ func printUnknown(w io.Writer, width int, rows []store.Row) {
 // resendRows sends the rows again through their own transport when it
 // can, and prints the outcome as send does.
 func resendRows(ctx context.Context, e *Env, a *app.App, rows []store.Row, asJSON bool) error {
-	ob := *a.Outbox
-	if tr := rows[0].Transport; tr != ob.Transport {
-		if g, err := gateway(a, tr); err == nil {
-			ob = a.NewOutbox(g, tr)
+	agent := e.Session.AgentIn(a.Config())
+	ob, err := a.Outbox(rows[0].Transport, agent)
+	if err != nil { // its own transport is gone from the config: the config's
+		if ob, err = a.Outbox("", agent); err != nil {
+			return err
 		}
 	}
 	ids := make([]int64, len(rows))

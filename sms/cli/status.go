@@ -59,7 +59,7 @@ func runStatus(ctx context.Context, e *Env, g *globals, o statusOpts, args []str
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer e.release(a)
 	gw, err := gateway(a, o.api)
 	if err != nil {
 		return err
@@ -115,7 +115,7 @@ func runBalance(ctx context.Context, e *Env, g *globals, asJSON bool) error {
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer e.release(a)
 	gw, err := gateway(a, "plain") // every API reads credits from the PLAIN URL
 	if err != nil {
 		return err

@@ -296,6 +296,16 @@ func HostKeyPath() (string, error) {
 	return filepath.Join(dir, "ssh_host_ed25519_key"), nil
 }
 
+// UploadsDir is where smsdash serve keeps each agent's folder of lists:
+// $XDG_STATE_HOME/smsdash/uploads, or ~/.local/state/smsdash/uploads.
+func UploadsDir() (string, error) {
+	dir, err := xdgDir("XDG_STATE_HOME", filepath.Join(".local", "state"))
+	if err != nil {
+		return "", fmt.Errorf("config: locating the agents' folders: %w", err)
+	}
+	return filepath.Join(dir, "uploads"), nil
+}
+
 // xdgDir is smsdash's directory in an XDG base directory: $env/smsdash
 // when env holds an absolute path (the spec says to ignore a relative
 // one), else ~/fallback/smsdash, on every OS alike.
@@ -326,8 +336,18 @@ func defaultAgent() string {
 // first non-empty variable decides. Belarusian users get Russian, since the
 // UI has no Belarusian translation and Russian is what they read at work.
 func defaultLang() string {
+	if l := LangFrom(os.Getenv); l != "" {
+		return l
+	}
+	return "en"
+}
+
+// LangFrom is the language the locale variables of getenv ask for, by
+// POSIX precedence: "ru" for Russian or Belarusian, else "en"; "" when
+// none is set. An SSH session's variables are not the server's.
+func LangFrom(getenv func(string) string) string {
 	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		v := strings.ToLower(os.Getenv(k))
+		v := strings.ToLower(getenv(k))
 		if v == "" {
 			continue
 		}
@@ -336,7 +356,7 @@ func defaultLang() string {
 		}
 		return "en"
 	}
-	return "en"
+	return ""
 }
 
 // Problem is one thing Validate found wrong: the key ("api.timeout")

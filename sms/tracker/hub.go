@@ -22,6 +22,9 @@ type Event struct {
 	// Health: the record of how requests went changed (health.Record,
 	// read from it: the event only says to look again).
 	Health bool
+	// Config: an admin put a new configuration to work (app.App.Apply);
+	// read it again.
+	Config bool
 }
 
 // Balance is one reading of the account's credits.
@@ -76,7 +79,7 @@ func (s *Sub) Take() (Event, bool) {
 	e := s.pending
 	s.pending = Event{}
 	clear(s.index)
-	return e, len(e.Updates) > 0 || e.Balance != nil || e.ErrSet || e.BalanceErrSet || e.Health
+	return e, len(e.Updates) > 0 || e.Balance != nil || e.ErrSet || e.BalanceErrSet || e.Health || e.Config
 }
 
 // Close unsubscribes.
@@ -107,6 +110,7 @@ func (s *Sub) merge(e Event) {
 		s.pending.BalanceErr, s.pending.BalanceErrSet = e.BalanceErr, true
 	}
 	s.pending.Health = s.pending.Health || e.Health
+	s.pending.Config = s.pending.Config || e.Config
 	s.mu.Unlock()
 	select {
 	case s.c <- struct{}{}:

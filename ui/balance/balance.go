@@ -13,6 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/smsdash/smsdash/sms"
+	"github.com/smsdash/smsdash/sms/config"
 	"github.com/smsdash/smsdash/sms/store"
 	"github.com/smsdash/smsdash/sms/tracker"
 	"github.com/smsdash/smsdash/ui/chart"
@@ -24,8 +25,22 @@ import (
 const keep = 3000
 
 // Model is the Balance tab.
+// Core is what Balance needs of the core (sms/app.App is one): the
+// config now (its warning level) and a reading on demand.
+type Core interface {
+	Config() *config.Config
+	ReadBalance(ctx context.Context) (tracker.Balance, error)
+}
+
+// History is the balance's past readings.
+type History interface {
+	Balances(ctx context.Context, since time.Time, limit int) ([]store.BalancePoint, error)
+}
+
 type Model struct {
 	ctx     *common.Context
+	core    Core
+	hist    History
 	points  []store.BalancePoint // oldest first
 	loaded  bool
 	loadErr error
@@ -50,10 +65,12 @@ type (
 )
 
 // New makes the tab.
-func New(ctx *common.Context) *Model { return &Model{ctx: ctx} }
+func New(ctx *common.Context, core Core, hist History) *Model {
+	return &Model{ctx: ctx, core: core, hist: hist}
+}
 
 func (m *Model) Init() tea.Cmd {
-	st, base := m.ctx.App.Store, m.ctx.Base
+	st, base := m.hist, m.ctx.Base
 	return func() tea.Msg {
 		p, err := st.Balances(base, time.Time{}, keep)
 		return historyMsg{p, err}
@@ -74,7 +91,7 @@ func (m *Model) Latest() (store.BalancePoint, bool) {
 // Low reports a reading under the warning threshold (0 disables it).
 func (m *Model) Low() bool {
 	p, ok := m.Latest()
-	warn := m.ctx.App.Config.UI.BalanceWarn
+	warn := m.core.Config().UI.BalanceWarn
 	return ok && warn > 0 && p.Credits < warn
 }
 
@@ -115,11 +132,11 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case tea.KeyMsg:
 		if key.Matches(msg, m.refreshKey()) && !m.reading {
 			m.reading, m.readErr = true, nil
-			tr, base := m.ctx.App.Tracker, m.ctx.Base
+			core, base := m.core, m.ctx.Base
 			return func() tea.Msg {
 				ctx, cancel := context.WithTimeout(base, time.Minute)
 				defer cancel()
-				b, err := tr.ReadBalance(ctx)
+				b, err := core.ReadBalance(ctx)
 				return readMsg{b, err}
 			}
 		}
@@ -153,7 +170,7 @@ func (m *Model) View() string {
 	default:
 		out = append(out, s.Faint.Render(t.NoBalance))
 	}
-	if warn := m.ctx.App.Config.UI.BalanceWarn; m.Low() {
+	if warn := m.core.Config().UI.BalanceWarn; m.Low() {
 		out = append(out, s.Warn.Render("⚠ "+fmt.Sprintf(t.LowBalance, warn)))
 	}
 	switch {

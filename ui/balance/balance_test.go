@@ -2,6 +2,7 @@ package balance
 
 import (
 	"context"
+	"errors"
 	"io"
 	"regexp"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"github.com/smsdash/smsdash/sms/app"
 	"github.com/smsdash/smsdash/sms/config"
 	"github.com/smsdash/smsdash/sms/store"
+	"github.com/smsdash/smsdash/sms/tracker"
 	"github.com/smsdash/smsdash/ui/common"
 	"github.com/smsdash/smsdash/ui/i18n"
 	"github.com/smsdash/smsdash/ui/theme"
@@ -29,15 +31,22 @@ func newTab(tb testing.TB, now time.Time, w, h int, ps ...store.BalancePoint) *M
 	tb.Helper()
 	r := lipgloss.NewRenderer(io.Discard)
 	r.SetColorProfile(termenv.Ascii)
-	cfg := config.Default()
-	cfg.UI.Lang = "en"
 	m := New(&common.Context{
-		App: &app.App{Config: cfg}, T: i18n.For(sms.EN), S: theme.New(r),
+		Session: app.Session{Lang: sms.EN}, T: i18n.For(sms.EN), S: theme.New(r),
 		Now: func() time.Time { return now }, Base: context.Background(),
-	})
+	}, offline{config.Default()}, nil)
 	m.Update(historyMsg{points: ps})
 	m.SetSize(w, h)
 	return m
+}
+
+// offline is a core whose balance cannot be read.
+type offline struct{ cfg *config.Config }
+
+func (o offline) Config() *config.Config { return o.cfg }
+
+func (offline) ReadBalance(context.Context) (tracker.Balance, error) {
+	return tracker.Balance{}, errors.New("offline")
 }
 
 // every makes readings 5 minutes apart from at.

@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -58,8 +57,11 @@ const (
 
 // Model is the Batch tab.
 type Model struct {
-	ctx  *common.Context
-	w, h int
+	core  sbatch.Core  // sends (sms/app.App)
+	hist  *store.Store // what sbatch reads before a send
+	files disk         // what the session may open
+	ctx   *common.Context
+	w, h  int
 
 	path, phone, source, tpl, at, valid field.Input
 	focus                               int
@@ -237,16 +239,17 @@ type (
 )
 
 // New makes the tab.
-func New(ctx *common.Context) *Model {
+func New(ctx *common.Context, core sbatch.Core, hist *store.Store) *Model {
 	// No field has focus at first, so that plain 1…5 still switch tabs
 	// on the way through; tab or enter goes to the path.
-	m := &Model{ctx: ctx, phoneCol: -1, textCol: -1, focus: common.NoFocus, refresh: refreshEvery}
+	m := &Model{ctx: ctx, core: core, hist: hist, files: disk{root: ctx.Session.Files},
+		phoneCol: -1, textCol: -1, focus: common.NoFocus, refresh: refreshEvery}
 	m.refreshSenders()
 	return m
 }
 
 func (m *Model) Init() tea.Cmd {
-	st, base := m.ctx.App.Store, m.ctx.Base
+	st, base := m.hist, m.ctx.Base
 	return tea.Batch(func() tea.Msg {
 		p, _ := st.Balances(base, time.Time{}, 1)
 		return balanceMsg{p: p}
@@ -254,7 +257,7 @@ func (m *Model) Init() tea.Cmd {
 }
 
 func (m *Model) loadUnfinished() tea.Cmd {
-	st, base := m.ctx.App.Store, m.ctx.Base
+	st, base := m.hist, m.ctx.Base
 	return func() tea.Msg {
 		list, _ := sbatch.Unfinished(base, st)
 		return unfinishedMsg{list}
@@ -465,7 +468,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			r.quitAfter, r.ask = true, askAbort
 			r.answer(true)
 		}
-	case common.ConfigSaved:
+	case common.ConfigSaved, common.ConfigChanged:
 		m.refreshSenders()
 		return m.check()
 	}
@@ -615,24 +618,13 @@ func (m *Model) usable(f int) bool {
 }
 
 func (m *Model) pathChanged() bool {
-	return strings.TrimSpace(m.path.Value()) != "" && expand(m.path.Value()) != m.src.path
-}
-
-// expand puts the home directory in place of a leading ~.
-func expand(p string) string {
-	p = strings.TrimSpace(p)
-	if p == "~" || strings.HasPrefix(p, "~/") {
-		if home, err := os.UserHomeDir(); err == nil {
-			return filepath.Join(home, p[1:])
-		}
-	}
-	return p
+	return strings.TrimSpace(m.path.Value()) != "" && m.files.expand(m.path.Value()) != m.src.path
 }
 
 // load reads the typed path, a new list: its sheet and header choices
 // start over.
 func (m *Model) load() tea.Cmd {
-	p := expand(m.path.Value())
+	p := m.files.expand(m.path.Value())
 	if p == "" || m.loading {
 		return nil
 	}
@@ -677,6 +669,7 @@ func (m *Model) read(src source) tea.Cmd {
 		yes := m.header == headerYes
 		opt.Header = &yes
 	}
+	opt.Open = m.files.open
 	return func() tea.Msg {
 		if src.paste == nil {
 			t, err := sbatch.Read(src.path, opt)
@@ -877,7 +870,7 @@ func (m *Model) runCheck() tea.Cmd {
 	if m.textCol >= 0 {
 		plan.Template = nil
 	}
-	st, base, name := m.ctx.App.Store, m.ctx.Base, m.src.name
+	st, base, name := m.hist, m.ctx.Base, m.src.name
 	return func() tea.Msg {
 		r, err := sbatch.Check(table, plan)
 		msg := checkedMsg{seq: seq, report: r, err: err}
@@ -911,7 +904,7 @@ func (m *Model) checked(msg checkedMsg) {
 }
 
 func (m *Model) refreshSenders() {
-	acc := m.ctx.App.Config.Account
+	acc := m.core.Config().Account
 	if slices.Equal(acc.Senders, m.lastSenders) && m.senders != nil {
 		return
 	}
@@ -952,7 +945,7 @@ func (m *Model) ask() {
 // askResume reads what resuming the batch sends (its cost against the
 // balance, its cautions) off the UI goroutine, then asks.
 func (m *Model) askResume(id int64) tea.Cmd {
-	st, base, balance, known := m.ctx.App.Store, m.ctx.Base, m.balance, m.balanceKnown
+	st, base, balance, known := m.hist, m.ctx.Base, m.balance, m.balanceKnown
 	return func() tea.Msg {
 		plan, err := sbatch.ResumePlan(base, st, id, 0, balance, known)
 		return resumePlanMsg{id, plan, err}
@@ -974,9 +967,9 @@ func (m *Model) cautions() []sbatch.Caution {
 	case r == nil:
 		return nil
 	case m.resumeID != 0:
-		return r.Cautions(nil, m.ctx.App.Config.API.Transport)
+		return r.Cautions(nil, m.core.Config().API.Transport)
 	}
-	return m.report.Cautions(m.prev, m.ctx.App.Config.API.Transport)
+	return m.report.Cautions(m.prev, m.core.Config().API.Transport)
 }
 
 // warned: a caution asks for the explicit y.
@@ -1001,7 +994,7 @@ func (m *Model) blocker() string {
 // typed in At, if any, else the batch's own; atOnce sends it right away
 // (the batch's time may have passed).
 func (m *Model) start(atOnce bool) tea.Cmd {
-	a, rep, name, id := m.ctx.App, m.report, m.src.name, m.resumeID
+	core, hist, rep, name, id := m.core, m.hist, m.report, m.src.name, m.resumeID
 	resume := sbatch.ResumeOptions{Reschedule: atOnce || !m.atTime.IsZero()}
 	if !atOnce {
 		resume.At = m.atTime
@@ -1010,15 +1003,15 @@ func (m *Model) start(atOnce bool) tea.Cmd {
 		m.stage = stForm
 		return nil
 	}
-	opt := sbatch.SendOptions{Name: name}
+	opt := sbatch.SendOptions{Name: name, Agent: m.ctx.Session.AgentIn(core.Config())}
 	send := func(ctx context.Context, opt sbatch.SendOptions) (*sbatch.Summary, error) {
 		resume.SendOptions = opt
-		return sbatch.Resume(ctx, a, id, resume)
+		return sbatch.Resume(ctx, core, hist, id, resume)
 	}
 	opt.Only = m.plan().Covered()
 	if id == 0 {
 		send = func(ctx context.Context, opt sbatch.SendOptions) (*sbatch.Summary, error) {
-			return sbatch.Send(ctx, a, rep, opt)
+			return sbatch.Send(ctx, core, hist, rep, opt)
 		}
 	}
 	// Not the program's context: quitting stops gracefully (see run).

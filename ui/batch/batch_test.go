@@ -32,6 +32,12 @@ var testNow = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 
 func newTab(t *testing.T, lang string) *Model {
 	t.Helper()
+	return sessionTab(t, app.Session{Admin: true, Lang: sms.Lang(lang)})
+}
+
+// sessionTab is the tab of session s over a DEMO core, 80x21.
+func sessionTab(t *testing.T, s app.Session) *Model {
+	t.Helper()
 	dir := t.TempDir()
 	for _, k := range []string{"XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"} {
 		t.Setenv(k, filepath.Join(dir, k))
@@ -44,17 +50,29 @@ func newTab(t *testing.T, lang string) *Model {
 	if !a.Demo {
 		t.Fatal("not in DEMO mode")
 	}
-	a.Config.UI.Lang = lang
 	r := lipgloss.NewRenderer(io.Discard)
 	r.SetColorProfile(termenv.Ascii)
 	base, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	ctx := &common.Context{App: a, T: i18n.For(sms.Lang(lang)), S: theme.New(r), Now: func() time.Time { return testNow }, Base: base}
-	m := New(ctx)
+	ctx := &common.Context{Session: s, T: i18n.For(s.Lang), S: theme.New(r), Now: func() time.Time { return testNow }, Base: base}
+	m := New(ctx, a, a.Store)
 	m.refresh = 0 // the tests read the picker's folder again themselves
 	m.SetSize(80, 21)
 	drive(t, m, m.Init())
 	return m
+}
+
+// appOf is the core the tab sends through.
+func appOf(m *Model) *app.App { return m.core.(*app.App) }
+
+// setBatchSize puts to work a config with packages of n.
+func setBatchSize(t *testing.T, m *Model, n int) {
+	t.Helper()
+	c := *appOf(m).Config()
+	c.API.BatchSize = n
+	if err := appOf(m).Apply(&c); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // drive runs cmd and feeds its messages back until nothing is left, at
@@ -197,7 +215,7 @@ func TestLoadCheckSend(t *testing.T) {
 		t.Fatalf("summary %+v", m.summary)
 	}
 	wantView(t, m, "accepted 2 (2 parts)", "Status tab")
-	rows, err := m.ctx.App.Store.Latest(context.Background(), storeFilter(m.summary.BatchID))
+	rows, err := appOf(m).Store.Latest(context.Background(), storeFilter(m.summary.BatchID))
 	if err != nil || len(rows) != 2 {
 		t.Fatalf("history: %d rows, %v", len(rows), err)
 	}
@@ -247,9 +265,9 @@ func TestCP1251Semicolon(t *testing.T) {
 
 func TestCancelAndResume(t *testing.T) {
 	m := newTab(t, "en")
-	m.ctx.App.Config.API.BatchSize = 1
+	setBatchSize(t, m, 1)
 	// 60 packages of 20 ms: the cancel lands while most are still to go.
-	m.ctx.App.Sim.Server().SetFaults(sim.Faults{Latency: 20 * time.Millisecond})
+	appOf(m).Sim.Server().SetFaults(sim.Faults{Latency: 20 * time.Millisecond})
 	press(t, m, "tab")
 	big := bigList(60)
 	press(t, m, write(t, "big.csv", big), "enter")
@@ -281,7 +299,7 @@ func TestCancelAndResume(t *testing.T) {
 	}
 	wantView(t, m, "cancelled", "not sent", "ctrl+r resumes")
 	notSent := m.summary.NotSent
-	m.ctx.App.Sim.Server().SetFaults(sim.Faults{})
+	appOf(m).Sim.Server().SetFaults(sim.Faults{})
 	press(t, m, "ctrl+r")
 	wantView(t, m, "Resume batch", "keep the batch's own time", "a: resume, sending at once")
 	if !helpHas(m, "a") {
@@ -360,7 +378,7 @@ func TestSheetAndHeader(t *testing.T) {
 // and the reason is shown once, so the agent knows what to do (top up).
 func TestAccountRefusalShown(t *testing.T) {
 	m := newTab(t, "en")
-	srv := m.ctx.App.Sim.Server()
+	srv := appOf(m).Sim.Server()
 	if !srv.Charge(int(srv.Balance()) - 1) { // one credit left: one message
 		t.Fatal("charge refused")
 	}
@@ -469,11 +487,15 @@ func TestExpand(t *testing.T) {
 	if err != nil {
 		t.Skip(err)
 	}
-	if got := expand("~/a.csv"); got != filepath.Join(home, "a.csv") {
+	if got := (disk{}).expand("~/a.csv"); got != filepath.Join(home, "a.csv") {
 		t.Fatalf("expand: %q", got)
 	}
-	if got := expand("/x/~y"); got != "/x/~y" {
+	if got := (disk{}).expand("/x/~y"); got != "/x/~y" {
 		t.Fatalf("expand: %q", got)
+	}
+	// A session's ~ is its own folder.
+	if got := (disk{root: t.TempDir()}).expand("~/a.csv"); got != "/a.csv" {
+		t.Fatalf("expand under a root: %q", got)
 	}
 }
 
@@ -511,8 +533,8 @@ func TestConfirmOverTheBalance(t *testing.T) {
 func TestQuitWhileSending(t *testing.T) {
 	for _, asked := range []bool{true, false} {
 		m := newTab(t, "en")
-		m.ctx.App.Config.API.BatchSize = 1
-		m.ctx.App.Sim.Server().SetFaults(sim.Faults{Latency: 20 * time.Millisecond})
+		setBatchSize(t, m, 1)
+		appOf(m).Sim.Server().SetFaults(sim.Faults{Latency: 20 * time.Millisecond})
 		big := bigList(30)
 		press(t, m, "tab", write(t, "big.csv", big), "enter", "ctrl+s")
 		cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")})
@@ -540,7 +562,7 @@ func TestQuitWhileSending(t *testing.T) {
 // the progress and the result of the resume, as for a new send.
 func TestResumeFromAnEmptyTab(t *testing.T) {
 	m := newTab(t, "en")
-	m.ctx.App.Config.API.BatchSize = 1
+	setBatchSize(t, m, 1)
 	press(t, m, "tab", write(t, "list.csv", []byte(listCSV)), "enter", "Hello, {имя}!", "ctrl+s")
 	cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")})
 	m.Update(common.StopSend{}) // at most the first package leaves
@@ -550,7 +572,7 @@ func TestResumeFromAnEmptyTab(t *testing.T) {
 		t.Fatalf("summary %+v", s)
 	}
 	notSent := s.NotSent
-	fresh := New(m.ctx) // a new start: no list loaded
+	fresh := New(m.ctx, m.core, m.hist) // a new start: no list loaded
 	fresh.SetSize(80, 21)
 	drive(t, fresh, fresh.Init())
 	wantView(t, fresh, fmt.Sprintf("has %d messages not sent", notSent), "ctrl+r resumes it")
@@ -568,13 +590,13 @@ func TestResumeFromAnEmptyTab(t *testing.T) {
 // recorded, none left in flight or unknown.
 func TestDrainAtExit(t *testing.T) {
 	m := newTab(t, "en")
-	m.ctx.App.Config.API.BatchSize = 1
-	m.ctx.App.Sim.Server().SetFaults(sim.Faults{Latency: 20 * time.Millisecond})
+	setBatchSize(t, m, 1)
+	appOf(m).Sim.Server().SetFaults(sim.Faults{Latency: 20 * time.Millisecond})
 	big := bigList(30)
 	press(t, m, "tab", write(t, "big.csv", big), "enter", "ctrl+s")
 	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")}) // its wait is never run: the program is gone
 	m.Drain()
-	counts, err := m.ctx.App.Store.Counts(context.Background())
+	counts, err := appOf(m).Store.Counts(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -600,8 +622,8 @@ func bigList(n int) []byte {
 // 10,000 and 20 stops, through real processes: sms/cli.)
 func TestStopResumeRepeatedly(t *testing.T) {
 	m := newTab(t, "en")
-	m.ctx.App.Config.API.BatchSize = 100
-	srv := m.ctx.App.Sim.Server()
+	setBatchSize(t, m, 100)
+	srv := appOf(m).Sim.Server()
 	srv.Charge(-100_000) // credits for the whole list
 	srv.SetFaults(sim.Faults{Latency: 250 * time.Millisecond})
 	var b strings.Builder

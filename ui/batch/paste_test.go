@@ -44,7 +44,7 @@ func TestPasteList(t *testing.T) {
 	if m.summary == nil || m.summary.Accepted != 2 {
 		t.Fatalf("not sent: %+v %v", m.summary, m.sendErr)
 	}
-	b, err := m.ctx.App.Store.Batch(context.Background(), m.summary.BatchID)
+	b, err := appOf(m).Store.Batch(context.Background(), m.summary.BatchID)
 	if err != nil || b.Name != name {
 		t.Fatalf("batch %+v, %v", b, err)
 	}

@@ -32,6 +32,7 @@ import (
 // as they are, and a file chosen is looked at once more before it loads.
 // Being ours, it also filters as the agent types and lists only lists.
 type picker struct {
+	files   disk
 	dir     string
 	entries []entry // folders, then lists, each by name
 	hidden  int     // files that are not lists: counted, not listed
@@ -109,9 +110,9 @@ type (
 // readDir reads a folder's entries with their info. Hidden ones (a dot
 // first), entries gone since the folder was read and links that lead
 // nowhere are left out; files that are not lists are counted.
-func readDir(dir string) (d dirMsg) {
+func (files disk) readDir(dir string) (d dirMsg) {
 	d.dir = dir
-	f, err := os.Open(dir)
+	f, err := files.open(dir)
 	if err != nil {
 		d.err = err
 		return d
@@ -132,7 +133,7 @@ func readDir(dir string) (d dirMsg) {
 		}
 		info, err := de.Info() // an lstat: fails for an entry deleted since
 		if err == nil && info.Mode()&os.ModeSymlink != 0 {
-			info, err = os.Stat(filepath.Join(dir, name))
+			info, err = files.stat(filepath.Join(dir, name))
 		}
 		switch {
 		case err != nil:
@@ -157,36 +158,13 @@ func readDir(dir string) (d dirMsg) {
 	return d
 }
 
-// startDir is an absolute directory to start in: the typed path's own
-// (or its parent's), else the working directory. Absolute, so that
-// going up works past the start.
-func startDir(typed string) string {
-	p := expand(typed)
-	if p != "" {
-		if st, err := os.Stat(p); err == nil && st.IsDir() {
-			return abs(p)
-		}
-		if st, err := os.Stat(filepath.Dir(p)); err == nil && st.IsDir() {
-			return abs(filepath.Dir(p))
-		}
-	}
-	return abs(".")
-}
-
-func abs(p string) string {
-	if a, err := filepath.Abs(p); err == nil {
-		return a
-	}
-	return p
-}
-
 // read reads dir in a command; want is the entry to put the cursor on.
 func (p *picker) read(dir, want string) tea.Cmd {
 	p.seq++
 	seq := p.seq
 	p.want = want
 	return func() tea.Msg {
-		d := readDir(dir)
+		d := p.files.readDir(dir)
 		d.p, d.seq = p, seq
 		return d
 	}
@@ -221,6 +199,8 @@ func dirErr(t *i18n.Texts, err error) string {
 		return t.PickNoAccess
 	case errors.Is(err, fs.ErrNotExist):
 		return t.PickGone
+	case errors.Is(err, errOutside):
+		return t.PickOutside
 	case errors.As(err, &pe):
 		err = pe.Err
 	}
@@ -273,7 +253,7 @@ func (p *picker) scroll() {
 
 // openPicker shows the picker in the typed path's folder.
 func (m *Model) openPicker() tea.Cmd {
-	p := &picker{dir: startDir(m.path.Value()), height: m.pickerHeight(), every: m.refresh}
+	p := &picker{files: m.files, dir: m.files.startDir(m.path.Value()), height: m.pickerHeight(), every: m.refresh}
 	p.filter.Focus()
 	m.picker, m.picking = p, true
 	m.setFocus(common.NoFocus)
@@ -396,7 +376,7 @@ func (p *picker) open(load bool) tea.Cmd {
 		return p.read(path, "")
 	case load:
 		return func() tea.Msg {
-			_, err := os.Stat(path)
+			_, err := p.files.stat(path)
 			return pickedMsg{p: p, path: path, err: err}
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/smsdash/smsdash/sms"
+	"github.com/smsdash/smsdash/sms/app"
 )
 
 // files writes the files named (a "/" makes folders) under a new
@@ -211,5 +213,54 @@ func TestPickerRefreshes(t *testing.T) {
 	press(t, m, "esc")
 	if m.Update(refreshMsg{m.picker, m.picker.seq}) != nil {
 		t.Error("a closed picker reads on")
+	}
+}
+
+// A session with a folder sees it as "/": the picker starts there and
+// goes no higher, a link that leads out is not listed and, typed, is
+// refused, and a typed path climbs no higher than the folder either.
+func TestPickerStaysInSessionFolder(t *testing.T) {
+	outside := files(t, testNow, "secret.csv")
+	root := files(t, testNow, "list.csv", "sub/inner.csv")
+	for _, link := range []string{"out", "out.csv"} {
+		target := outside
+		if link == "out.csv" {
+			target = filepath.Join(outside, "secret.csv")
+		}
+		if err := os.Symlink(target, filepath.Join(root, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := sessionTab(t, app.Session{Lang: sms.EN, Files: root})
+	press(t, m, "tab", "ctrl+o")
+	wantView(t, m, "Choose a list in /", "sub/", "list.csv")
+	if got := strings.Join(names(m), " "); got != "sub list.csv" {
+		t.Errorf("listed %q: a link that leads out is listed", got)
+	}
+	if helpHas(m, "←") {
+		t.Error("the help offers going up from the folder")
+	}
+	press(t, m, "left")
+	if m.picker.dir != "/" {
+		t.Errorf("went up to %q", m.picker.dir)
+	}
+	press(t, m, "enter", "enter") // into sub/, then its list
+	if m.picking || m.table == nil || m.src.path != "/sub/inner.csv" {
+		t.Fatalf("not loaded: picking %v, %v, %+v", m.picking, m.loadErr, m.src)
+	}
+	for _, typed := range []string{"/out.csv", "/out/secret.csv", "../../../../" + filepath.Join(outside, "secret.csv")} {
+		m := sessionTab(t, app.Session{Lang: sms.EN, Files: root})
+		press(t, m, "tab", typed, "enter")
+		if m.loadErr == nil || m.table != nil {
+			t.Errorf("%s: loaded from outside the folder", typed)
+		}
+		if typed == "/out.csv" {
+			wantView(t, m, "out.csv: the link leads outside your folder")
+		}
+	}
+	m = sessionTab(t, app.Session{Lang: sms.EN, Files: root})
+	press(t, m, "tab", "~/list.csv", "enter")
+	if m.loadErr != nil || m.src.path != "/list.csv" {
+		t.Errorf("~ is not the folder: %v %+v", m.loadErr, m.src)
 	}
 }

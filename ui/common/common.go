@@ -24,24 +24,28 @@ import (
 	"github.com/smsdash/smsdash/ui/theme"
 )
 
-// Context is one program's shared state, passed to every tab instead of
-// globals (the same UI may run in several SSH sessions at once). It is
+// Context is one session's state, passed to every tab instead of
+// globals (the same UI runs in several SSH sessions at once, over one
+// core: each tab gets the part of the core it needs on its own). It is
 // only changed from Update, on the program's goroutine.
 type Context struct {
-	App  *app.App
-	T    *i18n.Texts   // the texts in the configured language
-	S    *theme.Styles // built from this program's renderer
-	Now  func() time.Time
-	Base context.Context // ends when the program does
+	// Session is who is at this program: its agent, role, files and
+	// language (Lang, kept by SetLang).
+	Session app.Session
+	T       *i18n.Texts   // the texts in the session's language
+	S       *theme.Styles // built from this program's renderer
+	Now     func() time.Time
+	Base    context.Context // ends when the program does
 }
 
 // Lang is the language of the texts.
-func (c *Context) Lang() sms.Lang { return sms.Lang(c.App.Config.UI.Lang) }
+func (c *Context) Lang() sms.Lang { return c.Session.Lang }
 
-// SetLang switches every text to lang.
-func (c *Context) SetLang(lang string) {
-	c.App.Config.UI.Lang = lang
-	c.T = i18n.For(sms.Lang(lang))
+// SetLang switches every text of this session to lang; the config and
+// the other sessions keep theirs.
+func (c *Context) SetLang(lang sms.Lang) {
+	c.Session.Lang = lang
+	c.T = i18n.For(lang)
 }
 
 // Component is one tab. Components are pointers that change in place,
@@ -64,8 +68,16 @@ type (
 	Event struct{ tracker.Event }
 	// Sent reports a send from Compose: the new messages' local ids.
 	Sent struct{ IDs []int64 }
-	// ConfigSaved reports a saved configuration.
-	ConfigSaved struct{ Config *config.Config }
+	// ConfigSaved reports that this session saved the configuration, as
+	// the file now says; Err: it is in place but its transport could not
+	// be set up.
+	ConfigSaved struct {
+		Config *config.Config
+		Err    error
+	}
+	// ConfigChanged reports a new configuration put to work, by this
+	// session or another (the core's Config gives it).
+	ConfigChanged struct{}
 	// Copy asks the root to put text on the clipboard (OSC 52).
 	Copy struct{ Text string }
 	// ShowBatch asks for the Status tab, showing one batch's messages.

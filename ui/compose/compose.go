@@ -15,6 +15,8 @@ import (
 
 	"github.com/smsdash/smsdash/sms"
 	"github.com/smsdash/smsdash/sms/app"
+	"github.com/smsdash/smsdash/sms/config"
+	"github.com/smsdash/smsdash/sms/outbox"
 	"github.com/smsdash/smsdash/sms/store"
 	"github.com/smsdash/smsdash/ui/common"
 	"github.com/smsdash/smsdash/ui/field"
@@ -34,9 +36,26 @@ const (
 
 const labelW = 12
 
+// Sender is what Compose needs of the core (sms/app.App is one): the
+// config now, the transport a send takes, its outbox, and the tracker to
+// poke after a send.
+type Sender interface {
+	Config() *config.Config
+	SendTransport(want string, n int) (string, error)
+	Outbox(transport, agent string) (outbox.Outbox, error)
+	Poke()
+}
+
+// History is what Compose reads of the history: the last send's rows.
+type History interface {
+	Message(ctx context.Context, id int64) (store.Row, error)
+}
+
 // Model is the Compose tab.
 type Model struct {
 	ctx                  *common.Context
+	core                 Sender
+	hist                 History
 	to, text, at, valid  field.Input
 	sender               int // index into the configured senders
 	focus                int
@@ -80,8 +99,8 @@ type sentMsg struct {
 type rowsMsg struct{ rows []store.Row }
 
 // New makes the tab.
-func New(ctx *common.Context) *Model {
-	m := &Model{ctx: ctx}
+func New(ctx *common.Context, core Sender, hist History) *Model {
+	m := &Model{ctx: ctx, core: core, hist: hist}
 	m.text.Multiline = true
 	m.to.Separator = ", " // a pasted column or row of numbers
 	m.setFocus(fTo)
@@ -183,7 +202,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		for _, u := range msg.Updates {
 			m.setStatus(u.ID, u.To, u.At)
 		}
-	case common.ConfigSaved:
+	case common.ConfigSaved, common.ConfigChanged:
 		m.refresh()
 	}
 	return nil
@@ -259,7 +278,7 @@ func (m *Model) refresh() {
 			m.validity = d
 		}
 	}
-	acc := m.ctx.App.Config.Account
+	acc := m.core.Config().Account
 	if !slices.Equal(acc.Senders, m.lastSenders) {
 		// The configured senders changed (Settings): start on the default.
 		m.lastSenders = slices.Clone(acc.Senders)
@@ -331,24 +350,22 @@ func (m *Model) send() tea.Cmd {
 		msgs = append(msgs, sms.Message{To: r.Number, Text: m.text.Value(), Sender: m.senders[m.sender], At: m.atTime, Validity: m.validity})
 	}
 	m.sending, m.problem, m.results, m.sendErr, m.via = true, "", nil, nil, ""
-	// Read on this goroutine: Settings may replace them later.
-	a := m.ctx.App
-	ob, tr, base, at := a.Outbox, a.Tracker, m.ctx.Base, m.atTime
-	if via, _ := a.SendTransport("", len(msgs)); via != ob.Transport {
-		// PLAIN in the config: more than a few go in one package.
-		g, err := a.Transport(via)
-		if err != nil {
-			m.sending, m.sendErr = false, err
-			return nil
-		}
-		pkg := a.NewOutbox(g, via)
-		ob, m.via = &pkg, fmt.Sprintf(m.ctx.T.ViaPackage, strings.ToUpper(via), app.PlainMax)
+	core, base, at := m.core, m.ctx.Base, m.atTime
+	cfg := core.Config()
+	via, _ := core.SendTransport("", len(msgs))
+	ob, err := core.Outbox(via, m.ctx.Session.AgentIn(cfg))
+	if err != nil {
+		m.sending, m.sendErr = false, err
+		return nil
+	}
+	if via != cfg.API.Transport { // PLAIN in the config: more than a few go in one package
+		m.via = fmt.Sprintf(m.ctx.T.ViaPackage, strings.ToUpper(via), app.PlainMax)
 	}
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(base, 2*time.Minute)
 		defer cancel()
 		ids, res, err := ob.Send(ctx, 0, msgs)
-		tr.Poke()
+		core.Poke()
 		return sentMsg{Numbers: numbers, IDs: ids, Results: res, At: at, Err: err}
 	}
 }
@@ -385,11 +402,11 @@ func (m *Model) readRows() tea.Cmd {
 	if len(ids) == 0 {
 		return nil
 	}
-	st, base := m.ctx.App.Store, m.ctx.Base
+	hist, base := m.hist, m.ctx.Base
 	return func() tea.Msg {
 		var rows []store.Row
 		for _, id := range ids { // at most maxRecipients
-			if r, err := st.Message(base, id); err == nil {
+			if r, err := hist.Message(base, id); err == nil {
 				rows = append(rows, r)
 			}
 		}

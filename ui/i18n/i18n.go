@@ -70,7 +70,7 @@ type Texts struct {
 	BatchSheetL, BatchHeaderL, BatchAuto, Yes, No, BatchBrowse, BatchWhen                               string
 	BatchResumeNow, BatchResumeAt, BatchResumeOwn, BatchResumeKeys                                      string
 	PickTitle, PickFilter, PickFilterHint, PickEmpty, PickNoMatch, PickMatches, PickHidden              string
-	PickMore, PickCannot, PickNoAccess, PickGone, PickKB, PickMB                                        string
+	PickMore, PickCannot, PickNoAccess, PickGone, PickOutside, PickKB, PickMB                           string
 	PickMove, PickOpen, PickUp, PickClose, PickClear, BatchPasted, BatchPastedList, BatchPasteTooBig    string
 	BatchPhone, BatchSource, BatchTemplate, BatchTemplateCol, BatchTplHint, BatchChooseCol              string
 	BatchReport, BatchRowsMsgs, BatchCost, BatchNotEnough, BatchNoBalance, BatchDupInvalid              string
@@ -369,6 +369,7 @@ func build(l sms.Lang) *Texts {
 		PickCannot:         p("this folder cannot be read: %s", "эту папку не прочитать: %s"),
 		PickNoAccess:       p("permission denied", "нет прав на чтение"),
 		PickGone:           p("no longer there", "больше нет"),
+		PickOutside:        p("a link that leads outside your folder", "ссылка ведёт за пределы вашей папки"),
 		PickKB:             p("%d KB", "%d КБ"),
 		PickMB:             p("%.1f MB", "%.1f МБ"),
 		PickMove:           p("move", "выбор"),

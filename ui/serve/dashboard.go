@@ -34,7 +34,12 @@ func (s *Server) dashboard(sess ssh.Session, who agent) error {
 	done := make(chan struct{})
 	defer close(done)
 	watch := s.watch
-	err := ui.RunWith(stop, s.abort, s.view(who), ui.Session{
+	as, err := s.session(sess, who)
+	if err != nil {
+		refuse(sess, err.Error())
+		return nil
+	}
+	err = ui.RunSession(stop, s.abort, s.core, as, ui.Terminal{
 		In: sess, Out: sess, Renderer: renderer(sess, pty), Shared: true,
 		Options: []tea.ProgramOption{tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
 			switch msg.(type) {

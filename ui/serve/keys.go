@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -13,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"unicode"
 
 	gossh "golang.org/x/crypto/ssh"
 
@@ -209,4 +212,18 @@ func makeHostKey(path string) ([]byte, error) {
 		return nil, err
 	}
 	return data, nil
+}
+
+// folder is the agent's folder under the uploads: its name when that is a
+// plain word (letters, digits, - _ . @, not starting with a dot), else a
+// hash of its key's fingerprint, since a key's comment may hold anything.
+func (a agent) folder() string {
+	plain := func(r rune) bool {
+		return unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("-_.@", r)
+	}
+	if a.Name != "" && a.Name[0] != '.' && !strings.ContainsFunc(a.Name, func(r rune) bool { return !plain(r) }) {
+		return a.Name
+	}
+	sum := sha256.Sum256([]byte(a.Fingerprint))
+	return "key-" + hex.EncodeToString(sum[:8])
 }

@@ -18,6 +18,7 @@ import (
 	"io"
 	"log"
 	"net"
+	"os"
 	"path/filepath"
 	"runtime/debug"
 	"slices"
@@ -52,12 +53,10 @@ type Server struct {
 	mask *secret.Masker
 
 	// stop ends every session gracefully (its cause says why), abort cuts
-	// their sends in flight; base ends the core's tracker.
+	// their sends in flight.
 	stop, abort       context.Context
 	stopAll           context.CancelCauseFunc
 	abortAll          context.CancelFunc
-	base              context.Context
-	endBase           context.CancelFunc
 	mu                sync.Mutex
 	sessions          map[int64]*session // the list of sessions to quit
 	closing           bool
@@ -91,8 +90,15 @@ func New(core *app.App, opt cli.ServeOptions, logw io.Writer) (*Server, error) {
 	if opt.AuthorizedKeys == "" {
 		opt.AuthorizedKeys = filepath.Join(filepath.Dir(core.ConfigPath), "authorized_keys")
 	}
+	if opt.Uploads == "" {
+		p, err := config.UploadsDir()
+		if err != nil {
+			return nil, err
+		}
+		opt.Uploads = p
+	}
 	s := &Server{core: core, opt: opt, log: log.New(logw, "smsdash serve: ", log.LstdFlags),
-		mask: secret.New(core.Config.Secrets()...), sessions: map[int64]*session{}, shutdownGraceTime: 5 * time.Second}
+		mask: secret.New(core.Config().Secrets()...), sessions: map[int64]*session{}, shutdownGraceTime: 5 * time.Second}
 	s.keys = &keyring{path: opt.AuthorizedKeys, log: s.log.Printf}
 	if s.keys.refresh(); s.keys.seen == nil {
 		return nil, fmt.Errorf("%w: --authorized-keys %s cannot be read, so nobody could sign in: put the agents' public keys there, one a line (ssh-ed25519 AAAA… anna)", app.ErrUsage, opt.AuthorizedKeys)
@@ -121,12 +127,12 @@ func New(core *app.App, opt cli.ServeOptions, logw io.Writer) (*Server, error) {
 	stop, s.stopAll = context.WithCancelCause(context.Background())
 	s.stop = stop
 	s.abort, s.abortAll = context.WithCancel(context.Background())
-	s.base, s.endBase = context.WithCancel(context.Background())
 	return s, nil
 }
 
 // Start listens and serves in the background; it gives the address
-// listened on. The core's tracker runs until Shutdown.
+// listened on. The core's one tracker runs for every session, until the
+// core is closed.
 func (s *Server) Start() (net.Addr, error) {
 	ln, err := net.Listen("tcp", s.opt.Listen)
 	if err != nil {
@@ -135,7 +141,7 @@ func (s *Server) Start() (net.Addr, error) {
 	s.ln = ln
 	s.served = make(chan error, 1)
 	go func() { s.served <- s.srv.Serve(ln) }()
-	go s.core.Tracker.Run(s.base)
+	s.core.Start()
 	return ln.Addr(), nil
 }
 
@@ -163,7 +169,6 @@ func (s *Server) Shutdown(ctx context.Context) error {
 			s.log.Printf("shutdown: sessions still running are cut: %s", strings.Join(s.names(), ", "))
 		}
 	}
-	s.endBase()
 	return s.srv.Close()
 }
 
@@ -298,18 +303,32 @@ func (s *Server) names() []string {
 // command runs a command line as the local smsdash does: the same flags,
 // output and exit status, on the server's core as the session's agent.
 func (s *Server) command(sess ssh.Session, who agent, args []string) error {
-	code := cli.Run(s.stop, &cli.Env{Args: args, Stdin: sess, Stdout: sess, Stderr: sess.Stderr(), Abort: s.abort, App: s.view(who)})
+	as, err := s.session(sess, who)
+	if err != nil {
+		refuse(sess, err.Error())
+		return nil
+	}
+	code := cli.Run(s.stop, &cli.Env{Args: args, Stdin: sess, Stdout: sess, Stderr: sess.Stderr(), Abort: s.abort, App: s.core, Session: as})
 	sess.Exit(code)
 	return context.Cause(s.stop)
 }
 
-// view is the core as one agent sees it.
-func (s *Server) view(who agent) *app.App {
-	r := app.RoleAgent
-	if who.Admin {
-		r = app.RoleAdmin
+// session is what an agent is on the core: its name on every send, its
+// role, its own folder (uploads/NAME) as the only files it sees, and the
+// language its client's locale asks for (else the config's).
+func (s *Server) session(sess ssh.Session, who agent) (app.Session, error) {
+	dir := filepath.Join(s.opt.Uploads, who.folder())
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return app.Session{}, fmt.Errorf("the agent's folder: %w", err)
 	}
-	return s.core.As(who.Name, r)
+	env := map[string]string{}
+	for _, kv := range sess.Environ() {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			env[k] = v
+		}
+	}
+	lang := sms.Lang(config.LangFrom(func(k string) string { return env[k] }))
+	return app.Session{Agent: who.Name, Admin: who.Admin, Files: dir, Lang: lang}, nil
 }
 
 // recover keeps a panic in a session's goroutine from ending the server:
@@ -328,9 +347,9 @@ func refuse(sess ssh.Session, why string) {
 
 func role(a agent) string {
 	if a.Admin {
-		return app.RoleAdmin
+		return "admin"
 	}
-	return app.RoleAgent
+	return "agent"
 }
 
 // describe says what a session asked for, for the log: a command's name,

@@ -34,8 +34,25 @@ var (
 )
 
 // Model is the Settings tab.
+// Store is the configuration as Settings reads and saves it (sms/app.App
+// is one): saving refuses a session that is not an admin's.
+type Store interface {
+	Config() *config.Config
+	SaveConfig(s app.Session, c *config.Config, keys []string) (saved *config.Config, backup string, setup, err error)
+}
+
+// File is where the configuration lives, and whether smsdash runs DEMO
+// on the built-in simulator (at SimURL, "" when none is known).
+type File struct {
+	Path   string
+	Demo   bool
+	SimURL string
+}
+
 type Model struct {
 	ctx    *common.Context
+	store  Store
+	where  File
 	inputs []field.Input // one per def
 	// orig is what each field showed when the file was read or saved:
 	// a field that differs is marked, and unsaved. file is what the file
@@ -75,15 +92,16 @@ type (
 	savedMsg struct {
 		cfg    *config.Config
 		backup string
+		setup  error // the saved config's transport could not be set up
 		err    error
 	}
 )
 
 // New makes the tab with the running configuration.
-func New(ctx *common.Context) *Model {
-	m := &Model{ctx: ctx, inputs: make([]field.Input, len(defs))}
-	m.reset(ctx.App.Config)
-	if ctx.App.Demo {
+func New(ctx *common.Context, st Store, where File) *Model {
+	m := &Model{ctx: ctx, store: st, where: where, inputs: make([]field.Input, len(defs))}
+	m.reset(st.Config())
+	if where.Demo {
 		m.file = shown(config.Default())
 	}
 	m.setFocus(common.NoFocus)
@@ -170,7 +188,7 @@ func (m *Model) setFocus(f int) {
 // parse error first, then config.Validate's, then the sender rule
 // Compose sends by.
 func (m *Model) build() (raw, cfg *config.Config, errs map[string]string) {
-	c := *m.ctx.App.Config // keeps what Load remembered about SMSDASH_PASSWORD
+	c := *m.store.Config() // keeps what Load remembered about SMSDASH_PASSWORD
 	c.Account.Senders = slices.Clone(c.Account.Senders)
 	errs = map[string]string{}
 	problem := func(k, msg string) {
@@ -281,7 +299,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 		return [][]key.Binding{m.ShortHelp()}
 	}
 	col := []key.Binding{k.prev}
-	if m.ctx.App.Demo {
+	if m.where.Demo {
 		col = append(col, k.real)
 	} else {
 		col = append(col, k.demo)
@@ -309,17 +327,17 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		m.backup = msg.backup
-		return common.Cmd(common.ConfigSaved{Config: msg.cfg})
+		return common.Cmd(common.ConfigSaved{Config: msg.cfg, Err: msg.setup})
 	case common.ConfigSaved:
 		// Said here, after the root has applied the config: the language
 		// may have just changed.
 		m.reset(msg.Config)
 		t := m.ctx.T
-		m.note, m.noteErr = fmt.Sprintf(t.Saved, m.ctx.App.ConfigPath), false
+		m.note, m.noteErr = fmt.Sprintf(t.Saved, m.where.Path), false
 		if m.backup != "" {
-			m.note = fmt.Sprintf(t.SavedBackup, m.ctx.App.ConfigPath, m.backup)
+			m.note = fmt.Sprintf(t.SavedBackup, m.where.Path, m.backup)
 		}
-		if m.ctx.App.Demo {
+		if m.where.Demo {
 			m.note += " " + t.RestartToLeaveDemo
 		}
 		return m.leave()
@@ -384,7 +402,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		m.setFocus(common.Step(m.focus, -1, nFocus))
 	case key.Matches(msg, k.esc):
 		m.setFocus(common.NoFocus)
-	case key.Matches(msg, k.real) && m.ctx.App.Demo:
+	case key.Matches(msg, k.real) && m.where.Demo:
 		d := config.Default()
 		for i, def := range defs {
 			if slices.Contains(realGateway, def.key) {
@@ -394,7 +412,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		m.setFocus(0)
 		m.edited()
 		m.note = m.ctx.T.RealGatewayNote
-	case key.Matches(msg, k.demo) && !m.ctx.App.Demo:
+	case key.Matches(msg, k.demo) && !m.where.Demo:
 		return m.backToDemo()
 	case m.onButton() && msg.Type == tea.KeyEnter:
 		if m.focus == testButton {
@@ -453,7 +471,7 @@ func (m *Model) save() tea.Cmd {
 		m.note, m.noteErr = t.Problems.N(len(errs), strings.Join(sortedKeys(errs), ", ")), true
 		return nil
 	}
-	if a := m.ctx.App; a.Demo && a.Sim != nil && pointsAt(cfg, a.Sim.URL()) {
+	if w := m.where; w.Demo && w.SimURL != "" && pointsAt(cfg, w.SimURL) {
 		m.note, m.noteErr = t.DemoURLs, true
 		return nil
 	}
@@ -468,10 +486,10 @@ func (m *Model) save() tea.Cmd {
 		m.note, m.noteErr = t.NothingToSave, false
 		return m.leave()
 	}
-	path := m.ctx.App.ConfigPath
+	st, session := m.store, m.ctx.Session
 	return func() tea.Msg {
-		saved, backup, err := config.SaveKeys(path, raw, keys)
-		return savedMsg{saved, backup, err}
+		saved, backup, setup, err := st.SaveConfig(session, raw, keys)
+		return savedMsg{saved, backup, setup, err}
 	}
 }
 
@@ -511,7 +529,11 @@ func (m *Model) testConnection() tea.Cmd {
 // backToDemo moves the config file aside (after a second ctrl+d): the
 // next start finds no file and runs DEMO.
 func (m *Model) backToDemo() tea.Cmd {
-	t, path := m.ctx.T, m.ctx.App.ConfigPath
+	t, path := m.ctx.T, m.where.Path
+	if err := m.ctx.Session.MayConfigure(); err != nil {
+		m.note, m.noteErr = t.NotMoved+": "+common.ErrText(err, m.ctx.Lang()), true
+		return nil
+	}
 	if !m.demoAsk {
 		m.demoAsk = true
 		m.note, m.noteErr = fmt.Sprintf(t.BackToDemoAsk, path), false
@@ -547,8 +569,8 @@ const labelW = 24
 
 func (m *Model) View() string {
 	t, s := m.ctx.T, m.ctx.S
-	head := s.Title.Render(t.SettingsFile) + " " + sms.Safe(m.ctx.App.ConfigPath)
-	if m.ctx.App.Demo {
+	head := s.Title.Render(t.SettingsFile) + " " + sms.Safe(m.where.Path)
+	if m.where.Demo {
 		head += "  " + s.Warn.Render(t.DemoNotSaved)
 	}
 	var note string

@@ -12,6 +12,7 @@
 package status
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strconv"
@@ -24,6 +25,8 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/smsdash/smsdash/sms"
+	"github.com/smsdash/smsdash/sms/config"
+	"github.com/smsdash/smsdash/sms/outbox"
 	"github.com/smsdash/smsdash/sms/store"
 	"github.com/smsdash/smsdash/ui/chart"
 	"github.com/smsdash/smsdash/ui/common"
@@ -48,8 +51,28 @@ const minSearch = 3
 const followFor = 10 * time.Minute
 
 // Model is the Status tab.
+// Core is what Status needs of the core (sms/app.App is one): the
+// config now, an outbox to resend through, and the tracker to poke while
+// it follows fresh sends.
+type Core interface {
+	Config() *config.Config
+	Outbox(transport, agent string) (outbox.Outbox, error)
+	Poke()
+	PollEvery() time.Duration
+}
+
+// History is what Status reads and settles of the history.
+type History interface {
+	Latest(ctx context.Context, f store.Filter) ([]store.Row, error)
+	CountsFor(ctx context.Context, f store.Filter) (map[string]int, error)
+	History(ctx context.Context, id int64) ([]store.Change, error)
+	MarkSent(ctx context.Context, agent string, ids []int64) (int, error)
+}
+
 type Model struct {
 	ctx   *common.Context
+	core  Core
+	hist  History
 	q     store.Filter       // the list's query (status filter included)
 	win   []store.Row        // a stretch of the list, newest first
 	winAt int                // the list position of win[0]
@@ -162,8 +185,8 @@ type (
 )
 
 // New makes the tab.
-func New(ctx *common.Context) *Model {
-	m := &Model{ctx: ctx, at: map[int64]int{}, lines: map[lineKey]string{}, counts: map[string]int{}, follow: map[int64]time.Time{}}
+func New(ctx *common.Context, core Core, hist History) *Model {
+	m := &Model{ctx: ctx, core: core, hist: hist, at: map[int64]int{}, lines: map[lineKey]string{}, counts: map[string]int{}, follow: map[int64]time.Time{}}
 	m.number.Placeholder = "375…"
 	return m
 }
@@ -233,7 +256,7 @@ func (m *Model) read(kind pageKind) tea.Cmd {
 		kind = pageTop
 	}
 	m.paging = true
-	f, seq, st, base := m.q, m.seq, m.ctx.App.Store, m.ctx.Base
+	f, seq, st, base := m.q, m.seq, m.hist, m.ctx.Base
 	f.Limit = Page
 	var anchor int64
 	switch kind {
@@ -272,7 +295,7 @@ func (m *Model) read(kind pageKind) tea.Cmd {
 // filter aside, and the shown batch's messages of unknown outcome.
 func (m *Model) count() tea.Cmd {
 	m.counting = true
-	f, seq, st, base := m.q, m.seq, m.ctx.App.Store, m.ctx.Base
+	f, seq, st, base := m.q, m.seq, m.hist, m.ctx.Base
 	f.Status = ""
 	return func() tea.Msg {
 		c, err := st.CountsFor(base, f)
@@ -506,8 +529,8 @@ func (m *Model) tick() tea.Cmd {
 		return nil
 	}
 	m.ticking = true
-	m.ctx.App.Tracker.Poke()
-	return tea.Tick(m.ctx.App.PollEvery(), func(time.Time) tea.Msg { return followTick{} })
+	m.core.Poke()
+	return tea.Tick(m.core.PollEvery(), func(time.Time) tea.Msg { return followTick{} })
 }
 
 // held is the message id as the tab holds it (shown in the details or
@@ -599,7 +622,7 @@ func (m *Model) askSettle(resend bool) tea.Cmd {
 		m.settling = &settle{ids: []int64{m.detail.row.ID}, resend: resend}
 		return nil
 	}
-	seq, batch, st, base := m.seq, m.batch, m.ctx.App.Store, m.ctx.Base
+	seq, batch, st, base := m.seq, m.batch, m.hist, m.ctx.Base
 	return func() tea.Msg {
 		rows, err := st.Latest(base, store.Filter{BatchID: batch, Status: string(store.StateUnknown)})
 		ids := make([]int64, len(rows))
@@ -808,7 +831,7 @@ func (m *Model) openDetail() tea.Cmd {
 	if r == nil {
 		return nil
 	}
-	id, st, base := r.ID, m.ctx.App.Store, m.ctx.Base
+	id, st, base := r.ID, m.hist, m.ctx.Base
 	m.detail = &detail{row: *r}
 	return func() tea.Msg {
 		h, err := st.History(base, id)
@@ -819,10 +842,14 @@ func (m *Model) openDetail() tea.Cmd {
 // settle carries out the agent's decision off the UI goroutine.
 func (m *Model) settle(s settle) tea.Cmd {
 	m.settling = nil
-	a, base := m.ctx.App, m.ctx.Base
-	ob := a.Outbox // read here: Settings may replace it
+	hist, base := m.hist, m.ctx.Base
+	agent := m.ctx.Session.AgentIn(m.core.Config())
+	ob, oerr := m.core.Outbox("", agent) // read here: an admin may replace it
 	return func() tea.Msg {
 		if s.resend {
+			if oerr != nil {
+				return settledMsg{resend: true, err: oerr}
+			}
 			_, res, err := ob.Resend(base, s.ids)
 			accepted := 0
 			for _, r := range res {
@@ -832,7 +859,7 @@ func (m *Model) settle(s settle) tea.Cmd {
 			}
 			return settledMsg{resend: true, n: len(res), accepted: accepted, err: err}
 		}
-		n, err := a.Store.MarkSent(base, a.Config.Account.Agent, s.ids)
+		n, err := hist.MarkSent(base, agent, s.ids)
 		return settledMsg{n: n, err: err}
 	}
 }

@@ -38,14 +38,16 @@ func newTab(tb testing.TB, lang string) (*Model, *store.Store) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() { st.Close() })
-	cfg := config.Default()
-	cfg.UI.Lang = lang
+	a, err := app.New(config.Default(), st)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(a.Close)
 	c := &common.Context{
-		App: &app.App{Config: cfg, Store: st}, T: i18n.For(sms.Lang(lang)), S: theme.New(r),
+		Session: app.Session{Admin: true, Lang: sms.Lang(lang)}, T: i18n.For(sms.Lang(lang)), S: theme.New(r),
 		Now: func() time.Time { return t0 }, Base: ctx,
 	}
-	m := New(c)
+	m := New(c, a, st)
 	m.SetSize(80, 21)
 	return m, st
 }
