@@ -70,8 +70,14 @@ func isolate(t testing.TB) string {
 // server before it starts.
 func start(t testing.TB, tweak func(*cli.ServeOptions)) *fixture {
 	t.Helper()
+	return startOn(t, "", tweak)
+}
+
+// startOn serves the core of the config file at path ("": DEMO).
+func startOn(t testing.TB, path string, tweak func(*cli.ServeOptions)) *fixture {
+	t.Helper()
 	dir := isolate(t)
-	core, err := app.Open("")
+	core, err := app.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
