@@ -70,8 +70,14 @@ func isolate(t testing.TB) string {
 // server before it starts.
 func start(t testing.TB, tweak func(*cli.ServeOptions)) *fixture {
 	t.Helper()
+	return startOn(t, "", tweak)
+}
+
+// startOn serves the core of the config file at path ("": DEMO).
+func startOn(t testing.TB, path string, tweak func(*cli.ServeOptions)) *fixture {
+	t.Helper()
 	dir := isolate(t)
-	core, err := app.Open("")
+	core, err := app.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,14 +168,24 @@ type tty struct {
 
 func (f *fixture) dashboard(t testing.TB, s gossh.Signer) *tty {
 	t.Helper()
+	d := &tty{out: &syncBuffer{}, done: make(chan error, 1)}
+	d.sess, d.in = f.shell(t, s, d.out)
+	go func() { d.done <- d.sess.Wait() }()
+	return d
+}
+
+// shell opens a session on an 80x24 terminal whose output goes to out,
+// and gives its input.
+func (f *fixture) shell(t testing.TB, s gossh.Signer, out io.Writer) (*gossh.Session, io.WriteCloser) {
+	t.Helper()
 	sess, err := f.client(t, s).NewSession()
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sess.Close() })
-	d := &tty{sess: sess, out: &syncBuffer{}, done: make(chan error, 1)}
-	sess.Stdout, sess.Stderr = d.out, d.out
-	if d.in, err = sess.StdinPipe(); err != nil {
+	sess.Stdout, sess.Stderr = out, out
+	in, err := sess.StdinPipe()
+	if err != nil {
 		t.Fatal(err)
 	}
 	if err := sess.RequestPty("xterm-256color", 24, 80, gossh.TerminalModes{}); err != nil {
@@ -178,8 +194,7 @@ func (f *fixture) dashboard(t testing.TB, s gossh.Signer) *tty {
 	if err := sess.Shell(); err != nil {
 		t.Fatal(err)
 	}
-	go func() { d.done <- sess.Wait() }()
-	return d
+	return sess, in
 }
 
 // waitFor waits until the output holds text.
