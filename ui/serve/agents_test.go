@@ -175,7 +175,7 @@ func TestNoSecretLeaves(t *testing.T) {
 		t.Fatal("leaks misses a password in base64")
 	}
 	f := startOn(t, simConfig(t, run.URL(), o, nil), nil).run(t)
-	if got := f.s.core.Config.Secrets(); got[0] != password || got[1] != token {
+	if got := f.s.core.Config().Secrets(); got[0] != password || got[1] != token {
 		t.Fatalf("the core's secrets are %q", got)
 	}
 

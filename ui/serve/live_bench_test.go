@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/smsdash/smsdash/sms"
-	"github.com/smsdash/smsdash/sms/app"
 	"github.com/smsdash/smsdash/sms/cli"
 	"github.com/smsdash/smsdash/sms/sim"
 )
@@ -52,7 +51,10 @@ func liveStatus(b *testing.B, sessions, messages int, every time.Duration) {
 		ws[i].waitFor(b, "messages") // the Status tab's count
 	}
 	core := f.s.core
-	v := core.As("bench", app.RoleAgent)
+	ob, err := core.Outbox("", "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
 	ctx := context.Background()
 	published := make([]time.Time, messages)
 	tick := time.NewTicker(every)
@@ -61,7 +63,7 @@ func liveStatus(b *testing.B, sessions, messages int, every time.Duration) {
 	for i := range messages {
 		<-tick.C
 		msg := sms.Message{To: "375296717259", Text: fmt.Sprintf("bench-%06d", i), Sender: sms.DefaultSender}
-		_, res, err := v.Outbox.Send(ctx, 0, []sms.Message{msg})
+		_, res, err := ob.Send(ctx, 0, []sms.Message{msg})
 		if err != nil || res[0].Outcome != sms.Accepted {
 			b.Fatalf("send %d: %v %+v", i, err, res)
 		}
