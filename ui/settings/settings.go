@@ -402,6 +402,8 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		m.setFocus(common.Step(m.focus, -1, nFocus))
 	case key.Matches(msg, k.esc):
 		m.setFocus(common.NoFocus)
+	case m.refuseEdit(msg):
+		return nil
 	case key.Matches(msg, k.real) && m.where.Demo:
 		d := config.Default()
 		for i, def := range defs {
@@ -504,12 +506,30 @@ func pointsAt(c *config.Config, base string) bool {
 	return false
 }
 
+// refuseEdit stops an edit by a session that may not change the settings
+// (an agent over smsdash serve), saying why, before anything is typed.
+func (m *Model) refuseEdit(msg tea.KeyMsg) bool {
+	err := m.ctx.Session.MayConfigure()
+	edit := key.Matches(msg, m.keys().real) || m.onChoice() && key.Matches(msg, m.keys().choose) ||
+		m.input() != nil && (msg.Type == tea.KeyRunes || msg.Type == tea.KeyBackspace || msg.Type == tea.KeyDelete || msg.Type == tea.KeyCtrlU || msg.Type == tea.KeyCtrlK || msg.Type == tea.KeyCtrlW)
+	if err == nil || !edit {
+		return false
+	}
+	m.note, m.noteErr = common.ErrText(err, m.ctx.Lang()), true
+	return true
+}
+
 // testConnection reads the balance with what is typed now, saved or not.
+// A session that may not change the settings tests the saved ones: what
+// it types never gets the account's secrets sent to it.
 func (m *Model) testConnection() tea.Cmd {
 	if m.testing {
 		return nil
 	}
 	_, cfg, _ := m.build()
+	if m.ctx.Session.MayConfigure() != nil {
+		cfg = m.store.Config()
+	}
 	m.testing, m.test = true, ""
 	base := m.ctx.Base
 	what := sms.Safe(cfg.API.Transport + ", " + cfg.Account.Login)
