@@ -70,7 +70,7 @@ func TestSendRecordsSessionAgent(t *testing.T) {
 // stays as it was.
 func TestSettingsRefusedToNonAdmin(t *testing.T) {
 	for _, tc := range []struct {
-		lang               sms.Lang
+		lang        sms.Lang
 		want, moved string
 	}{
 		{sms.EN, "only an administrator may change the settings", "Not moved: "},
