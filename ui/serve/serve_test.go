@@ -584,3 +584,30 @@ func (s *Server) count() int {
 	defer s.mu.Unlock()
 	return len(s.sessions)
 }
+
+// The dashboard speaks the language the client's locale asks for, not the
+// server's; a client that sends none gets the config's.
+func TestClientLanguage(t *testing.T) {
+	f := start(t, nil).run(t)
+	for _, c := range []struct{ lang, want string }{{"ru_RU.UTF-8", "2 Рассылка"}, {"en_GB.UTF-8", "2 Batch"}} {
+		sess, err := f.client(t, f.bob).NewSession()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sess.Setenv("LANG", c.lang); err != nil {
+			t.Fatal(err)
+		}
+		out := &syncBuffer{}
+		sess.Stdout = out
+		in, _ := sess.StdinPipe()
+		if err := sess.RequestPty("xterm-256color", 24, 80, gossh.TerminalModes{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := sess.Shell(); err != nil {
+			t.Fatal(err)
+		}
+		d := &tty{sess: sess, out: out, in: in}
+		d.waitFor(t, c.want)
+		sess.Close()
+	}
+}
