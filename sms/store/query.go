@@ -29,7 +29,7 @@ type Filter struct {
 	// Agent: the messages this agent recorded (sent, resent), exactly
 	// as recorded.
 	Agent string
-	Since     time.Time // created at or after
+	Since time.Time // created at or after
 	// Search: messages whose text contains it, case ignored in any
 	// alphabet (search.go).
 	Search string
