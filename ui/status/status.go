@@ -91,7 +91,7 @@ type Model struct {
 
 	cursor, offset int // list positions
 	status         string
-	batch          int64 // 0: every batch and single sends
+	batch          int64  // 0: every batch and single sends
 	agent          string // "": every agent's
 	number, search field.Input
 	input          *field.Input // the focused filter field, nil if none
