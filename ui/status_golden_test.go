@@ -41,6 +41,22 @@ func seedStatus(tb testing.TB, a *app.App) {
 	}
 }
 
+// seedAgent adds a message another agent sent, accepted.
+func seedAgent(tb testing.TB, a *app.App) {
+	tb.Helper()
+	ctx := context.Background()
+	ids, err := a.Store.AddQueued(ctx, 0, "Анна", "json", []sms.Message{{To: "375291230000", Text: "Ваш заказ отправлен", Sender: "CMC"}})
+	if err == nil {
+		_, err = a.Store.MarkPending(ctx, ids)
+	}
+	if err == nil {
+		err = a.Store.RecordResults(ctx, ids, []sms.Result{{Outcome: sms.Accepted, ID: 5000009, Parts: 1}})
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
 // What varies from run to run in the Status tab: the times the store
 // gave the seeded messages (a scheduled time, marked @, is fixed).
 var (
@@ -58,24 +74,31 @@ func scrubStatus(view string) []byte {
 
 // TestGoldenStatus draws the Status tab's views at 80x24 without colour,
 // in both languages: the list (every bucket's own mark, the counts
-// wrapped, a scheduled time), a typed number's start, a text search, and
-// a message's details after y.
+// wrapped, a scheduled time), a typed number's start, a text search, a
+// message's details after y, and with a second agent's message, the
+// list with its agent column and the list filtered by that agent.
 func TestGoldenStatus(t *testing.T) {
 	views := []struct {
-		name  string
-		typed []string
-		wait  map[string]string // a text that shows the keys took effect
+		name   string
+		typed  []string
+		wait   map[string]string // a text that shows the keys took effect
+		agents bool              // a message of another agent too
 	}{
-		{"list", nil, nil},
-		{"number", []string{"n", "8 029 67", "enter"}, map[string]string{"en": "1 of 1", "ru": "1 из 1"}},
-		{"search", []string{"/", "ВАШ КОД", "enter"}, map[string]string{"en": "1 of 2", "ru": "1 из 2"}},
-		{"detail", []string{"G", "enter", "y"}, map[string]string{"en": "copied", "ru": "скопировано"}},
+		{"list", nil, nil, false},
+		{"number", []string{"n", "8 029 67", "enter"}, map[string]string{"en": "1 of 1", "ru": "1 из 1"}, false},
+		{"search", []string{"/", "ВАШ КОД", "enter"}, map[string]string{"en": "1 of 2", "ru": "1 из 2"}, false},
+		{"detail", []string{"G", "enter", "y"}, map[string]string{"en": "copied", "ru": "скопировано"}, false},
+		{"agents", nil, nil, true},
+		{"agent", []string{"a", "a"}, map[string]string{"en": "1 of 1", "ru": "1 из 1"}, true},
 	}
 	for _, lang := range []string{"en", "ru"} {
 		for _, v := range views {
 			t.Run(lang+"/"+v.name, func(t *testing.T) {
 				a := newApp(t, lang)
 				seedStatus(t, a)
+				if v.agents {
+					seedAgent(t, a)
+				}
 				m := New(a, asciiRenderer())
 				m.SetClock(func() time.Time { return testNow })
 				t.Cleanup(m.Close)

@@ -46,6 +46,10 @@ type App struct {
 	Feed       *tracker.Feed    // publishes on Hub what the history says, from any process
 	SMSC       *smppsim.Running // DEMO mode's SMPP side
 	demoLock   *flock.Flock     // held shared while in DEMO mode
+	// Audit, if set, is told of every send, resend and settings save
+	// made on the core, whoever made it (smsdash serve's session log;
+	// nil locally). Set it before the sessions start.
+	Audit func(Event)
 
 	applying sync.Mutex // one Apply at a time; it may wait for the network
 	mu       sync.RWMutex
@@ -248,8 +252,24 @@ func (a *App) Outbox(transport, agent string) (outbox.Outbox, error) {
 			return outbox.Outbox{}, err
 		}
 	}
-	return outbox.Outbox{Store: a.Store, Gateway: g, Transport: transport, Agent: agent,
-		Chunk: c.API.BatchSize, Mask: secret.New(c.Secrets()...), Health: a.Health}, nil
+	ob := outbox.Outbox{Store: a.Store, Gateway: g, Transport: transport, Agent: agent,
+		Chunk: c.API.BatchSize, Mask: secret.New(c.Secrets()...), Health: a.Health}
+	if a.Audit != nil {
+		ob.Done = func(r outbox.Report) { a.Audit(Event{Send: &r, Agent: r.Agent}) }
+	}
+	return ob, nil
+}
+
+// Event is one change made on the core, for Audit: a send (or resend),
+// or a save of the settings. It holds no message text, number nor
+// setting's value.
+type Event struct {
+	Agent string
+	Send  *outbox.Report // a send or a resend, as it ended
+	// Keys are the settings a save wrote (or was refused to write, Err),
+	// their names only.
+	Keys []string
+	Err  error
 }
 
 // Transport gives the transport named (the config's for ""). SMPP is one

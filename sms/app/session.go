@@ -3,6 +3,7 @@ package app
 import (
 	"github.com/smsdash/smsdash/sms"
 	"github.com/smsdash/smsdash/sms/config"
+	"github.com/smsdash/smsdash/sms/secret"
 )
 
 // Session is one person on the core: the local terminal, an SSH
@@ -54,6 +55,14 @@ func (s Session) MayConfigure() error {
 // restart, so the DEMO badge never lies. The error of putting it to
 // work (the transport could not be set up) comes apart from the save's.
 func (a *App) SaveConfig(s Session, c *config.Config, keys []string) (saved *config.Config, backup string, setup, err error) {
+	if a.Audit != nil {
+		was := a.Config()
+		defer func() {
+			// A refusal may quote what was typed: the secrets typed are masked too.
+			mask := secret.New(append(was.Secrets(), c.Secrets()...)...)
+			a.Audit(Event{Agent: s.AgentIn(was), Keys: keys, Err: mask.Err(err)})
+		}()
+	}
 	if err := s.MayConfigure(); err != nil {
 		return nil, "", nil, err
 	}

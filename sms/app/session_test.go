@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+	"errors"
 	"path/filepath"
 	"testing"
 	"time"
@@ -115,5 +117,44 @@ func TestSessionRules(t *testing.T) {
 	saved, _, setup, err := a.SaveConfig(Session{Admin: true}, &c, []string{"account.login"})
 	if err != nil || setup != nil || saved.Account.Login != "acme" || a.Config().Account.Login != "acme" {
 		t.Fatalf("an admin's save: %v %v", err, setup)
+	}
+}
+
+// Audit is told of each send and resend with its agent and counts, and
+// of each settings save, refused or not, with the keys' names.
+func TestAudit(t *testing.T) {
+	a := simCore(t)
+	a.ConfigPath = filepath.Join(t.TempDir(), "config.toml")
+	var events []Event
+	a.Audit = func(e Event) { events = append(events, e) }
+	ob, err := a.Outbox("", "vera")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, _, err := ob.Send(context.Background(), 0, []sms.Message{{To: "375296717259", Text: "a", Sender: "CMC"}, {To: "375291234503", Text: "b", Sender: "CMC"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := ob.Resend(context.Background(), ids[:1]); err != nil {
+		t.Fatal(err)
+	}
+	c := *a.Config()
+	c.Account.Login = "acme"
+	a.SaveConfig(Session{Agent: "bob"}, &c, []string{"account.login"})
+	a.SaveConfig(Session{Agent: "anna", Admin: true}, &c, []string{"account.login"})
+	if len(events) != 4 {
+		t.Fatalf("%d events, want 4: %+v", len(events), events)
+	}
+	if s := events[0].Send; events[0].Agent != "vera" || s == nil || s.Resend || s.Messages != 2 || s.Accepted != 2 || s.Transport != "json" {
+		t.Errorf("the send: %+v %+v", events[0], s)
+	}
+	if s := events[1].Send; s == nil || !s.Resend || s.Agent != "vera" {
+		t.Errorf("the resend: %+v", s)
+	}
+	if e := events[2]; e.Agent != "bob" || !errors.Is(e.Err, ErrNotAdmin) || len(e.Keys) != 1 || e.Send != nil {
+		t.Errorf("bob's save: %+v", e)
+	}
+	if e := events[3]; e.Agent != "anna" || e.Err != nil || e.Keys[0] != "account.login" {
+		t.Errorf("anna's save: %+v", e)
 	}
 }

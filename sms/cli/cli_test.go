@@ -202,6 +202,14 @@ func TestHistoryWatchExport(t *testing.T) {
 	if m := h.Messages[1]; m.To != "375296717259" || m.Status != "Delivered" || !m.Final || m.Outcome != "accepted" {
 		t.Errorf("history row: %+v", m)
 	}
+	// By agent: the name the sends recorded, whole.
+	for agent, n := range map[string]int{h.Messages[0].Agent: 2, h.Messages[0].Agent + "x": 0} {
+		r = cli(t, "", "--config", cfg, "history", "--agent", agent, "--json")
+		var got struct{ Messages []historyJSON }
+		if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || len(got.Messages) != n || agent == "" {
+			t.Errorf("history --agent %q: %v %s, want %d", agent, err, r.stdout, n)
+		}
+	}
 	r = cli(t, "", "--config", cfg, "history", "--status", "rejected", "--to", "291234500")
 	if r.code != ExitOK || !strings.Contains(r.stdout, "+375291234500") || strings.Contains(r.stdout, "+375296717259") {
 		t.Errorf("history filtered: %s %s", r.stdout, r.stderr)

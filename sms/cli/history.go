@@ -19,8 +19,8 @@ import (
 
 // filterFlags are the history filters shared by history and export.
 type filterFlags struct {
-	status, to, since, search string
-	limit                     int
+	status, to, since, search, agent string
+	limit                            int
 }
 
 func (f *filterFlags) add(c *cobra.Command, limit int) {
@@ -29,6 +29,7 @@ func (f *filterFlags) add(c *cobra.Command, limit int) {
 	fs.StringVar(&f.to, "to", "", "only this `number` (or numbers containing these digits)")
 	fs.StringVar(&f.since, "since", "", `only messages since a `+"`time`"+`: "YYYY-MM-DD", "YYYY-MM-DD HH:MM" (Minsk) or a duration ago ("24h")`)
 	fs.StringVar(&f.search, "search", "", "only messages whose `text` contains this")
+	fs.StringVar(&f.agent, "agent", "", "only messages this `agent` sent (or sent again), the name as recorded (smsdash serve: the key's comment)")
 	fs.IntVar(&f.limit, "limit", limit, "at most `N` messages, newest first (0: all)")
 	completeWords(c, "status", statusWords()...)
 }
@@ -47,7 +48,7 @@ func statusWords() []string {
 }
 
 func (f filterFlags) filter(now time.Time) (store.Filter, error) {
-	out := store.Filter{Recipient: f.to, Search: f.search, Limit: f.limit}
+	out := store.Filter{Recipient: f.to, Search: f.search, Agent: f.agent, Limit: f.limit}
 	if f.limit < 0 {
 		return out, usageErr("--limit: %d is not a number of messages (0: all)", f.limit)
 	}
@@ -111,7 +112,8 @@ latest row (a resend or a resume is a step in its history).`,
 		Example: `  smsdash history
   smsdash history --status unknown
   smsdash history --status Delivered --since 24h --json
-  smsdash history --to 296717259 --search "код" --limit 10`,
+  smsdash history --to 296717259 --search "код" --limit 10
+  smsdash history --agent anna --since 24h`,
 		Args:              noArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {

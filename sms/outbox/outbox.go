@@ -50,6 +50,27 @@ type Outbox struct {
 	// Health, if set, is told how each request went (the connection
 	// light).
 	Health *health.Record
+	// Done, if set, is told of each Send and Resend as it ends (smsdash
+	// serve's session log).
+	Done func(Report)
+}
+
+// Report is one Send or Resend as Done is told of it: how many messages
+// and how they went, never their texts nor their numbers.
+type Report struct {
+	Resend             bool
+	Agent, Transport   string
+	BatchID            int64 // 0: single messages
+	Messages, Accepted int
+	Err                error // the send's, masked
+}
+
+// done tells Done of a Send or Resend of n messages.
+func (o *Outbox) done(resend bool, batchID int64, n int, res []sms.Result, err error) {
+	if o.Done != nil {
+		o.Done(Report{Resend: resend, Agent: o.Agent, Transport: o.Transport, BatchID: batchID,
+			Messages: n, Accepted: countAccepted(res), Err: o.Mask.Err(err)})
+	}
 }
 
 // ErrStopped marks messages left unsent after an earlier chunk failed or
@@ -76,6 +97,12 @@ var ErrTaken = errors.New("not sent: another smsdash marked it as interrupted")
 // the next chunk is marked in flight first, so a crash at any moment
 // leaves both in the history (in flight: outcome unknown).
 func (o *Outbox) Send(ctx context.Context, batchID int64, msgs []sms.Message) ([]int64, []sms.Result, error) {
+	ids, res, err := o.send(ctx, batchID, msgs)
+	o.done(false, batchID, len(msgs), res, err)
+	return ids, res, err
+}
+
+func (o *Outbox) send(ctx context.Context, batchID int64, msgs []sms.Message) ([]int64, []sms.Result, error) {
 	// The store is written even after a cancel: outcomes must be kept.
 	bg := context.WithoutCancel(ctx)
 	ids, err := o.Store.AddQueued(bg, batchID, o.Agent, o.Transport, msgs)
@@ -146,6 +173,12 @@ func (o *Outbox) Send(ctx context.Context, batchID int64, msgs []sms.Message) ([
 // It returns the new rows' ids and results; ids not resendable are
 // skipped.
 func (o *Outbox) Resend(ctx context.Context, ids []int64) ([]int64, []sms.Result, error) {
+	newIDs, res, err := o.resend(ctx, ids)
+	o.done(true, 0, len(res), res, err)
+	return newIDs, res, err
+}
+
+func (o *Outbox) resend(ctx context.Context, ids []int64) ([]int64, []sms.Result, error) {
 	bg := context.WithoutCancel(ctx)
 	newIDs, msgs, err := o.Store.Resend(bg, o.Agent, o.Transport, ids)
 	if err != nil || len(msgs) == 0 {

@@ -26,7 +26,10 @@ type Filter struct {
 	// recipients that contain them.
 	Recipient string
 	BatchID   int64
-	Since     time.Time // created at or after
+	// Agent: the messages this agent recorded (sent, resent), exactly
+	// as recorded.
+	Agent string
+	Since time.Time // created at or after
 	// Search: messages whose text contains it, case ignored in any
 	// alphabet (search.go).
 	Search string
@@ -165,6 +168,10 @@ func (f Filter) from() (clause, idCol string, args []any) {
 		conds = append(conds, `batch_id = ?`)
 		args = append(args, f.BatchID)
 	}
+	if f.Agent != "" {
+		conds = append(conds, `agent = ?`)
+		args = append(args, f.Agent)
+	}
 	if !f.Since.IsZero() {
 		conds = append(conds, `created_at >= ?`)
 		args = append(args, ms(f.Since))
@@ -247,6 +254,34 @@ func (s *Store) Message(ctx context.Context, id int64) (Row, error) {
 	}
 	return r, nil
 }
+
+// Agents lists the agents the history's messages recorded, in order ("" the
+// messages of a config without account.agent). It steps through the
+// agent index, one look-up per agent, so it costs nothing at any size.
+func (s *Store) Agents(ctx context.Context) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, agentsSQL)
+	if err != nil {
+		return nil, wrap("agents", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var a string
+		if err := rows.Scan(&a); err != nil {
+			return nil, wrap("agents", err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap("agents", err)
+	}
+	return out, nil
+}
+
+const agentsSQL = `WITH RECURSIVE a(name) AS (
+	SELECT min(agent) FROM messages
+	UNION ALL SELECT (SELECT min(agent) FROM messages WHERE agent > name) FROM a WHERE name IS NOT NULL)
+	SELECT name FROM a WHERE name IS NOT NULL`
 
 // Counts returns the number of messages in each display bucket (see
 // Bucket) over the whole history, from the table the store keeps:

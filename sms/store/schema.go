@@ -10,7 +10,7 @@ import (
 // file from PRAGMA user_version i to i+1. A step that has been released
 // must never change (files in the field were made by it); change the
 // schema by appending a step.
-var migrations = []string{schemaV1, schemaV2, schemaV3, schemaV4, schemaV5, schemaV6, schemaV7, schemaV8}
+var migrations = []string{schemaV1, schemaV2, schemaV3, schemaV4, schemaV5, schemaV6, schemaV7, schemaV8, schemaV9}
 
 // schemaV1 is the first schema. Times are unix milliseconds except
 // scheduled_at (unix seconds); validity_s is in seconds, 0 meaning the
@@ -197,6 +197,12 @@ const schemaV8 = `
 CREATE VIRTUAL TABLE messages_text USING fts5(text, content='messages', content_rowid='id', tokenize='trigram');
 CREATE TABLE text_indexed (upto INTEGER NOT NULL);
 INSERT INTO text_indexed VALUES (0);
+`
+
+// schemaV9 adds messages_agent: the filter by agent (Filter.Agent) and
+// the agents a history holds (Agents) read it instead of the table.
+const schemaV9 = `
+CREATE INDEX messages_agent ON messages(agent);
 `
 
 // bucketSQL is a message's display bucket (see schemaV2). It must stay

@@ -731,6 +731,7 @@ func TestQueryPlans(t *testing.T) {
 		t.Fatal(err)
 	}
 	pendingFrom, _, _ := Filter{Status: "pending"}.from()
+	agentFrom, _, agentArgs := Filter{Agent: "ann"}.from()
 	prefixFrom, _, prefixArgs := Filter{Recipient: "8029 671"}.from()
 	textQuery, textArgs := Filter{Search: "код подтверждения", BatchID: 5, Limit: 10}.query()
 	for _, c := range []struct{ query, want string }{
@@ -738,6 +739,8 @@ func TestQueryPlans(t *testing.T) {
 		{`SELECT id FROM messages WHERE ` + trackedSQL + ` ORDER BY id`, "messages_tracked"},
 		{`SELECT id FROM messages WHERE recipient = '375291234567' ORDER BY id DESC`, "messages_recipient"},
 		{`SELECT id FROM messages WHERE batch_id = 5 ORDER BY id DESC`, "messages_batch"},
+		{inline(`SELECT id`+agentFrom+` ORDER BY id DESC LIMIT 10`, agentArgs), "SEARCH messages USING INDEX messages_agent (agent=?)"},
+		{agentsSQL, "SEARCH messages USING COVERING INDEX messages_agent (agent>?)"},
 		{`SELECT at FROM status_history WHERE message_id = 5 ORDER BY id`, "status_history_message"},
 		{matchReportsSQL, "SCAN r | SEARCH m USING INDEX messages_gateway"},
 		// A claim's rows are looked up by bucket and id: no walk over its range.

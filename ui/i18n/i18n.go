@@ -37,6 +37,7 @@ type Texts struct {
 	Up, Down, Move, PageUp, PageDown, Newest, Oldest, FilterStatus, FilterNumber string
 	Search, Details, Back, CopyID, Reload, Done                                  string
 	FilterStatusLabel, FilterNumberLabel, SearchLabel, All, FilterBatchLabel     string
+	FilterAgentLabel                                                             string
 	NoMessages, NoMatch, RowOf, NoGatewayID, Copied                              string
 	ColTime, ColTo, ColStatus, ColText                                           string
 	MessageN, GatewayID, Created, Agent, Error, History, PartsN                  string
@@ -238,6 +239,7 @@ func build(l sms.Lang) *Texts {
 		Done:              p("done", "готово"),
 		FilterStatusLabel: p("Status:", "Статус:"),
 		FilterBatchLabel:  p("Batch:", "Пакет:"),
+		FilterAgentLabel:  p("Agent:", "Агент:"),
 		FilterNumberLabel: p("Number:", "Номер:"),
 		SearchLabel:       p("Search:", "Поиск:"),
 		All:               p("all", "все"),

@@ -68,6 +68,35 @@ type Server struct {
 	shutdownGraceTime time.Duration // after abort, how long sessions have to end
 }
 
+// audit writes a send or a settings save made on the core to the log:
+// who, how many, by which transport, in which batch, how it went. Never
+// a text, a number or a setting's value: the core gives none.
+func (s *Server) audit(e app.Event) {
+	who := sms.Safe(e.Agent)
+	why := ""
+	if e.Err != nil {
+		why = ": " + sms.Safe(e.Err.Error())
+	}
+	if r := e.Send; r != nil {
+		kind, batch := "send", ""
+		if r.Resend {
+			kind = "resend"
+		}
+		if r.BatchID != 0 {
+			batch = fmt.Sprintf(", batch %d", r.BatchID)
+		}
+		s.log.Printf("%s: %s: %s via %s%s: %d accepted%s", kind, who,
+			sms.PluralEN("%d message", "%d messages").N(r.Messages), sms.Safe(r.Transport), batch, r.Accepted, why)
+		return
+	}
+	keys := sms.Safe(strings.Join(e.Keys, ", "))
+	if e.Err != nil {
+		s.log.Printf("settings: %s: not saved (%s)%s", who, keys, why)
+		return
+	}
+	s.log.Printf("settings: %s: saved %s", who, keys)
+}
+
 // session is one SSH session being served.
 type session struct {
 	id    int64
@@ -75,7 +104,8 @@ type session struct {
 }
 
 // New makes a server over core, which stays the caller's to close. Log
-// lines (sign-ins, refusals, skipped authorized_keys lines) go to logw.
+// lines (sign-ins, sends, settings saves, refusals, skipped
+// authorized_keys lines) go to logw: New sets core.Audit.
 func New(core *app.App, opt cli.ServeOptions, logw io.Writer) (*Server, error) {
 	if err := opt.Check(); err != nil {
 		return nil, fmt.Errorf("%w: %v", app.ErrUsage, err)
@@ -100,6 +130,7 @@ func New(core *app.App, opt cli.ServeOptions, logw io.Writer) (*Server, error) {
 	s := &Server{core: core, opt: opt, log: log.New(logw, "smsdash serve: ", log.LstdFlags),
 		mask: secret.New(core.Config().Secrets()...), sessions: map[int64]*session{}, shutdownGraceTime: 5 * time.Second}
 	s.keys = &keyring{path: opt.AuthorizedKeys, log: s.log.Printf}
+	core.Audit = s.audit
 	if s.keys.refresh(); s.keys.seen == nil {
 		return nil, fmt.Errorf("%w: --authorized-keys %s cannot be read, so nobody could sign in: put the agents' public keys there, one a line (ssh-ed25519 AAAA… anna)", app.ErrUsage, opt.AuthorizedKeys)
 	}
@@ -250,6 +281,13 @@ func (s *Server) handle(sess ssh.Session) {
 	cmd := sess.Command()
 	s.log.Printf("session %d: %s (%s, %s) from %s: %s", ses.id, sms.Safe(who.Name), role(who), who.Fingerprint, sess.RemoteAddr(), describe(cmd, tty))
 	var why error
+	defer func(start time.Time) {
+		end := "ended"
+		if why != nil {
+			end += ": " + why.Error()
+		}
+		s.log.Printf("session %d: %s: %s after %s", ses.id, sms.Safe(who.Name), end, time.Since(start).Round(time.Second))
+	}(time.Now())
 	switch {
 	case len(cmd) > 0:
 		why = s.command(sess, who, cmd)
@@ -257,10 +295,6 @@ func (s *Server) handle(sess ssh.Session) {
 		why = s.dashboard(sess, who)
 	default:
 		refuse(sess, "neither a terminal nor a command: ssh -t … for the dashboard, or ssh … help for the commands")
-		return
-	}
-	if why != nil {
-		s.log.Printf("session %d: %s: ended: %v", ses.id, sms.Safe(who.Name), why)
 	}
 }
 

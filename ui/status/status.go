@@ -67,6 +67,7 @@ type History interface {
 	CountsFor(ctx context.Context, f store.Filter) (map[string]int, error)
 	History(ctx context.Context, id int64) ([]store.Change, error)
 	MarkSent(ctx context.Context, agent string, ids []int64) (int, error)
+	Agents(ctx context.Context) ([]string, error)
 }
 
 type Model struct {
@@ -80,15 +81,18 @@ type Model struct {
 	more  bool               // rows may follow the window's last one
 	lines map[lineKey]string // rendered rows
 	lineW int                // the width lines were rendered for
+	lineA bool               // lines were rendered with the agent column
 
 	counts       map[string]int // matching messages by bucket, status filter aside
+	agents       []string       // the agents the history holds, read with the counts
 	counted      bool           // counts are those of q
 	batchUnknown int            // the shown batch's messages of unknown outcome
 	top          []string       // the counts and chart lines, nil when stale
 
 	cursor, offset int // list positions
 	status         string
-	batch          int64 // 0: every batch and single sends
+	batch          int64  // 0: every batch and single sends
+	agent          string // "": every agent's
 	number, search field.Input
 	input          *field.Input // the focused filter field, nil if none
 
@@ -112,6 +116,7 @@ const (
 	hStatus = iota
 	hNumber
 	hSearch
+	hAgent
 	hRow
 )
 
@@ -162,6 +167,7 @@ type (
 	countsMsg struct {
 		seq          int
 		counts       map[string]int
+		agents       []string
 		batchUnknown int
 		err          error
 	}
@@ -206,7 +212,7 @@ func (m *Model) Capturing() bool { return m.input != nil }
 // query is the list's filter as the fields say; a search shorter than
 // minSearch is not applied yet.
 func (m *Model) query() store.Filter {
-	f := store.Filter{Status: m.status, BatchID: m.batch, Recipient: strings.TrimSpace(m.number.Value())}
+	f := store.Filter{Status: m.status, BatchID: m.batch, Agent: m.agent, Recipient: strings.TrimSpace(m.number.Value())}
 	if s := m.search.Value(); utf8.RuneCountInString(strings.TrimSpace(s)) >= minSearch {
 		f.Search = s
 	}
@@ -292,7 +298,8 @@ func (m *Model) read(kind pageKind) tea.Cmd {
 }
 
 // count asks the store for the counts by bucket of the query, status
-// filter aside, and the shown batch's messages of unknown outcome.
+// filter aside, the shown batch's messages of unknown outcome, and the
+// agents of the history (a send may have brought a new one).
 func (m *Model) count() tea.Cmd {
 	m.counting = true
 	f, seq, st, base := m.q, m.seq, m.hist, m.ctx.Base
@@ -300,6 +307,9 @@ func (m *Model) count() tea.Cmd {
 	return func() tea.Msg {
 		c, err := st.CountsFor(base, f)
 		msg := countsMsg{seq: seq, counts: c, err: err}
+		if err == nil {
+			msg.agents, msg.err = st.Agents(base)
+		}
 		if f.BatchID != 0 && err == nil {
 			msg.batchUnknown = c[string(store.StateUnknown)]
 			if f.Recipient != "" || f.Search != "" {
@@ -334,7 +344,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		m.counting = false
 		if msg.err == nil {
-			m.counts, m.counted, m.batchUnknown = msg.counts, true, msg.batchUnknown
+			m.counts, m.counted, m.batchUnknown, m.agents = msg.counts, true, msg.batchUnknown, msg.agents
 			m.top = nil
 			m.scroll()
 		} else {
@@ -361,7 +371,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return m.refresh()
 		}
 	case common.ShowBatch:
-		m.batch, m.status, m.detail, m.input = msg.ID, "", nil, nil
+		m.batch, m.status, m.agent, m.detail, m.input = msg.ID, "", "", nil, nil
 		m.number.SetValue("")
 		m.search.SetValue("")
 		return m.reload()
@@ -576,8 +586,8 @@ func (m *Model) scroll() {
 }
 
 type keys struct {
-	up, down, move, pgUp, pgDown, home, end, status, number, search, enter, esc, copy, reload, done key.Binding
-	resend, mark, yes, no                                                                           key.Binding
+	up, down, move, pgUp, pgDown, home, end, status, agent, number, search, enter, esc, copy, reload, done key.Binding
+	resend, mark, yes, no                                                                                  key.Binding
 }
 
 func (m *Model) keys() keys {
@@ -591,6 +601,7 @@ func (m *Model) keys() keys {
 		home:   key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", t.Newest)),
 		end:    key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", t.Oldest)),
 		status: key.NewBinding(key.WithKeys("s", "S"), key.WithHelp("s", t.FilterStatus)),
+		agent:  key.NewBinding(key.WithKeys("a", "A"), key.WithHelp("a", t.Agent)),
 		number: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", t.FilterNumber)),
 		search: key.NewBinding(key.WithKeys("/"), key.WithHelp("/", t.Search)),
 		enter:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", t.Details)),
@@ -654,7 +665,11 @@ func (m *Model) ShortHelp() []key.Binding {
 	case m.size() == 0:
 		out := []key.Binding{k.reload}
 		if m.filtered() {
-			out = append(out, k.status, k.esc)
+			out = append(out, k.status)
+			if m.agentFilter() {
+				out = append(out, k.agent)
+			}
+			out = append(out, k.esc)
 		}
 		return out
 	}
@@ -677,12 +692,40 @@ func (m *Model) FullHelp() [][]key.Binding {
 	if m.input != nil || m.detail != nil || m.size() == 0 {
 		return [][]key.Binding{m.ShortHelp()}
 	}
-	return [][]key.Binding{{k.up, k.down, k.pgUp, k.pgDown, k.home, k.end}, append(m.ShortHelp()[1:], k.number), {k.reload}}
+	filters := append(m.ShortHelp()[1:], k.number)
+	if m.agentFilter() {
+		filters = append(filters, k.agent)
+	}
+	return [][]key.Binding{{k.up, k.down, k.pgUp, k.pgDown, k.home, k.end}, filters, {k.reload}}
 }
 
 func (m *Model) filtered() bool {
-	return m.status != "" || m.batch != 0 || m.number.Value() != "" || m.search.Value() != ""
+	return m.status != "" || m.batch != 0 || m.agent != "" || m.number.Value() != "" || m.search.Value() != ""
 }
+
+// agentChoices are what the agent filter steps through: every agent
+// ("") and each named agent of the history (the messages of a config
+// without account.agent are in "every agent" only).
+func (m *Model) agentChoices() []string {
+	choices := []string{""}
+	for _, a := range m.agents {
+		if a != "" {
+			choices = append(choices, a)
+		}
+	}
+	if m.agent != "" && !slices.Contains(choices, m.agent) {
+		choices = append(choices, m.agent)
+	}
+	return choices
+}
+
+// agentFilter says whether the agent filter has a choice to make (a and
+// its part of the filter bar work).
+func (m *Model) agentFilter() bool { return len(m.agentChoices()) > 2 || m.agent != "" }
+
+// agentColumn says whether the list shows who sent each message: when
+// the history holds more than one agent.
+func (m *Model) agentColumn() bool { return len(m.agents) > 1 }
 
 // current is the message under the cursor (or in the details), nil
 // while its page is being read.
@@ -724,7 +767,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		case m.detail != nil:
 			m.detail = nil
 		case m.filtered():
-			m.status, m.batch = "", 0
+			m.status, m.batch, m.agent = "", 0, ""
 			m.number.SetValue("")
 			m.search.SetValue("")
 			return m.reload()
@@ -747,6 +790,8 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		m.cursor = m.size() - 1
 	case key.Matches(msg, k.status):
 		return m.cycleStatus(msg.String() == "S")
+	case key.Matches(msg, k.agent) && m.agentFilter():
+		return m.cycleAgent(msg.String() == "A")
 	case key.Matches(msg, k.number):
 		m.input = &m.number
 		m.input.Focus()
@@ -788,6 +833,8 @@ func (m *Model) mouse(ms common.Mouse) tea.Cmd {
 	switch {
 	case h == hStatus:
 		return m.cycleStatus(false)
+	case h == hAgent:
+		return m.cycleAgent(false)
 	case h == hNumber:
 		m.input = &m.number
 	case h == hSearch:
@@ -812,18 +859,24 @@ func (m *Model) cycleStatus(back bool) tea.Cmd {
 			choices = append(choices, b)
 		}
 	}
-	i := 0
-	for j, c := range choices {
-		if c == m.status {
-			i = j
-		}
-	}
+	m.status = step(choices, m.status, back)
+	return m.reload()
+}
+
+// cycleAgent steps the agent filter through "all" and the agents.
+func (m *Model) cycleAgent(back bool) tea.Cmd {
+	m.agent = step(m.agentChoices(), m.agent, back)
+	return m.reload()
+}
+
+// step is the choice after now (before it, back), round the list.
+func step(choices []string, now string, back bool) string {
+	i := max(slices.Index(choices, now), 0)
 	d := 1
 	if back {
 		d = len(choices) - 1
 	}
-	m.status = choices[(i+d)%len(choices)]
-	return m.reload()
+	return choices[(i+d)%len(choices)]
 }
 
 func (m *Model) openDetail() tea.Cmd {
@@ -881,6 +934,7 @@ const (
 	colTime   = 12
 	colTo     = 13
 	colStatus = 12
+	colAgent  = 10 // when shown (agentColumn)
 )
 
 func (m *Model) View() string {
@@ -925,11 +979,11 @@ func (m *Model) View() string {
 // and the top lines.
 func (m *Model) table(b *strings.Builder) {
 	t, s := m.ctx.T, m.ctx.S
-	if m.lineW != m.w {
-		m.lineW = m.w
+	if m.lineW != m.w || m.lineA != m.agentColumn() {
+		m.lineW, m.lineA = m.w, m.agentColumn()
 		clear(m.lines)
 	}
-	b.WriteString(s.Title.Render(m.cells(" #", " "+t.ColTime, t.ColTo, t.ColStatus, t.ColText)))
+	b.WriteString(s.Title.Render(m.cells(" #", " "+t.ColTime, t.ColTo, t.ColStatus, t.Agent, t.ColText)))
 	line := 1 + len(m.topLines()) // the header's
 	end := min(m.offset+m.tableH(), m.size())
 	for i := m.offset; i < end; i++ {
@@ -954,11 +1008,16 @@ func (m *Model) table(b *strings.Builder) {
 }
 
 // cells lays out one table line; the widths are the same for the header
-// and the rows.
-func (m *Model) cells(id, at, to, status, text string) string {
-	textW := max(m.w-colID-colTime-colTo-colStatus-4, 4)
-	return common.Pad(id, colID) + " " + common.Pad(at, colTime) + " " + common.Pad(to, colTo) + " " +
-		common.Pad(status, colStatus) + " " + common.Trunc(text, textW)
+// and the rows. The agent's column, when shown, is taken from the text.
+func (m *Model) cells(id, at, to, status, agent, text string) string {
+	textW := m.w - colID - colTime - colTo - colStatus - 4
+	line := common.Pad(id, colID) + " " + common.Pad(at, colTime) + " " + common.Pad(to, colTo) + " " +
+		common.Pad(status, colStatus) + " "
+	if m.agentColumn() {
+		line += common.Pad(common.Trunc(agent, colAgent-1), colAgent)
+		textW -= colAgent
+	}
+	return line + common.Trunc(text, max(textW, 4))
 }
 
 // renderRow draws a row; the status gets its colour unless the row is
@@ -981,11 +1040,20 @@ func (m *Model) renderRow(r *store.Row, colour bool) string {
 	if !r.ScheduledAt.IsZero() {
 		at = "@" + common.Minsk(r.ScheduledAt, "01-02 15:04")
 	}
-	line := m.cells(mark+strconv.FormatInt(r.ID, 10), at, sms.Safe(r.Recipient), st, text)
+	line := m.cells(mark+strconv.FormatInt(r.ID, 10), at, sms.Safe(r.Recipient), st, agentName(r.Agent), text)
 	if !colour {
 		line = common.Pad(line, m.w)
 	}
 	return line
+}
+
+// agentName is an agent as shown: "—" for the messages of a config
+// without account.agent.
+func agentName(a string) string {
+	if a == "" {
+		return "—"
+	}
+	return sms.Safe(a)
 }
 
 func (m *Model) filterBar() string {
@@ -1014,8 +1082,18 @@ func (m *Model) filterBar() string {
 	if m.batch != 0 {
 		parts = append(parts, part(t.FilterBatchLabel, "#"+strconv.FormatInt(m.batch, 10), nil, common.NoHit), gap)
 	}
-	inputW := max((m.w-40-lipgloss.Width(common.Parts(parts)))/2, 8)
-	return m.hits.Join(0, append(parts, part(t.FilterStatusLabel, status, nil, hStatus), gap,
+	parts = append(parts, part(t.FilterStatusLabel, status, nil, hStatus), gap)
+	if m.agentFilter() {
+		agent := t.All
+		if m.agent != "" {
+			agent = common.Trunc(agentName(m.agent), 12)
+		}
+		parts = append(parts, part(t.FilterAgentLabel, agent, nil, hAgent), gap)
+	}
+	// The two fields share what the parts before them, their labels and
+	// a margin leave.
+	inputW := max((m.w-26-lipgloss.Width(common.Parts(parts)))/2, 8)
+	return m.hits.Join(0, append(parts,
 		part(t.FilterNumberLabel, m.number.View(inputW, 1, s), &m.number, hNumber), gap,
 		part(t.SearchLabel, m.search.View(inputW, 1, s), &m.search, hSearch))...)
 }
