@@ -552,7 +552,15 @@ func (m *Model) tabAt(x int) int {
 	return -1
 }
 
-func (m *Model) helpView() string { return m.help.View(keyMap{m}) }
+// helpView is the help bar, each line cut to the screen: bubbles' help
+// adds one more key past the edge when its "…" would not fit there.
+func (m *Model) helpView() string {
+	lines := strings.Split(m.help.View(keyMap{m}), "\n")
+	for i, l := range lines {
+		lines[i] = common.Trunc(l, m.w)
+	}
+	return strings.Join(lines, "\n")
+}
 
 // keyMap joins the active tab's keys and the global ones that work now.
 type keyMap struct{ m *Model }

@@ -774,3 +774,21 @@ func TestMouseReachesTheActiveTab(t *testing.T) {
 		t.Errorf("below a notice: Y %d, notice %q", last.Y, m.notice)
 	}
 }
+
+// The help bar never passes the screen's edge: bubbles' help adds one
+// more key there when its "…" would not fit (the Russian Status tab with
+// a number filter on a loaded list did).
+func TestHelpBarFits(t *testing.T) {
+	a := newApp(t, "ru")
+	seedStatus(t, a)
+	m := New(a, asciiRenderer())
+	m.SetClock(func() time.Time { return testNow })
+	t.Cleanup(m.Close)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	press(t, m, "alt+3", "n", "8 029 67", "enter")
+	for _, l := range strings.Split(m.View(), "\n") {
+		if w := ansi.StringWidth(l); w > 80 {
+			t.Errorf("%d columns: %q", w, l)
+		}
+	}
+}
