@@ -8,7 +8,8 @@
 // as one of a hundred. The store counts the matching messages by bucket
 // (the counts line, the list's length). Only the visible rows are drawn,
 // from a cache of rendered lines; a burst of tracker updates rewrites the
-// held rows it names and asks once for fresh counts and a fresh window.
+// held rows it names, reads the new rows above the top at once, and asks
+// for fresh counts and a fresh window once per refreshEvery.
 package status
 
 import (
@@ -45,6 +46,13 @@ const (
 // three characters or more; fewer would read the whole history for
 // little.
 const minSearch = 3
+
+// refreshEvery is how often, at most, the tracker's updates bring a
+// fresh read of the counts and the window: the rows they name are
+// rewritten at once, the new ones above the top read at once, the rest
+// (rows leaving a status filter, the counts of rows not held) can wait
+// that long, and 50 sessions do not read the store 100 times a second.
+const refreshEvery = 250 * time.Millisecond
 
 // followFor is how long the tab keeps poking the tracker about a message
 // sent from this dashboard that has not reached a final status.
@@ -100,12 +108,15 @@ type Model struct {
 	loadErr         error
 	seq             int  // q's generation; replies for an older one are dropped
 	paging, again   bool // a page read is out; a refresh is due after it
+	newer           bool // a read of the rows above the top is due after it
+	due             bool // a refreshTick is on its way
 	counting, recnt bool // a count is out; another is due after it
 	detail          *detail
 	settling        *settle // a decision waiting for its y
 	flash           string
 	follow          map[int64]time.Time
 	ticking         bool
+	timer           func(time.Duration, func(time.Time) tea.Msg) tea.Cmd // tea.Tick; tests drive the ticks
 	w, h            int
 	hits            common.Hits // the last view's filters and rows
 }
@@ -152,6 +163,7 @@ const (
 	pageDown                    // the rows below the window
 	pageUp                      // the rows above the window
 	pageRefresh                 // the window again, and where it now is
+	pageNewer                   // the rows that came above the top row
 )
 
 // Messages of this tab's commands.
@@ -187,12 +199,13 @@ type (
 		history []store.Change
 		err     error
 	}
-	followTick struct{}
+	followTick  struct{}
+	refreshTick struct{}
 )
 
 // New makes the tab.
 func New(ctx *common.Context, core Core, hist History) *Model {
-	m := &Model{ctx: ctx, core: core, hist: hist, at: map[int64]int{}, lines: map[lineKey]string{}, counts: map[string]int{}, follow: map[int64]time.Time{}}
+	m := &Model{ctx: ctx, core: core, hist: hist, at: map[int64]int{}, lines: map[lineKey]string{}, counts: map[string]int{}, follow: map[int64]time.Time{}, timer: tea.Tick}
 	m.number.Placeholder = "375…"
 	return m
 }
@@ -226,7 +239,7 @@ func (m *Model) reload() tea.Cmd {
 	m.cursor, m.offset = 0, 0
 	m.setWindow(nil, 0)
 	m.loaded, m.loadErr, m.counted = false, nil, false
-	m.paging, m.again, m.counting, m.recnt = false, false, false, false
+	m.paging, m.again, m.newer, m.counting, m.recnt = false, false, false, false, false
 	m.top = nil
 	return tea.Batch(m.read(pageTop), m.count())
 }
@@ -271,7 +284,7 @@ func (m *Model) read(kind pageKind) tea.Cmd {
 	case pageDown:
 		anchor = m.win[len(m.win)-1].ID
 		f.BeforeID = anchor
-	case pageUp:
+	case pageUp, pageNewer:
 		anchor = m.win[0].ID
 		f.AfterID, f.OldestFirst = anchor, true
 	case pageRefresh:
@@ -368,7 +381,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case common.Event:
 		if len(msg.Updates) > 0 {
 			m.apply(msg.Updates)
-			return m.refresh()
+			return tea.Batch(m.readNewer(msg.Updates), m.refreshSoon())
 		}
 	case common.ShowBatch:
 		m.batch, m.status, m.agent, m.detail, m.input = msg.ID, "", "", nil, nil
@@ -384,6 +397,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case followTick:
 		m.ticking = false
 		return m.tick()
+	case refreshTick:
+		m.due = false
+		return m.refresh()
 	case settledMsg:
 		t := m.ctx.T
 		switch {
@@ -436,6 +452,28 @@ func (m *Model) place(p pageMsg) {
 			w, m.more = w[:maxWindow], true
 		}
 		m.setWindow(w, max(m.winAt-len(p.rows), 0))
+	case pageNewer:
+		if m.winAt != 0 || len(m.win) == 0 || m.win[0].ID != p.anchor {
+			return // the window moved meanwhile; the refresh due sees to it
+		}
+		if len(p.rows) == Page { // maybe more: read where the window now is
+			m.again = true
+			return
+		}
+		if m.counted { // until the refresh due brings the store's
+			for _, r := range p.rows {
+				m.counts[r.Bucket()]++
+			}
+			m.top = nil
+		}
+		w := append(slices.Clip(p.rows), m.win...)
+		more := m.more
+		if len(w) > maxWindow {
+			w, more = w[:maxWindow], true
+		}
+		m.setWindow(w, 0)
+		m.more = more
+		m.shift(len(p.rows))
 	case pageRefresh:
 		// The cursor stays on its message, which new messages above
 		// move down the list; on the top row it stays on the top row,
@@ -447,14 +485,22 @@ func (m *Model) place(p pageMsg) {
 		m.setWindow(p.rows, p.newer)
 		m.more = len(p.rows) >= Page
 		if i, ok := m.at[id]; ok {
-			d := m.winAt + i - m.cursor
-			m.cursor += d
-			if m.offset > 0 {
-				m.offset += d
-			}
+			m.shift(m.winAt + i - m.cursor)
 		}
 	}
 	m.scroll()
+}
+
+// shift keeps the cursor on its message when d messages came above it;
+// on the top row it stays on the top row, where they come in.
+func (m *Model) shift(d int) {
+	if m.cursor == 0 {
+		return
+	}
+	m.cursor += d
+	if m.offset > 0 {
+		m.offset += d
+	}
 }
 
 func (m *Model) setWindow(rows []store.Row, at int) {
@@ -476,8 +522,14 @@ func (m *Model) ensure() tea.Cmd {
 		return nil
 	}
 	if m.again {
-		m.again = false
+		m.again, m.newer = false, false
 		return m.read(pageRefresh)
+	}
+	if m.newer {
+		m.newer = false
+		if m.winAt == 0 && len(m.win) > 0 {
+			return m.read(pageNewer)
+		}
 	}
 	lo, hi := m.offset, min(m.offset+m.tableH(), m.size())
 	end := m.winAt + len(m.win)
@@ -567,6 +619,34 @@ func (m *Model) apply(updates []store.Update) {
 			d.row.Status, d.row.Final, d.row.StatusAt, d.row.UpdatedAt = u.To, u.To.Final(), u.At, u.At
 		}
 	}
+}
+
+// readNewer reads at once the messages an update names above the top
+// row, when the window is at the top of the list: they are what an agent
+// watches come in.
+func (m *Model) readNewer(updates []store.Update) tea.Cmd {
+	if !m.loaded || m.loadErr != nil || m.winAt != 0 || len(m.win) == 0 {
+		return nil
+	}
+	top := m.win[0].ID
+	if !slices.ContainsFunc(updates, func(u store.Update) bool { return u.ID > top }) {
+		return nil
+	}
+	if m.paging {
+		m.newer = true
+		return nil
+	}
+	return m.read(pageNewer)
+}
+
+// refreshSoon asks for one refresh within refreshEvery, whatever the
+// number of updates meanwhile.
+func (m *Model) refreshSoon() tea.Cmd {
+	if m.due {
+		return nil
+	}
+	m.due = true
+	return m.timer(refreshEvery, func(time.Time) tea.Msg { return refreshTick{} })
 }
 
 // tableH is how many rows fit under the filter bar, counts, chart and

@@ -48,9 +48,14 @@ func newTab(tb testing.TB, lang string) (*Model, *store.Store) {
 		Now: func() time.Time { return t0 }, Base: ctx,
 	}
 	m := New(c, a, st)
+	m.timer = noTimer
 	m.SetSize(80, 21)
 	return m, st
 }
+
+// noTimer stands for tea.Tick in the tests: a tick never fires by
+// itself; a test sends refreshTick when it means to.
+func noTimer(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
 
 var statuses = []sms.Status{sms.Delivered, sms.Delivered, sms.Delivered, sms.Sent, sms.Queued, sms.Rejected, sms.Expired}
 
@@ -280,6 +285,7 @@ func TestStatusFilterAndUpdates(t *testing.T) {
 		t.Fatal(err)
 	}
 	run(t, m, m.Update(common.Event{Event: tracker.Event{Updates: ups}}))
+	run(t, m, m.Update(refreshTick{}))
 	if m.size() != 9 || m.win[0].ID == id {
 		t.Errorf("after the update: %d rows, first %d", m.size(), m.win[0].ID)
 	}
@@ -304,6 +310,58 @@ func TestRefreshKeepsTheCursor(t *testing.T) {
 	run(t, m, m.Update(common.Event{Event: ev}))
 	if got := cursorID(t, m); got != "57" {
 		t.Errorf("on the top row: cursor on %s", got)
+	}
+}
+
+// A stream of updates asks for one refresh of the counts and the window
+// per tick, however many came; the rows they name are rewritten at
+// once, and new messages above the top row come in at once.
+func TestUpdatesCoalesce(t *testing.T) {
+	m, st := loaded(t, 30, "en")
+	ticks := 0
+	m.timer = func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
+		ticks++
+		if _, ok := fn(t0).(refreshTick); !ok || d != refreshEvery {
+			t.Fatalf("a tick of %v", d)
+		}
+		return nil
+	}
+	before := m.counts[sms.Delivered.String()]
+	for i, old := range []int64{25, 24, 18, 17, 11} { // Sent or Queued
+		ids := record(t, st, 0, 31+i, 1) // with its first status
+		ups, err := st.ApplyStatuses(ctx, "http", []sms.StatusReport{{ID: 3_000_000_000 + old, Status: sms.Delivered, Parts: 1}})
+		if err != nil || len(ups) != 1 {
+			t.Fatal(ups, err)
+		}
+		ups = append(ups, store.Update{ID: ids[0], To: statuses[ids[0]%7], At: t0})
+		run(t, m, m.Update(common.Event{Event: tracker.Event{Updates: ups}}))
+		if m.win[0].ID != ids[0] || m.size() != 31+i {
+			t.Fatalf("update %d: top row %d of %d", i, m.win[0].ID, m.size())
+		}
+		if r := m.held(old); r == nil || r.Status != sms.Delivered {
+			t.Fatalf("update %d: row %d is %+v", i, old, r)
+		}
+	}
+	if ticks != 1 {
+		t.Fatalf("%d ticks asked for five events", ticks)
+	}
+	// The counts of the new rows were added; those of the rows that
+	// changed come with the tick's refresh.
+	want, err := st.CountsFor(ctx, store.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.counts[sms.Delivered.String()] == want[sms.Delivered.String()] {
+		t.Fatalf("the counts were read before the tick: %v", m.counts)
+	}
+	run(t, m, m.Update(refreshTick{}))
+	if fmt.Sprint(m.counts) != fmt.Sprint(want) || m.size() != 35 || want[sms.Delivered.String()] <= before {
+		t.Errorf("after the tick: %v, want %v (%d rows)", m.counts, want, m.size())
+	}
+	// The next event asks for a tick again.
+	run(t, m, m.Update(common.Event{Event: tracker.Event{Updates: []store.Update{{ID: 1, To: sms.Sent, At: t0}}}}))
+	if ticks != 2 {
+		t.Errorf("%d ticks after the refresh", ticks)
 	}
 }
 
