@@ -162,7 +162,7 @@ const (
 	pageBottom                  // the oldest rows
 	pageDown                    // the rows below the window
 	pageUp                      // the rows above the window
-	pageRefresh                 // the window again, and where it now is
+	pageRefresh                 // the window again (from the top when it is there), and where it now is
 	pageNewer                   // the rows that came above the top row
 )
 
@@ -173,7 +173,7 @@ type (
 		kind   pageKind
 		anchor int64 // the window's row it was read next to
 		rows   []store.Row
-		newer  int // pageRefresh: the list position of the anchor
+		newer  int // pageRefresh: the list position of its first row
 		err    error
 	}
 	countsMsg struct {
@@ -289,7 +289,10 @@ func (m *Model) read(kind pageKind) tea.Cmd {
 		f.AfterID, f.OldestFirst = anchor, true
 	case pageRefresh:
 		anchor = m.win[0].ID
-		f.BeforeID, f.Limit = anchor+1, max(len(m.win), Page)
+		f.Limit = max(len(m.win), Page)
+		if m.winAt > 0 {
+			f.BeforeID = anchor + 1
+		} // else from the top: with the new rows, at list position 0
 	}
 	return func() tea.Msg {
 		rows, err := st.Latest(base, f)
@@ -297,7 +300,7 @@ func (m *Model) read(kind pageKind) tea.Cmd {
 			slices.Reverse(rows)
 		}
 		msg := pageMsg{seq: seq, kind: kind, anchor: anchor, rows: rows, err: err}
-		if kind == pageRefresh && err == nil {
+		if kind == pageRefresh && f.BeforeID != 0 && err == nil {
 			above := f
 			above.BeforeID, above.AfterID, above.Limit = 0, anchor, 0
 			var c map[string]int
