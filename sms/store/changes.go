@@ -20,7 +20,7 @@ import (
 // empty history).
 func (s *Store) LastChange(ctx context.Context) (int64, error) {
 	var n sql.NullInt64
-	if err := s.r.QueryRowContext(ctx, `SELECT max(id) FROM status_history`).Scan(&n); err != nil {
+	if err := s.queryRow(ctx, `SELECT max(id) FROM status_history`).Scan(&n); err != nil {
 		return 0, wrap("last change", err)
 	}
 	return n.Int64, nil
@@ -32,7 +32,7 @@ func (s *Store) LastChange(ctx context.Context) (int64, error) {
 // change no status (an outcome, a recovery, ExpireStale giving up) are
 // left out.
 func (s *Store) Changes(ctx context.Context, after, upto int64) ([]Update, error) {
-	rows, err := s.r.QueryContext(ctx, changesSQL, after, upto)
+	rows, err := s.query(ctx, changesSQL, after, upto)
 	if err != nil {
 		return nil, wrap("changes", err)
 	}

@@ -224,7 +224,7 @@ func (s *Store) Latest(ctx context.Context, f Filter) ([]Row, error) {
 		return nil, err
 	}
 	q, args := f.query()
-	rows, err := s.r.QueryContext(ctx, q, args...)
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, wrap("latest", err)
 	}
@@ -259,7 +259,7 @@ func (s *Store) Message(ctx context.Context, id int64) (Row, error) {
 // messages of a config without account.agent). It steps through the
 // agent index, one look-up per agent, so it costs nothing at any size.
 func (s *Store) Agents(ctx context.Context) ([]string, error) {
-	rows, err := s.r.QueryContext(ctx, agentsSQL)
+	rows, err := s.query(ctx, agentsSQL)
 	if err != nil {
 		return nil, wrap("agents", err)
 	}
@@ -315,7 +315,7 @@ func (s *Store) CountsFor(ctx context.Context, f Filter) (map[string]int, error)
 }
 
 func (s *Store) counts(ctx context.Context, op, q string, args ...any) (map[string]int, error) {
-	rows, err := s.r.QueryContext(ctx, q, args...)
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, wrap(op, err)
 	}

@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -39,7 +40,18 @@ type Store struct {
 	r   *sql.DB // a pool of read-only connections
 	now func() time.Time
 	own ownership // which unfinished rows are this process's (owner.go)
+
+	// The read pool's prepared statements by their text: every session's
+	// Status tab asks the same few shapes of Latest and CountsFor many
+	// times a second, and parsing them again was most of such a read.
+	// At most maxStmts; others run unprepared.
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt
 }
+
+// maxStmts bounds the statements kept: the shapes of the filters are
+// few, their values are parameters.
+const maxStmts = 64
 
 // ErrNotFound is returned by Message and History for an unknown local id.
 var ErrNotFound = errors.New("store: no such message")
@@ -85,7 +97,7 @@ func Open(path string) (*Store, error) {
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	s := &Store{w: w, now: time.Now}
+	s := &Store{w: w, now: time.Now, stmts: map[string]*sql.Stmt{}}
 	s.own.dir = abs + ".owners"
 	if err := migrate(context.Background(), w); err != nil {
 		w.Close()
@@ -113,7 +125,55 @@ func Open(path string) (*Store, error) {
 // stopped by an error) are recovered by the next start.
 func (s *Store) Close() error {
 	err := s.disown()
+	s.stmtMu.Lock()
+	for _, st := range s.stmts {
+		err = errors.Join(err, st.Close())
+	}
+	s.stmts = nil // none is kept after
+	s.stmtMu.Unlock()
 	return errors.Join(err, s.r.Close(), s.w.Close())
+}
+
+// query runs a read of the read pool through its prepared statement.
+func (s *Store) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := s.stmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return s.r.QueryContext(ctx, q, args...)
+}
+
+// queryRow is query for one row.
+func (s *Store) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := s.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return s.r.QueryRowContext(ctx, q, args...)
+}
+
+// stmt is q prepared on the read pool, kept for the next time; nil when
+// the cache is full or q does not prepare (run unprepared, its error
+// comes from the run).
+func (s *Store) stmt(ctx context.Context, q string) *sql.Stmt {
+	s.stmtMu.Lock()
+	st, ok := s.stmts[q]
+	full := len(s.stmts) >= maxStmts
+	s.stmtMu.Unlock()
+	if ok || full {
+		return st
+	}
+	// Prepared unlocked: it waits for a connection of the pool.
+	st, err := s.r.PrepareContext(ctx, q)
+	if err != nil {
+		return nil
+	}
+	s.stmtMu.Lock()
+	defer s.stmtMu.Unlock()
+	if had, ok := s.stmts[q]; ok || len(s.stmts) >= maxStmts || s.stmts == nil {
+		st.Close() // another read prepared it meanwhile, or the cache filled
+		return had
+	}
+	s.stmts[q] = st
+	return st
 }
 
 // write runs fn in one write transaction (BEGIN IMMEDIATE).

@@ -962,3 +962,48 @@ func addPending(s *Store, ctx context.Context, batch int64, agent, transport str
 	}
 	return ids, nil
 }
+
+// The reads of a shape are prepared once, whatever their values; the
+// cache is bounded, and a read past the bound runs all the same; Close
+// closes what it kept.
+func TestPreparedOnce(t *testing.T) {
+	s := openTest(t)
+	if _, err := s.AddQueued(ctx, 0, "ann", "json", msgs(5)); err != nil {
+		t.Fatal(err)
+	}
+	kept := func() int {
+		s.stmtMu.Lock()
+		defer s.stmtMu.Unlock()
+		return len(s.stmts)
+	}
+	before := kept()
+	for _, id := range []int64{3, 5} {
+		rows, err := s.Latest(ctx, Filter{BeforeID: id, Limit: 10})
+		if err != nil || len(rows) != int(id)-1 {
+			t.Fatalf("before %d: %d rows, %v", id, len(rows), err)
+		}
+	}
+	if kept() != before+1 {
+		t.Fatalf("%d statements kept for one shape (%d before)", kept(), before)
+	}
+	for i := kept(); i <= maxStmts; i++ {
+		var n int
+		if err := s.queryRow(ctx, "SELECT ? + "+itoa(i), 1).Scan(&n); err != nil || n != i+1 {
+			t.Fatalf("statement %d: %d, %v", i, n, err)
+		}
+	}
+	if kept() != maxStmts {
+		t.Errorf("%d statements kept, the bound is %d", kept(), maxStmts)
+	}
+
+	o, err := Open(filepath.Join(t.TempDir(), "history.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.Counts(ctx); err != nil || len(o.stmts) != 1 {
+		t.Fatalf("%d statements kept, %v", len(o.stmts), err)
+	}
+	if err := o.Close(); err != nil || o.stmts != nil {
+		t.Errorf("after Close: %v, %d statements", err, len(o.stmts))
+	}
+}
