@@ -292,7 +292,12 @@ func (m *Model) read(kind pageKind) tea.Cmd {
 		f.Limit = max(len(m.win), Page)
 		if m.winAt > 0 {
 			f.BeforeID = anchor + 1
-		} // else from the top: with the new rows, at list position 0
+		} else if m.offset+m.tableH() <= Page {
+			// From the top, with the new rows, at list position 0; the
+			// first page only when the screen is in it: the refresh
+			// comes every refreshEvery while messages come in.
+			f.Limit = Page
+		}
 	}
 	return func() tea.Msg {
 		rows, err := st.Latest(base, f)
@@ -628,8 +633,16 @@ func (m *Model) apply(updates []store.Update) {
 // row, when the window is at the top of the list: they are what an agent
 // watches come in.
 func (m *Model) readNewer(updates []store.Update) tea.Cmd {
-	if !m.loaded || m.loadErr != nil || m.winAt != 0 || len(m.win) == 0 {
+	if !m.loaded || m.loadErr != nil || m.winAt != 0 {
 		return nil
+	}
+	if len(m.win) == 0 {
+		// An empty history is read again at once (a filter that
+		// matched nothing may read much: it waits for the refresh).
+		if m.q != (store.Filter{}) || m.paging {
+			return nil
+		}
+		return m.read(pageTop)
 	}
 	top := m.win[0].ID
 	if !slices.ContainsFunc(updates, func(u store.Update) bool { return u.ID > top }) {
