@@ -173,7 +173,8 @@ type (
 		kind   pageKind
 		anchor int64 // the window's row it was read next to
 		rows   []store.Row
-		newer  int // pageRefresh: the list position of its first row
+		full   bool // as many rows as asked for: more may follow
+		newer  int  // pageRefresh: the list position of its first row
 		err    error
 	}
 	countsMsg struct {
@@ -292,11 +293,11 @@ func (m *Model) read(kind pageKind) tea.Cmd {
 		f.Limit = max(len(m.win), Page)
 		if m.winAt > 0 {
 			f.BeforeID = anchor + 1
-		} else if m.offset+m.tableH() <= Page {
-			// From the top, with the new rows, at list position 0; the
-			// first page only when the screen is in it: the refresh
+		} else if n := 2 * (m.offset + m.tableH()); n <= Page {
+			// From the top, with the new rows, at list position 0; only
+			// what the screen needs when it is near the top: the refresh
 			// comes every refreshEvery while messages come in.
-			f.Limit = Page
+			f.Limit = n
 		}
 	}
 	return func() tea.Msg {
@@ -304,7 +305,7 @@ func (m *Model) read(kind pageKind) tea.Cmd {
 		if f.OldestFirst {
 			slices.Reverse(rows)
 		}
-		msg := pageMsg{seq: seq, kind: kind, anchor: anchor, rows: rows, err: err}
+		msg := pageMsg{seq: seq, kind: kind, anchor: anchor, rows: rows, full: len(rows) == f.Limit, err: err}
 		if kind == pageRefresh && f.BeforeID != 0 && err == nil {
 			above := f
 			above.BeforeID, above.AfterID, above.Limit = 0, anchor, 0
@@ -491,7 +492,7 @@ func (m *Model) place(p pageMsg) {
 			id = r.ID
 		}
 		m.setWindow(p.rows, p.newer)
-		m.more = len(p.rows) >= Page
+		m.more = p.full
 		if i, ok := m.at[id]; ok {
 			m.shift(m.winAt + i - m.cursor)
 		}
@@ -637,12 +638,13 @@ func (m *Model) readNewer(updates []store.Update) tea.Cmd {
 		return nil
 	}
 	if len(m.win) == 0 {
-		// An empty history is read again at once (a filter that
-		// matched nothing may read much: it waits for the refresh).
-		if m.q != (store.Filter{}) || m.paging {
+		// An empty history is read again at once, counts too (a
+		// filter that matched nothing may read much: it waits for the
+		// refresh).
+		if m.q != (store.Filter{}) {
 			return nil
 		}
-		return m.read(pageTop)
+		return m.refresh()
 	}
 	top := m.win[0].ID
 	if !slices.ContainsFunc(updates, func(u store.Update) bool { return u.ID > top }) {

@@ -365,6 +365,17 @@ func TestUpdatesCoalesce(t *testing.T) {
 	}
 }
 
+// The first message of an empty history shows at once, before the tick.
+func TestFirstMessageAtOnce(t *testing.T) {
+	m, st := loaded(t, 0, "en")
+	ids := record(t, st, 0, 1, 1)
+	ev := tracker.Event{Updates: []store.Update{{ID: ids[0], To: statuses[ids[0]%7], At: t0}}}
+	run(t, m, m.Update(common.Event{Event: ev}))
+	if len(m.win) != 1 || m.win[0].ID != ids[0] || m.size() != 1 {
+		t.Errorf("after the first message: %d rows held of %d", len(m.win), m.size())
+	}
+}
+
 // One batch's messages, as the Batch tab asks for them after a send:
 // the counts are the batch's; R and M settle its messages of unknown
 // outcome, asked for from the store; esc shows everything again.
