@@ -465,7 +465,7 @@ func (m *Model) place(p pageMsg) {
 		if m.winAt != 0 || len(m.win) == 0 || m.win[0].ID != p.anchor {
 			return // the window moved meanwhile; the refresh due sees to it
 		}
-		if len(p.rows) == Page { // maybe more: read where the window now is
+		if p.full { // maybe more: read where the window now is
 			m.again = true
 			return
 		}
