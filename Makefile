@@ -34,9 +34,12 @@ demo-cli: build
 	echo "== smsdash history"; ./$(BIN) --config $$cfg history; \
 	echo "== smsdash balance"; ./$(BIN) --config $$cfg balance
 
+# test: four packages at once on two cores: most of the suite waits on
+# processes, sockets and the simulator's clock, not on the CPU (the
+# command line's real-process stop tests alone take a minute).
 test:
 	$(GO) vet $(PKGS)
-	$(GO) test -race -count=1 $(PKGS)
+	$(GO) test -race -count=1 -p 4 $(PKGS)
 
 # bench: one package at a time, so that the figures are not shared.
 bench:
