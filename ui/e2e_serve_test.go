@@ -2,7 +2,6 @@ package ui
 
 import (
 	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,10 +25,7 @@ func TestEndToEndServeTmux(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "smsdash")
-	if out, err := exec.Command("go", "build", "-o", bin, "..").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildSmsdash(t, dir)
 	key := filepath.Join(dir, "agent_key")
 	if out, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "tmux-agent", "-f", key).CombinedOutput(); err != nil {
 		t.Fatalf("ssh-keygen: %v\n%s", err, out)
@@ -73,21 +69,9 @@ func TestEndToEndServeTmux(t *testing.T) {
 	sshOpts := []string{"-F", "/dev/null", "-p", port, "-i", key, "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
 		"-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=10"}
 
-	socket := fmt.Sprintf("smsdash-e2e-serve-%d", os.Getpid())
-	tmux := func(args ...string) string {
-		t.Helper()
-		cmd := exec.Command("tmux", append([]string{"-u", "-L", socket, "-f", "/dev/null"}, args...)...)
-		cmd.Env = append(os.Environ(), "LANG=C.UTF-8")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return string(out)
-	}
 	// If ssh exits, the pane stays to show how.
 	run := strings.Join(quoteAll(append(append([]string{"ssh", "-tt"}, sshOpts...), "127.0.0.1")), " ") + "; echo ssh exited: $?; sleep 600"
-	tmux("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", "env TERM=xterm-256color "+run)
-	t.Cleanup(func() { exec.Command("tmux", "-L", socket, "kill-server").Run() })
+	tmux := tmuxServer(t, "e2e-serve", "env TERM=xterm-256color "+run)
 
 	screen := ""
 	waitFor := func(re string) {

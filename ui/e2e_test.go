@@ -25,30 +25,14 @@ func TestEndToEndTmux(t *testing.T) {
 		t.Fatal("tmux is not installed; .ci/run installs it (apt-get install -y tmux)")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "smsdash")
-	if out, err := exec.Command("go", "build", "-o", bin, "..").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	// A server of its own: the developer's tmux is never touched.
-	socket := fmt.Sprintf("smsdash-e2e-%d", os.Getpid())
-	tmux := func(args ...string) string {
-		t.Helper()
-		cmd := exec.Command("tmux", append([]string{"-u", "-L", socket, "-f", "/dev/null"}, args...)...)
-		cmd.Env = append(os.Environ(), "LANG=C.UTF-8")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return string(out)
-	}
+	bin := buildSmsdash(t, dir)
 	env := []string{"LANG=C.UTF-8", "LC_ALL=", "TERM=xterm-256color", "NO_COLOR="}
 	for _, k := range []string{"XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"} {
 		env = append(env, k+"="+filepath.Join(dir, k))
 	}
 	// If smsdash exits, the pane stays to show why.
 	run := "env " + strings.Join(quoteAll(env), " ") + " " + quote(bin) + "; echo smsdash exited: $?; sleep 600"
-	tmux("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", run)
-	t.Cleanup(func() { exec.Command("tmux", "-L", socket, "kill-server").Run() })
+	tmux := tmuxServer(t, "e2e", run)
 
 	screen := ""
 	// until waits for the screen to show want, or with gone to stop
