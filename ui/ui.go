@@ -45,12 +45,15 @@ const (
 // Model is the root model.
 type Model struct {
 	ctx     *common.Context
+	keyset  common.Memo[*i18n.Texts, keys]
 	core    *app.App // the root's alone: each tab has the part it needs
 	cancel  context.CancelFunc
 	tabs    []common.Component
 	balance *balance.Model
 	active  int
 	help    help.Model
+	helpBar common.Memo[helpKey, string]     // the help bar, drawn again when its keys change
+	labels  common.Memo[labelsKey, []string] // the tab labels
 	w, h    int
 	sub     *tracker.Sub
 	health  health.State // the connection light, as of the last event
@@ -167,7 +170,11 @@ type keys struct {
 	tabs, tabsAlt, quit, quitQ, help key.Binding
 }
 
-func (m *Model) keys() keys {
+// keys are made once per language: the help bar asks for them at every
+// frame.
+func (m *Model) keys() keys { return m.keyset.Get(m.ctx.T, m.newKeys) }
+
+func (m *Model) newKeys() keys {
 	t := m.ctx.T
 	return keys{
 		tabs:    key.NewBinding(key.WithKeys("1", "2", "3", "4", "5"), key.WithHelp("1…5", t.Tabs)),
@@ -525,6 +532,15 @@ func (m *Model) tabBar() string {
 }
 
 func (m *Model) tabLabels() []string {
+	return m.labels.Get(labelsKey{m.ctx.T, m.active}, m.drawLabels)
+}
+
+type labelsKey struct {
+	t      *i18n.Texts // the language
+	active int
+}
+
+func (m *Model) drawLabels() []string {
 	t, s := m.ctx.T, m.ctx.S
 	names := []string{t.TabCompose, t.TabBatch, t.TabStatus, t.TabBalance, t.TabSettings}
 	parts := make([]string, len(names))
@@ -555,11 +571,42 @@ func (m *Model) tabAt(x int) int {
 // helpView is the help bar, each line cut to the screen: bubbles' help
 // adds one more key past the edge when its "…" would not fit there.
 func (m *Model) helpView() string {
-	lines := strings.Split(m.help.View(keyMap{m}), "\n")
-	for i, l := range lines {
-		lines[i] = common.Trunc(l, m.w)
+	k := keyMap{m}
+	return m.helpBar.Get(helpKey{k.shown(m.help.ShowAll), m.w}, func() string {
+		lines := strings.Split(m.help.View(k), "\n")
+		for i, l := range lines {
+			lines[i] = common.Trunc(l, m.w)
+		}
+		return strings.Join(lines, "\n")
+	})
+}
+
+type helpKey struct {
+	keys  string // the keys shown, helpKey.shown
+	width int
+}
+
+// shown names the keys the help bar shows (the short or full list), the
+// columns of the full one apart: what the bar looks like hangs on it.
+func (k keyMap) shown(full bool) string {
+	var b strings.Builder
+	add := func(bs []key.Binding) {
+		for _, kb := range bs {
+			if kb.Enabled() {
+				h := kb.Help()
+				b.WriteString(h.Key + "\x00" + h.Desc + "\x00")
+			}
+		}
+		b.WriteString("\x01")
 	}
-	return strings.Join(lines, "\n")
+	if !full {
+		add(k.ShortHelp())
+		return b.String()
+	}
+	for _, col := range k.FullHelp() {
+		add(col)
+	}
+	return "full\x01" + b.String()
 }
 
 // keyMap joins the active tab's keys and the global ones that work now.

@@ -229,7 +229,9 @@ func (s *Store) Latest(ctx context.Context, f Filter) ([]Row, error) {
 		return nil, wrap("latest", err)
 	}
 	defer rows.Close()
-	out := make([]Row, 0, min(max(f.Limit, 0), 10000))
+	// Room for a screen's rows: most reads (the rows newer than the top,
+	// many times a second per dashboard) find few of their Limit.
+	out := make([]Row, 0, min(max(f.Limit, 0), 64))
 	for rows.Next() {
 		r, err := scanRow(rows)
 		if err != nil {

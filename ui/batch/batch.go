@@ -57,11 +57,12 @@ const (
 
 // Model is the Batch tab.
 type Model struct {
-	core  sbatch.Core  // sends (sms/app.App)
-	hist  *store.Store // what sbatch reads before a send
-	files disk         // what the session may open
-	ctx   *common.Context
-	w, h  int
+	core   sbatch.Core  // sends (sms/app.App)
+	hist   *store.Store // what sbatch reads before a send
+	files  disk         // what the session may open
+	ctx    *common.Context
+	keyset common.Memo[*i18n.Texts, keys]
+	w, h   int
 
 	path, phone, source, tpl, at, valid field.Input
 	focus                               int
@@ -314,7 +315,11 @@ type keys struct {
 	next, prev, load, browse, send, choose, esc, scroll, resume, show, yes, y, now, no, cancel, abort key.Binding
 }
 
-func (m *Model) keys() keys {
+// keys are made once per language: the help bar asks for them at every
+// frame.
+func (m *Model) keys() keys { return m.keyset.Get(m.ctx.T, m.newKeys) }
+
+func (m *Model) newKeys() keys {
 	t, fk := m.ctx.T, m.ctx.FormKeys()
 	return keys{
 		next:   fk.Next,

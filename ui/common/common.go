@@ -357,3 +357,21 @@ func Lines(st lipgloss.Style, text string) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// Memo keeps the last value of what is made at every frame but changes
+// seldom (the help bar, the tab labels, the key bindings): lipgloss's
+// Render is most of a frame's cost when fifty sessions redraw at once.
+// The value is made again only when its key, what it hangs on, changes.
+type Memo[K comparable, V any] struct {
+	key  K
+	view V
+	ok   bool
+}
+
+// Get is the value for key, made by draw when key is not the last one.
+func (m *Memo[K, V]) Get(key K, draw func() V) V {
+	if !m.ok || m.key != key {
+		m.key, m.view, m.ok = key, draw(), true
+	}
+	return m.view
+}

@@ -42,3 +42,21 @@ func TestHits(t *testing.T) {
 		t.Error("Reset kept a line")
 	}
 }
+
+func TestMemoDrawsAgainOnlyForANewKey(t *testing.T) {
+	var m Memo[int, string]
+	draws := 0
+	draw := func(s string) func() string { return func() string { draws++; return s } }
+	if got := m.Get(1, draw("a")); got != "a" || draws != 1 {
+		t.Fatalf("first Get = %q after %d draws", got, draws)
+	}
+	if got := m.Get(1, draw("b")); got != "a" || draws != 1 {
+		t.Fatalf("same key: Get = %q after %d draws, want the kept %q", got, draws, "a")
+	}
+	if got := m.Get(2, draw("c")); got != "c" || draws != 2 {
+		t.Fatalf("new key: Get = %q after %d draws", got, draws)
+	}
+	if got := m.Get(0, draw("d")); got != "d" || draws != 3 {
+		t.Fatalf("zero key after another: Get = %q after %d draws", got, draws)
+	}
+}

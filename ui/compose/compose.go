@@ -20,6 +20,7 @@ import (
 	"github.com/smsdash/smsdash/sms/store"
 	"github.com/smsdash/smsdash/ui/common"
 	"github.com/smsdash/smsdash/ui/field"
+	"github.com/smsdash/smsdash/ui/i18n"
 	"github.com/smsdash/smsdash/ui/theme"
 )
 
@@ -54,6 +55,7 @@ type History interface {
 // Model is the Compose tab.
 type Model struct {
 	ctx                  *common.Context
+	keyset               common.Memo[*i18n.Texts, keys]
 	core                 Sender
 	hist                 History
 	to, text, at, valid  field.Input
@@ -144,7 +146,11 @@ type keys struct {
 	next, prev, send, enter, sender, esc, clear key.Binding
 }
 
-func (m *Model) keys() keys {
+// keys are made once per language: the help bar asks for them at every
+// frame.
+func (m *Model) keys() keys { return m.keyset.Get(m.ctx.T, m.newKeys) }
+
+func (m *Model) newKeys() keys {
 	t, fk := m.ctx.T, m.ctx.FormKeys()
 	return keys{
 		next:   fk.Next,

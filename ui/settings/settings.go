@@ -24,6 +24,7 @@ import (
 	"github.com/smsdash/smsdash/sms/secret"
 	"github.com/smsdash/smsdash/ui/common"
 	"github.com/smsdash/smsdash/ui/field"
+	"github.com/smsdash/smsdash/ui/i18n"
 )
 
 // Focus positions after the fields.
@@ -51,6 +52,7 @@ type File struct {
 
 type Model struct {
 	ctx    *common.Context
+	keyset common.Memo[*i18n.Texts, keys]
 	store  Store
 	where  File
 	inputs []field.Input // one per def
@@ -253,7 +255,11 @@ type keys struct {
 	askSave, askDiscard, askBack                           key.Binding
 }
 
-func (m *Model) keys() keys {
+// keys are made once per language: the help bar asks for them at every
+// frame.
+func (m *Model) keys() keys { return m.keyset.Get(m.ctx.T, m.newKeys) }
+
+func (m *Model) newKeys() keys {
 	t, fk := m.ctx.T, m.ctx.FormKeys()
 	return keys{
 		next:   fk.Next,

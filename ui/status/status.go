@@ -32,6 +32,7 @@ import (
 	"github.com/smsdash/smsdash/ui/chart"
 	"github.com/smsdash/smsdash/ui/common"
 	"github.com/smsdash/smsdash/ui/field"
+	"github.com/smsdash/smsdash/ui/i18n"
 	"github.com/smsdash/smsdash/ui/theme"
 )
 
@@ -79,17 +80,19 @@ type History interface {
 }
 
 type Model struct {
-	ctx   *common.Context
-	core  Core
-	hist  History
-	q     store.Filter       // the list's query (status filter included)
-	win   []store.Row        // a stretch of the list, newest first
-	winAt int                // the list position of win[0]
-	at    map[int64]int      // local id → index in win
-	more  bool               // rows may follow the window's last one
-	lines map[lineKey]string // rendered rows
-	lineW int                // the width lines were rendered for
-	lineA bool               // lines were rendered with the agent column
+	ctx    *common.Context
+	keyset common.Memo[*i18n.Texts, keys]
+	core   Core
+	hist   History
+	q      store.Filter        // the list's query (status filter included)
+	win    []store.Row         // a stretch of the list, newest first
+	winAt  int                 // the list position of win[0]
+	at     map[int64]int       // local id → index in win
+	more   bool                // rows may follow the window's last one
+	lines  map[lineKey]string  // rendered rows
+	labels map[labelKey]string // drawn filter labels (bounded: a few per language)
+	lineW  int                 // the width lines were rendered for
+	lineA  bool                // lines were rendered with the agent column
 
 	counts       map[string]int // matching messages by bucket, status filter aside
 	agents       []string       // the agents the history holds, read with the counts
@@ -456,7 +459,7 @@ func (m *Model) place(p pageMsg) {
 		if len(m.win) == 0 || m.win[0].ID != p.anchor {
 			return
 		}
-		w := append(slices.Clip(p.rows), m.win...)
+		w := slices.Insert(m.win, 0, p.rows...) // in place, once the window has its room: this comes at every send
 		if len(w) > maxWindow {
 			w, m.more = w[:maxWindow], true
 		}
@@ -475,7 +478,7 @@ func (m *Model) place(p pageMsg) {
 			}
 			m.top = nil
 		}
-		w := append(slices.Clip(p.rows), m.win...)
+		w := slices.Insert(m.win, 0, p.rows...) // in place, once the window has its room: this comes at every send
 		more := m.more
 		if len(w) > maxWindow {
 			w, more = w[:maxWindow], true
@@ -688,7 +691,11 @@ type keys struct {
 	resend, mark, yes, no                                                                                  key.Binding
 }
 
-func (m *Model) keys() keys {
+// keys are made once per language: the help bar asks for them at every
+// frame.
+func (m *Model) keys() keys { return m.keyset.Get(m.ctx.T, m.newKeys) }
+
+func (m *Model) newKeys() keys {
 	t := m.ctx.T
 	return keys{
 		up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", t.Up)),
@@ -1170,11 +1177,7 @@ func (m *Model) filterBar() string {
 	}
 	gap := common.Part{Text: "   ", Target: common.NoHit}
 	part := func(label, value string, in *field.Input, h int) common.Part {
-		l := s.Label.Render(label + " ")
-		if m.input == in && in != nil {
-			l = s.Focused.Render("› " + label + " ")
-		}
-		return common.Part{Text: l + value, Target: hit(h)}
+		return common.Part{Text: m.label(label, m.input == in && in != nil) + value, Target: hit(h)}
 	}
 	var parts []common.Part
 	if m.batch != 0 {
@@ -1194,6 +1197,29 @@ func (m *Model) filterBar() string {
 	return m.hits.Join(0, append(parts,
 		part(t.FilterNumberLabel, m.number.View(inputW, 1, s), &m.number, hNumber), gap,
 		part(t.SearchLabel, m.search.View(inputW, 1, s), &m.search, hSearch))...)
+}
+
+// label draws a filter's label, marked "›" when its field has focus; the
+// drawings are kept, as the bar is drawn at every frame (common.Memo).
+func (m *Model) label(text string, focused bool) string {
+	k := labelKey{text, focused}
+	if l, ok := m.labels[k]; ok {
+		return l
+	}
+	l := m.ctx.S.Label.Render(text + " ")
+	if focused {
+		l = m.ctx.S.Focused.Render("› " + text + " ")
+	}
+	if m.labels == nil {
+		m.labels = map[labelKey]string{}
+	}
+	m.labels[k] = l
+	return l
+}
+
+type labelKey struct {
+	text    string
+	focused bool
 }
 
 // topLines: the counts line, wrapped between buckets so that none is
@@ -1238,7 +1264,7 @@ func (m *Model) countsLines() []string {
 
 // chartLine: the same counts as a stacked bar, one mark per bucket.
 func (m *Model) chartLine() string {
-	var parts []chart.Part
+	parts := make([]chart.Part, 0, len(theme.Buckets)) // a Part holds a Style: no regrowing
 	for _, b := range theme.Buckets {
 		parts = append(parts, chart.Part{N: m.counts[b], Fill: theme.Symbol(b), Style: m.ctx.S.Bucket(b)})
 	}
