@@ -38,7 +38,8 @@ func TestStatusTabSeesOtherProcess(t *testing.T) {
 	if _, err := other.ApplyStatuses(ctx, "http", []sms.StatusReport{{ID: 4242, Status: sms.Delivered}}); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := a.Feed.CatchUp(ctx); err != nil || n != 1 {
+	// The other process's send (its outcome), then its status.
+	if n, err := a.Feed.CatchUp(ctx); err != nil || n != 2 {
 		t.Fatalf("CatchUp = %d, %v", n, err)
 	}
 	m.Update(m.waitEvent()()) // the event is pending: the wait returns at once

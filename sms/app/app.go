@@ -252,12 +252,30 @@ func (a *App) Outbox(transport, agent string) (outbox.Outbox, error) {
 			return outbox.Outbox{}, err
 		}
 	}
-	ob := outbox.Outbox{Store: a.Store, Gateway: g, Transport: transport, Agent: agent,
+	ob := outbox.Outbox{Store: published{a.Store, a.Feed}, Gateway: g, Transport: transport, Agent: agent,
 		Chunk: c.API.BatchSize, Mask: secret.New(c.Secrets()...), Health: a.Health}
 	if a.Audit != nil {
 		ob.Done = func(r outbox.Report) { a.Audit(Event{Send: &r, Agent: r.Agent}) }
 	}
 	return ob, nil
+}
+
+// published is the history as an outbox writes it: each chunk's outcomes
+// go out on the hub as soon as they are recorded, so that every session's
+// Status tab shows the send at once, not at the tracker's next reading.
+type published struct {
+	outbox.Store
+	feed *tracker.Feed
+}
+
+func (p published) RecordResults(ctx context.Context, ids []int64, results []sms.Result) error {
+	err := p.Store.RecordResults(ctx, ids, results)
+	if err == nil {
+		// A failure to read the history is the tracker's to show, at
+		// its next reading; the send itself went well.
+		_, _ = p.feed.CatchUp(ctx)
+	}
+	return err
 }
 
 // Event is one change made on the core, for Audit: a send (or resend),

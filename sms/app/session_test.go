@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -156,5 +157,26 @@ func TestAudit(t *testing.T) {
 	}
 	if e := events[3]; e.Agent != "anna" || e.Err != nil || e.Keys[0] != "account.login" {
 		t.Errorf("anna's save: %+v", e)
+	}
+}
+
+// A session's send is on the hub once Send returns, before any tracker
+// (none runs here) reads the history: every other session's Status tab
+// shows it at once.
+func TestSendPublished(t *testing.T) {
+	a := simCore(t)
+	sub := a.Hub.Subscribe()
+	defer sub.Close()
+	ob, err := a.Outbox("", "vera")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, _, err := ob.Send(context.Background(), 0, []sms.Message{{To: "375296717259", Text: "a", Sender: "CMC"}, {To: "375291234503", Text: "b", Sender: "CMC"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, ok := sub.Take()
+	if !ok || !slices.Equal(ev.Written, ids) {
+		t.Fatalf("the hub has %+v (pending %v), want the sends %v written", ev, ok, ids)
 	}
 }

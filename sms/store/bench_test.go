@@ -261,7 +261,7 @@ func BenchmarkChanges100k(b *testing.B) {
 		for b.Loop() {
 			got := 0
 			for at := before; at < last; at += 10000 {
-				ups, err := s.Changes(ctx, at, min(at+10000, last))
+				ups, _, err := s.Changes(ctx, at, min(at+10000, last))
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -279,7 +279,7 @@ func BenchmarkChanges100k(b *testing.B) {
 			if err != nil || end != last {
 				b.Fatalf("LastChange = %d, %v", end, err)
 			}
-			if ups, err := s.Changes(ctx, end, end); err != nil || len(ups) != 0 {
+			if ups, _, err := s.Changes(ctx, end, end); err != nil || len(ups) != 0 {
 				b.Fatalf("%d changes, %v", len(ups), err)
 			}
 		}

@@ -28,44 +28,50 @@ func (s *Store) LastChange(ctx context.Context) (int64, error) {
 
 // Changes returns the status changes at positions after+1 … upto, in the
 // order they were written, as ApplyStatuses returned them to the process
-// that wrote them: From is the status before. Entries of the history that
-// change no status (an outcome, a recovery, ExpireStale giving up) are
-// left out.
-func (s *Store) Changes(ctx context.Context, after, upto int64) ([]Update, error) {
+// that wrote them: From is the status before. The history's entries that
+// change no status (a send's outcome, a recovery, a settling, ExpireStale
+// giving up) are not changes; written lists their messages instead, each
+// once, so that a dashboard shows a send the moment it is recorded.
+func (s *Store) Changes(ctx context.Context, after, upto int64) (changes []Update, written []int64, err error) {
 	rows, err := s.query(ctx, changesSQL, after, upto)
 	if err != nil {
-		return nil, wrap("changes", err)
+		return nil, nil, wrap("changes", err)
 	}
 	defer rows.Close()
-	var out []Update
+	seen := map[int64]bool{}
 	for rows.Next() {
 		var u Update
 		var to, from string
 		var at int64
 		if err := rows.Scan(&u.ID, &u.GatewayID, &to, &from, &at); err != nil {
-			return nil, wrap("changes", err)
+			return nil, nil, wrap("changes", err)
 		}
-		if to == from {
-			continue // ExpireStale's note keeps the status as it was
+		if to == "" || to == from { // ExpireStale's note keeps the status as it was
+			if !seen[u.ID] {
+				seen[u.ID] = true
+				written = append(written, u.ID)
+			}
+			continue
 		}
 		u.From, u.To, u.At = parseStatus(from), parseStatus(to), time.UnixMilli(at)
-		out = append(out, u)
+		changes = append(changes, u)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, wrap("changes", err)
+		return nil, nil, wrap("changes", err)
 	}
-	return out, nil
+	return changes, written, nil
 }
 
-// changesSQL walks status_history by id (CROSS JOIN keeps it outside).
-// A change's status before is written with it (prev); for an entry
+// changesSQL walks status_history by id (CROSS JOIN keeps it outside),
+// the entries that change no status (status '') too. A change's status
+// before is written with it (prev); for an entry
 // older than schemaV6 it is found among the message's earlier entries,
 // by the status_history_message index (coalesce evaluates that only
 // when prev is NULL).
 const changesSQL = `SELECT h.message_id, coalesce(m.gateway_id, 0), h.status,
-	coalesce(h.prev, (SELECT p.status FROM status_history p
+	CASE WHEN h.status = '' THEN '' ELSE coalesce(h.prev, (SELECT p.status FROM status_history p
 		WHERE p.message_id = h.message_id AND p.id < h.id AND p.status <> ''
-		ORDER BY p.id DESC LIMIT 1), ''), h.at
+		ORDER BY p.id DESC LIMIT 1), '') END, h.at
 	FROM status_history h CROSS JOIN messages m ON m.id = h.message_id
-	WHERE h.id > ? AND h.id <= ? AND h.status <> ''
+	WHERE h.id > ? AND h.id <= ?
 	ORDER BY h.id`

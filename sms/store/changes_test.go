@@ -77,7 +77,8 @@ func TestChangesFromAnotherHandle(t *testing.T) {
 	if n, err := w.ExpireStale(ctx, t0.Add(50*time.Hour), time.Hour); err != nil || n != 2 {
 		t.Fatalf("ExpireStale = %d, %v", n, err)
 	}
-	if _, err := w.AddQueued(ctx, 0, "ann", "json", msgs(1)); err != nil {
+	queued, err := w.AddQueued(ctx, 0, "ann", "json", msgs(1))
+	if err != nil {
 		t.Fatal(err)
 	}
 	if _, notSent, err := w.RecoverPending(ctx); err != nil || notSent != 1 {
@@ -88,9 +89,15 @@ func TestChangesFromAnotherHandle(t *testing.T) {
 		t.Fatalf("LastChange: %d, %d, %d, %v", start, mid, last, err)
 	}
 
-	got, err := r.Changes(ctx, start, last)
+	got, written, err := r.Changes(ctx, start, last)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The entries that change no status name their messages, each once,
+	// in the order written: the three outcomes (two given up later), the
+	// orphan's outcome, the recovered one.
+	if want := append(slices.Clone(ids), orphan[0], queued[0]); !slices.Equal(written, want) {
+		t.Errorf("written = %v, want %v", written, want)
 	}
 	if !sameUpdates(got, wrote) {
 		t.Errorf("Changes =\n%+v\nwant\n%+v", got, wrote)
@@ -99,19 +106,19 @@ func TestChangesFromAnotherHandle(t *testing.T) {
 		t.Errorf("Changes = %+v", got)
 	}
 	// Read in two windows, the same changes, each once.
-	first, err1 := r.Changes(ctx, start, mid)
-	rest, err2 := r.Changes(ctx, mid, last)
+	first, _, err1 := r.Changes(ctx, start, mid)
+	rest, _, err2 := r.Changes(ctx, mid, last)
 	if err1 != nil || err2 != nil || len(first) != 3 || !sameUpdates(append(first, rest...), wrote) {
 		t.Errorf("windows: %+v + %+v, %v %v", first, rest, err1, err2)
 	}
-	if none, err := r.Changes(ctx, last, last+100); err != nil || len(none) != 0 {
+	if none, _, err := r.Changes(ctx, last, last+100); err != nil || len(none) != 0 {
 		t.Errorf("after the last change: %+v, %v", none, err)
 	}
 	// Entries written before schema v6 have no prev: it is looked up.
 	if _, err := w.w.Exec(`UPDATE status_history SET prev = NULL`); err != nil {
 		t.Fatal(err)
 	}
-	if old, err := r.Changes(ctx, start, last); err != nil || !sameUpdates(old, wrote) {
+	if old, _, err := r.Changes(ctx, start, last); err != nil || !sameUpdates(old, wrote) {
 		t.Errorf("Changes without prev =\n%+v\nwant\n%+v (%v)", old, wrote, err)
 	}
 }
@@ -166,7 +173,7 @@ func TestChangesFollowConcurrentWriters(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ups, err := follower.Changes(ctx, after, last)
+		ups, _, err := follower.Changes(ctx, after, last)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,11 +10,11 @@ import (
 // ChangeLog is the history's change sequence (see store.Changes).
 type ChangeLog interface {
 	LastChange(ctx context.Context) (int64, error)
-	Changes(ctx context.Context, after, upto int64) ([]store.Update, error)
+	Changes(ctx context.Context, after, upto int64) (changes []store.Update, written []int64, err error)
 }
 
 // Feed is the one path from the history to the hub: it publishes every
-// status change written to the history, by this process or another
+// status change written to the history, and every send's outcome, by this process or another
 // smsdash on the same file, in the order written. Several smsdash
 // processes track the same messages, and the first to write a change is
 // the only one whose ApplyStatuses returns it; reading the history
@@ -49,7 +49,7 @@ func NewFeed(ctx context.Context, log ChangeLog, hub *Hub) (*Feed, error) {
 func (f *Feed) Hub() *Hub { return f.hub }
 
 // CatchUp publishes the changes written since the last call, and returns
-// how many. On failure it publishes what it read so far; the rest comes
+// how many (status changes and messages written). On failure it publishes what it read so far; the rest comes
 // at the next call.
 func (f *Feed) CatchUp(ctx context.Context) (int, error) {
 	f.mu.Lock()
@@ -61,14 +61,14 @@ func (f *Feed) CatchUp(ctx context.Context) (int, error) {
 	n := 0
 	for f.at < end { // at most (end-at)/feedPage+1 reads: end is fixed
 		upto := min(f.at+feedPage, end)
-		ups, err := f.log.Changes(ctx, f.at, upto)
+		ups, written, err := f.log.Changes(ctx, f.at, upto)
 		if err != nil {
 			return n, err
 		}
-		if len(ups) > 0 {
-			f.hub.Publish(Event{Updates: ups})
+		if len(ups) > 0 || len(written) > 0 {
+			f.hub.Publish(Event{Updates: ups, Written: written})
 		}
-		n += len(ups)
+		n += len(ups) + len(written)
 		f.at = upto
 	}
 	return n, nil

@@ -2,6 +2,7 @@ package tracker
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -70,12 +71,16 @@ func TestFeedPublishesEveryProcessInOrder(t *testing.T) {
 	if _, err := other.ApplyStatuses(ctx, "http", []sms.StatusReport{{ID: gwID(0), Status: sms.Queued}}); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := r.feed.CatchUp(ctx); err != nil || n != 1 {
+	// The two sends' outcomes, then the other process's change.
+	if n, err := r.feed.CatchUp(ctx); err != nil || n != 3 {
 		t.Fatalf("CatchUp = %d, %v", n, err)
 	}
 	ev, _ := sub.Take()
 	if got := statuses(ev); len(got) != 1 || got[ids[0]] != [2]sms.Status{sms.StatusNone, sms.Queued} {
 		t.Fatalf("the other process's change: %+v", ev.Updates)
+	}
+	if !slices.Equal(ev.Written, ids) {
+		t.Fatalf("the sends written: %v, want %v", ev.Written, ids)
 	}
 	// This cycle finds only the second message new; it is published once.
 	if n, err := tr.Cycle(ctx); err != nil || n != 1 {

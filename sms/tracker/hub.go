@@ -12,9 +12,12 @@ import (
 // redraws once.
 type Event struct {
 	Updates []store.Update // one per message, the latest change
-	Balance *Balance       // the newest reading, if any
-	Err     error          // the newest polling failure, nil once a cycle succeeds
-	ErrSet  bool           // Err changed (to nil as well)
+	// Written: messages whose entry was written without a status change
+	// (a send's outcome, a settling), each once: read them again.
+	Written []int64
+	Balance *Balance // the newest reading, if any
+	Err     error    // the newest polling failure, nil once a cycle succeeds
+	ErrSet  bool     // Err changed (to nil as well)
 	// BalanceErr is the newest failure to read the balance, nil once a
 	// reading succeeds; BalanceErrSet: it changed.
 	BalanceErr    error
@@ -46,14 +49,15 @@ type Sub struct {
 	c       chan struct{}
 	mu      sync.Mutex
 	pending Event
-	index   map[int64]int // local id → position in pending.Updates
+	index   map[int64]int  // local id → position in pending.Updates
+	written map[int64]bool // pending.Written, as a set
 }
 
 func NewHub() *Hub { return &Hub{subs: map[*Sub]struct{}{}} }
 
 // Subscribe adds a subscriber; Close it when done.
 func (h *Hub) Subscribe() *Sub {
-	s := &Sub{hub: h, c: make(chan struct{}, 1), index: map[int64]int{}}
+	s := &Sub{hub: h, c: make(chan struct{}, 1), index: map[int64]int{}, written: map[int64]bool{}}
 	h.mu.Lock()
 	h.subs[s] = struct{}{}
 	h.mu.Unlock()
@@ -79,7 +83,8 @@ func (s *Sub) Take() (Event, bool) {
 	e := s.pending
 	s.pending = Event{}
 	clear(s.index)
-	return e, len(e.Updates) > 0 || e.Balance != nil || e.ErrSet || e.BalanceErrSet || e.Health || e.Config
+	clear(s.written)
+	return e, len(e.Updates) > 0 || len(e.Written) > 0 || e.Balance != nil || e.ErrSet || e.BalanceErrSet || e.Health || e.Config
 }
 
 // Close unsubscribes.
@@ -99,6 +104,12 @@ func (s *Sub) merge(e Event) {
 		}
 		s.index[u.ID] = len(s.pending.Updates)
 		s.pending.Updates = append(s.pending.Updates, u)
+	}
+	for _, id := range e.Written {
+		if !s.written[id] {
+			s.written[id] = true
+			s.pending.Written = append(s.pending.Written, id)
+		}
 	}
 	if e.Balance != nil {
 		s.pending.Balance = e.Balance

@@ -120,6 +120,31 @@ func TestTwoAgents(t *testing.T) {
 	}
 }
 
+// A send over exec shows on another agent's Status tab as soon as it is
+// recorded, long before any status: the tracker polls once an hour here.
+func TestExecSendShowsAtOnce(t *testing.T) {
+	o := sim.Options{Login: "agent", Password: "pw", Balance: 1000}
+	run, err := sim.Start("127.0.0.1:0", o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { run.Close() })
+	path := simConfig(t, run.URL(), o, func(c *config.Config) { c.Tracker.PollInterval = config.Duration{Duration: time.Hour} })
+	f := startOn(t, path, nil).run(t)
+	b := f.dashboard(t, f.bob)
+	b.waitFor(t, "2 Batch")
+	b.press(t, alt("3"))
+	b.see(t, "[3 Status]")
+	mark := b.mark()
+	const text = "из скрипта, 5813"
+	if out, errs, code := f.exec(t, "", "send --to 375296717259 --text '"+text+"'", f.anna); code != 0 {
+		t.Fatalf("send: exit %d, %q %q", code, out, errs)
+	}
+	b.waitAfter(t, mark, text)
+	b.press(t, ctrlC)
+	b.end(t)
+}
+
 // Secrets with characters that every escaping writes differently.
 const (
 	password = "Pw7/q%Zr&é+x"

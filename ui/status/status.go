@@ -391,9 +391,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.settling = &settle{ids: msg.ids, resend: msg.resend}
 		}
 	case common.Event:
-		if len(msg.Updates) > 0 {
+		if len(msg.Updates) > 0 || len(msg.Written) > 0 {
 			m.apply(msg.Updates)
-			return tea.Batch(m.readNewer(msg.Updates), m.refreshSoon())
+			return tea.Batch(m.readNewer(msg.Updates, msg.Written), m.refreshSoon())
 		}
 	case common.ShowBatch:
 		m.batch, m.status, m.agent, m.detail, m.input = msg.ID, "", "", nil, nil
@@ -633,10 +633,10 @@ func (m *Model) apply(updates []store.Update) {
 	}
 }
 
-// readNewer reads at once the messages an update names above the top
-// row, when the window is at the top of the list: they are what an agent
-// watches come in.
-func (m *Model) readNewer(updates []store.Update) tea.Cmd {
+// readNewer reads at once the messages an update or a send names above
+// the top row, when the window is at the top of the list: they are what
+// an agent watches come in.
+func (m *Model) readNewer(updates []store.Update, written []int64) tea.Cmd {
 	if !m.loaded || m.loadErr != nil || m.winAt != 0 {
 		return nil
 	}
@@ -650,7 +650,8 @@ func (m *Model) readNewer(updates []store.Update) tea.Cmd {
 		return m.refresh()
 	}
 	top := m.win[0].ID
-	if !slices.ContainsFunc(updates, func(u store.Update) bool { return u.ID > top }) {
+	if !slices.ContainsFunc(updates, func(u store.Update) bool { return u.ID > top }) &&
+		!slices.ContainsFunc(written, func(id int64) bool { return id > top }) {
 		return nil
 	}
 	if m.paging {
