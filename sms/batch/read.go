@@ -22,6 +22,17 @@ import (
 	"github.com/smsdash/smsdash/sms"
 )
 
+// ListExts name the files that are lists: what the picker shows and an
+// upload takes. Read tells the format by the content, so a list named
+// otherwise loads by typing its path.
+var ListExts = []string{".csv", ".tsv", ".txt", ".xlsx"}
+
+// IsList says whether name has one of ListExts; case is ignored (Excel on
+// Windows often writes upper-case names).
+func IsList(name string) bool {
+	return slices.Contains(ListExts, strings.ToLower(filepath.Ext(name)))
+}
+
 // Limits of Read. A list is a few thousand rows, rarely a few hundred
 // thousand: the limits catch the wrong file, not a big list.
 const (
@@ -654,11 +665,12 @@ func readErr(err error) error {
 }
 
 func tooBig(size, limit int64) error {
-	return errf(fmt.Sprintf("the file is %s; lists up to %s are read: split it, or check that it is the right file", mb(size), mb(limit)),
-		fmt.Sprintf("файл занимает %s, а читаются списки до %s: разделите его или проверьте, тот ли это файл", mb(size), mb(limit)))
+	return errf(fmt.Sprintf("the file is %s; lists up to %s are read: split it, or check that it is the right file", Size(size), Size(limit)),
+		fmt.Sprintf("файл занимает %s, а читаются списки до %s: разделите его или проверьте, тот ли это файл", Size(size), Size(limit)))
 }
 
-func mb(n int64) string {
+// Size is n bytes for a person: KB, or MB with one decimal.
+func Size(n int64) string {
 	if n < 1<<20 {
 		return fmt.Sprintf("%d KB", (n+1023)>>10)
 	}

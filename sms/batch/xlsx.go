@@ -134,7 +134,7 @@ func checkWorkbook(r io.ReaderAt, size, limit int64) error {
 			"этот zip-архив не книга XLSX: сохраните список как .xlsx или CSV")
 	}
 	if unpacked > uint64(limit) {
-		n, l, parts := mb(int64(unpacked)), mb(limit), strconv.FormatUint((unpacked+uint64(limit)-1)/uint64(limit), 10)
+		n, l, parts := Size(int64(unpacked)), Size(limit), strconv.FormatUint((unpacked+uint64(limit)-1)/uint64(limit), 10)
 		return errf("the workbook unpacks to "+n+"; workbooks that unpack to at most "+l+" are read: is it the right file? If it is, split its rows into "+parts+" files or more, or save it as CSV",
 			"книга распаковывается в "+n+", а читаются книги, которые распаковываются не больше чем в "+l+": тот ли это файл? Если тот, разделите её строки на несколько файлов (не меньше "+parts+") или сохраните её в CSV")
 	}

@@ -167,7 +167,7 @@ them afresh.`,
 	root.PersistentFlags().StringVar(&g.config, "config", "", "the config `FILE` (default: ~/.config/smsdash/config.toml)")
 	root.Flags().BoolP("version", "v", false, "print the version and the commit it was built from")
 	root.AddCommand(newSend(e, g), newStatus(e, g), newBalance(e, g), newImport(e, g), newHistory(e, g),
-		newExport(e, g), newSettle(e, g), newSim(e, g), newDemo(e), newServe(e, g), newVersion(e))
+		newExport(e, g), newSettle(e, g), newUpload(e), newSim(e, g), newDemo(e), newServe(e, g), newVersion(e))
 	if e.App != nil {
 		root.PersistentPreRunE = remote
 	}

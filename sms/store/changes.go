@@ -63,7 +63,7 @@ func (s *Store) Changes(ctx context.Context, after, upto int64) (changes []Updat
 }
 
 // changesSQL walks status_history by id (CROSS JOIN keeps it outside),
-// the entries that change no status (status '') too. A change's status
+// the entries that change no status (status ”) too. A change's status
 // before is written with it (prev); for an entry
 // older than schemaV6 it is found among the message's earlier entries,
 // by the status_history_message index (coalesce evaluates that only

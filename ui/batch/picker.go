@@ -17,6 +17,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/smsdash/smsdash/sms"
+	sbatch "github.com/smsdash/smsdash/sms/batch"
 	"github.com/smsdash/smsdash/ui/common"
 	"github.com/smsdash/smsdash/ui/field"
 	"github.com/smsdash/smsdash/ui/i18n"
@@ -61,16 +62,6 @@ type entry struct {
 	dir  bool
 	size int64
 	mod  time.Time
-}
-
-// listExts name the files the picker lists: what sbatch.Read reads (it
-// tells the format by the content, so a list named otherwise loads by
-// typing its path). Case is ignored: Excel on Windows often writes
-// upper-case names.
-var listExts = []string{".csv", ".tsv", ".txt", ".xlsx"}
-
-func isList(name string) bool {
-	return slices.Contains(listExts, strings.ToLower(filepath.Ext(name)))
 }
 
 const (
@@ -139,7 +130,7 @@ func (files disk) readDir(dir string) (d dirMsg) {
 		case err != nil:
 		case info.IsDir():
 			d.entries = append(d.entries, entry{name: name, dir: true})
-		case info.Mode().IsRegular() && isList(name):
+		case info.Mode().IsRegular() && sbatch.IsList(name):
 			// Regular files only: reading a pipe would wait forever.
 			d.entries = append(d.entries, entry{name: name, size: info.Size(), mod: info.ModTime()})
 		default:

@@ -458,6 +458,55 @@ func TestCommands(t *testing.T) {
 	}
 }
 
+// An agent uploads a list over exec into its own folder, and its Batch
+// tab's picker lists it; the name, an empty upload and a name taken are
+// refused with what to do.
+func TestUpload(t *testing.T) {
+	f := start(t, nil).run(t)
+	list := "Телефон;Имя\n296717259;Анна\n"
+	out, errOut, code := f.exec(t, list, "upload clients.csv", f.bob)
+	if code != 0 || !strings.Contains(out, "clients.csv: 1 KB in your upload folder") {
+		t.Fatalf("upload: exit %d, %q, %q", code, out, errOut)
+	}
+	path := filepath.Join(f.s.opt.Uploads, "bob", "clients.csv")
+	if data, err := os.ReadFile(path); err != nil || string(data) != list {
+		t.Fatalf("the file: %q, %v", data, err)
+	}
+	for _, c := range []struct{ stdin, cmd, says string }{
+		{"x", "upload clients.csv", "--replace replaces it"},
+		{"x", "upload ../anna/clients.csv", "no folders"},
+		{"x", "upload .profile.csv", "starts with a dot"},
+		{"x", "upload notes.sh", "not a list's name"},
+		{"x", "upload", "takes the file's NAME"},
+		{"", "upload empty.csv", "nothing came on standard input"},
+	} {
+		out, errOut, code := f.exec(t, c.stdin, c.cmd, f.bob)
+		if code != cli.ExitUsage || !strings.Contains(errOut, c.says) || out != "" {
+			t.Errorf("%s: exit %d, %q, %q", c.cmd, code, out, errOut)
+		}
+	}
+	if data, _ := os.ReadFile(path); string(data) != list {
+		t.Errorf("a refused upload changed the file: %q", data)
+	}
+	if _, errOut, code := f.exec(t, "Телефон\n296717259\n", "upload clients.csv --replace", f.bob); code != 0 {
+		t.Fatalf("--replace: exit %d, %q", code, errOut)
+	}
+	if data, _ := os.ReadFile(path); string(data) != "Телефон\n296717259\n" {
+		t.Errorf("after --replace: %q", data)
+	}
+	if left, _ := filepath.Glob(filepath.Join(f.s.opt.Uploads, "bob", ".upload-*")); len(left) != 0 {
+		t.Errorf("left behind: %v", left)
+	}
+	b := f.dashboard(t, f.bob)
+	b.waitFor(t, "2 Batch")
+	b.press(t, alt("2"))
+	b.see(t, "[2 Batch]")
+	b.press(t, "\x0f") // ctrl+o: the picker, in bob's folder
+	b.see(t, "clients.csv")
+	b.press(t, ctrlC)
+	b.end(t)
+}
+
 func TestSessionLimit(t *testing.T) {
 	f := start(t, func(o *cli.ServeOptions) { o.MaxSessions = 1 }).run(t)
 	d := f.dashboard(t, f.anna)
