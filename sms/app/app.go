@@ -279,15 +279,31 @@ func (p published) RecordResults(ctx context.Context, ids []int64, results []sms
 }
 
 // Event is one change made on the core, for Audit: a send (or resend),
-// or a save of the settings. It holds no message text, number nor
-// setting's value.
+// messages marked sent, or a save of the settings. It holds no message
+// text, number nor setting's value.
 type Event struct {
 	Agent string
 	Send  *outbox.Report // a send or a resend, as it ended
+	// Marked: the agent settled messages of unknown outcome as sent.
+	Marked *Marked
 	// Keys are the settings a save wrote (or was refused to write, Err),
 	// their names only.
 	Keys []string
 	Err  error
+}
+
+// Marked is a MarkSent: how many messages were asked, how many settled.
+type Marked struct{ Asked, Settled int }
+
+// MarkSent settles messages of unknown outcome as sent, on agent's
+// explicit decision (store.MarkSent), and tells Audit: the one way the
+// dashboard and the command line record that decision.
+func (a *App) MarkSent(ctx context.Context, agent string, ids []int64) (int, error) {
+	n, err := a.Store.MarkSent(ctx, agent, ids)
+	if a.Audit != nil {
+		a.Audit(Event{Agent: agent, Marked: &Marked{Asked: len(ids), Settled: n}, Err: err})
+	}
+	return n, err
 }
 
 // Transport gives the transport named (the config's for ""). SMPP is one

@@ -92,7 +92,7 @@ func runSettle(ctx context.Context, e *Env, g *globals, o settleOpts, pos []stri
 		return err
 	}
 	if o.mark {
-		n, err := a.Store.MarkSent(ctx, e.Session.AgentIn(a.Config()), ids)
+		n, err := a.MarkSent(ctx, e.Session.AgentIn(a.Config()), ids)
 		if err != nil {
 			return err
 		}

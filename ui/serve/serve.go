@@ -89,6 +89,10 @@ func (s *Server) audit(e app.Event) {
 			sms.PluralEN("%d message", "%d messages").N(r.Messages), sms.Safe(r.Transport), batch, r.Accepted, why)
 		return
 	}
+	if m := e.Marked; m != nil {
+		s.log.Printf("mark sent: %s: %d of %s%s", who, m.Settled, sms.PluralEN("%d message", "%d messages").N(m.Asked), why)
+		return
+	}
 	keys := sms.Safe(strings.Join(e.Keys, ", "))
 	if e.Err != nil {
 		s.log.Printf("settings: %s: not saved (%s)%s", who, keys, why)

@@ -61,21 +61,21 @@ const followFor = 10 * time.Minute
 
 // Model is the Status tab.
 // Core is what Status needs of the core (sms/app.App is one): the
-// config now, an outbox to resend through, and the tracker to poke while
-// it follows fresh sends.
+// config now, an outbox to resend through, the agent's decision to mark
+// messages sent, and the tracker to poke while it follows fresh sends.
 type Core interface {
 	Config() *config.Config
 	Outbox(transport, agent string) (outbox.Outbox, error)
+	MarkSent(ctx context.Context, agent string, ids []int64) (int, error)
 	Poke()
 	PollEvery() time.Duration
 }
 
-// History is what Status reads and settles of the history.
+// History is what Status reads of the history.
 type History interface {
 	Latest(ctx context.Context, f store.Filter) ([]store.Row, error)
 	CountsFor(ctx context.Context, f store.Filter) (map[string]int, error)
 	History(ctx context.Context, id int64) ([]store.Change, error)
-	MarkSent(ctx context.Context, agent string, ids []int64) (int, error)
 	Agents(ctx context.Context) ([]string, error)
 }
 
@@ -1001,7 +1001,7 @@ func (m *Model) openDetail() tea.Cmd {
 // settle carries out the agent's decision off the UI goroutine.
 func (m *Model) settle(s settle) tea.Cmd {
 	m.settling = nil
-	hist, base := m.hist, m.ctx.Base
+	core, base := m.core, m.ctx.Base
 	agent := m.ctx.Session.AgentIn(m.core.Config())
 	ob, oerr := m.core.Outbox("", agent) // read here: an admin may replace it
 	return func() tea.Msg {
@@ -1018,7 +1018,7 @@ func (m *Model) settle(s settle) tea.Cmd {
 			}
 			return settledMsg{resend: true, n: len(res), accepted: accepted, err: err}
 		}
-		n, err := hist.MarkSent(base, agent, s.ids)
+		n, err := core.MarkSent(base, agent, s.ids)
 		return settledMsg{n: n, err: err}
 	}
 }
