@@ -2,7 +2,10 @@ package batch
 
 import (
 	"context"
+	"fmt"
 	"sync"
+
+	"github.com/smsdash/smsdash/sms"
 )
 
 // Job is a batch send under way, the same for the tab and the command
@@ -35,8 +38,18 @@ func Start(ctx context.Context, opt SendOptions, send func(context.Context, Send
 	}
 	go func() {
 		defer cancel()
+		defer close(j.done)
+		// A bug in the send must not end the program, nor every session
+		// of smsdash serve: it ends this send, with what it was.
+		defer func() {
+			if r := recover(); r != nil {
+				j.err = &sms.Error{
+					EN: fmt.Sprintf("the send stopped on a bug in smsdash (%v): what went out is in the history; see the batch in the Status tab before sending again", r),
+					RU: fmt.Sprintf("отправка остановилась из-за ошибки в smsdash (%v): что ушло, есть в истории; посмотрите пакет на вкладке «Статусы», прежде чем отправлять снова", r),
+				}
+			}
+		}()
 		j.sum, j.err = send(ctx, opt)
-		close(j.done)
 	}()
 	return j
 }

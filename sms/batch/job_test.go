@@ -2,6 +2,7 @@ package batch
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 )
@@ -43,5 +44,21 @@ func TestJob(t *testing.T) {
 	j.Abort()
 	if _, err := j.Result(); err != context.Canceled {
 		t.Errorf("after Abort: %v", err)
+	}
+}
+
+// A panic in the send ends the send with an error, not the program; Done
+// is closed and the result says what happened.
+func TestJobPanic(t *testing.T) {
+	j := Start(context.Background(), SendOptions{}, func(context.Context, SendOptions) (*Summary, error) {
+		panic("index out of range [7]")
+	})
+	select {
+	case <-j.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the job never ended")
+	}
+	if _, err := j.Result(); err == nil || !strings.Contains(err.Error(), "a bug in smsdash (index out of range [7])") {
+		t.Fatalf("Result: %v", err)
 	}
 }
