@@ -329,12 +329,12 @@ func TestSettingsSenders(t *testing.T) {
 func TestSettingsScroll(t *testing.T) {
 	m := newModel(t, "en")
 	press(t, m, "alt+5")
-	if v := m.View(); !strings.Contains(v, "↓ more below: 18, [smpp] [tracker] [ui] [store]") || strings.Contains(v, "↑") {
+	if v := m.View(); !strings.Contains(v, "↓ more below: 20, [smpp] [tracker] [ui] [store]") || strings.Contains(v, "↑") {
 		t.Errorf("top:\n%s", v)
 	}
-	focusSetting(t, m, "store.path")
+	focusSetting(t, m, "store.password")
 	v := m.View()
-	if !strings.Contains(v, "↑ more above:") || strings.Contains(v, "↓") || !strings.Contains(v, "› path") || !strings.Contains(v, "[tracker]") {
+	if !strings.Contains(v, "↑ more above:") || strings.Contains(v, "↓") || !strings.Contains(v, "› password") || !strings.Contains(v, "[tracker]") {
 		t.Errorf("bottom:\n%s", v)
 	}
 }
@@ -353,7 +353,7 @@ func TestGoldenSettings(t *testing.T) {
 		{"leave", false, map[string][]string{"en": append(long, "alt+1"), "ru": append(long, "alt+1")}, "d:"},
 		{"bottom", false, map[string][]string{"en": {"shift+tab", "shift+tab", "shift+tab"}, "ru": {"shift+tab", "shift+tab", "shift+tab"}}, "↑"},
 		// ui.lang under LANG=ru: "en" set → as LANG; "ru" is what LANG says already.
-		{"lang", false, map[string][]string{"en": {"shift+tab", "shift+tab", "shift+tab", "shift+tab", "shift+tab", "shift+tab", "right"}, "ru": {"shift+tab", "shift+tab", "shift+tab", "shift+tab", "shift+tab", "shift+tab"}}, "(ru) ›"},
+		{"lang", false, map[string][]string{"en": {"shift+tab", "shift+tab", "shift+tab", "shift+tab", "shift+tab", "shift+tab", "shift+tab", "shift+tab", "right"}, "ru": {"shift+tab", "shift+tab", "shift+tab", "shift+tab", "shift+tab", "shift+tab", "shift+tab", "shift+tab"}}, "(ru) ›"},
 		{"saved", true, map[string][]string{"en": {"tab", "ctrl+u", "acme", "ctrl+s"}, "ru": {"tab", "ctrl+u", "acme", "ctrl+s"}}, ".bak"},
 	}
 	for _, lang := range []string{"en", "ru"} {

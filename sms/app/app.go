@@ -93,7 +93,7 @@ func Open(path string) (*App, error) {
 	default:
 		return nil, fmt.Errorf("%w: %v", ErrUsage, err)
 	}
-	storePath := cfg.StorePath()
+	storePath := cfg.StoreTarget()
 	if a.Demo {
 		storePath = filepath.Join(a.DemoDir, demoHistory)
 	}

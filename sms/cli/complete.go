@@ -47,7 +47,7 @@ func historyBatches(ctx context.Context, path string, list func(context.Context,
 	if err != nil {
 		return nil
 	}
-	st, err := store.Open(cfg.StorePath())
+	st, err := store.Open(cfg.StoreTarget())
 	if err != nil {
 		return nil
 	}

@@ -14,6 +14,7 @@ package config
 
 import (
 	"fmt"
+	"net/url"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -158,6 +159,12 @@ type UI struct {
 type Store struct {
 	// Path of the history database; "" means the XDG default (see StorePath).
 	Path string `toml:"path"`
+	// URL, when set, keeps the history in a PostgreSQL database that
+	// several smsdash share, on one host or several
+	// (postgres://user@host/db?sslmode=verify-full); Path is then unused.
+	// The password is never in it: Password, or ~/.pgpass.
+	URL      string `toml:"url"`
+	Password string `toml:"password"`
 }
 
 // Default returns a Config with every default applied. Agent and UI.Lang are
@@ -237,7 +244,7 @@ func Demo(httpBase, smppAddr string) *Config {
 // Secrets lists the password, token and SMPP password, for a
 // secret.Masker: they must never leave in any error text or note.
 func (c *Config) Secrets() []string {
-	return []string{c.Account.Password, c.Account.Token, c.SMPP.Password}
+	return []string{c.Account.Password, c.Account.Token, c.SMPP.Password, c.Store.Password}
 }
 
 // DefaultPath returns $XDG_CONFIG_HOME/smsdash/config.toml, or
@@ -250,6 +257,21 @@ func DefaultPath() (string, error) {
 		return "", fmt.Errorf("config: locating the config file: %w", err)
 	}
 	return filepath.Join(dir, "config.toml"), nil
+}
+
+// StoreTarget is what the history opens (store.Open): the PostgreSQL URL,
+// with the password, when store.url is set, else StorePath. It holds a
+// secret: it goes to store.Open and nowhere else.
+func (c *Config) StoreTarget() string {
+	if c.Store.URL == "" {
+		return c.StorePath()
+	}
+	u, err := url.Parse(c.Store.URL)
+	if err != nil || c.Store.Password == "" {
+		return c.Store.URL // Validate has refused a bad one
+	}
+	u.User = url.UserPassword(u.User.Username(), c.Store.Password)
+	return u.String()
 }
 
 // StorePath returns the history database path: store.path if set (a leading

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -571,6 +572,13 @@ func TestValidate(t *testing.T) {
 		{"smpp without address", func(c *Config) { c.API.Transport = "smpp"; c.SMPP.Address = "" }, []string{"smpp.address: must be set"}},
 		{"smpp bad address", func(c *Config) { c.SMPP.Address = "smpp.example.by" }, []string{`smpp.address: "smpp.example.by" is not host:port`}},
 		{"smpp bad port", func(c *Config) { c.SMPP.Address = "h:0" }, []string{"smpp.address:", "port"}},
+		{"store on loopback", func(c *Config) { c.Store.URL = "postgres://smsdash@127.0.0.1:5432/smsdash?sslmode=disable" }, nil},
+		{"store verified", func(c *Config) { c.Store.URL = "postgresql://smsdash@db.office.by/smsdash?sslmode=verify-full" }, nil},
+		{"store unverified", func(c *Config) { c.Store.URL = "postgres://smsdash@db.office.by/smsdash?sslmode=require" }, []string{"store.url:", "sslmode=verify-full"}},
+		{"store password in url", func(c *Config) { c.Store.URL = "postgres://smsdash:" + pw + "@127.0.0.1/smsdash" }, []string{"store.url:", "store.password or ~/.pgpass"}},
+		{"store not postgres", func(c *Config) { c.Store.URL = "mysql://smsdash@127.0.0.1/smsdash" }, []string{"store.url:", "postgres://"}},
+		{"store no database", func(c *Config) { c.Store.URL = "postgres://smsdash@127.0.0.1/" }, []string{"store.url:", "no database"}},
+		{"store no host", func(c *Config) { c.Store.URL = "postgres:///smsdash" }, []string{"store.url:", "no host"}},
 		{"many at once", func(c *Config) {
 			c.API.Transport = "soap"
 			c.API.BatchSize = -5
@@ -619,6 +627,29 @@ func TestValidate(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// StoreTarget is the file, or the URL with store.password put in (for
+// store.Open only); the password is a secret to mask.
+func TestStoreTarget(t *testing.T) {
+	cleanEnv(t)
+	c := Default()
+	c.Store.Path = "/var/lib/smsdash/history.db"
+	if got := c.StoreTarget(); got != c.Store.Path {
+		t.Errorf("without a URL: %q", got)
+	}
+	c.Store.URL = "postgres://smsdash@127.0.0.1:5432/smsdash?sslmode=disable"
+	if got := c.StoreTarget(); got != c.Store.URL {
+		t.Errorf("with no password: %q", got)
+	}
+	c.Store.Password = "p@ss/wörd"
+	u, err := url.Parse(c.StoreTarget())
+	if pw, _ := u.User.Password(); err != nil || pw != c.Store.Password || u.User.Username() != "smsdash" || u.Host != "127.0.0.1:5432" || u.Path != "/smsdash" {
+		t.Errorf("with a password: %v %v", u, err)
+	}
+	if !slices.Contains(c.Secrets(), c.Store.Password) {
+		t.Errorf("Secrets() = %q lacks store.password", c.Secrets())
 	}
 }
 

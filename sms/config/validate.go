@@ -74,6 +74,11 @@ func (c *Config) Validate() error {
 		add(errKey("tracker.poll_interval", "%s is below the minimum of %s", "%s меньше минимума %s", c.Tracker.PollInterval.Duration, MinPollInterval))
 	}
 
+	// [store]
+	if c.Store.URL != "" {
+		add(checkStoreURL(c.Store.URL))
+	}
+
 	// [ui]
 	if !slices.Contains(Langs, c.UI.Lang) {
 		add(errKey("ui.lang", "%q is not one of %s", "%q — не одно из значений %s", c.UI.Lang, strings.Join(Langs, ", ")))
@@ -110,6 +115,38 @@ func checkURL(key, raw string) error {
 		return errKey(key, "%q has no host", "%q: не указан сервер", shown)
 	case u.Scheme == "http" && !isLoopback(u.Hostname()):
 		return errKey(key, "%q must use https (plain http is only allowed for localhost)", "%q: нужен https (простой http допустим только для localhost)", shown)
+	}
+	return nil
+}
+
+// checkStoreURL requires a postgres:// URL with a host and a database, no
+// password in it (it would be shown and logged as part of the URL:
+// store.password or ~/.pgpass hold it), and a verified TLS connection to
+// any host but this one: the history holds every message sent.
+func checkStoreURL(raw string) error {
+	const key = "store.url"
+	u, err := url.Parse(raw)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return errKey(key, "not a valid URL: %v", "неверный адрес: %v", err)
+	}
+	shown := u.Redacted()
+	_, hasPassword := u.User.Password()
+	switch {
+	case u.Scheme != "postgres" && u.Scheme != "postgresql":
+		return errKey(key, "%q must be a postgres:// URL", "%q: нужен адрес postgres://", shown)
+	case u.Hostname() == "":
+		return errKey(key, "%q has no host", "%q: не указан сервер", shown)
+	case strings.Trim(u.Path, "/") == "":
+		return errKey(key, "%q names no database (postgres://user@host/DATABASE)", "%q: не указана база (postgres://user@host/БАЗА)", shown)
+	case hasPassword:
+		return errKey(key, "%q holds a password: put it in store.password or ~/.pgpass instead", "%q содержит пароль: укажите его в store.password или ~/.pgpass", shown)
+	case !isLoopback(u.Hostname()) && u.Query().Get("sslmode") != "verify-full":
+		return errKey(key, "%q must verify the server's certificate: add ?sslmode=verify-full (plain or unverified connections are only allowed to localhost)",
+			"%q: сертификат сервера нужно проверять — добавьте ?sslmode=verify-full (без проверки можно только к localhost)", shown)
 	}
 	return nil
 }

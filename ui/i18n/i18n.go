@@ -469,7 +469,7 @@ func build(l sms.Lang) *Texts {
 			"smpp":    p("SMPP, for transport smpp", "SMPP, для транспорта smpp"),
 			"tracker": p("status polling", "опрос статусов"),
 			"ui":      p("the dashboard", "интерфейс"),
-			"store":   p("the local history", "локальная история"),
+			"store":   p("the history: a file, or PostgreSQL", "история: файл или PostgreSQL"),
 		},
 		settings: map[string]string{
 			"account.login":         p("login of the SMS-Assistent account", "логин учётной записи SMS-Assistent"),
@@ -497,7 +497,9 @@ func build(l sms.Lang) *Texts {
 			"ui.lang":               p("language of the dashboard: en, ru or as LANG says", "язык интерфейса: en, ru или как в LANG"),
 			"ui.balance_warn":       p("warn below this balance; 0 turns the warning off", "предупреждать при балансе ниже; 0 — не предупреждать"),
 			"ui.mouse":              p("clicks and the wheel; false leaves the mouse to the terminal (from the next start)", "клики и колесо мыши; false — мышь остаётся терминалу (со следующего запуска)"),
-			"store.path":            p("history database; empty means the XDG default", "база истории; пусто — путь по XDG"),
+			"store.path":            p("history database; empty means the XDG default (from the next start)", "база истории; пусто — путь по XDG (со следующего запуска)"),
+			"store.url":             p("a PostgreSQL history shared by several smsdash (postgres://user@host/db); empty: the file above (from the next start)", "общая история в PostgreSQL для нескольких smsdash (postgres://user@host/db); пусто — файл выше (со следующего запуска)"),
+			"store.password":        p("the PostgreSQL password (or ~/.pgpass)", "пароль PostgreSQL (или ~/.pgpass)"),
 		},
 	}
 }

@@ -147,8 +147,9 @@ func TestExecSendShowsAtOnce(t *testing.T) {
 
 // Secrets with characters that every escaping writes differently.
 const (
-	password = "Pw7/q%Zr&é+x"
-	token    = "tk=Lm9?Qx#4"
+	password   = "Pw7/q%Zr&é+x"
+	token      = "tk=Lm9?Qx#4"
+	dbPassword = "Db:8@pg/ü%2F" // store.password
 )
 
 // leaks lists the forms of a secret that text holds: raw, escaped (URL,
@@ -199,8 +200,8 @@ func TestNoSecretLeaves(t *testing.T) {
 	if l := leaks("Authorization: Basic "+base64.StdEncoding.EncodeToString([]byte("agent:"+password)), password); len(l) == 0 {
 		t.Fatal("leaks misses a password in base64")
 	}
-	f := startOn(t, simConfig(t, run.URL(), o, nil), nil).run(t)
-	if got := f.s.core.Config().Secrets(); got[0] != password || got[1] != token {
+	f := startOn(t, simConfig(t, run.URL(), o, func(c *config.Config) { c.Store.Password = dbPassword }), nil).run(t)
+	if got := f.s.core.Config().Secrets(); got[0] != password || got[1] != token || got[3] != dbPassword {
 		t.Fatalf("the core's secrets are %q", got)
 	}
 
@@ -221,7 +222,7 @@ func TestNoSecretLeaves(t *testing.T) {
 	d.waitAfter(t, mark, "Connection works")
 	d.press(t, ctrlC)
 	d.end(t)
-	if l := leaks(d.out.String()+d.since(0), password, token); len(l) > 0 {
+	if l := leaks(d.out.String()+d.since(0), password, token, dbPassword); len(l) > 0 {
 		t.Errorf("the dashboard's output holds a secret as %q", l)
 	}
 	if !strings.Contains(d.out.String(), "••••") {
@@ -243,11 +244,11 @@ func TestNoSecretLeaves(t *testing.T) {
 		if code != c.code {
 			t.Errorf("%s: exit %d, want %d\n%s\n%s", c.cmd, code, c.code, out, errOut)
 		}
-		if l := leaks(out+errOut, password, token); len(l) > 0 {
+		if l := leaks(out+errOut, password, token, dbPassword); len(l) > 0 {
 			t.Errorf("%s: a secret in the output as %q", c.cmd, l)
 		}
 	}
-	if l := leaks(f.logs.String(), password, token); len(l) > 0 {
+	if l := leaks(f.logs.String(), password, token, dbPassword); len(l) > 0 {
 		t.Errorf("a secret in the server's log as %q", l)
 	}
 }

@@ -151,6 +151,8 @@ var defs = []def{
 	floatDef("ui.balance_warn", func(c *config.Config) *float64 { return &c.UI.BalanceWarn }),
 	boolDef("ui.mouse", func(c *config.Config) *bool { return &c.UI.Mouse }),
 	textDef("store.path", func(c *config.Config) *string { return &c.Store.Path }),
+	textDef("store.url", func(c *config.Config) *string { return &c.Store.URL }),
+	secretDef("store.password", func(c *config.Config) *string { return &c.Store.Password }),
 }
 
 // realGateway are the keys that "real gateway" sets to the values of
