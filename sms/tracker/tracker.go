@@ -50,6 +50,12 @@ type Options struct {
 	// Health, if set, is told how each request went (the connection
 	// light) and whether the history could be read and written.
 	Health *health.Record
+	// Leads, if set, says whether this process is the one that asks the
+	// gateway for statuses (a team's processes on one PostgreSQL history
+	// hold a lease for it): cycles run only while it says so. The
+	// balance and what others write are read whatever it says. Poke
+	// when it becomes true, for a cycle at once.
+	Leads func() bool
 }
 
 // Tracker is the one background service that keeps statuses fresh.
@@ -123,12 +129,15 @@ func (t *Tracker) Run(ctx context.Context) {
 	wait := backoff.Policy{Min: 2 * t.opt.PollInterval, Max: 10 * t.opt.PollInterval}
 	failures := 0
 	for {
-		_, err := t.Cycle(ctx)
-		if ctx.Err() != nil {
-			return
-		}
-		if !t.opt.Receipts { // with receipts, the link's state speaks instead
-			t.hub.Publish(Event{Err: err, ErrSet: true})
+		var err error
+		if t.opt.Leads == nil || t.opt.Leads() {
+			_, err = t.Cycle(ctx)
+			if ctx.Err() != nil {
+				return
+			}
+			if !t.opt.Receipts { // with receipts, the link's state speaks instead
+				t.hub.Publish(Event{Err: err, ErrSet: true})
+			}
 		}
 		delay := backoff.Jitter(t.opt.PollInterval)
 		if err == nil {

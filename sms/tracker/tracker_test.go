@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -209,4 +210,40 @@ func TestCycleUnderFaults(t *testing.T) {
 func finalStatus(number string) sms.Status {
 	n, _ := strconv.ParseUint(number, 10, 64)
 	return sim.FinalStatus(n)
+}
+
+// A tracker that does not lead asks the gateway nothing; once it leads, a
+// poke starts a cycle.
+func TestLeads(t *testing.T) {
+	r := newRig(t, sim.Faults{})
+	r.send(t, "375296717259")
+	var leads atomic.Bool
+	tr := New(r.st, r.gw, r.feed, Options{Now: r.clk.Now, PollInterval: time.Hour, BalanceInterval: time.Hour, Leads: leads.Load})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { tr.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	sub := r.hub.Subscribe()
+	defer sub.Close()
+	// The balance is read whoever leads: its reading says Run is under
+	// way, and no cycle came before it.
+	waitFor(t, func() bool { return r.sim.Server().Stats().CreditsRequests > 0 })
+	tr.Poke()
+	waitFor(t, func() bool { return r.sim.Server().Stats().CreditsRequests > 1 }) // the poke was taken
+	if n := r.sim.Server().Stats().StatusRequests; n != 0 {
+		t.Fatalf("%d status requests from a tracker that does not lead", n)
+	}
+	leads.Store(true)
+	tr.Poke()
+	waitFor(t, func() bool { return r.sim.Server().Stats().StatusRequests > 0 })
+}
+
+// waitFor waits, up to a bound, for cond.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("not in 10 s")
+		}
+	}
 }
