@@ -5,7 +5,9 @@
 //
 // Both hold a connection of their own, apart from the store's pool: a
 // session-level advisory lock and a LISTEN belong to one session, and
-// a pool would hand that session to other work or close it.
+// a pool would hand that session to other work or close it. For the same
+// reason the URL must reach PostgreSQL itself, or a pooler in session
+// mode, not one that pools transactions.
 //
 // A host that vanishes without closing its sockets is noticed by TCP
 // keepalives, set on both ends of these connections: after 10 s without
@@ -41,7 +43,8 @@ type Options struct {
 	Backoff backoff.Policy
 	// Changed is called by Lead with true when it gains the lock and
 	// false when it loses or releases it, in turn, from one goroutine; it
-	// should return quickly (start or stop the tracker).
+	// should return quickly (start or stop the tracker) and must not call
+	// Close.
 	Changed func(held bool)
 	// Log gets the errors that Lead and Listen recover from (connecting,
 	// querying), with the URL's password hidden; nil drops them.

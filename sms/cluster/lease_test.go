@@ -118,15 +118,15 @@ func TestLeaseTakeoverOnTerminate(t *testing.T) {
 		t.Errorf("the lock's connection is named %q, want %q", app, cluster.LeaseApp)
 	}
 
-	start := time.Now()
+	start := time.Now() // terminate waits for the backend in 100 ms steps
 	terminate(t, admin, pid)
 	eventually(t, "the holder sees it lost", func() bool { return slices.Equal(holder.changes(), []bool{true, false}) })
-	t.Logf("lost seen %v after terminate", time.Since(start))
+	t.Logf("lost seen %v after terminating", time.Since(start))
 	if holder.Held() {
 		t.Error("Held after Changed(false)")
 	}
 	eventually(t, "the other takes over", func() bool { return slices.Equal(other.changes(), []bool{true}) })
-	t.Logf("taken over %v after terminate", time.Since(start))
+	t.Logf("taken over %v after terminating", time.Since(start))
 }
 
 func TestKeyIsFixed(t *testing.T) {

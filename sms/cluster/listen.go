@@ -63,7 +63,7 @@ func Listen(ctx context.Context, dbURL, channel string, onChange func(), opt Opt
 }
 
 // Close stops listening, closes the connection and waits for a call of
-// onChange under way.
+// onChange under way (so onChange must not call Close).
 func (l *Listener) Close() {
 	l.cancel()
 	l.wg.Wait()
