@@ -64,6 +64,8 @@ type App struct {
 
 	smppMu sync.Mutex
 	smpp   *smpp.Client // started when the transport is smpp
+
+	team team // of a PostgreSQL history (team.go)
 }
 
 // ErrUsage marks errors in the config or its path (exit code 2).
@@ -181,6 +183,7 @@ func (a *App) setTransport(cfg *config.Config) error {
 		OneByOne:     transport == config.TransportPlain,
 		Receipts:     transport == config.TransportSMPP,
 		Health:       a.Health,
+		Leads:        a.Leads,
 	})
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -202,8 +205,9 @@ func (a *App) Start() {
 	}
 }
 
-// run starts a.tr; a.mu is held.
+// run starts a.tr, in the team of its history if it has one; a.mu is held.
 func (a *App) run() {
+	a.joinTeam(a.cfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	a.stop = cancel
 	a.runs++
@@ -413,6 +417,7 @@ func (a *App) Close() {
 	}
 	a.mu.Unlock()
 	a.trackers.Wait() // before the history closes
+	a.leaveTeam()     // once no tracker asks Leads
 	if a.smpp != nil {
 		a.smpp.Close() // drains the receipts taken so far into the store
 	}

@@ -48,7 +48,8 @@ func watchStatuses(ctx context.Context, e *Env, a *app.App, g sms.Gateway, ids [
 		return nil
 	}
 	e.say("watching %s; Ctrl-C stops", nMessages.N(len(open)))
-	tr := tracker.New(a.Store, g, a.Feed, tracker.Options{PollInterval: a.PollEvery(), BalanceInterval: 24 * time.Hour})
+	a.JoinTeam() // on a shared history, the team's poller asks; every change comes at once
+	tr := tracker.New(a.Store, g, a.Feed, tracker.Options{PollInterval: a.PollEvery(), BalanceInterval: 24 * time.Hour, Leads: a.Leads})
 	ctx, cancel := context.WithCancel(ctx)
 	stopped := make(chan struct{})
 	go func() { tr.Run(ctx); close(stopped) }()
