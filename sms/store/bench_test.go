@@ -8,12 +8,13 @@ import (
 	"time"
 
 	"github.com/smsdash/smsdash/sms"
+	"github.com/smsdash/smsdash/sms/internal/pgtest"
 )
 
 var benchDir string
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := pgtest.Run(m)
 	if benchDir != "" {
 		os.RemoveAll(benchDir)
 	}
@@ -203,7 +204,7 @@ func BenchmarkApplyStatuses1kOn1M(b *testing.B) {
 // holds the write lock the sender waits for, so it must look at none of
 // the live rows.
 func BenchmarkRecoverBesideLive100k(b *testing.B) {
-	path := filepath.Join(b.TempDir(), "history.db")
+	path := newTarget(b)
 	sender, err := Open(path)
 	if err != nil {
 		b.Fatal(err)

@@ -72,6 +72,6 @@ const changesSQL = `SELECT h.message_id, coalesce(m.gateway_id, 0), h.status,
 	CASE WHEN h.status = '' THEN '' ELSE coalesce(h.prev, (SELECT p.status FROM status_history p
 		WHERE p.message_id = h.message_id AND p.id < h.id AND p.status <> ''
 		ORDER BY p.id DESC LIMIT 1), '') END, h.at
-	FROM status_history h CROSS JOIN messages m ON m.id = h.message_id
-	WHERE h.id > ? AND h.id <= ?
+	FROM status_history h CROSS JOIN messages m
+	WHERE m.id = h.message_id AND h.id > ? AND h.id <= ?
 	ORDER BY h.id`

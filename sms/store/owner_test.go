@@ -33,7 +33,7 @@ func (s *Store) die(removeFile bool) {
 // is checked for counts at the end.
 func openShared(t *testing.T, n int) (string, []*Store) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "history.db")
+	path := newTarget(t)
 	var out []*Store
 	for range n {
 		s, err := Open(path)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"math"
 	"strings"
 	"time"
 
@@ -131,13 +132,13 @@ func scanRow(sc scanner) (Row, error) {
 // WHERE clauses of a select over messages, and names the id column to
 // order by: a text search reads the matching ids from the text index, in
 // the order of its ids, so a page of a common word stops early.
-func (f Filter) from() (clause, idCol string, args []any) {
+func (f Filter) from(d dialect) (clause, idCol string, args []any) {
 	var conds []string
 	clause, idCol = ` FROM messages`, `id`
-	if m, ok := textMatch(f.Search); ok {
-		clause = ` FROM (SELECT rowid AS tid FROM messages_text WHERE messages_text MATCH ?) CROSS JOIN messages ON messages.id = tid`
+	if cond, m, ok := d.textMatch(f.Search); ok {
+		clause = ` FROM (SELECT rowid AS tid FROM messages_text WHERE ` + cond + `) AS t CROSS JOIN messages`
 		idCol = `tid`
-		args = append(args, m)
+		conds, args = append(conds, `messages.id = tid`), append(args, m)
 	} else if f.Search != "" {
 		c, a := shortSearch(f.Search)
 		conds, args = append(conds, c), append(args, a...)
@@ -151,10 +152,10 @@ func (f Filter) from() (clause, idCol string, args []any) {
 		conds = append(conds, `(`+bucketSQL+` = 'pending' OR `+inFlightSQL+`)`)
 	default:
 		// A batch (its index) picks out fewer rows than a bucket, which
-		// may be most of the history: with both, "+" leaves the bucket's
-		// index aside.
+		// may be most of the history: with both, "|| ''" leaves the
+		// bucket's index aside.
 		if f.BatchID != 0 {
-			conds = append(conds, `+`+bucketSQL+` = ?`)
+			conds = append(conds, bucketSQL+` || '' = ?`)
 		} else {
 			conds = append(conds, bucketSQL+` = ?`)
 		}
@@ -204,11 +205,11 @@ func bucketWord(w string) string {
 }
 
 // query returns the filtered rows, newest first (or oldest first).
-func (f Filter) query() (string, []any) {
-	from, idCol, args := f.from()
+func (f Filter) query(d dialect) (string, []any) {
+	from, idCol, args := f.from(d)
 	limit := f.Limit
 	if limit <= 0 {
-		limit = -1
+		limit = math.MaxInt64 // PostgreSQL takes no -1
 	}
 	order := " DESC"
 	if f.OldestFirst {
@@ -223,7 +224,7 @@ func (s *Store) Latest(ctx context.Context, f Filter) ([]Row, error) {
 	if err := s.indexText(ctx, f.Search); err != nil {
 		return nil, err
 	}
-	q, args := f.query()
+	q, args := f.query(s.d)
 	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, wrap("latest", err)
@@ -290,7 +291,7 @@ const agentsSQL = `WITH RECURSIVE a(name) AS (
 // instant at any size. Empty buckets are left out, and so are the rows a
 // resend superseded (see Filter.WithResent).
 func (s *Store) Counts(ctx context.Context) (map[string]int, error) {
-	return s.counts(ctx, "counts", `SELECT status, n FROM (`+countsSQL+`) WHERE status <> 'resent'`)
+	return s.counts(ctx, "counts", `SELECT status, n FROM (`+countsSQL+`) AS k WHERE status <> 'resent'`)
 }
 
 // countsSQL moves the rows in flight, kept as queued, to pending, in the
@@ -312,7 +313,7 @@ func (s *Store) CountsFor(ctx context.Context, f Filter) (map[string]int, error)
 	if err := s.indexText(ctx, f.Search); err != nil {
 		return nil, err
 	}
-	from, _, args := f.from()
+	from, _, args := f.from(s.d)
 	return s.counts(ctx, "counts for", `SELECT `+shownBucketSQL+`, count(*)`+from+` GROUP BY 1`, args...)
 }
 
@@ -385,10 +386,10 @@ func (s *Store) RecordBalance(ctx context.Context, credits float64, at time.Time
 // order (oldest first, ready to draw). limit <= 0 means all.
 func (s *Store) Balances(ctx context.Context, since time.Time, limit int) ([]BalancePoint, error) {
 	if limit <= 0 {
-		limit = -1
+		limit = math.MaxInt64
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT at, credits FROM
-		(SELECT id, at, credits FROM balance WHERE at >= ? ORDER BY at DESC, id DESC LIMIT ?)
+		(SELECT id, at, credits FROM balance WHERE at >= ? ORDER BY at DESC, id DESC LIMIT ?) AS b
 		ORDER BY at, id`, ms(since), limit)
 	if err != nil {
 		return nil, wrap("balances", err)

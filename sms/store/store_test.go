@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/smsdash/smsdash/sms"
+	"github.com/smsdash/smsdash/sms/internal/pgtest"
 )
 
 var ctx = context.Background()
@@ -21,9 +22,32 @@ var ctx = context.Background()
 // t0 is the tests' clock: Minsk noon, 1 March 2026.
 var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, sms.Minsk)
 
+// testPG runs the tests on PostgreSQL (SMSDASH_TEST_STORE=postgres): each
+// history a new database of the package's server (pgtest). Otherwise they
+// run on SQLite files in t.TempDir().
+var testPG = os.Getenv("SMSDASH_TEST_STORE") == "postgres"
+
+// newTarget is a new, empty history's place for Open.
+func newTarget(t testing.TB) string {
+	t.Helper()
+	if testPG {
+		return pgtest.Shared(t).NewDatabase(t)
+	}
+	return filepath.Join(t.TempDir(), "sub", "history.db")
+}
+
+// sqliteOnly skips, in the PostgreSQL pass, a test of what only an SQLite
+// file has.
+func sqliteOnly(t testing.TB, what string) {
+	t.Helper()
+	if testPG {
+		t.Skip("SQLite only: " + what)
+	}
+}
+
 func openTest(t testing.TB) *Store {
 	t.Helper()
-	s, err := Open(filepath.Join(t.TempDir(), "sub", "history.db"))
+	s, err := Open(newTarget(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +200,7 @@ func TestMigrationErrorNamesVersion(t *testing.T) {
 	}
 	defer db.Close()
 	db.Exec(`CREATE TABLE batches (x)`) // in the way of version 1
-	err = migrate(ctx, db)
+	err = (&Store{w: db, d: sqliteDialect, now: time.Now}).migrate(ctx)
 	if err == nil || !strings.Contains(err.Error(), "schema version 1") {
 		t.Fatalf("migrate: %v", err)
 	}
@@ -727,13 +751,13 @@ func TestQueryPlans(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.Exec(reportTablesSQL); err != nil {
+	if _, err := tx.Exec(reportTablesSQL(s.d)); err != nil {
 		t.Fatal(err)
 	}
-	pendingFrom, _, _ := Filter{Status: "pending"}.from()
-	agentFrom, _, agentArgs := Filter{Agent: "ann"}.from()
-	prefixFrom, _, prefixArgs := Filter{Recipient: "8029 671"}.from()
-	textQuery, textArgs := Filter{Search: "код подтверждения", BatchID: 5, Limit: 10}.query()
+	pendingFrom, _, _ := Filter{Status: "pending"}.from(s.d)
+	agentFrom, _, agentArgs := Filter{Agent: "ann"}.from(s.d)
+	prefixFrom, _, prefixArgs := Filter{Recipient: "8029 671"}.from(s.d)
+	textQuery, textArgs := Filter{Search: "код подтверждения", BatchID: 5, Limit: 10}.query(s.d)
 	for _, c := range []struct{ query, want string }{
 		{`SELECT id FROM messages WHERE ` + bucketSQL + ` = 'Delivered' ORDER BY id DESC LIMIT 10`, "messages_bucket"},
 		{`SELECT id FROM messages WHERE ` + trackedSQL + ` ORDER BY id`, "messages_tracked"},
