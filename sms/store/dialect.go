@@ -14,7 +14,7 @@ import (
 // placeholders, ON CONFLICT, RETURNING, count(*) FILTER, IS DISTINCT
 // FROM, CROSS JOIN with its condition in WHERE (PostgreSQL's CROSS JOIN
 // takes no ON; SQLite keeps the written join order either way), and
-// "|| ''" where a column must not use its index (SQLite's unary + is not
+// "|| ”" where a column must not use its index (SQLite's unary + is not
 // defined on text in PostgreSQL). PostgreSQL's schema adds instr, which
 // SQLite has built in. The few fragments that cannot be shared are the
 // dialect's.
@@ -50,7 +50,7 @@ var (
 // single-key locks never meet.
 const (
 	writeLock      = 0x736d7364617368 // "smsdash"
-	ownerLockClass = 0x736d73          // "sms"
+	ownerLockClass = 0x736d73         // "sms"
 )
 
 // rebindConnector makes a PostgreSQL connection read the store's ?

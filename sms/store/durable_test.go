@@ -51,6 +51,7 @@ func syncSeen(t *testing.T, s *Store) func() []string {
 // MarkPending (either way it marks) and Resend commit with
 // synchronous=FULL (2); the other writes keep WAL's NORMAL (1).
 func TestInFlightMarkIsDurable(t *testing.T) {
+	sqliteOnly(t, "synchronous levels of a WAL file")
 	s := openTest(t)
 	seen := syncSeen(t, s)
 	ids, err := s.AddQueued(ctx, 0, "ann", "json", msgs(4))

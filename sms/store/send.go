@@ -569,7 +569,7 @@ func (s *Store) RecoverPending(ctx context.Context) (unknown, notSent int, err e
 }
 
 // inFlightSQL selects the queued rows inside in-flight ranges. It walks
-// each range by id (CROSS JOIN keeps inflight outside; the || '' keeps SQLite
+// each range by id (CROSS JOIN keeps inflight outside; the || ” keeps SQLite
 // from building an index of every queued row, which beside a live batch
 // of 100,000 costs tens of milliseconds a statement).
 const inFlightSQL = `id IN (SELECT m.id FROM inflight f CROSS JOIN messages m WHERE m.id BETWEEN f.lo AND f.hi AND m.state || '' = 'queued')`

@@ -29,6 +29,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -186,11 +187,18 @@ func openPG(url string) (*Store, error) {
 	return s, nil
 }
 
-// maskURL is err's text with the password of url hidden: pgx quotes the
-// URL it could not parse, password and all.
-func maskURL(url string, err error) string {
+// maskURL is err's text with the passwords of raw hidden: pgx quotes
+// the URL it could not parse (it hides the user's password, but this
+// does not count on it), and a password may be in the query too.
+func maskURL(raw string, err error) string {
 	var pw []string
-	if _, rest, ok := strings.Cut(url, "://"); ok {
+	if u, perr := url.Parse(raw); perr == nil {
+		if p, ok := u.User.Password(); ok {
+			pw = append(pw, p)
+		}
+		pw = append(pw, u.Query()["password"]...)
+	} else if _, rest, ok := strings.Cut(raw, "://"); ok {
+		// Not even a URL: whatever stands between user: and @.
 		if userinfo, _, ok := strings.Cut(rest, "@"); ok {
 			if _, p, ok := strings.Cut(userinfo, ":"); ok {
 				pw = append(pw, p)

@@ -118,6 +118,7 @@ func equalCounts(a, b map[string]int) bool {
 }
 
 func TestOpenCreatesPrivateFiles(t *testing.T) {
+	sqliteOnly(t, "file modes, WAL")
 	dir := filepath.Join(t.TempDir(), "a", "b")
 	path := filepath.Join(dir, "h?#%.db") // URI syntax in the name must not matter
 	s, err := Open(path)
@@ -147,6 +148,7 @@ func TestOpenCreatesPrivateFiles(t *testing.T) {
 }
 
 func TestMigrateFromEmptyAndReopen(t *testing.T) {
+	sqliteOnly(t, "user_version (TestOpenConcurrently checks PostgreSQL's versions)")
 	path := filepath.Join(t.TempDir(), "h.db")
 	s, err := Open(path)
 	if err != nil {
@@ -180,6 +182,7 @@ func TestMigrateFromEmptyAndReopen(t *testing.T) {
 }
 
 func TestOpenRefusesNewerFile(t *testing.T) {
+	sqliteOnly(t, "user_version (TestOpenRefusesNewerDatabase is PostgreSQL's)")
 	path := filepath.Join(t.TempDir(), "h.db")
 	s, err := Open(path)
 	if err != nil {
@@ -194,6 +197,7 @@ func TestOpenRefusesNewerFile(t *testing.T) {
 }
 
 func TestMigrationErrorNamesVersion(t *testing.T) {
+	sqliteOnly(t, "a file in the way of version 1")
 	db, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "h.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -290,6 +294,7 @@ func TestSchemaV1IsFrozen(t *testing.T) {
 }
 
 func TestMigrateFromV1(t *testing.T) {
+	sqliteOnly(t, "files made by the released versions")
 	path := filepath.Join(t.TempDir(), "h.db")
 	db, err := sql.Open("sqlite", path)
 	if err != nil {
@@ -745,6 +750,7 @@ func TestFilters(t *testing.T) {
 
 // The filters the UI and the tracker use most must use their indexes.
 func TestQueryPlans(t *testing.T) {
+	sqliteOnly(t, "SQLite's planner, which has no statistics")
 	s := openTest(t)
 	tx, err := s.w.Begin()
 	if err != nil {
@@ -1020,7 +1026,7 @@ func TestPreparedOnce(t *testing.T) {
 		t.Errorf("%d statements kept, the bound is %d", kept(), maxStmts)
 	}
 
-	o, err := Open(filepath.Join(t.TempDir(), "history.db"))
+	o, err := Open(newTarget(t))
 	if err != nil {
 		t.Fatal(err)
 	}
