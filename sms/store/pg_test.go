@@ -83,6 +83,13 @@ func TestOpenConcurrently(t *testing.T) {
 	}
 }
 
+func TestReadPoolCannotWrite(t *testing.T) {
+	s := openTest(t)
+	if _, err := s.r.Exec(`DELETE FROM balance`); err == nil {
+		t.Error("the read pool can write")
+	}
+}
+
 func TestOpenRefusesNewerDatabase(t *testing.T) {
 	pgOnly(t, "schema_version")
 	target := newTarget(t)

@@ -168,7 +168,10 @@ func openPG(url string) (*Store, error) {
 	r.SetMaxOpenConns(4)
 	r.SetMaxIdleConns(4)
 	s := &Store{w: w, r: r, d: pgDialect, now: time.Now, stmts: map[string]*sql.Stmt{}}
-	s.own.db = open(nil)
+	// A host that dies without closing its connections (power, network)
+	// holds its owner lock until the server sees the connection dead: by
+	// these keepalives about a minute later, not the system's two hours.
+	s.own.db = open(map[string]string{"tcp_keepalives_idle": "30", "tcp_keepalives_interval": "10", "tcp_keepalives_count": "3"})
 	fail := func(err error) (*Store, error) {
 		w.Close()
 		r.Close()
