@@ -90,6 +90,41 @@ func TestReadPoolCannotWrite(t *testing.T) {
 	}
 }
 
+// A text search reads the trigram index, whatever the table's size
+// (seq scans are priced out so that a small table shows the plan too).
+func TestSearchUsesTrigramIndex(t *testing.T) {
+	pgOnly(t, "pg_trgm")
+	s := openTest(t)
+	tx, err := s.w.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(`SET LOCAL enable_seqscan = off`); err != nil {
+		t.Fatal(err)
+	}
+	cond, arg, _ := s.d.textMatch("Код подтверждения")
+	rows, err := tx.Query(`EXPLAIN SELECT rowid FROM messages_text WHERE `+cond, arg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, line)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(plan, "\n"), "messages_text_trgm") {
+		t.Errorf("the search does not use the trigram index:\n%s", strings.Join(plan, "\n"))
+	}
+}
+
 func TestOpenRefusesNewerDatabase(t *testing.T) {
 	pgOnly(t, "schema_version")
 	target := newTarget(t)

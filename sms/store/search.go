@@ -77,7 +77,9 @@ func (d dialect) textMatch(search string) (cond, arg string, ok bool) {
 		return "", "", false
 	}
 	if d.pg {
-		return `text LIKE ` + d.fold(`CAST(? AS text)`), `%` + likeEscaper.Replace(search) + `%`, true
+		// The folded pattern goes back to the column's collation: LIKE
+		// under another one cannot use the index.
+		return `text LIKE (` + d.fold(`CAST(? AS text)`) + ` COLLATE "default")`, `%` + likeEscaper.Replace(search) + `%`, true
 	}
 	return `messages_text MATCH ?`, `"` + strings.ReplaceAll(search, `"`, `""`) + `"`, true
 }
