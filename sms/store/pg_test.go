@@ -252,3 +252,21 @@ func TestOpenHidesPassword(t *testing.T) {
 		}
 	}
 }
+
+func TestRebind(t *testing.T) {
+	for in, want := range map[string]string{
+		`SELECT 1`:                                 `SELECT 1`,
+		`a = ? AND b IN (?, ?)`:                    `a = $1 AND b IN ($2, $3)`,
+		`note = 'why?' AND x = ?`:                  `note = 'why?' AND x = $1`,
+		`'it''s?' || ? || "odd?col"`:               `'it''s?' || $1 || "odd?col"`,
+		"x = ? -- and y?\nAND y = ?":               "x = $1 -- and y?\nAND y = $2",
+		`SELECT json_array_elements_text(?::json)`: `SELECT json_array_elements_text($1::json)`,
+		`x = '?`: `x = '?`, // unterminated: left as it is
+	} {
+		for range 2 { // the second time from the cache
+			if got := rebind(in); got != want {
+				t.Errorf("rebind(%q) = %q, want %q", in, got, want)
+			}
+		}
+	}
+}

@@ -14,21 +14,26 @@ const pgVersionTableSQL = `CREATE TABLE IF NOT EXISTS schema_version (
 // pgSchemaV1 is SQLite's schemaV1…schemaV9 at once. Integers are bigint
 // (SQLite's are 64 bits); final and polled stay integers, as the
 // store's SQL compares them with 0 and 1. Where SQLite has rowids,
-// identity columns. Besides:
+// identity columns, which cache no ids per session (CACHE 1): ids follow
+// the order of the inserts (changes.go). Besides:
 //   - instr is SQLite's, for the SQL both engines share (dialect.go).
 //   - orphan_receipts.rowid is the order receipts arrived in, which
 //     SQLite's implicit rowid gives.
 //   - messages_text is the texts folded to lower case (as FTS5 folds
 //     them), with a pg_trgm index that serves LIKE '%…%': substrings of
-//     three characters or more, as the trigram tokenizer. The folding is
-//     lower() under ICU's root collation: the test server's locale C
-//     (and many a server's) would fold Latin letters only. It is filled
-//     by the first text search, as on SQLite (search.go).
+//     three characters or more, as the trigram tokenizer. Its rowid is
+//     the message's id, named as FTS5 names it so that the statements
+//     are the same. The folding is lower() under ICU's root collation:
+//     under the locale C (pgtest's server, and many another) lower()
+//     folds Latin letters only, and Cyrillic texts are the rule here. A
+//     server without ICU fails this step, rather than the first search.
+//     It is filled by the first text search, as on SQLite (search.go).
 //   - status_history_notify: each statement that adds changes notifies
 //     smsdash_changes, delivered at its commit to every listener, so that
 //     a follower on another host need not poll to learn of them.
 const pgSchemaV1 = `
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
+SELECT lower('' COLLATE "und-x-icu");
 
 CREATE FUNCTION instr(haystack text, needle text) RETURNS integer
 	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
