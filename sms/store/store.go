@@ -160,7 +160,11 @@ func openPG(url string) (*Store, error) {
 		}
 		return sql.OpenDB(rebindConnector{stdlib.GetConnector(*c)})
 	}
-	w := open(nil)
+	// As SQLite's busy_timeout: a writer waits up to 10 s for the write
+	// lock, then fails. A transaction left idle (its process stopped
+	// mid-way) is ended by the server, so that it does not hold the lock
+	// for every other writer.
+	w := open(map[string]string{"lock_timeout": "10s", "idle_in_transaction_session_timeout": "60s"})
 	w.SetMaxOpenConns(1) // as on SQLite: this Store's writes queue in Go
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
