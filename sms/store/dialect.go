@@ -13,11 +13,9 @@ import (
 // The store's SQL is written once, in what both engines accept: ?
 // placeholders, ON CONFLICT, RETURNING, count(*) FILTER, IS DISTINCT
 // FROM, CROSS JOIN with its condition in WHERE (PostgreSQL's CROSS JOIN
-// takes no ON; SQLite keeps the written join order either way), and
-// "|| ”" where a column must not use its index (SQLite's unary + is not
-// defined on text in PostgreSQL). PostgreSQL's schema adds instr, which
-// SQLite has built in. The few fragments that cannot be shared are the
-// dialect's.
+// takes no ON; SQLite keeps the written join order either way).
+// PostgreSQL's schema adds instr, which SQLite has built in. The few
+// fragments that cannot be shared are the dialect's.
 type dialect struct {
 	pg bool
 	// intList and textList select the values of the JSON array bound at
@@ -42,6 +40,16 @@ var (
 		intKey:   `BIGINT PRIMARY KEY`,
 	}
 )
+
+// unindexed is expr kept off its index, where SQLite, which has no
+// statistics, would pick the wrong one: SQLite's unary +. PostgreSQL's
+// planner needs no such hint, and has no + for text.
+func (d dialect) unindexed(expr string) string {
+	if d.pg {
+		return expr
+	}
+	return "+" + expr
+}
 
 // Advisory lock keys of PostgreSQL (one database's, as all advisory
 // locks): writeLock serialises the write transactions of every Store on

@@ -149,20 +149,20 @@ func (f Filter) from(d dialect) (clause, idCol string, args []any) {
 			conds = append(conds, `state <> 'resent'`)
 		}
 	case string(StatePending):
-		conds = append(conds, `(`+bucketSQL+` = 'pending' OR `+inFlightSQL+`)`)
+		conds = append(conds, `(`+bucketSQL+` = 'pending' OR `+inFlightSQL(d)+`)`)
 	default:
 		// A batch (its index) picks out fewer rows than a bucket, which
-		// may be most of the history: with both, "|| ''" leaves the
-		// bucket's index aside.
+		// may be most of the history: with both, the batch's index is
+		// the one used.
 		if f.BatchID != 0 {
-			conds = append(conds, bucketSQL+` || '' = ?`)
+			conds = append(conds, d.unindexed(bucketSQL)+` = ?`)
 		} else {
 			conds = append(conds, bucketSQL+` = ?`)
 		}
 		args = append(args, w)
 	}
 	if f.Recipient != "" {
-		c, a := recipientMatch(f.Recipient)
+		c, a := recipientMatch(d, f.Recipient)
 		conds, args = append(conds, c), append(args, a...)
 	}
 	if f.BatchID != 0 {
@@ -291,16 +291,18 @@ const agentsSQL = `WITH RECURSIVE a(name) AS (
 // instant at any size. Empty buckets are left out, and so are the rows a
 // resend superseded (see Filter.WithResent).
 func (s *Store) Counts(ctx context.Context) (map[string]int, error) {
-	return s.counts(ctx, "counts", `SELECT status, n FROM (`+countsSQL+`) AS k WHERE status <> 'resent'`)
+	return s.counts(ctx, "counts", `SELECT status, n FROM (`+countsSQL(s.d)+`) AS k WHERE status <> 'resent'`)
 }
 
 // countsSQL moves the rows in flight, kept as queued, to pending, in the
 // same read (a snapshot: the two cannot disagree).
-const countsSQL = `WITH f(n) AS (SELECT count(*) FROM messages WHERE ` + inFlightSQL + `),
+func countsSQL(d dialect) string {
+	return `WITH f(n) AS (SELECT count(*) FROM messages WHERE ` + inFlightSQL(d) + `),
 	c(status, n) AS (
 		SELECT status, n - (CASE WHEN status = 'queued' THEN (SELECT n FROM f) ELSE 0 END) FROM status_counts
 		UNION ALL SELECT 'pending', n FROM f)
 	SELECT status, sum(n) AS n FROM c GROUP BY status HAVING sum(n) <> 0`
+}
 
 // CountsFor counts the messages that match f by display bucket; f's
 // Limit and Offset are ignored. It reads every matching row: for the

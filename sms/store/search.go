@@ -133,7 +133,7 @@ func contains(list []string, s string) bool {
 //   - any other digits are found anywhere in the number ("7259").
 //
 // A start is a range of the recipient index.
-func recipientMatch(typed string) (string, []any) {
+func recipientMatch(dl dialect, typed string) (string, []any) {
 	if n, err := sms.NormalizePhone(typed); err == nil {
 		return `recipient = ?`, []any{n}
 	}
@@ -158,7 +158,7 @@ func recipientMatch(typed string) (string, []any) {
 	// The digits after the last one of the prefix: '9'+1 is ':'.
 	args := []any{d, d[:len(d)-1] + string(d[len(d)-1]+1)}
 	if len(d) < indexedPrefix {
-		return `recipient || '' >= ? AND recipient || '' < ?`, args
+		return dl.unindexed(`recipient`) + ` >= ? AND ` + dl.unindexed(`recipient`) + ` < ?`, args
 	}
 	return `recipient >= ? AND recipient < ?`, args
 }

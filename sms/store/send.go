@@ -517,7 +517,7 @@ func (s *Store) RecoverPending(ctx context.Context) (unknown, notSent int, err e
 			where, to, note string
 			n               *int
 		}{
-			{`(` + bucketSQL + ` = 'pending' OR ` + inFlightSQL + `) AND id BETWEEN ? AND ?`, string(StateUnknown), Interrupted, &unknown},
+			{`(` + bucketSQL + ` = 'pending' OR ` + inFlightSQL(s.d) + `) AND id BETWEEN ? AND ?`, string(StateUnknown), Interrupted, &unknown},
 			{bucketSQL + ` = 'queued' AND id BETWEEN ? AND ?`, string(StateNotSent), NeverLeft, &notSent},
 		} {
 			for _, g := range gaps {
@@ -569,10 +569,13 @@ func (s *Store) RecoverPending(ctx context.Context) (unknown, notSent int, err e
 }
 
 // inFlightSQL selects the queued rows inside in-flight ranges. It walks
-// each range by id (CROSS JOIN keeps inflight outside; the || ” keeps SQLite
+// each range by id (CROSS JOIN keeps inflight outside; the + keeps SQLite
 // from building an index of every queued row, which beside a live batch
 // of 100,000 costs tens of milliseconds a statement).
-const inFlightSQL = `id IN (SELECT m.id FROM inflight f CROSS JOIN messages m WHERE m.id BETWEEN f.lo AND f.hi AND m.state || '' = 'queued')`
+func inFlightSQL(d dialect) string {
+	return `id IN (SELECT m.id FROM inflight f CROSS JOIN messages m WHERE m.id BETWEEN f.lo AND f.hi AND ` +
+		d.unindexed(`m.state`) + ` = 'queued')`
+}
 
 // unclaimedRanges returns the id ranges, in order, that no claim of the
 // owners in live (a JSON list) covers.

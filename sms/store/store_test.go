@@ -93,7 +93,7 @@ func realCounts(t testing.TB, s *Store) map[string]int {
 // too) with want and with the rows.
 func checkCounts(t testing.TB, s *Store, want map[string]int) {
 	t.Helper()
-	got, err := s.counts(ctx, "kept counts", countsSQL)
+	got, err := s.counts(ctx, "kept counts", countsSQL(s.d))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -776,7 +776,7 @@ func TestQueryPlans(t *testing.T) {
 		// A claim's rows are looked up by bucket and id: no walk over its range.
 		{`DELETE FROM claims WHERE ` + settledClaimSQL, "messages_bucket (<expr>=? AND rowid>? AND rowid<?)"},
 		// Recovery walks the in-flight ranges and the unclaimed ranges by id.
-		{`SELECT id FROM messages WHERE ` + inFlightSQL, "SCAN f | SEARCH m USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"},
+		{`SELECT id FROM messages WHERE ` + inFlightSQL(s.d), "SCAN f | SEARCH m USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"},
 		{`SELECT id FROM messages WHERE ` + bucketSQL + ` = 'queued' AND id BETWEEN 5 AND 9`, "messages_bucket (<expr>=? AND rowid>? AND rowid<?)"},
 		// In flight: the pending rows by bucket, the in-flight ranges by id.
 		// The start of a number is a range of the recipient index; a text
