@@ -104,8 +104,10 @@ func (s *Store) owner() (string, error) {
 }
 
 // lockSession takes a token and its advisory lock (PostgreSQL). A token
-// is new, so its lock is free unless its key meets another's (ownerKey
-// is 32 bits): then another token.
+// is new, so its lock is free unless its key meets a live owner's
+// (ownerKey is 32 bits): then another token. Should it meet a dead
+// owner's, that owner passes for alive until this Store closes: its rows
+// wait, they are never sent twice.
 func (o *ownership) lockSession() (string, error) {
 	ctx := context.Background()
 	c, err := o.db.Conn(ctx)

@@ -147,10 +147,10 @@ func openFile(path string) (*Store, error) {
 // transactions), and one connection that holds the owner lock (owner.go).
 // The URL's password never reaches an error: pgx's errors name the host,
 // user and database, and the password is masked should one echo it.
-func openPG(url string) (*Store, error) {
-	cfg, err := pgx.ParseConfig(url)
+func openPG(target string) (*Store, error) {
+	cfg, err := pgx.ParseConfig(target)
 	if err != nil {
-		return nil, errors.New("store: open: " + maskURL(url, err))
+		return nil, errors.New("store: open: " + maskURL(target, err))
 	}
 	mask := secret.New(cfg.Password)
 	open := func(params map[string]string) *sql.DB {
