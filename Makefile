@@ -36,10 +36,12 @@ demo-cli: build
 
 # test: four packages at once on two cores: most of the suite waits on
 # processes, sockets and the simulator's clock, not on the CPU (the
-# command line's real-process stop tests alone take a minute).
+# command line's real-process stop tests alone take a minute). Then the
+# store's tests once more on PostgreSQL (pgtest's server).
 test:
 	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 -p 4 $(PKGS)
+	SMSDASH_TEST_STORE=postgres $(GO) test -race -count=1 ./sms/store/
 
 # bench: one package at a time, so that the figures are not shared.
 bench:

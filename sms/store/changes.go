@@ -7,11 +7,20 @@ import (
 )
 
 // The history's change sequence is status_history's id. Every status
-// change, by whichever process sharing the file, adds a row there in the
-// transaction that makes it; writers take the write lock for the whole
-// transaction (BEGIN IMMEDIATE), one at a time, so ids are handed out in
-// commit order, and a reader that has seen id n has seen every change up
-// to n. Rows are never deleted, so an id is never handed out twice. A
+// change, by whichever process sharing the history, adds a row there in
+// the transaction that makes it; writers take the write lock for the
+// whole transaction (BEGIN IMMEDIATE), one at a time, so ids are handed
+// out in commit order, and a reader that has seen id n has seen every
+// change up to n.
+//
+// PostgreSQL's identity columns hand out ids as rows are inserted, not as
+// they commit: two writers at once could commit n+1 first, and a reader
+// in between would never see n. So there too every write transaction
+// takes one lock first, pg_advisory_xact_lock(writeLock), which the
+// server releases after the commit is visible: the next writer's ids
+// follow every id committed before (the sequence caches no ids per
+// session, CACHE 1). Writes queue in each Store anyway (one write
+// connection); the lock costs a round trip per transaction. Rows are never deleted, so an id is never handed out twice. A
 // reader follows every process's changes by asking, now and then, for
 // those after the last id it saw (LastChange, Changes): no schema of
 // its own, and a read of a few index pages when nothing changed.
@@ -72,6 +81,6 @@ const changesSQL = `SELECT h.message_id, coalesce(m.gateway_id, 0), h.status,
 	CASE WHEN h.status = '' THEN '' ELSE coalesce(h.prev, (SELECT p.status FROM status_history p
 		WHERE p.message_id = h.message_id AND p.id < h.id AND p.status <> ''
 		ORDER BY p.id DESC LIMIT 1), '') END, h.at
-	FROM status_history h CROSS JOIN messages m ON m.id = h.message_id
-	WHERE h.id > ? AND h.id <= ?
+	FROM status_history h CROSS JOIN messages m
+	WHERE m.id = h.message_id AND h.id > ? AND h.id <= ?
 	ORDER BY h.id`

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -30,7 +29,7 @@ func accepted(t *testing.T, s *Store, n int, first int64) []int64 {
 
 func openPair(t *testing.T) (writer, reader *Store) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "h.db")
+	path := newTarget(t)
 	for _, s := range []**Store{&writer, &reader} {
 		var err error
 		if *s, err = Open(path); err != nil {
@@ -127,7 +126,7 @@ func TestChangesFromAnotherHandle(t *testing.T) {
 // sequence: it sees every change exactly once, and each message's
 // changes in the order they were made.
 func TestChangesFollowConcurrentWriters(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "h.db")
+	path := newTarget(t)
 	var handles [3]*Store
 	for i := range handles {
 		s, err := Open(path)

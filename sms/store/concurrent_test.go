@@ -1,7 +1,6 @@
 package store
 
 import (
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -13,7 +12,7 @@ import (
 // reads and tracks while a second handle (the command line) sends. No
 // "database is locked", and every message is counted once.
 func TestTwoHandlesOneFile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "h.db")
+	path := newTarget(t)
 	ui, err := Open(path)
 	if err != nil {
 		t.Fatal(err)

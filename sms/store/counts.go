@@ -17,7 +17,7 @@ func addCount(ctx context.Context, tx *sql.Tx, bucket string, n int) error {
 		return nil
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO status_counts(status, n) VALUES (?, ?)
-		ON CONFLICT(status) DO UPDATE SET n = n + excluded.n`, bucket, n)
+		ON CONFLICT(status) DO UPDATE SET n = status_counts.n + excluded.n`, bucket, n)
 	return err
 }
 
@@ -33,11 +33,11 @@ func recount(ctx context.Context, tx *sql.Tx, pairs string, args ...any) error {
 func recountSQL(pairs string) string {
 	return `WITH p(old, new) AS MATERIALIZED (` + pairs + `),
 		d(bucket, n) AS (
-			SELECT old, -count(*) FROM p WHERE old IS NOT new GROUP BY old
+			SELECT old, -count(*) FROM p WHERE old IS DISTINCT FROM new GROUP BY old
 			UNION ALL
-			SELECT new, count(*) FROM p WHERE old IS NOT new GROUP BY new)
+			SELECT new, count(*) FROM p WHERE old IS DISTINCT FROM new GROUP BY new)
 		INSERT INTO status_counts(status, n) SELECT bucket, sum(n) FROM d GROUP BY bucket
-		ON CONFLICT(status) DO UPDATE SET n = n + excluded.n`
+		ON CONFLICT(status) DO UPDATE SET n = status_counts.n + excluded.n`
 }
 
 // stateBucket is the bucket a message of the selected row takes when its

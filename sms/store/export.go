@@ -30,7 +30,7 @@ func (s *Store) Export(ctx context.Context, w io.Writer, f Filter, terminal bool
 	if err := s.indexText(ctx, f.Search); err != nil {
 		return err
 	}
-	q, args := f.query()
+	q, args := f.query(s.d)
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return wrap("export", err)

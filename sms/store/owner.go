@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -35,11 +36,21 @@ import (
 //     and the dead owners' lock files. Rows of live owners stay as they are.
 //   - A claim goes once nothing in its range is queued or pending: in
 //     RecordResults, RecoverPending and Close.
+//
+// On PostgreSQL the smsdash sharing a history run on several hosts, and
+// no file is seen by all of them: the owner's lock is a session advisory
+// lock (ownerLockClass, ownerKey(token)) on a connection the Store holds
+// for that alone. The server drops it when that connection ends, however
+// the process ended, on whichever host. RecoverPending takes an owner for
+// dead when it can take that lock itself, for its transaction: a dead
+// owner's rows are recovered under it, as under a dead owner's lock file.
 type ownership struct {
 	mu    sync.Mutex
-	dir   string       // <history>.owners
+	dir   string       // <history>.owners (SQLite)
 	token string       // "" until the Store first records queued or pending rows
-	lock  *flock.Flock // held while token is set
+	lock  *flock.Flock // held while token is set (SQLite)
+	db    *sql.DB      // where conn comes from (PostgreSQL)
+	conn  *sql.Conn    // holds the advisory lock while token is set (PostgreSQL)
 }
 
 // owner returns the Store's owner token, taking one and its lock on first
@@ -51,6 +62,9 @@ func (s *Store) owner() (string, error) {
 	defer o.mu.Unlock()
 	if o.token != "" {
 		return o.token, nil
+	}
+	if o.db != nil {
+		return o.lockSession()
 	}
 	if err := os.MkdirAll(o.dir, 0o700); err != nil {
 		return "", fmt.Errorf("owner lock: %w", err)
@@ -87,6 +101,40 @@ func (s *Store) owner() (string, error) {
 		last = errors.New("the new lock file was taken each time")
 	}
 	return "", fmt.Errorf("owner lock: %w", last)
+}
+
+// lockSession takes a token and its advisory lock (PostgreSQL). A token
+// is new, so its lock is free unless its key meets a live owner's
+// (ownerKey is 32 bits): then another token. Should it meet a dead
+// owner's, that owner passes for alive until this Store closes: its rows
+// wait, they are never sent twice.
+func (o *ownership) lockSession() (string, error) {
+	ctx := context.Background()
+	c, err := o.db.Conn(ctx)
+	if err != nil {
+		return "", fmt.Errorf("owner lock: %w", err)
+	}
+	for range 5 {
+		token := rand.Text()
+		var ok bool
+		if err := c.QueryRowContext(ctx, `SELECT pg_try_advisory_lock(?, ?)`, ownerLockClass, ownerKey(token)).Scan(&ok); err != nil {
+			c.Close()
+			return "", fmt.Errorf("owner lock: %w", err)
+		}
+		if ok {
+			o.token, o.conn = token, c
+			return token, nil
+		}
+	}
+	c.Close()
+	return "", errors.New("owner lock: the new token's lock was taken each time")
+}
+
+// ownerKey is the second key of token's advisory lock.
+func ownerKey(token string) int32 {
+	h := fnv.New32a()
+	h.Write([]byte(token))
+	return int32(h.Sum32())
 }
 
 // ownToken is the token, "" if the Store has none yet.
@@ -130,7 +178,13 @@ func (s *Store) disown() error {
 		return err
 	})
 	release(o.lock)
-	o.token, o.lock = "", nil
+	if o.conn != nil {
+		// Closing a *sql.Conn gives it back to its pool, session and
+		// lock alive: unlocked first.
+		_, uerr := o.conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock(?, ?)`, ownerLockClass, ownerKey(o.token))
+		err = errors.Join(err, uerr, o.conn.Close())
+	}
+	o.token, o.lock, o.conn = "", nil, nil
 	return err
 }
 
@@ -142,12 +196,25 @@ func validToken(t string) bool {
 	return t != "" && strings.Trim(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") == ""
 }
 
-// probe tells whether the owner of token is dead: its lock file is gone,
+// probe tells whether the owner of token is dead (probeFile). On
+// PostgreSQL its lock is free: taken then for tx, so that the owner
+// counts as dead until the recovery commits (it never comes back: a
+// token is not taken twice).
+func (s *Store) probe(ctx context.Context, tx *sql.Tx, token string) (dead bool, held *flock.Flock, err error) {
+	if s.d.pg {
+		err := tx.QueryRowContext(ctx, `SELECT pg_try_advisory_xact_lock(?, ?)`, ownerLockClass, ownerKey(token)).Scan(&dead)
+		return dead, nil, err
+	}
+	dead, held = probeFile(s.own.dir, token)
+	return dead, held, nil
+}
+
+// probeFile tells whether the owner of token is dead: its lock file is gone,
 // or its lock can be taken. A dead owner's lock comes back held (nil when
 // the file is gone), for release once its rows are recovered. When it
 // cannot tell (the file cannot be opened), the owner counts as alive:
 // its rows are left alone.
-func probe(dir, token string) (dead bool, held *flock.Flock) {
+func probeFile(dir, token string) (dead bool, held *flock.Flock) {
 	if !validToken(token) {
 		return true, nil
 	}
@@ -176,6 +243,9 @@ func release(l *flock.Flock) {
 // before they wrote one. live (already known to be alive) and this
 // Store's own token are skipped.
 func (s *Store) sweep(live []string) {
+	if s.d.pg {
+		return // no files: the server dropped the dead owners' locks
+	}
 	entries, err := os.ReadDir(s.own.dir)
 	if err != nil {
 		return
@@ -189,7 +259,7 @@ func (s *Store) sweep(live []string) {
 		if !ok || skip[token] || !validToken(token) {
 			continue
 		}
-		if dead, l := probe(s.own.dir, token); dead {
+		if dead, l := probeFile(s.own.dir, token); dead {
 			release(l)
 		}
 	}

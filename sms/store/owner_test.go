@@ -11,15 +11,31 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/smsdash/smsdash/sms"
 )
 
 // die plays the death of the Store's process: the OS drops its lock and
 // nothing is cleaned up. removeFile loses the lock file as well. The
-// Store stays usable, as a new owner once it records again.
+// Store stays usable, as a new owner once it records again. On
+// PostgreSQL the server ends the session that holds the owner lock, as
+// when the process is killed; pg_terminate_backend waits until it has.
 func (s *Store) die(removeFile bool) {
 	s.own.mu.Lock()
 	defer s.own.mu.Unlock()
+	if c := s.own.conn; c != nil {
+		var pid int
+		if err := c.QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&pid); err != nil {
+			panic(err)
+		}
+		var gone bool
+		if err := s.w.QueryRowContext(ctx, `SELECT pg_terminate_backend(?, 10000)`, pid).Scan(&gone); err != nil || !gone {
+			panic(fmt.Sprintf("owner session %d not ended: %v", pid, err))
+		}
+		c.Close()
+		s.own.conn = nil
+	}
 	if s.own.lock != nil {
 		s.own.lock.Close()
 		if removeFile {
@@ -33,7 +49,7 @@ func (s *Store) die(removeFile bool) {
 // is checked for counts at the end.
 func openShared(t *testing.T, n int) (string, []*Store) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "history.db")
+	path := newTarget(t)
 	var out []*Store
 	for range n {
 		s, err := Open(path)
@@ -57,8 +73,13 @@ func tableRows(t *testing.T, s *Store, table string) int {
 	return n
 }
 
+// lockFiles lists the owner locks held on the history at path: its lock
+// files, or on PostgreSQL the keys of the owner locks that sessions hold.
 func lockFiles(t *testing.T, path string) []string {
 	t.Helper()
+	if testPG {
+		return ownerLocks(t, path)
+	}
 	entries, err := os.ReadDir(path + ".owners")
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		t.Fatal(err)
@@ -66,6 +87,26 @@ func lockFiles(t *testing.T, path string) []string {
 	var out []string
 	for _, e := range entries {
 		out = append(out, e.Name())
+	}
+	return out
+}
+
+func ownerLocks(t *testing.T, url string) []string {
+	t.Helper()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	rows, err := conn.Query(ctx, `SELECT objid::text FROM pg_locks WHERE locktype = 'advisory' AND granted
+		AND classid = $1 AND objsubid = 2 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+		ORDER BY 1`, ownerLockClass)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
 	}
 	return out
 }
@@ -89,6 +130,9 @@ func states(t *testing.T, s *Store, ids []int64) []State {
 func TestRecoverLeavesLiveOwner(t *testing.T) {
 	for _, lost := range []bool{false, true} {
 		t.Run(fmt.Sprintf("lock file lost=%v", lost), func(t *testing.T) {
+			if lost {
+				sqliteOnly(t, "lock files")
+			}
 			path, st := openShared(t, 2)
 			a, b := st[0], st[1]
 			ids, err := a.AddQueued(ctx, 0, "ann", "json", msgs(10))
@@ -343,6 +387,7 @@ func TestClaimsCleanedUp(t *testing.T) {
 // A start removes the lock files of dead owners with no claims left (a
 // dashboard killed after its sends were recorded), and only those.
 func TestSweepDeadLockFiles(t *testing.T) {
+	sqliteOnly(t, "lock files (the server drops a dead session's locks itself)")
 	path, st := openShared(t, 3)
 	a, b, c := st[0], st[1], st[2]
 	for _, s := range []*Store{a, b} {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"math"
 	"strings"
 	"time"
 
@@ -131,13 +132,13 @@ func scanRow(sc scanner) (Row, error) {
 // WHERE clauses of a select over messages, and names the id column to
 // order by: a text search reads the matching ids from the text index, in
 // the order of its ids, so a page of a common word stops early.
-func (f Filter) from() (clause, idCol string, args []any) {
+func (f Filter) from(d dialect) (clause, idCol string, args []any) {
 	var conds []string
 	clause, idCol = ` FROM messages`, `id`
-	if m, ok := textMatch(f.Search); ok {
-		clause = ` FROM (SELECT rowid AS tid FROM messages_text WHERE messages_text MATCH ?) CROSS JOIN messages ON messages.id = tid`
+	if cond, m, ok := d.textMatch(f.Search); ok {
+		clause = ` FROM (SELECT rowid AS tid FROM messages_text WHERE ` + cond + `) AS t CROSS JOIN messages`
 		idCol = `tid`
-		args = append(args, m)
+		conds, args = append(conds, `messages.id = tid`), append(args, m)
 	} else if f.Search != "" {
 		c, a := shortSearch(f.Search)
 		conds, args = append(conds, c), append(args, a...)
@@ -148,20 +149,20 @@ func (f Filter) from() (clause, idCol string, args []any) {
 			conds = append(conds, `state <> 'resent'`)
 		}
 	case string(StatePending):
-		conds = append(conds, `(`+bucketSQL+` = 'pending' OR `+inFlightSQL+`)`)
+		conds = append(conds, `(`+bucketSQL+` = 'pending' OR `+inFlightSQL(d)+`)`)
 	default:
 		// A batch (its index) picks out fewer rows than a bucket, which
-		// may be most of the history: with both, "+" leaves the bucket's
-		// index aside.
+		// may be most of the history: with both, the batch's index is
+		// the one used.
 		if f.BatchID != 0 {
-			conds = append(conds, `+`+bucketSQL+` = ?`)
+			conds = append(conds, d.unindexed(bucketSQL)+` = ?`)
 		} else {
 			conds = append(conds, bucketSQL+` = ?`)
 		}
 		args = append(args, w)
 	}
 	if f.Recipient != "" {
-		c, a := recipientMatch(f.Recipient)
+		c, a := recipientMatch(d, f.Recipient)
 		conds, args = append(conds, c), append(args, a...)
 	}
 	if f.BatchID != 0 {
@@ -204,11 +205,11 @@ func bucketWord(w string) string {
 }
 
 // query returns the filtered rows, newest first (or oldest first).
-func (f Filter) query() (string, []any) {
-	from, idCol, args := f.from()
+func (f Filter) query(d dialect) (string, []any) {
+	from, idCol, args := f.from(d)
 	limit := f.Limit
 	if limit <= 0 {
-		limit = -1
+		limit = math.MaxInt64 // PostgreSQL takes no -1
 	}
 	order := " DESC"
 	if f.OldestFirst {
@@ -223,7 +224,7 @@ func (s *Store) Latest(ctx context.Context, f Filter) ([]Row, error) {
 	if err := s.indexText(ctx, f.Search); err != nil {
 		return nil, err
 	}
-	q, args := f.query()
+	q, args := f.query(s.d)
 	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, wrap("latest", err)
@@ -290,16 +291,18 @@ const agentsSQL = `WITH RECURSIVE a(name) AS (
 // instant at any size. Empty buckets are left out, and so are the rows a
 // resend superseded (see Filter.WithResent).
 func (s *Store) Counts(ctx context.Context) (map[string]int, error) {
-	return s.counts(ctx, "counts", `SELECT status, n FROM (`+countsSQL+`) WHERE status <> 'resent'`)
+	return s.counts(ctx, "counts", `SELECT status, n FROM (`+countsSQL(s.d)+`) AS k WHERE status <> 'resent'`)
 }
 
 // countsSQL moves the rows in flight, kept as queued, to pending, in the
 // same read (a snapshot: the two cannot disagree).
-const countsSQL = `WITH f(n) AS (SELECT count(*) FROM messages WHERE ` + inFlightSQL + `),
+func countsSQL(d dialect) string {
+	return `WITH f(n) AS (SELECT count(*) FROM messages WHERE ` + inFlightSQL(d) + `),
 	c(status, n) AS (
 		SELECT status, n - (CASE WHEN status = 'queued' THEN (SELECT n FROM f) ELSE 0 END) FROM status_counts
 		UNION ALL SELECT 'pending', n FROM f)
 	SELECT status, sum(n) AS n FROM c GROUP BY status HAVING sum(n) <> 0`
+}
 
 // CountsFor counts the messages that match f by display bucket; f's
 // Limit and Offset are ignored. It reads every matching row: for the
@@ -312,7 +315,7 @@ func (s *Store) CountsFor(ctx context.Context, f Filter) (map[string]int, error)
 	if err := s.indexText(ctx, f.Search); err != nil {
 		return nil, err
 	}
-	from, _, args := f.from()
+	from, _, args := f.from(s.d)
 	return s.counts(ctx, "counts for", `SELECT `+shownBucketSQL+`, count(*)`+from+` GROUP BY 1`, args...)
 }
 
@@ -385,10 +388,10 @@ func (s *Store) RecordBalance(ctx context.Context, credits float64, at time.Time
 // order (oldest first, ready to draw). limit <= 0 means all.
 func (s *Store) Balances(ctx context.Context, since time.Time, limit int) ([]BalancePoint, error) {
 	if limit <= 0 {
-		limit = -1
+		limit = math.MaxInt64
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT at, credits FROM
-		(SELECT id, at, credits FROM balance WHERE at >= ? ORDER BY at DESC, id DESC LIMIT ?)
+		(SELECT id, at, credits FROM balance WHERE at >= ? ORDER BY at DESC, id DESC LIMIT ?) AS b
 		ORDER BY at, id`, ms(since), limit)
 	if err != nil {
 		return nil, wrap("balances", err)

@@ -128,7 +128,7 @@ func (s *Store) ResumeBatch(ctx context.Context, batchID int64, agent, transport
 		if err := insertPending(ctx, tx, owner, now, StateQueued, batchID, agent, transport, msgs, olds, ids); err != nil {
 			return err
 		}
-		return insertRows(ctx, tx, `INSERT INTO status_history(message_id, state, at, source, note)`, "(?, ?, ?, ?, ?)", len(olds),
+		return insertRows(ctx, tx, `INSERT INTO status_history(message_id, state, at, source, note)`, "(?, ?, ?, ?, ?)", "", len(olds),
 			func(i int, args []any) []any {
 				return append(args, olds[i], string(StateResent), ms(now), "resend", resentNote(ids[i], agent))
 			})
@@ -154,8 +154,8 @@ type Unfinished struct {
 func (s *Store) UnfinishedBatches(ctx context.Context) ([]Unfinished, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT b.id, b.name, b.agent, b.transport, b.created_at, b.total, x.not_sent, x.unknown
 		FROM (SELECT batch_id,
-				sum(`+bucketSQL+` = 'not_sent') AS not_sent,
-				sum(`+bucketSQL+` = 'unknown') AS unknown
+				count(*) FILTER (WHERE `+bucketSQL+` = 'not_sent') AS not_sent,
+				count(*) FILTER (WHERE `+bucketSQL+` = 'unknown') AS unknown
 			FROM messages WHERE `+bucketSQL+` IN ('not_sent', 'unknown') AND batch_id IS NOT NULL
 			GROUP BY batch_id) x
 		JOIN batches b ON b.id = x.batch_id

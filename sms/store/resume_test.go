@@ -2,7 +2,6 @@ package store
 
 import (
 	"errors"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -102,7 +101,7 @@ func TestResumeBatch(t *testing.T) {
 // Two smsdash on one history resuming one batch at once take disjoint
 // rows: no message is sent twice.
 func TestResumeBatchConcurrent(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "history.db")
+	path := newTarget(t)
 	var stores [2]*Store
 	for i := range stores {
 		s, err := Open(path)

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 )
 
@@ -213,46 +212,64 @@ const bucketSQL = `(CASE WHEN status <> '' THEN status ELSE state END)`
 // messages_tracked partial index.
 const trackedSQL = `state = 'accepted' AND final = 0 AND polled = 1`
 
-// migrate brings the file to the latest version, one step per
-// transaction. Two processes may start at once: each step re-reads the
-// version inside its write transaction, so a step is applied once.
-func migrate(ctx context.Context, db *sql.DB) error {
-	var v int
-	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
-		return fmt.Errorf("store: read schema version: %w", err)
+// migrate brings the history to the latest version, one step per
+// transaction. Several processes (on PostgreSQL, several hosts) may start
+// at once: each step takes the write lock (BEGIN IMMEDIATE, or the
+// advisory write lock) and re-reads the version inside its transaction,
+// so a step is applied once and the others wait for it.
+func (s *Store) migrate(ctx context.Context) error {
+	steps, what := migrations, "file"
+	if s.d.pg {
+		steps, what = pgMigrations, "database"
 	}
-	if v > len(migrations) {
-		return fmt.Errorf("store: the history file is schema version %d, newer than this program knows (%d): update smsdash", v, len(migrations))
-	}
-	for i, step := range migrations {
-		if err := migrateStep(ctx, db, i+1, step); err != nil {
+	for i, step := range steps {
+		v, err := s.migrateStep(ctx, i+1, step)
+		if err != nil {
 			return fmt.Errorf("store: migrate to schema version %d: %w", i+1, err)
+		}
+		if v > len(steps) {
+			return fmt.Errorf("store: the history %s is schema version %d, newer than this program knows (%d): update smsdash", what, v, len(steps))
 		}
 	}
 	return nil
 }
 
-func migrateStep(ctx context.Context, db *sql.DB, version int, step string) error {
-	tx, err := db.BeginTx(ctx, nil)
+// migrateStep applies step if the history is at version-1 and returns
+// the version it found.
+func (s *Store) migrateStep(ctx context.Context, version int, step string) (int, error) {
+	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer tx.Rollback()
+	if err := s.begin(ctx, tx, ""); err != nil {
+		return 0, err
+	}
+	read, write := `PRAGMA user_version`, fmt.Sprintf(`PRAGMA user_version = %d`, version)
+	if s.d.pg {
+		// Made under the lock: two CREATE TABLE IF NOT EXISTS at once
+		// can both try to create it.
+		if _, err := tx.ExecContext(ctx, pgVersionTableSQL); err != nil {
+			return 0, err
+		}
+		read = `SELECT coalesce(max(version), 0) FROM schema_version`
+		write = fmt.Sprintf(`INSERT INTO schema_version(version, applied_at) VALUES (%d, %d)`, version, ms(s.now()))
+	}
 	var v int
-	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
-		return err
+	if err := tx.QueryRowContext(ctx, read).Scan(&v); err != nil {
+		return 0, err
 	}
 	if v >= version {
-		return nil
+		return v, nil
 	}
 	if v != version-1 {
-		return fmt.Errorf("file is at version %d", v)
+		return v, fmt.Errorf("history is at version %d", v)
 	}
 	if _, err := tx.ExecContext(ctx, step); err != nil {
-		return err
+		return v, err
 	}
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", version)); err != nil {
-		return err
+	if _, err := tx.ExecContext(ctx, write); err != nil {
+		return v, err
 	}
-	return tx.Commit()
+	return version, tx.Commit()
 }

@@ -17,7 +17,9 @@ import (
 // A text is matched on messages_text (schemaV8), an FTS5 index of the
 // texts with the trigram tokenizer: any substring of three characters or
 // more, case folded in every alphabet (LIKE folds Latin letters only,
-// and Cyrillic texts are the rule here). The index is brought up to date
+// and Cyrillic texts are the rule here). On PostgreSQL messages_text
+// holds the folded texts under a pg_trgm index, which serves the same
+// substrings to LIKE (pgSchemaV1). The index is brought up to date
 // by the first text search after new messages, not by the sends: indexing
 // costs a send of 100,000 messages several times its own writes, and a
 // batch must not wait for a search that may never come. Messages are
@@ -33,7 +35,7 @@ const textIndexStep = 20_000
 // served by it. It indexes up to the newest message it sees when it
 // starts, so a send meanwhile cannot keep it going.
 func (s *Store) indexText(ctx context.Context, search string) error {
-	if _, ok := textMatch(search); !ok {
+	if _, _, ok := s.d.textMatch(search); !ok {
 		return nil
 	}
 	var upto, last int64
@@ -52,7 +54,7 @@ func (s *Store) indexText(ctx context.Context, search string) error {
 				return nil
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO messages_text(rowid, text)
-				SELECT id, text FROM messages WHERE id > ? AND id <= ?`, upto, hi); err != nil {
+				SELECT id, `+s.d.fold(`text`)+` FROM messages WHERE id > ? AND id <= ?`, upto, hi); err != nil {
 				return err
 			}
 			_, err := tx.ExecContext(ctx, `UPDATE text_indexed SET upto = ?`, hi)
@@ -66,14 +68,32 @@ func (s *Store) indexText(ctx context.Context, search string) error {
 	return nil
 }
 
-// textMatch is the text index's query for search: one phrase, which the
-// trigram tokenizer matches as a substring. Searches shorter than a
-// trigram are not served by the index.
-func textMatch(search string) (string, bool) {
+// textMatch is the condition on messages_text that finds search, and
+// the value it binds: FTS5's one phrase, which the trigram tokenizer
+// matches as a substring, or PostgreSQL's LIKE '%…%' of the folded
+// search. Searches shorter than a trigram are not served by the index.
+func (d dialect) textMatch(search string) (cond, arg string, ok bool) {
 	if utf8.RuneCountInString(search) < 3 {
-		return "", false
+		return "", "", false
 	}
-	return `"` + strings.ReplaceAll(search, `"`, `""`) + `"`, true
+	if d.pg {
+		// The folded pattern goes back to the column's collation: LIKE
+		// under another one cannot use the index.
+		return `text LIKE (` + d.fold(`CAST(? AS text)`) + ` COLLATE "default")`, `%` + likeEscaper.Replace(search) + `%`, true
+	}
+	return `messages_text MATCH ?`, `"` + strings.ReplaceAll(search, `"`, `""`) + `"`, true
+}
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// fold is the SQL of expr's text folded to lower case as the text index
+// keeps it (FTS5 folds in its tokenizer, PostgreSQL by ICU's rules: see
+// pgSchemaV1).
+func (d dialect) fold(expr string) string {
+	if d.pg {
+		return `lower(` + expr + ` COLLATE "und-x-icu")`
+	}
+	return expr
 }
 
 // shortSearch matches a search of one or two characters, which the
@@ -113,7 +133,7 @@ func contains(list []string, s string) bool {
 //   - any other digits are found anywhere in the number ("7259").
 //
 // A start is a range of the recipient index.
-func recipientMatch(typed string) (string, []any) {
+func recipientMatch(dl dialect, typed string) (string, []any) {
 	if n, err := sms.NormalizePhone(typed); err == nil {
 		return `recipient = ?`, []any{n}
 	}
@@ -138,7 +158,7 @@ func recipientMatch(typed string) (string, []any) {
 	// The digits after the last one of the prefix: '9'+1 is ':'.
 	args := []any{d, d[:len(d)-1] + string(d[len(d)-1]+1)}
 	if len(d) < indexedPrefix {
-		return `+recipient >= ? AND +recipient < ?`, args
+		return dl.unindexed(`recipient`) + ` >= ? AND ` + dl.unindexed(`recipient`) + ` < ?`, args
 	}
 	return `recipient >= ? AND recipient < ?`, args
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"fmt"
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -204,7 +203,7 @@ func TestSearchCombinedAndPaged(t *testing.T) {
 // another process recorded them; a new file indexes its old texts at the
 // first search.
 func TestSearchIndexFollows(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "h.db")
+	path := newTarget(t)
 	a, err := Open(path)
 	if err != nil {
 		t.Fatal(err)

@@ -62,14 +62,9 @@ func (s *Store) CreateBatch(ctx context.Context, name, agent, transport string, 
 	}
 	var id int64
 	err = s.write(ctx, "create batch", func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx,
-			`INSERT INTO batches(name, agent, created_at, total, transport, owner) VALUES (?, ?, ?, ?, ?, ?)`,
-			name, agent, ms(s.now()), total, transport, owner)
-		if err != nil {
-			return err
-		}
-		id, err = res.LastInsertId()
-		return err
+		return tx.QueryRowContext(ctx,
+			`INSERT INTO batches(name, agent, created_at, total, transport, owner) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+			name, agent, ms(s.now()), total, transport, owner).Scan(&id)
 	})
 	return id, err
 }
@@ -131,7 +126,7 @@ func (s *Store) MarkPending(ctx context.Context, ids []int64) ([]bool, error) {
 		if err != nil {
 			return err
 		}
-		where := `id IN (SELECT value FROM json_each(?)) AND state = 'queued'`
+		where := `id IN (` + s.d.intList + `) AND state = 'queued'`
 		if err := recount(ctx, tx, `SELECT `+bucketSQL+`, `+stateBucket(StatePending)+` FROM messages WHERE `+where, string(list)); err != nil {
 			return err
 		}
@@ -184,7 +179,7 @@ func insertPending(ctx context.Context, tx *sql.Tx, owner string, now time.Time,
 	at := strconv.FormatInt(ms(now), 10)
 	err := insertRows(ctx, tx, `INSERT INTO messages
 		(id, batch_id, agent, recipient, text, sender, transport, scheduled_at, validity_s, resend_of, created_at, updated_at, state)`,
-		"(?, "+batch+", ?, ?, ?, ?, ?, ?, ?, ?, "+at+", "+at+", '"+string(state)+"')", len(msgs), func(i int, args []any) []any {
+		"(?, "+batch+", ?, ?, ?, ?, ?, ?, ?, ?, "+at+", "+at+", '"+string(state)+"')", "", len(msgs), func(i int, args []any) []any {
 			ids[i] = last + 1 + int64(i)
 			m := msgs[i]
 			var of sql.NullInt64
@@ -209,9 +204,9 @@ func insertPending(ctx context.Context, tx *sql.Tx, owner string, now time.Time,
 const rowsPerInsert = 50
 
 // insertRows runs head ("INSERT INTO t(a, b)") with a VALUES list of n
-// rows, each written as one ("(?, ?)"); row(i, args) appends row i's
-// values, one for each "?".
-func insertRows(ctx context.Context, tx *sql.Tx, head, one string, n int, row func(i int, args []any) []any) error {
+// rows, each written as one ("(?, ?)"), then tail (an ON CONFLICT
+// clause, or ""); row(i, args) appends row i's values, one for each "?".
+func insertRows(ctx context.Context, tx *sql.Tx, head, one, tail string, n int, row func(i int, args []any) []any) error {
 	ncols := strings.Count(one, "?")
 	var stmt *sql.Stmt
 	stmtRows := 0
@@ -228,7 +223,7 @@ func insertRows(ctx context.Context, tx *sql.Tx, head, one string, n int, row fu
 				stmt.Close()
 			}
 			var err error
-			stmt, err = tx.PrepareContext(ctx, head+" VALUES "+one+strings.Repeat(", "+one, k-1))
+			stmt, err = tx.PrepareContext(ctx, head+" VALUES "+one+strings.Repeat(", "+one, k-1)+tail)
 			if err != nil {
 				return err
 			}
@@ -277,7 +272,7 @@ func (s *Store) RecordResults(ctx context.Context, ids []int64, results []sms.Re
 		if err := doneInFlight(ctx, tx, ids); err != nil {
 			return err
 		}
-		if err := fillOutcomes(ctx, tx, ids, results); err != nil {
+		if err := fillOutcomes(ctx, tx, s.d, ids, results); err != nil {
 			return err
 		}
 		lo, hi := slices.Min(ids), slices.Max(ids)
@@ -291,9 +286,9 @@ func (s *Store) RecordResults(ctx context.Context, ids []int64, results []sms.Re
 			// messages table.
 			stmt{`UPDATE messages SET state = o.state, gateway_id = o.gateway_id, parts = o.parts, code = o.code,
 				error = o.error, final = o.final, updated_at = ?
-				FROM temp.outcome_in o WHERE messages.id = o.id AND messages.id IN (SELECT id FROM temp.outcome_in)`, []any{now}},
+				FROM outcome_in o WHERE messages.id = o.id AND messages.id IN (SELECT id FROM outcome_in)`, []any{now}},
 			stmt{`INSERT INTO status_history(message_id, state, at, source, note)
-				SELECT id, state, ?, 'send', error FROM temp.outcome_in ORDER BY id`, []any{now}},
+				SELECT id, state, CAST(? AS bigint), 'send', error FROM outcome_in ORDER BY id`, []any{now}},
 			// Claims over these rows go once all their rows are settled.
 			stmt{`DELETE FROM claims WHERE lo <= ? AND hi >= ? AND ` + settledClaimSQL, []any{hi, lo}},
 		) {
@@ -304,7 +299,7 @@ func (s *Store) RecordResults(ctx context.Context, ids []int64, results []sms.Re
 		if err := applyOrphans(ctx, tx); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM temp.outcome_in`)
+		_, err = tx.ExecContext(ctx, `DELETE FROM outcome_in`)
 		return err
 	})
 }
@@ -314,17 +309,18 @@ type stmt struct {
 	args []any
 }
 
-// fillOutcomes writes the results into temp.outcome_in. The table stays
-// on the write connection between calls (making and dropping it would
-// change the schema, and SQLite would then prepare every statement
-// again); it is emptied before and after.
-func fillOutcomes(ctx context.Context, tx *sql.Tx, ids []int64, results []sms.Result) error {
-	if _, err := tx.ExecContext(ctx, outcomeTableSQL); err != nil {
+// fillOutcomes writes the results into the temporary table outcome_in.
+// The table stays on the write connection between calls (making and
+// dropping it would change the schema, and SQLite would then prepare
+// every statement again); it is emptied before and after. Of an id
+// listed twice, the first result counts.
+func fillOutcomes(ctx context.Context, tx *sql.Tx, d dialect, ids []int64, results []sms.Result) error {
+	if _, err := tx.ExecContext(ctx, outcomeTableSQL(d)); err != nil {
 		return err
 	}
 	// Most packages are accepted whole: then each row binds only what
 	// differs (binding is much of an insert's cost).
-	head := `INSERT OR IGNORE INTO temp.outcome_in(id, gateway_id, parts, state, code, error, final)`
+	head := `INSERT INTO outcome_in(id, gateway_id, parts, state, code, error, final)`
 	one, row := "(?, ?, ?, 'accepted', 0, '', 0)", func(i int, args []any) []any {
 		return append(args, ids[i], results[i].ID, max(results[i].Parts, 0))
 	}
@@ -332,10 +328,10 @@ func fillOutcomes(ctx context.Context, tx *sql.Tx, ids []int64, results []sms.Re
 		one, row = "(?, ?, ?, ?, ?, ?, ?)", func(i int, args []any) []any {
 			r := results[i]
 			state, gatewayID, final, code, note := outcome(r)
-			return append(args, ids[i], nullID(gatewayID), max(r.Parts, 0), string(state), code, note, final)
+			return append(args, ids[i], nullID(gatewayID), max(r.Parts, 0), string(state), code, note, flag(final))
 		}
 	}
-	return insertRows(ctx, tx, head, one, len(ids), row)
+	return insertRows(ctx, tx, head, one, " ON CONFLICT DO NOTHING", len(ids), row)
 }
 
 // queuedIn counts the queued rows with ids lo..hi (through the bucket
@@ -346,7 +342,7 @@ func queuedIn(ctx context.Context, tx *sql.Tx, lo, hi int64) (int, error) {
 	return n, err
 }
 
-// keepWaiting gives the statements that keep in temp.outcome_in only the
+// keepWaiting gives the statements that keep in outcome_in only the
 // rows still waiting for their outcome and move the counts from their
 // buckets. A package's ids are usually a range whose rows are all still
 // queued (marked in flight as a range): then no row is dropped and all
@@ -358,15 +354,15 @@ func keepWaiting(ctx context.Context, tx *sql.Tx, ids []int64, lo, hi int64) ([]
 			return nil, err
 		}
 		if queued == len(ids) {
-			return []stmt{{recountSQL(`SELECT 'queued', state FROM temp.outcome_in`), nil}}, nil
+			return []stmt{{recountSQL(`SELECT 'queued', state FROM outcome_in`), nil}}, nil
 		}
 	}
 	return []stmt{
-		{`DELETE FROM temp.outcome_in WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = outcome_in.id
+		{`DELETE FROM outcome_in WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = outcome_in.id
 			AND (m.state IN ('pending', 'queued') OR (m.state = 'unknown' AND m.error = ?)))`, []any{Interrupted}},
 		{recountSQL(`SELECT (CASE WHEN m.status <> '' THEN m.status ELSE m.state END),
 			(CASE WHEN m.status <> '' THEN m.status ELSE o.state END)
-			FROM temp.outcome_in o CROSS JOIN messages m ON m.id = o.id`), nil},
+			FROM outcome_in o CROSS JOIN messages m WHERE m.id = o.id`), nil},
 	}, nil
 }
 
@@ -377,7 +373,7 @@ func applyOrphans(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	defer orphans.close()
-	rows, err := tx.QueryContext(ctx, `SELECT id, gateway_id FROM temp.outcome_in WHERE gateway_id IS NOT NULL ORDER BY id`)
+	rows, err := tx.QueryContext(ctx, `SELECT id, gateway_id FROM outcome_in WHERE gateway_id IS NOT NULL ORDER BY id`)
 	if err != nil {
 		return err
 	}
@@ -402,16 +398,27 @@ func applyOrphans(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
-const outcomeTableSQL = `CREATE TEMP TABLE IF NOT EXISTS outcome_in (
-	id         INTEGER PRIMARY KEY,
+func outcomeTableSQL(d dialect) string {
+	return `CREATE TEMP TABLE IF NOT EXISTS outcome_in (
+	id         ` + d.intKey + `,
 	state      TEXT    NOT NULL,
-	gateway_id INTEGER,
-	parts      INTEGER NOT NULL,
-	code       INTEGER NOT NULL,
+	gateway_id BIGINT,
+	parts      BIGINT  NOT NULL,
+	code       BIGINT  NOT NULL,
 	error      TEXT    NOT NULL,
 	final      INTEGER NOT NULL
 );
-DELETE FROM temp.outcome_in`
+DELETE FROM outcome_in`
+}
+
+// flag is a bool as the schema keeps it (final, polled): an integer,
+// which PostgreSQL does not make of a bool.
+func flag(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
 
 // outcome maps a send result to the row's columns.
 func outcome(r sms.Result) (state State, gatewayID int64, final bool, code int64, errText string) {
@@ -484,8 +491,10 @@ func (s *Store) RecoverPending(ctx context.Context) (unknown, notSent int, err e
 			if o == self {
 				continue
 			}
-			isDead, l := probe(s.own.dir, o)
+			isDead, l, err := s.probe(ctx, tx, o)
 			switch {
+			case err != nil:
+				return err
 			case !isDead:
 				live = append(live, o)
 			case l != nil:
@@ -499,7 +508,7 @@ func (s *Store) RecoverPending(ctx context.Context) (unknown, notSent int, err e
 		// Rows are recovered in the id ranges between the live owners'
 		// claims, so that a start beside a live batch of 100,000 does not
 		// look at its rows one by one.
-		gaps, err := unclaimedRanges(ctx, tx, string(liveJSON))
+		gaps, err := unclaimedRanges(ctx, tx, s.d, string(liveJSON))
 		if err != nil {
 			return err
 		}
@@ -508,12 +517,12 @@ func (s *Store) RecoverPending(ctx context.Context) (unknown, notSent int, err e
 			where, to, note string
 			n               *int
 		}{
-			{`(` + bucketSQL + ` = 'pending' OR ` + inFlightSQL + `) AND id BETWEEN ? AND ?`, string(StateUnknown), Interrupted, &unknown},
+			{`(` + bucketSQL + ` = 'pending' OR ` + inFlightSQL(s.d) + `) AND id BETWEEN ? AND ?`, string(StateUnknown), Interrupted, &unknown},
 			{bucketSQL + ` = 'queued' AND id BETWEEN ? AND ?`, string(StateNotSent), NeverLeft, &notSent},
 		} {
 			for _, g := range gaps {
 				if _, err := tx.ExecContext(ctx, `INSERT INTO status_history(message_id, state, at, source, note)
-					SELECT id, ?, ?, 'recovery', ? FROM messages WHERE `+r.where,
+					SELECT id, ?, CAST(? AS bigint), 'recovery', ? FROM messages WHERE `+r.where,
 					r.to, now, r.note, g[0], g[1]); err != nil {
 					return err
 				}
@@ -532,7 +541,7 @@ func (s *Store) RecoverPending(ctx context.Context) (unknown, notSent int, err e
 				*r.n += int(n)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM claims WHERE owner NOT IN (SELECT value FROM json_each(?))`, string(liveJSON)); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM claims WHERE owner NOT IN (`+s.d.textList+`)`, string(liveJSON)); err != nil {
 			return err
 		}
 		keep := append([]string{}, live...) // [] rather than null
@@ -543,7 +552,7 @@ func (s *Store) RecoverPending(ctx context.Context) (unknown, notSent int, err e
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM batches WHERE owner NOT IN (SELECT value FROM json_each(?)) AND `+emptyBatchSQL,
+		if _, err := tx.ExecContext(ctx, `DELETE FROM batches WHERE owner NOT IN (`+s.d.textList+`) AND `+emptyBatchSQL,
 			string(keepJSON)); err != nil {
 			return err
 		}
@@ -563,12 +572,15 @@ func (s *Store) RecoverPending(ctx context.Context) (unknown, notSent int, err e
 // each range by id (CROSS JOIN keeps inflight outside; the + keeps SQLite
 // from building an index of every queued row, which beside a live batch
 // of 100,000 costs tens of milliseconds a statement).
-const inFlightSQL = `id IN (SELECT m.id FROM inflight f CROSS JOIN messages m ON m.id BETWEEN f.lo AND f.hi AND +m.state = 'queued')`
+func inFlightSQL(d dialect) string {
+	return `id IN (SELECT m.id FROM inflight f CROSS JOIN messages m WHERE m.id BETWEEN f.lo AND f.hi AND ` +
+		d.unindexed(`m.state`) + ` = 'queued')`
+}
 
 // unclaimedRanges returns the id ranges, in order, that no claim of the
 // owners in live (a JSON list) covers.
-func unclaimedRanges(ctx context.Context, tx *sql.Tx, live string) ([][2]int64, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT lo, hi FROM claims WHERE owner IN (SELECT value FROM json_each(?)) ORDER BY lo`, live)
+func unclaimedRanges(ctx context.Context, tx *sql.Tx, d dialect, live string) ([][2]int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT lo, hi FROM claims WHERE owner IN (`+d.textList+`) ORDER BY lo`, live)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,8 @@
-// Package store is smsdash's local history: every message sent, its
-// outcome and status changes, batches and balance readings, in one SQLite
-// file (modernc.org/sqlite, no cgo).
+// Package store is smsdash's history: every message sent, its outcome
+// and status changes, batches and balance readings, in one SQLite file
+// (modernc.org/sqlite, no cgo), or in a PostgreSQL database that the
+// smsdash of several hosts share (pgx). The same code serves both; what
+// differs is in dialect.go.
 //
 // It is built so that a crash never loses a message nor sends one twice:
 // messages are written as queued before anything leaves (AddQueued),
@@ -9,14 +11,17 @@
 // at the next start what a dead process had in flight becomes "outcome
 // unknown" and what it never sent "not sent" (RecoverPending); only an
 // explicit Resend sends again. Each process claims the rows it records and
-// holds a lock file for as long as it runs (owner.go), so a start leaves
-// the rows of an smsdash that is still sending alone.
+// holds a lock for as long as it runs (owner.go): a lock file, or on
+// PostgreSQL an advisory lock of its session, so a start leaves the rows
+// of an smsdash that is still sending alone.
 //
 // The dashboard and the command line may hold the same file at once (two
 // processes). The file is in WAL mode, so readers never wait for writers;
 // each Store has a single write connection whose transactions take the
 // write lock up front (BEGIN IMMEDIATE), and the other process's writer
-// waits up to 10 s for it (busy_timeout) instead of failing.
+// waits up to 10 s for it (busy_timeout) instead of failing. On
+// PostgreSQL every write transaction takes an advisory lock first, so
+// that writers are one at a time there too (changes.go).
 package store
 
 import (
@@ -24,20 +29,26 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
+	"github.com/smsdash/smsdash/sms/secret"
 	"github.com/smsdash/smsdash/sms/sqlfile"
 )
 
-// Store is an open history file. It is safe for concurrent use.
+// Store is an open history. It is safe for concurrent use.
 type Store struct {
 	w   *sql.DB // the one write connection
 	r   *sql.DB // a pool of read-only connections
+	d   dialect
 	now func() time.Time
 	own ownership // which unfinished rows are this process's (owner.go)
 
@@ -56,11 +67,22 @@ const maxStmts = 64
 // ErrNotFound is returned by Message and History for an unknown local id.
 var ErrNotFound = errors.New("store: no such message")
 
-// Open opens the history at path, creating its directory (0700) and the
-// file (0600) if needed, and brings its schema up to date. A Store that
-// records sends keeps its lock file in the directory <path>.owners
+// Open opens the history at target and brings its schema up to date.
+// target is a file path, or the URL of a PostgreSQL database
+// (postgres://… or postgresql://…, as libpq reads it; sslmode=verify-full
+// verifies the server's certificate).
+//
+// A file is created (0600) with its directory (0700) if needed; a Store
+// that records sends keeps its lock file in the directory <path>.owners
 // (owner.go).
-func Open(path string) (*Store, error) {
+func Open(target string) (*Store, error) {
+	if strings.HasPrefix(target, "postgres://") || strings.HasPrefix(target, "postgresql://") {
+		return openPG(target)
+	}
+	return openFile(target)
+}
+
+func openFile(path string) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("store: open: empty path")
 	}
@@ -97,9 +119,9 @@ func Open(path string) (*Store, error) {
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	s := &Store{w: w, now: time.Now, stmts: map[string]*sql.Stmt{}}
+	s := &Store{w: w, d: sqliteDialect, now: time.Now, stmts: map[string]*sql.Stmt{}}
 	s.own.dir = abs + ".owners"
-	if err := migrate(context.Background(), w); err != nil {
+	if err := s.migrate(context.Background()); err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -120,7 +142,80 @@ func Open(path string) (*Store, error) {
 	return s, nil
 }
 
-// Close closes the file. Claims whose rows are all settled go, and the
+// openPG opens a PostgreSQL history. Its connections come from three
+// pools of pgx's: the write connection, the read pool (read-only
+// transactions), and one connection that holds the owner lock (owner.go).
+// The URL's password never reaches an error: pgx's errors name the host,
+// user and database, and the password is masked should one echo it.
+func openPG(target string) (*Store, error) {
+	cfg, err := pgx.ParseConfig(target)
+	if err != nil {
+		return nil, errors.New("store: open: " + maskURL(target, err))
+	}
+	mask := secret.New(cfg.Password)
+	open := func(params map[string]string) *sql.DB {
+		c := cfg.Copy()
+		for k, v := range params {
+			c.RuntimeParams[k] = v
+		}
+		return sql.OpenDB(rebindConnector{stdlib.GetConnector(*c)})
+	}
+	// As SQLite's busy_timeout: a writer waits up to 10 s for the write
+	// lock, then fails. A transaction left idle (its process stopped
+	// mid-way) is ended by the server, so that it does not hold the lock
+	// for every other writer.
+	w := open(map[string]string{"lock_timeout": "10s", "idle_in_transaction_session_timeout": "60s"})
+	w.SetMaxOpenConns(1) // as on SQLite: this Store's writes queue in Go
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	r := open(map[string]string{"default_transaction_read_only": "on"})
+	r.SetMaxOpenConns(4)
+	r.SetMaxIdleConns(4)
+	s := &Store{w: w, r: r, d: pgDialect, now: time.Now, stmts: map[string]*sql.Stmt{}}
+	// A host that dies without closing its connections (power, network)
+	// holds its owner lock until the server sees the connection dead: by
+	// these keepalives about a minute later, not the system's two hours.
+	s.own.db = open(map[string]string{"tcp_keepalives_idle": "30", "tcp_keepalives_interval": "10", "tcp_keepalives_count": "3"})
+	fail := func(err error) (*Store, error) {
+		w.Close()
+		r.Close()
+		s.own.db.Close()
+		return nil, mask.Err(err)
+	}
+	if err := w.Ping(); err != nil {
+		return fail(fmt.Errorf("store: open: %w", err))
+	}
+	if err := s.migrate(context.Background()); err != nil {
+		return fail(err)
+	}
+	if err := r.Ping(); err != nil {
+		return fail(fmt.Errorf("store: open: %w", err))
+	}
+	return s, nil
+}
+
+// maskURL is err's text with the passwords of raw hidden: pgx quotes
+// the URL it could not parse (it hides the user's password, but this
+// does not count on it), and a password may be in the query too.
+func maskURL(raw string, err error) string {
+	var pw []string
+	if u, perr := url.Parse(raw); perr == nil {
+		if p, ok := u.User.Password(); ok {
+			pw = append(pw, p)
+		}
+		pw = append(pw, u.Query()["password"]...)
+	} else if _, rest, ok := strings.Cut(raw, "://"); ok {
+		// Not even a URL: whatever stands between user: and @.
+		if userinfo, _, ok := strings.Cut(rest, "@"); ok {
+			if _, p, ok := strings.Cut(userinfo, ":"); ok {
+				pw = append(pw, p)
+			}
+		}
+	}
+	return secret.New(pw...).Mask(err.Error())
+}
+
+// Close closes the history. Claims whose rows are all settled go, and the
 // owner lock is released: rows this Store left queued or pending (a send
 // stopped by an error) are recovered by the next start.
 func (s *Store) Close() error {
@@ -131,7 +226,11 @@ func (s *Store) Close() error {
 	}
 	s.stmts = nil // none is kept after
 	s.stmtMu.Unlock()
-	return errors.Join(err, s.r.Close(), s.w.Close())
+	err = errors.Join(err, s.r.Close(), s.w.Close())
+	if s.own.db != nil {
+		err = errors.Join(err, s.own.db.Close())
+	}
+	return err
 }
 
 // query runs a read of the read pool through its prepared statement.
@@ -176,9 +275,10 @@ func (s *Store) stmt(ctx context.Context, q string) *sql.Stmt {
 	return st
 }
 
-// write runs fn in one write transaction (BEGIN IMMEDIATE).
+// write runs fn in one write transaction (BEGIN IMMEDIATE, or on
+// PostgreSQL the write lock first).
 func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
-	return commit(ctx, op, s.w, fn)
+	return s.commit(ctx, op, s.w, "", fn)
 }
 
 // writeDurable is write for a commit that must outlive a power loss: an
@@ -188,7 +288,13 @@ func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error)
 // FULL syncs the WAL before the commit returns. It is set for this
 // transaction only, on the writer pinned so that no other write runs
 // between.
+//
+// PostgreSQL is durable at commit unless its server says otherwise
+// (synchronous_commit off): this transaction asks for it all the same.
 func (s *Store) writeDurable(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+	if s.d.pg {
+		return s.commit(ctx, op, s.w, `SET LOCAL synchronous_commit = on`, fn)
+	}
 	c, err := s.w.Conn(ctx)
 	if err != nil {
 		return wrap(op, err)
@@ -197,18 +303,23 @@ func (s *Store) writeDurable(ctx context.Context, op string, fn func(tx *sql.Tx)
 	if _, err := c.ExecContext(ctx, `PRAGMA synchronous = FULL`); err != nil {
 		return wrap(op, err)
 	}
-	err = commit(ctx, op, c, fn)
+	err = s.commit(ctx, op, c, "", fn)
 	// Should this fail, the writer stays FULL: slower, never less safe.
 	c.ExecContext(context.WithoutCancel(ctx), `PRAGMA synchronous = NORMAL`)
 	return err
 }
 
-// commit runs fn in one transaction begun on db.
-func commit(ctx context.Context, op string, db interface {
+// commit runs fn in one transaction begun on db, after setup if any. On
+// PostgreSQL the transaction takes the write lock first (changes.go).
+func (s *Store) commit(ctx context.Context, op string, db interface {
 	BeginTx(context.Context, *sql.TxOptions) (*sql.Tx, error)
-}, fn func(tx *sql.Tx) error) error {
+}, setup string, fn func(tx *sql.Tx) error) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
+		return fmt.Errorf("store: %s: %w", op, err)
+	}
+	if err := s.begin(ctx, tx, setup); err != nil {
+		tx.Rollback()
 		return fmt.Errorf("store: %s: %w", op, err)
 	}
 	if err := fn(tx); err != nil {
@@ -217,6 +328,20 @@ func commit(ctx context.Context, op string, db interface {
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: %s: %w", op, err)
+	}
+	return nil
+}
+
+// begin takes PostgreSQL's write lock and runs setup.
+func (s *Store) begin(ctx context.Context, tx *sql.Tx, setup string) error {
+	if s.d.pg {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, int64(writeLock)); err != nil {
+			return err
+		}
+	}
+	if setup != "" {
+		_, err := tx.ExecContext(ctx, setup)
+		return err
 	}
 	return nil
 }

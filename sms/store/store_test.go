@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/smsdash/smsdash/sms"
+	"github.com/smsdash/smsdash/sms/internal/pgtest"
 )
 
 var ctx = context.Background()
@@ -21,9 +22,32 @@ var ctx = context.Background()
 // t0 is the tests' clock: Minsk noon, 1 March 2026.
 var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, sms.Minsk)
 
+// testPG runs the tests on PostgreSQL (SMSDASH_TEST_STORE=postgres): each
+// history a new database of the package's server (pgtest). Otherwise they
+// run on SQLite files in t.TempDir().
+var testPG = os.Getenv("SMSDASH_TEST_STORE") == "postgres"
+
+// newTarget is a new, empty history's place for Open.
+func newTarget(t testing.TB) string {
+	t.Helper()
+	if testPG {
+		return pgtest.Shared(t).NewDatabase(t)
+	}
+	return filepath.Join(t.TempDir(), "sub", "history.db")
+}
+
+// sqliteOnly skips, in the PostgreSQL pass, a test of what only an SQLite
+// file has.
+func sqliteOnly(t testing.TB, what string) {
+	t.Helper()
+	if testPG {
+		t.Skip("SQLite only: " + what)
+	}
+}
+
 func openTest(t testing.TB) *Store {
 	t.Helper()
-	s, err := Open(filepath.Join(t.TempDir(), "sub", "history.db"))
+	s, err := Open(newTarget(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +93,7 @@ func realCounts(t testing.TB, s *Store) map[string]int {
 // too) with want and with the rows.
 func checkCounts(t testing.TB, s *Store, want map[string]int) {
 	t.Helper()
-	got, err := s.counts(ctx, "kept counts", countsSQL)
+	got, err := s.counts(ctx, "kept counts", countsSQL(s.d))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,6 +118,7 @@ func equalCounts(a, b map[string]int) bool {
 }
 
 func TestOpenCreatesPrivateFiles(t *testing.T) {
+	sqliteOnly(t, "file modes, WAL")
 	dir := filepath.Join(t.TempDir(), "a", "b")
 	path := filepath.Join(dir, "h?#%.db") // URI syntax in the name must not matter
 	s, err := Open(path)
@@ -123,6 +148,7 @@ func TestOpenCreatesPrivateFiles(t *testing.T) {
 }
 
 func TestMigrateFromEmptyAndReopen(t *testing.T) {
+	sqliteOnly(t, "user_version (TestOpenConcurrently checks PostgreSQL's versions)")
 	path := filepath.Join(t.TempDir(), "h.db")
 	s, err := Open(path)
 	if err != nil {
@@ -156,6 +182,7 @@ func TestMigrateFromEmptyAndReopen(t *testing.T) {
 }
 
 func TestOpenRefusesNewerFile(t *testing.T) {
+	sqliteOnly(t, "user_version (TestOpenRefusesNewerDatabase is PostgreSQL's)")
 	path := filepath.Join(t.TempDir(), "h.db")
 	s, err := Open(path)
 	if err != nil {
@@ -170,13 +197,14 @@ func TestOpenRefusesNewerFile(t *testing.T) {
 }
 
 func TestMigrationErrorNamesVersion(t *testing.T) {
+	sqliteOnly(t, "a file in the way of version 1")
 	db, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "h.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
 	db.Exec(`CREATE TABLE batches (x)`) // in the way of version 1
-	err = migrate(ctx, db)
+	err = (&Store{w: db, d: sqliteDialect, now: time.Now}).migrate(ctx)
 	if err == nil || !strings.Contains(err.Error(), "schema version 1") {
 		t.Fatalf("migrate: %v", err)
 	}
@@ -266,6 +294,7 @@ func TestSchemaV1IsFrozen(t *testing.T) {
 }
 
 func TestMigrateFromV1(t *testing.T) {
+	sqliteOnly(t, "files made by the released versions")
 	path := filepath.Join(t.TempDir(), "h.db")
 	db, err := sql.Open("sqlite", path)
 	if err != nil {
@@ -721,19 +750,20 @@ func TestFilters(t *testing.T) {
 
 // The filters the UI and the tracker use most must use their indexes.
 func TestQueryPlans(t *testing.T) {
+	sqliteOnly(t, "SQLite's planner, which has no statistics")
 	s := openTest(t)
 	tx, err := s.w.Begin()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.Exec(reportTablesSQL); err != nil {
+	if _, err := tx.Exec(reportTablesSQL(s.d)); err != nil {
 		t.Fatal(err)
 	}
-	pendingFrom, _, _ := Filter{Status: "pending"}.from()
-	agentFrom, _, agentArgs := Filter{Agent: "ann"}.from()
-	prefixFrom, _, prefixArgs := Filter{Recipient: "8029 671"}.from()
-	textQuery, textArgs := Filter{Search: "код подтверждения", BatchID: 5, Limit: 10}.query()
+	pendingFrom, _, _ := Filter{Status: "pending"}.from(s.d)
+	agentFrom, _, agentArgs := Filter{Agent: "ann"}.from(s.d)
+	prefixFrom, _, prefixArgs := Filter{Recipient: "8029 671"}.from(s.d)
+	textQuery, textArgs := Filter{Search: "код подтверждения", BatchID: 5, Limit: 10}.query(s.d)
 	for _, c := range []struct{ query, want string }{
 		{`SELECT id FROM messages WHERE ` + bucketSQL + ` = 'Delivered' ORDER BY id DESC LIMIT 10`, "messages_bucket"},
 		{`SELECT id FROM messages WHERE ` + trackedSQL + ` ORDER BY id`, "messages_tracked"},
@@ -746,7 +776,7 @@ func TestQueryPlans(t *testing.T) {
 		// A claim's rows are looked up by bucket and id: no walk over its range.
 		{`DELETE FROM claims WHERE ` + settledClaimSQL, "messages_bucket (<expr>=? AND rowid>? AND rowid<?)"},
 		// Recovery walks the in-flight ranges and the unclaimed ranges by id.
-		{`SELECT id FROM messages WHERE ` + inFlightSQL, "SCAN f | SEARCH m USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"},
+		{`SELECT id FROM messages WHERE ` + inFlightSQL(s.d), "SCAN f | SEARCH m USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"},
 		{`SELECT id FROM messages WHERE ` + bucketSQL + ` = 'queued' AND id BETWEEN 5 AND 9`, "messages_bucket (<expr>=? AND rowid>? AND rowid<?)"},
 		// In flight: the pending rows by bucket, the in-flight ranges by id.
 		// The start of a number is a range of the recipient index; a text
@@ -996,7 +1026,7 @@ func TestPreparedOnce(t *testing.T) {
 		t.Errorf("%d statements kept, the bound is %d", kept(), maxStmts)
 	}
 
-	o, err := Open(filepath.Join(t.TempDir(), "history.db"))
+	o, err := Open(newTarget(t))
 	if err != nil {
 		t.Fatal(err)
 	}

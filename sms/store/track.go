@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"math"
 	"time"
 
 	"github.com/smsdash/smsdash/sms"
@@ -40,7 +41,7 @@ func (s *Store) Tracked(ctx context.Context, limit int) ([]Tracked, error) {
 // tracker asks about one page while it reads the next.
 func (s *Store) TrackedAfter(ctx context.Context, after int64, limit int) ([]Tracked, error) {
 	if limit <= 0 {
-		limit = -1
+		limit = math.MaxInt64
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT id, gateway_id, status, created_at, scheduled_at, validity_s
 		FROM messages WHERE `+trackedSQL+` AND id > ? ORDER BY id LIMIT ?`, after, limit)
@@ -92,19 +93,28 @@ func (s *Store) ApplyStatuses(ctx context.Context, source string, reports []sms.
 		// a few set-wise statements: far faster than one lookup, one
 		// update and one insert per report. The tables are dropped at the
 		// end, and a rollback drops them too.
-		if _, err := tx.ExecContext(ctx, reportTablesSQL); err != nil {
+		if _, err := tx.ExecContext(ctx, reportTablesSQL(s.d)); err != nil {
 			return err
 		}
+		// Of several reports for one id the last counts: it takes the
+		// first one's place in the list.
 		var usable []sms.StatusReport
+		pos := map[int64]int{}
 		for _, r := range reports {
-			if r.Code == 0 && validStatus(r.Status) && r.ID > 0 {
-				usable = append(usable, r)
+			if r.Code != 0 || !validStatus(r.Status) || r.ID <= 0 {
+				continue
 			}
+			if i, ok := pos[r.ID]; ok {
+				usable[i] = r
+				continue
+			}
+			pos[r.ID] = len(usable)
+			usable = append(usable, r)
 		}
-		err := insertRows(ctx, tx, `INSERT OR REPLACE INTO temp.report_in(gateway_id, status, final, parts)`, "(?, ?, ?, ?)", len(usable),
+		err := insertRows(ctx, tx, `INSERT INTO report_in(gateway_id, status, final, parts)`, "(?, ?, ?, ?)", "", len(usable),
 			func(i int, args []any) []any {
 				r := usable[i]
-				return append(args, r.ID, r.Status.String(), r.Status.Final(), max(r.Parts, 0))
+				return append(args, r.ID, r.Status.String(), flag(r.Status.Final()), max(r.Parts, 0))
 			})
 		if err != nil {
 			return err
@@ -115,26 +125,27 @@ func (s *Store) ApplyStatuses(ctx context.Context, source string, reports []sms.
 			args []any
 		}{
 			{matchReportsSQL, nil},
-			{recountSQL(`SELECT (CASE WHEN old <> '' THEN old ELSE 'accepted' END), new FROM temp.report_change`), nil},
+			{recountSQL(`SELECT (CASE WHEN old <> '' THEN old ELSE 'accepted' END), new FROM report_change`), nil},
 			// Two updates: setting final, even to its old value, costs an
 			// update of the tracked index, and most changes are not final.
 			{`UPDATE messages SET status = c.new, status_at = ?, updated_at = ?,
 				parts = CASE WHEN c.parts > 0 THEN c.parts ELSE messages.parts END
-				FROM temp.report_change c WHERE messages.id = c.id AND c.final = 0`, []any{now, now}},
+				FROM report_change c WHERE messages.id = c.id AND c.final = 0`, []any{now, now}},
 			{`UPDATE messages SET status = c.new, final = 1, status_at = ?, updated_at = ?,
 				parts = CASE WHEN c.parts > 0 THEN c.parts ELSE messages.parts END
-				FROM temp.report_change c WHERE messages.id = c.id AND c.final = 1`, []any{now, now}},
+				FROM report_change c WHERE messages.id = c.id AND c.final = 1`, []any{now, now}},
 			{`INSERT INTO status_history(message_id, state, status, prev, at, source)
-				SELECT id, 'accepted', new, old, ?, ? FROM temp.report_change ORDER BY id`, []any{now, source}},
-			{`INSERT OR IGNORE INTO orphan_receipts(gateway_id, status, at, source)
-				SELECT r.gateway_id, r.status, ?, ? FROM temp.report_in r
-				WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.gateway_id = r.gateway_id)`, []any{now, source}},
+				SELECT id, 'accepted', new, old, CAST(? AS bigint), CAST(? AS text) FROM report_change ORDER BY id`, []any{now, source}},
+			{`INSERT INTO orphan_receipts(gateway_id, status, at, source)
+				SELECT r.gateway_id, r.status, CAST(? AS bigint), CAST(? AS text) FROM report_in r
+				WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.gateway_id = r.gateway_id)
+				ON CONFLICT DO NOTHING`, []any{now, source}},
 		} {
 			if _, err := tx.ExecContext(ctx, q.sql, q.args...); err != nil {
 				return err
 			}
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT id, gateway_id, old, new FROM temp.report_change ORDER BY id`)
+		rows, err := tx.QueryContext(ctx, `SELECT id, gateway_id, old, new FROM report_change ORDER BY id`)
 		if err != nil {
 			return err
 		}
@@ -151,7 +162,7 @@ func (s *Store) ApplyStatuses(ctx context.Context, source string, reports []sms.
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `DROP TABLE temp.report_in; DROP TABLE temp.report_change`)
+		_, err = tx.ExecContext(ctx, `DROP TABLE report_in; DROP TABLE report_change`)
 		return err
 	})
 	if err != nil {
@@ -162,23 +173,27 @@ func (s *Store) ApplyStatuses(ctx context.Context, source string, reports []sms.
 
 // reportTablesSQL makes ApplyStatuses' scratch tables: the reports, and
 // the changes they make. Leftovers of a failed call are dropped first.
-const reportTablesSQL = `
-DROP TABLE IF EXISTS temp.report_in;
-DROP TABLE IF EXISTS temp.report_change;
+// The names are unqualified: both engines look among the temporary
+// tables first.
+func reportTablesSQL(d dialect) string {
+	return `
+DROP TABLE IF EXISTS report_in;
+DROP TABLE IF EXISTS report_change;
 CREATE TEMP TABLE report_in (
-	gateway_id INTEGER PRIMARY KEY, status TEXT NOT NULL, final INTEGER NOT NULL, parts INTEGER NOT NULL);
+	gateway_id ` + d.intKey + `, status TEXT NOT NULL, final INTEGER NOT NULL, parts BIGINT NOT NULL);
 CREATE TEMP TABLE report_change (
-	id INTEGER PRIMARY KEY, gateway_id INTEGER NOT NULL, old TEXT NOT NULL, new TEXT NOT NULL,
-	final INTEGER NOT NULL, parts INTEGER NOT NULL);`
+	id ` + d.intKey + `, gateway_id BIGINT NOT NULL, old TEXT NOT NULL, new TEXT NOT NULL,
+	final INTEGER NOT NULL, parts BIGINT NOT NULL);`
+}
 
 // matchReportsSQL finds the changes. CROSS JOIN keeps the reports as the
 // outer loop: without statistics SQLite would rather scan every message
 // with a gateway id, a million in a long history, to look each up among
 // a thousand reports.
-const matchReportsSQL = `INSERT INTO temp.report_change
+const matchReportsSQL = `INSERT INTO report_change
 	SELECT m.id, m.gateway_id, m.status, r.status, r.final, r.parts
-	FROM temp.report_in r CROSS JOIN messages m ON m.gateway_id = r.gateway_id
-	WHERE m.state = 'accepted' AND m.final = 0 AND m.status <> r.status`
+	FROM report_in r CROSS JOIN messages m
+	WHERE m.gateway_id = r.gateway_id AND m.state = 'accepted' AND m.final = 0 AND m.status <> r.status`
 
 // orphanApplier applies kept orphan receipts to messages as RecordResults
 // records their gateway ids. Orphans are rare, so it costs one query per
@@ -259,7 +274,7 @@ func (o *orphanApplier) apply(ctx context.Context, id, gatewayID int64) error {
 		if _, err := o.count.ExecContext(ctx, r.status.String(), id); err != nil {
 			return err
 		}
-		if _, err := o.upd.ExecContext(ctx, r.status.String(), r.status.Final(), r.at, r.at, id); err != nil {
+		if _, err := o.upd.ExecContext(ctx, r.status.String(), flag(r.status.Final()), r.at, r.at, id); err != nil {
 			return err
 		}
 		if _, err := o.hist.ExecContext(ctx, id, r.status.String(), cur.String(), r.at, r.source); err != nil {
@@ -290,7 +305,7 @@ func (s *Store) ExpireStale(ctx context.Context, now time.Time, margin time.Dura
 		maxS := int64(maxValidity / time.Second)
 		args := []any{maxS, maxS, margin.Milliseconds(), ms(now)}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO status_history(message_id, state, status, prev, at, source, note)
-			SELECT id, state, status, status, ?, 'expire', '`+NoteExpired+`'
+			SELECT id, state, status, status, CAST(? AS bigint), 'expire', '`+NoteExpired+`'
 			FROM messages WHERE `+trackedSQL+` AND `+stale,
 			append([]any{ms(now)}, args...)...); err != nil {
 			return err
