@@ -528,3 +528,44 @@ func TestRecoverRemovesEmptyBatches(t *testing.T) {
 		t.Errorf("B's empty batch, B running: %v", err)
 	}
 }
+
+// RecoverDead, at each cycle of a running smsdash, settles a dead
+// process's rows and leaves its own and every live owner's alone.
+func TestRecoverDead(t *testing.T) {
+	_, st := openShared(t, 2)
+	a, b := st[0], st[1]
+	mine, err := b.AddQueued(ctx, 0, "bob", "json", msgs(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.MarkPending(ctx, mine[:1]); err != nil {
+		t.Fatal(err)
+	}
+	theirs, err := a.AddQueued(ctx, 0, "ann", "json", msgs(4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.MarkPending(ctx, theirs[:2]); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []*Store{a, b} {
+		if unknown, notSent, err := s.RecoverDead(ctx); err != nil || unknown+notSent != 0 {
+			t.Fatalf("RecoverDead while both run = %d unknown, %d not sent, %v", unknown, notSent, err)
+		}
+	}
+	a.die(false)
+	if unknown, notSent, err := b.RecoverDead(ctx); err != nil || unknown != 2 || notSent != 2 {
+		t.Fatalf("RecoverDead after A died = %d unknown, %d not sent, %v", unknown, notSent, err)
+	}
+	want := []State{StateUnknown, StateUnknown, StateNotSent, StateNotSent}
+	if got := states(t, b, theirs); !slices.Equal(got, want) {
+		t.Errorf("A's rows: %v, want %v", got, want)
+	}
+	// B's own rows are still B's to send: its next package goes.
+	if got := states(t, b, mine); !slices.Equal(got, []State{StatePending, StateQueued, StateQueued}) {
+		t.Errorf("B's rows: %v, want them as they were", got)
+	}
+	if moved, err := b.MarkPending(ctx, mine[1:]); err != nil || slices.Contains(moved, false) {
+		t.Fatalf("B's next MarkPending = %v, %v", moved, err)
+	}
+}

@@ -473,6 +473,19 @@ const NeverLeft = "interrupted before sending: it never left; safe to send again
 // a running smsdash may be about to record its messages, and this
 // Store's own is left to it too.
 func (s *Store) RecoverPending(ctx context.Context) (unknown, notSent int, err error) {
+	return s.recoverPending(ctx, false)
+}
+
+// RecoverDead settles what dead processes left, as RecoverPending does,
+// while this Store may be sending: its own rows are a live owner's. The
+// team's poller calls it at each cycle, so that a process killed in the
+// middle of a batch, on any host, has its rows settled within a cycle by
+// one that runs.
+func (s *Store) RecoverDead(ctx context.Context) (unknown, notSent int, err error) {
+	return s.recoverPending(ctx, true)
+}
+
+func (s *Store) recoverPending(ctx context.Context, running bool) (unknown, notSent int, err error) {
 	var dead []*flock.Flock // dead owners' locks, held until their rows are recovered
 	var live []string
 	defer func() {
@@ -489,6 +502,9 @@ func (s *Store) RecoverPending(ctx context.Context) (unknown, notSent int, err e
 		}
 		for _, o := range owners {
 			if o == self {
+				if running {
+					live = append(live, o)
+				}
 				continue
 			}
 			isDead, l, err := s.probe(ctx, tx, o)
@@ -545,7 +561,7 @@ func (s *Store) RecoverPending(ctx context.Context) (unknown, notSent int, err e
 			return err
 		}
 		keep := append([]string{}, live...) // [] rather than null
-		if self != "" {
+		if self != "" && !running {
 			keep = append(keep, self)
 		}
 		keepJSON, err := json.Marshal(keep)

@@ -5,6 +5,7 @@ package teamtest
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"fmt"
@@ -22,6 +23,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/jackc/pgx/v5"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/smsdash/smsdash/sms/config"
@@ -45,7 +47,7 @@ type world struct {
 	port string
 	mu   sync.Mutex
 	asks map[string]int // Host → status requests
-	hold chan struct{}  // while set, send requests wait for it to close
+	hold chan struct{}  // while set, JSON requests (a batch's packages) wait for it to close
 }
 
 func newWorld(t *testing.T) *world {
@@ -65,7 +67,7 @@ func (w *world) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		w.asks[host]++
 	}
 	w.mu.Unlock()
-	if hold != nil && r.URL.Path == sim.PathSendPlain {
+	if hold != nil && r.URL.Path == sim.PathJSON { // a batch's package: the pollers ask over PLAIN
 		select {
 		case <-hold:
 		case <-r.Context().Done():
@@ -101,6 +103,7 @@ func newMember(t *testing.T, w *world, db, host string) *member {
 	c.API.Transport = config.TransportPlain
 	c.API.SendPlainURL, c.API.StatusPlainURL, c.API.CreditsPlainURL = base+sim.PathSendPlain, base+sim.PathStatusPlain, base+sim.PathCreditsPlain
 	c.API.XMLURL, c.API.JSONURL = base+sim.PathXML, base+sim.PathJSON
+	c.API.BatchSize = 5
 	c.Tracker.PollInterval = config.Duration{Duration: 2 * time.Second}
 	c.Store.URL = db
 	c.UI.Lang = "en"
@@ -199,7 +202,8 @@ func (m *member) dashboard(t *testing.T, key gossh.Signer) *buffer {
 
 // The team: two servers on one history and one simulator. A send by
 // another process appears on a dashboard within a second; one of them
-// polls; when it is killed the other polls within 10 s; every message
+// polls; when it is killed the other polls within 10 s; a batch whose
+// process is killed is settled by the one left; every message
 // reaches the simulator once.
 func TestTeam(t *testing.T) {
 	bin := build(t)
@@ -263,11 +267,92 @@ func TestTeam(t *testing.T) {
 		t.Logf("the other polled %v after the poller was killed", d.Round(time.Millisecond))
 	}
 
+	// kill -9 of a process in the middle of a batch: its first package
+	// is held at the simulator, the second waits its turn. The one left
+	// running settles them, within a cycle: in flight → outcome unknown,
+	// the rest → not sent.
+	list := filepath.Join(t.TempDir(), "list.csv")
+	rows := "Телефон\n"
+	for i := range 10 {
+		rows += fmt.Sprintf("37529200%04d\n", i)
+	}
+	if err := os.WriteFile(list, []byte(rows), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w.mu.Lock()
+	w.hold = make(chan struct{})
+	w.mu.Unlock()
+	var release sync.Once
+	open := func() { release.Do(func() { close(w.hold) }) }
+	t.Cleanup(open) // before the simulator's server waits for its requests
+	imp := exec.Command(bin, "--config", other.cfg, "import", list, "--template", "batch-kill", "--yes")
+	imp.Env = other.env()
+	impOut := &buffer{}
+	imp.Stdout, imp.Stderr = impOut, impOut
+	if err := imp.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pg := connect(t, db)
+	states := func() map[string]int {
+		got := map[string]int{}
+		// A package in flight is queued rows in an in-flight range
+		// (store's MarkPending): "pending" here.
+		rs, err := pg.Query(t.Context(), `SELECT CASE WHEN state = 'queued' AND EXISTS
+			(SELECT 1 FROM inflight f WHERE m.id BETWEEN f.lo AND f.hi) THEN 'pending' ELSE state END, count(*)
+			FROM messages m WHERE text = 'batch-kill' GROUP BY 1`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rs.Close()
+		for rs.Next() {
+			var st string
+			var n int
+			if err := rs.Scan(&st, &n); err != nil {
+				t.Fatal(err)
+			}
+			got[st] = n
+		}
+		return got
+	}
+	var last map[string]int
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("the batch's rows: %v; the import said:\n%s", last, impOut.String())
+		}
+	})
+	eventually(t, "the batch's first package in flight", func() bool { last = states(); return last["pending"] == 5 && last["queued"] == 5 })
+	imp.Process.Signal(syscall.SIGKILL)
+	imp.Wait()
+	open()
+	eventually(t, "the batch settled by the one running", func() bool { s := states(); return s["unknown"] == 5 && s["not_sent"] == 5 })
+
 	for _, n := range numbers {
 		if got := w.sim.Received(n); got != 1 {
 			t.Errorf("%s reached the simulator %d times", n, got)
 		}
 	}
+	// The package in flight may have reached it (its outcome is unknown),
+	// once at most; the one that never left, not at all.
+	for i := range 10 {
+		n, most := fmt.Sprintf("37529200%04d", i), 1
+		if i >= 5 {
+			most = 0
+		}
+		if got := w.sim.Received(n); got > most {
+			t.Errorf("%s of the killed batch reached the simulator %d times", n, got)
+		}
+	}
+}
+
+// connect is a connection of the test's own to the team's database.
+func connect(t *testing.T, db string) *pgx.Conn {
+	t.Helper()
+	c, err := pgx.Connect(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close(context.Background()) })
+	return c
 }
 
 // build builds smsdash once for the package's tests.
@@ -329,6 +414,12 @@ func (b *buffer) Write(p []byte) (int, error) {
 
 // has says whether s was drawn, escapes aside: a styled label is styled
 // rune by rune.
+func (b *buffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
 func (b *buffer) has(s string) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()

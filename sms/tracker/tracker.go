@@ -24,6 +24,7 @@ type Store interface {
 	TrackedAfter(ctx context.Context, after int64, limit int) ([]store.Tracked, error)
 	ApplyStatuses(ctx context.Context, source string, reports []sms.StatusReport) ([]store.Update, error)
 	ExpireStale(ctx context.Context, now time.Time, margin time.Duration) (int, error)
+	RecoverDead(ctx context.Context) (unknown, notSent int, err error)
 	RecordBalance(ctx context.Context, credits float64, at time.Time) error
 }
 
@@ -226,6 +227,17 @@ func (t *Tracker) Cycle(ctx context.Context) (int, error) {
 			return 0, t.historyErr(ctx, err)
 		}
 		t.nextExpire = now.Add(time.Minute)
+	}
+	// What a process killed in the middle of a send left (on any host of
+	// a team) is settled by the one that polls, within a cycle.
+	unknown, notSent, err := t.st.RecoverDead(ctx)
+	if err != nil {
+		return 0, t.historyErr(ctx, err)
+	}
+	if unknown+notSent > 0 {
+		if _, err := t.feed.CatchUp(ctx); err != nil {
+			return 0, t.historyErr(ctx, err)
+		}
 	}
 	if t.opt.Receipts {
 		t.opt.Health.Report(health.History, nil)
