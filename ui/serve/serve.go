@@ -204,7 +204,12 @@ func (s *Server) Shutdown(ctx context.Context) error {
 			s.log.Printf("shutdown: sessions still running are cut: %s", strings.Join(s.names(), ", "))
 		}
 	}
-	return s.srv.Close()
+	// The listener is closed already (above); Close closes it again when
+	// Serve has not yet let go of it, which is no failure.
+	if err := s.srv.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+		return err
+	}
+	return nil
 }
 
 // Run is smsdash serve: the core opened from the config, served until stop
