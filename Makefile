@@ -4,7 +4,7 @@ BIN     := bin/smsdash
 PKGS    := ./...
 FUZZTIME ?= 10s
 
-.PHONY: run demo-cli build test bench fuzz lint clean
+.PHONY: run demo-cli build test bench bench-postgres fuzz lint clean
 
 build:
 	$(GO) build -o $(BIN) .
@@ -44,8 +44,13 @@ test:
 	SMSDASH_TEST_STORE=postgres $(GO) test -race -count=1 ./sms/store/
 
 # bench: one package at a time, so that the figures are not shared.
+# bench-postgres: the history's and the tracker's on PostgreSQL, beside
+# SQLite's figures from bench.
 bench:
 	$(GO) test -p 1 -run='^$$' -bench=. -benchmem -count=1 $(PKGS)
+
+bench-postgres:
+	SMSDASH_TEST_STORE=postgres $(GO) test -p 1 -run='^$$' -bench=. -benchmem -count=1 ./sms/store/ ./sms/tracker/
 
 # fuzz: each fuzz target for FUZZTIME.
 fuzz:

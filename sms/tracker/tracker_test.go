@@ -3,6 +3,7 @@ package tracker
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"sync"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/smsdash/smsdash/sms"
 	"github.com/smsdash/smsdash/sms/httpapi"
+	"github.com/smsdash/smsdash/sms/internal/pgtest"
 	"github.com/smsdash/smsdash/sms/outbox"
 	"github.com/smsdash/smsdash/sms/sim"
 	"github.com/smsdash/smsdash/sms/store"
@@ -52,6 +54,8 @@ func (r *rig) run(t *testing.T, tr *Tracker) (context.Context, *Sub) {
 	return ctx, sub
 }
 
+func TestMain(m *testing.M) { os.Exit(pgtest.Run(m)) }
+
 func newRig(t testing.TB, faults sim.Faults) *rig {
 	t.Helper()
 	start := time.Now().Truncate(time.Second)
@@ -62,6 +66,9 @@ func newRig(t testing.TB, faults sim.Faults) *rig {
 	}
 	t.Cleanup(func() { run.Close() })
 	path := filepath.Join(t.TempDir(), "h.db")
+	if os.Getenv("SMSDASH_TEST_STORE") == "postgres" { // the benchmarks beside SQLite's
+		path = pgtest.Shared(t).NewDatabase(t)
+	}
 	st, err := store.Open(path)
 	if err != nil {
 		t.Fatal(err)
