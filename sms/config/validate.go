@@ -97,15 +97,9 @@ func checkURL(key, raw string) error {
 	if raw == "" {
 		return errKey(key, "must not be empty", "не может быть пустым")
 	}
-	u, err := url.Parse(raw)
+	u, err := parseURL(key, raw)
 	if err != nil {
-		// url.Error would repeat the whole input (which may embed
-		// credentials); its inner error only names the bad fragment.
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return errKey(key, "not a valid URL: %v", "неверный адрес: %v", err)
+		return err
 	}
 	shown := u.Redacted()
 	switch {
@@ -119,19 +113,30 @@ func checkURL(key, raw string) error {
 	return nil
 }
 
-// checkStoreURL requires a postgres:// URL with a host and a database, no
-// password in it (it would be shown and logged as part of the URL:
-// store.password or ~/.pgpass hold it), and a verified TLS connection to
-// any host but this one: the history holds every message sent.
-func checkStoreURL(raw string) error {
-	const key = "store.url"
+// parseURL parses the URL of key. url.Error would repeat the whole input
+// (which may embed credentials); its inner error only names the bad
+// fragment.
+func parseURL(key, raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return errKey(key, "not a valid URL: %v", "неверный адрес: %v", err)
+		return nil, errKey(key, "not a valid URL: %v", "неверный адрес: %v", err)
+	}
+	return u, nil
+}
+
+// checkStoreURL requires a postgres:// URL with a host and a database, no
+// password in it (it would be shown and logged as part of the URL:
+// store.password or ~/.pgpass hold it), and a verified TLS connection to
+// any host but this one: the history holds every message sent.
+func checkStoreURL(raw string) error {
+	const key = "store.url"
+	u, err := parseURL(key, raw)
+	if err != nil {
+		return err
 	}
 	shown := u.Redacted()
 	_, hasPassword := u.User.Password()

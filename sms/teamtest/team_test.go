@@ -412,14 +412,14 @@ func (b *buffer) Write(p []byte) (int, error) {
 	return b.b.Write(p)
 }
 
-// has says whether s was drawn, escapes aside: a styled label is styled
-// rune by rune.
 func (b *buffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.String()
 }
 
+// has says whether s was drawn, escapes aside: a styled label is styled
+// rune by rune.
 func (b *buffer) has(s string) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
