@@ -36,12 +36,17 @@ demo-cli: build
 
 # test: four packages at once on two cores: most of the suite waits on
 # processes, sockets and the simulator's clock, not on the CPU (the
-# command line's real-process stop tests alone take a minute). Then the
-# store's tests once more on PostgreSQL (pgtest's server).
+# command line's real-process stop tests alone take a minute). Beside
+# them, the store's tests once more on PostgreSQL (pgtest's server), its
+# output after theirs.
 test:
 	$(GO) vet $(PKGS)
-	$(GO) test -race -count=1 -p 4 $(PKGS)
-	SMSDASH_TEST_STORE=postgres $(GO) test -race -count=1 ./sms/store/
+	@log=$$(mktemp); \
+	SMSDASH_TEST_STORE=postgres $(GO) test -race -count=1 ./sms/store/ >$$log 2>&1 & pg=$$!; \
+	$(GO) test -race -count=1 -p 4 $(PKGS); all=$$?; \
+	wait $$pg; onpg=$$?; \
+	echo "== the store on PostgreSQL (SMSDASH_TEST_STORE=postgres)"; cat $$log; rm -f $$log; \
+	[ $$all -eq 0 ] && [ $$onpg -eq 0 ]
 
 # bench: one package at a time, so that the figures are not shared.
 # bench-postgres: the history's and the tracker's on PostgreSQL, beside
