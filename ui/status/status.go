@@ -84,15 +84,16 @@ type Model struct {
 	keyset common.Memo[*i18n.Texts, keys]
 	core   Core
 	hist   History
-	q      store.Filter        // the list's query (status filter included)
-	win    []store.Row         // a stretch of the list, newest first
-	winAt  int                 // the list position of win[0]
-	at     map[int64]int       // local id → index in win
-	more   bool                // rows may follow the window's last one
-	lines  map[lineKey]string  // rendered rows
-	labels map[labelKey]string // drawn filter labels (bounded: a few per language)
-	lineW  int                 // the width lines were rendered for
-	lineA  bool                // lines were rendered with the agent column
+	q      store.Filter                  // the list's query (status filter included)
+	win    []store.Row                   // a stretch of the list, newest first
+	winAt  int                           // the list position of win[0]
+	at     map[int64]int                 // local id → index in win
+	more   bool                          // rows may follow the window's last one
+	lines  map[lineKey]string            // rendered rows
+	labels map[labelKey]string           // drawn filter labels (bounded: a few per language)
+	title  common.Memo[titleKey, string] // the table's header line
+	lineW  int                           // the width lines were rendered for
+	lineA  bool                          // lines were rendered with the agent column
 
 	counts       map[string]int // matching messages by bucket, status filter aside
 	agents       []string       // the agents the history holds, read with the counts
@@ -136,13 +137,16 @@ const (
 
 // lineKey names a rendered row: a change of the row is a new line.
 type lineKey struct {
-	id      int64
-	updated time.Time
-	state   store.State
-	status  sms.Status
+	id       int64
+	updated  int64 // UnixNano: a time.Time hashes its location too
+	state    store.State
+	status   sms.Status
+	selected bool // under the cursor: drawn inverse as a whole
 }
 
-func keyOf(r *store.Row) lineKey { return lineKey{r.ID, r.UpdatedAt, r.State, r.Status} }
+func keyOf(r *store.Row, selected bool) lineKey {
+	return lineKey{r.ID, r.UpdatedAt.UnixNano(), r.State, r.Status, selected}
+}
 
 // settle is the agent's decision on messages of unknown outcome: send
 // them again, or mark them sent. Nothing else ever settles them.
@@ -1089,7 +1093,9 @@ func (m *Model) table(b *strings.Builder) {
 		m.lineW, m.lineA = m.w, m.agentColumn()
 		clear(m.lines)
 	}
-	b.WriteString(s.Title.Render(m.cells(" #", " "+t.ColTime, t.ColTo, t.ColStatus, t.Agent, t.ColText)))
+	b.WriteString(m.title.Get(titleKey{t, m.w, m.lineA}, func() string {
+		return s.Title.Render(m.cells(" #", " "+t.ColTime, t.ColTo, t.ColStatus, t.Agent, t.ColText))
+	}))
 	line := 1 + len(m.topLines()) // the header's
 	end := min(m.offset+m.tableH(), m.size())
 	for i := m.offset; i < end; i++ {
@@ -1100,17 +1106,24 @@ func (m *Model) table(b *strings.Builder) {
 		switch {
 		case r == nil: // its page is on its way
 			b.WriteString(s.Faint.Render(common.Pad("  …", colID)))
-		case i == m.cursor:
-			b.WriteString(s.Selected.Render(m.renderRow(r, false)))
 		default:
-			line, ok := m.lines[keyOf(r)]
+			k := keyOf(r, i == m.cursor)
+			line, ok := m.lines[k]
 			if !ok {
-				line = m.renderRow(r, true)
-				m.lines[keyOf(r)] = line
+				if line = m.renderRow(r, !k.selected); k.selected {
+					line = s.Selected.Render(line)
+				}
+				m.lines[k] = line
 			}
 			b.WriteString(line)
 		}
 	}
+}
+
+type titleKey struct {
+	t      *i18n.Texts
+	w      int
+	agents bool // the agent's column is shown
 }
 
 // cells lays out one table line; the widths are the same for the header
