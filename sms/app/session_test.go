@@ -10,6 +10,7 @@ import (
 
 	"github.com/smsdash/smsdash/sms"
 	"github.com/smsdash/smsdash/sms/config"
+	"github.com/smsdash/smsdash/sms/outbox"
 	"github.com/smsdash/smsdash/sms/sim"
 	"github.com/smsdash/smsdash/sms/store"
 	"github.com/smsdash/smsdash/sms/tracker"
@@ -128,14 +129,7 @@ func TestAudit(t *testing.T) {
 	a.ConfigPath = filepath.Join(t.TempDir(), "config.toml")
 	var events []Event
 	a.Audit = func(e Event) { events = append(events, e) }
-	ob, err := a.Outbox("", "vera")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ids, _, err := ob.Send(context.Background(), 0, []sms.Message{{To: "375296717259", Text: "a", Sender: "CMC"}, {To: "375291234503", Text: "b", Sender: "CMC"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ob, ids := sendTwo(t, a, "vera")
 	if _, _, err := ob.Resend(context.Background(), ids[:1]); err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +161,17 @@ func TestSendPublished(t *testing.T) {
 	a := simCore(t)
 	sub := a.Hub.Subscribe()
 	defer sub.Close()
-	ob, err := a.Outbox("", "vera")
+	_, ids := sendTwo(t, a, "vera")
+	ev, ok := sub.Take()
+	if !ok || !slices.Equal(ev.Written, ids) {
+		t.Fatalf("the hub has %+v (pending %v), want the sends %v written", ev, ok, ids)
+	}
+}
+
+// sendTwo sends two messages as agent through a's outbox.
+func sendTwo(t *testing.T, a *App, agent string) (outbox.Outbox, []int64) {
+	t.Helper()
+	ob, err := a.Outbox("", agent)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,8 +179,5 @@ func TestSendPublished(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev, ok := sub.Take()
-	if !ok || !slices.Equal(ev.Written, ids) {
-		t.Fatalf("the hub has %+v (pending %v), want the sends %v written", ev, ok, ids)
-	}
+	return ob, ids
 }
