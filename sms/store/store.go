@@ -9,8 +9,9 @@
 // each package is marked in flight right before its request leaves
 // (MarkPending), its outcome is written right after (RecordResults), and
 // at the next start what a dead process had in flight becomes "outcome
-// unknown" and what it never sent "not sent" (RecoverPending); only an
-// explicit Resend sends again. Each process claims the rows it records and
+// unknown" and what it never sent "not sent" (RecoverPending; the poller
+// of a running smsdash settles them too, RecoverDead); only an explicit
+// Resend sends again. Each process claims the rows it records and
 // holds a lock for as long as it runs (owner.go): a lock file, or on
 // PostgreSQL an advisory lock of its session, so a start leaves the rows
 // of an smsdash that is still sending alone.
