@@ -10,24 +10,19 @@
 // mode, not one that pools transactions.
 //
 // A host that vanishes without closing its sockets is noticed by TCP
-// keepalives, set on both ends of these connections: after 10 s without
-// traffic a probe every 5 s, and 3 unanswered probes end the connection,
-// so within 25 s (tcp_user_timeout bounds unacknowledged sends alike).
-// The server then ends the session, which frees its advisory lock. This
-// needs PostgreSQL 12 or later.
+// keepalives on both ends of these connections (pgurl.KeepAlive), within
+// 25 s; the server then ends the session, which frees its advisory lock.
 package cluster
 
 import (
 	"context"
 	"fmt"
-	"net"
-	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/smsdash/smsdash/sms/backoff"
+	"github.com/smsdash/smsdash/sms/pgurl"
 	"github.com/smsdash/smsdash/sms/secret"
 )
 
@@ -51,20 +46,10 @@ type Options struct {
 	Log func(error)
 }
 
-const (
-	keepIdle     = 10 * time.Second
-	keepInterval = 5 * time.Second
-	keepCount    = 3
-	deadAfter    = keepIdle + keepCount*keepInterval // see the package doc
-
-	// connectTimeout bounds a connection attempt unless the URL sets
-	// connect_timeout: a SYN to a vanished host is retried for minutes.
-	connectTimeout = 10 * time.Second
-	// queryTimeout bounds each of Lead's queries, so that a holder cut
-	// off from the server gives up (in Check+queryTimeout) long before
-	// the server frees the lock (in deadAfter): two pollers never overlap.
-	queryTimeout = 5 * time.Second
-)
+// queryTimeout bounds each of Lead's queries, so that a holder cut off
+// from the server gives up (in Check+queryTimeout) long before the server
+// frees the lock (in pgurl.DeadAfter): two pollers never overlap.
+const queryTimeout = 5 * time.Second
 
 func (o Options) withDefaults() Options {
 	if o.Retry <= 0 {
@@ -85,34 +70,14 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// config parses dbURL for a connection named app (unless the URL names
-// one) with keepalives, and gives a Masker for its password. pgx's own
-// errors hide what they recognise as a password on a best-effort basis;
-// the Masker hides it for sure.
+// config is dbURL's for a connection named app, with keepalives: a lock
+// or a LISTEN of a vanished host goes within pgurl.DeadAfter.
 func config(dbURL, app string) (*pgx.ConnConfig, *secret.Masker, error) {
-	var pw string
-	if u, err := url.Parse(dbURL); err == nil {
-		pw, _ = u.User.Password()
-	}
-	mask := secret.New(pw)
-	cfg, err := pgx.ParseConfig(dbURL)
+	cfg, mask, err := pgurl.Config(dbURL, app)
 	if err != nil {
-		return nil, nil, mask.Err(fmt.Errorf("cluster: %w", err))
+		return nil, nil, fmt.Errorf("cluster: %w", err)
 	}
-	mask.Set(pw, cfg.Password) // cfg's may come from PGPASSWORD or a passfile
-	if cfg.RuntimeParams["application_name"] == "" {
-		cfg.RuntimeParams["application_name"] = app
-	}
-	cfg.RuntimeParams["tcp_keepalives_idle"] = strconv.Itoa(int(keepIdle.Seconds()))
-	cfg.RuntimeParams["tcp_keepalives_interval"] = strconv.Itoa(int(keepInterval.Seconds()))
-	cfg.RuntimeParams["tcp_keepalives_count"] = strconv.Itoa(keepCount)
-	cfg.RuntimeParams["tcp_user_timeout"] = strconv.Itoa(int(deadAfter.Milliseconds()))
-	if cfg.ConnectTimeout == 0 {
-		cfg.ConnectTimeout = connectTimeout
-	}
-	d := &net.Dialer{KeepAliveConfig: net.KeepAliveConfig{
-		Enable: true, Idle: keepIdle, Interval: keepInterval, Count: keepCount}}
-	cfg.DialFunc = d.DialContext
+	pgurl.KeepAlive(cfg)
 	return cfg, mask, nil
 }
 

@@ -30,7 +30,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,7 +40,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
-	"github.com/smsdash/smsdash/sms/secret"
+	"github.com/smsdash/smsdash/sms/pgurl"
 	"github.com/smsdash/smsdash/sms/sqlfile"
 )
 
@@ -146,18 +145,19 @@ func openFile(path string) (*Store, error) {
 // openPG opens a PostgreSQL history. Its connections come from three
 // pools of pgx's: the write connection, the read pool (read-only
 // transactions), and one connection that holds the owner lock (owner.go).
-// The URL's password never reaches an error: pgx's errors name the host,
-// user and database, and the password is masked should one echo it.
+// The URL's password never reaches an error (pgurl.Config's Masker).
 func openPG(target string) (*Store, error) {
-	cfg, err := pgx.ParseConfig(target)
+	cfg, mask, err := pgurl.Config(target, "smsdash")
 	if err != nil {
-		return nil, errors.New("store: open: " + maskURL(target, err))
+		return nil, fmt.Errorf("store: open: %w", err)
 	}
-	mask := secret.New(cfg.Password)
-	open := func(params map[string]string) *sql.DB {
+	open := func(params map[string]string, also ...func(*pgx.ConnConfig)) *sql.DB {
 		c := cfg.Copy()
 		for k, v := range params {
 			c.RuntimeParams[k] = v
+		}
+		for _, f := range also {
+			f(c)
 		}
 		return sql.OpenDB(rebindConnector{stdlib.GetConnector(*c)})
 	}
@@ -175,8 +175,8 @@ func openPG(target string) (*Store, error) {
 	s := &Store{w: w, r: r, d: pgDialect, now: time.Now, stmts: map[string]*sql.Stmt{}}
 	// A host that dies without closing its connections (power, network)
 	// holds its owner lock until the server sees the connection dead: by
-	// these keepalives about a minute later, not the system's two hours.
-	s.own.db = open(map[string]string{"tcp_keepalives_idle": "30", "tcp_keepalives_interval": "10", "tcp_keepalives_count": "3"})
+	// keepalives within pgurl.DeadAfter, not the system's two hours.
+	s.own.db = open(nil, pgurl.KeepAlive)
 	fail := func(err error) (*Store, error) {
 		w.Close()
 		r.Close()
@@ -193,27 +193,6 @@ func openPG(target string) (*Store, error) {
 		return fail(fmt.Errorf("store: open: %w", err))
 	}
 	return s, nil
-}
-
-// maskURL is err's text with the passwords of raw hidden: pgx quotes
-// the URL it could not parse (it hides the user's password, but this
-// does not count on it), and a password may be in the query too.
-func maskURL(raw string, err error) string {
-	var pw []string
-	if u, perr := url.Parse(raw); perr == nil {
-		if p, ok := u.User.Password(); ok {
-			pw = append(pw, p)
-		}
-		pw = append(pw, u.Query()["password"]...)
-	} else if _, rest, ok := strings.Cut(raw, "://"); ok {
-		// Not even a URL: whatever stands between user: and @.
-		if userinfo, _, ok := strings.Cut(rest, "@"); ok {
-			if _, p, ok := strings.Cut(userinfo, ":"); ok {
-				pw = append(pw, p)
-			}
-		}
-	}
-	return secret.New(pw...).Mask(err.Error())
 }
 
 // Close closes the history. Claims whose rows are all settled go, and the

@@ -1,8 +1,10 @@
-package cluster
+package pgurl
 
 import (
 	"context"
 	"net"
+	"os"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -12,14 +14,17 @@ import (
 	"github.com/smsdash/smsdash/sms/internal/pgtest"
 )
 
+func TestMain(m *testing.M) { os.Exit(pgtest.Run(m)) }
+
 // TestKeepalives: both ends of a connection probe an idle peer, so that a
-// vanished host is noticed in deadAfter, and the connection is named.
+// vanished host is noticed in DeadAfter, and the connection is named.
 func TestKeepalives(t *testing.T) {
 	dbURL := pgtest.Shared(t).NewDatabase(t)
-	cfg, _, err := config(dbURL, LeaseApp)
+	cfg, _, err := Config(dbURL, "smsdash lease")
 	if err != nil {
 		t.Fatal(err)
 	}
+	KeepAlive(cfg)
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
 	conn, err := pgx.ConnectConfig(ctx, cfg)
@@ -33,7 +38,7 @@ func TestKeepalives(t *testing.T) {
 		"tcp_keepalives_interval": "5",
 		"tcp_keepalives_count":    "3",
 		"tcp_user_timeout":        "25000", // ms
-		"application_name":        LeaseApp,
+		"application_name":        "smsdash lease",
 	}
 	for name, want := range server {
 		var got string
@@ -69,11 +74,38 @@ func TestKeepalives(t *testing.T) {
 }
 
 func TestConfigKeepsTheURLsName(t *testing.T) {
-	cfg, _, err := config("postgres://u@h/db?application_name=smsdash-host1", LeaseApp)
+	cfg, _, err := Config("postgres://u@h/db?application_name=smsdash-host1", "smsdash lease")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := cfg.RuntimeParams["application_name"]; got != "smsdash-host1" {
 		t.Errorf("application_name is %q, want the URL's", got)
+	}
+}
+
+// Every password a URL may bring is masked: in its user info, in a
+// password= parameter, from PGPASSWORD; and in the error of one that does
+// not parse.
+func TestConfigMasksPasswords(t *testing.T) {
+	t.Setenv("PGPASSWORD", "from-env-9")
+	for raw, pws := range map[string][]string{
+		"postgres://u:p%40ss-1@h/db?password=q-2": {"p@ss-1", "q-2"},
+		"postgresql://u@h/db":                     {"from-env-9"},
+	} {
+		_, mask, err := Config(raw, "x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, pw := range pws {
+			if got := mask.Mask("said " + pw); strings.Contains(got, pw) {
+				t.Errorf("%s: %q is not masked: %q", raw, pw, got)
+			}
+		}
+	}
+	for _, raw := range []string{"postgres://u:s3cret-3@h:port/db", "postgres://u:s3cret-3@h/db?sslmode=bogus",
+		"u:s3cret-3@h sslmode=bogus", "mysql://u:s3cret-3@h/db", "postgres://u:s3cret-3@h/db\x00"} {
+		if _, _, err := Config(raw, "x"); err == nil || strings.Contains(err.Error(), "s3cret-3") {
+			t.Errorf("%q: %v", raw, err)
+		}
 	}
 }
