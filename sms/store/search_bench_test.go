@@ -82,16 +82,7 @@ func buildSearchMillion(b *testing.B, s *Store) {
 				ELSE 'Напоминаем о записи на ' || ` + pad(`i % 28 + 1`, 2) + ` || '.12 в ' || ` + pad(`i % 12 + 8`, 2) + `
 					|| ':00. Отмена: +375291234567' END,
 			'CMC', 'json',
-			CASE WHEN i % 50 = 0 THEN NULL ELSE i END, 1,
-			CASE WHEN i % 50 = 0 THEN 'refused' ELSE 'accepted' END,
-			CASE WHEN i % 50 = 0 THEN -4 ELSE 0 END,
-			CASE WHEN i % 50 = 0 THEN '' ELSE
-				CASE i % 10 WHEN 0 THEN 'Queued' WHEN 1 THEN 'Sent' WHEN 2 THEN 'Rejected' WHEN 3 THEN 'Expired'
-					WHEN 4 THEN 'Unknown' ELSE 'Delivered' END END,
-			CASE WHEN i % 50 = 0 OR i % 10 IN (2, 3) OR i % 10 >= 5 THEN 1 ELSE 0 END,
-			1767225600000 + i * 1000, 1767225600000 + i * 1000, 1767225600000 + i * 1000
-		FROM n;
-		INSERT INTO status_counts(status, n) SELECT ` + bucketSQL + `, count(*) FROM messages GROUP BY 1`)
+			` + millionOutcomes)
 	if err != nil {
 		b.Fatal(err)
 	}
